@@ -1,0 +1,90 @@
+package claims
+
+import "time"
+
+// Rating is a verdict on the normalised scale shared by every part of Vigie.
+type Rating string
+
+// The normalised ratings.
+const (
+	RatingUnknown     Rating = "unknown" // kept verbatim in TextualRating, never guessed
+	RatingFalse       Rating = "false"
+	RatingMostlyFalse Rating = "mostly_false"
+	RatingMisleading  Rating = "misleading"
+	RatingMixed       Rating = "mixed"
+	RatingMostlyTrue  Rating = "mostly_true"
+	RatingTrue        Rating = "true"
+	RatingUnproven    Rating = "unproven"
+	RatingOther       Rating = "satire_other"
+)
+
+// Ratings lists every rating, unknown first.
+var Ratings = []Rating{RatingUnknown, RatingFalse, RatingMostlyFalse, RatingMisleading, RatingMixed, RatingMostlyTrue, RatingTrue, RatingUnproven, RatingOther}
+
+// Flagged reports whether a claim matched to this rating is flagged as
+// misinformation: false, mostly false or misleading.
+func (r Rating) Flagged() bool {
+	switch r {
+	case RatingFalse, RatingMostlyFalse, RatingMisleading:
+		return true
+	}
+	return false
+}
+
+// Valid reports whether r is one of Ratings.
+func (r Rating) Valid() bool {
+	for _, x := range Ratings {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Item is one ingested piece of text (article, post, tip).
+type Item struct {
+	ID, SourceID, Title, Text, URL, Language string
+	Localities                               []string
+	Published                                time.Time
+}
+
+// FactCheck is a previously fact-checked claim.
+type FactCheck struct {
+	ID, Text, Title, Claimant, Publisher, URL, Language string
+	Rating                                              Rating
+	TextualRating                                       string
+	Date                                                time.Time
+	Localities                                          []string
+}
+
+// Feature is one contribution to a score, for the UI ("number", +0.21).
+type Feature struct {
+	Name   string
+	Weight float64
+}
+
+// Match links a claim to a fact-check.
+type Match struct {
+	FactCheckID, Text, Title string
+	Score                    float64 // calibrated probability in [0,1]
+	Rating                   Rating
+	TextualRating, Publisher string
+	URL                      string
+	Auto                     bool // Score >= AutoThreshold and the claim is long enough for an automatic match
+	Explanation              string
+	SharedTerms              []string
+	SharedNumbers            []string
+}
+
+// Claim is one check-worthy (or matched) sentence of an item.
+type Claim struct {
+	ID, ItemID  string
+	Index       int // sentence index in the item
+	Text        string
+	Language    string
+	Worthiness  float64 // [0,1]
+	Reasons     []Feature
+	Matches     []Match
+	Flagged     bool
+	Fingerprint uint64 // SimHash near-duplicate signature for clustering
+}

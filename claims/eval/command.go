@@ -1,0 +1,222 @@
+package eval
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"vigie/claims"
+	"vigie/claims/match"
+	"vigie/claims/worthiness"
+)
+
+// Command runs `vigie eval` with the arguments after "eval":
+//
+//	match --vclaims V --queries Q --qrels R [--run OUT] [--json] [--stages S] [--lang L]
+//	worthiness --sentences F [--json] [--threshold T] [--lang L] [--train F] [--baseline]
+//
+// Output is deterministic: two runs print the same bytes.
+func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("eval: want a subcommand: match or worthiness")
+	}
+	switch args[0] {
+	case "match":
+		return matchCommand(ctx, args[1:], stdout, stderr)
+	case "worthiness":
+		return worthinessCommand(ctx, args[1:], stdout, stderr)
+	}
+	return fmt.Errorf("eval: unknown subcommand %q (want match or worthiness)", args[0])
+}
+
+func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
+	var zero T
+	f, err := os.Open(path)
+	if err != nil {
+		return zero, err
+	}
+	defer f.Close()
+	v, err := read(f)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", path, err)
+	}
+	return v, nil
+}
+
+// LoadIndex reads a vclaims TSV into a new match index, with language lang
+// for every document ("" detects per document).
+func LoadIndex(path, lang string) (*match.Index, error) {
+	fcs, err := readFile(path, claims.LoadTSV)
+	if err != nil {
+		return nil, err
+	}
+	idx := match.NewIndex()
+	docs := make([]match.Doc, len(fcs))
+	for i, fc := range fcs {
+		l := fc.Language
+		if l == "" {
+			l = lang
+		}
+		docs[i] = match.Doc{ID: fc.ID, Text: fc.Text, Title: fc.Title, Language: l}
+	}
+	idx.Add(docs...)
+	return idx, nil
+}
+
+func matchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("eval match", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	vclaims := fs.String("vclaims", "", "TSV of fact-checked claims (id, text, title)")
+	queries := fs.String("queries", "", "TSV of queries (id, text)")
+	qrels := fs.String("qrels", "", "TREC qrels of the queries")
+	runOut := fs.String("run", "", "write the ranking as a TREC run file")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	stages := fs.String("stages", "", `ablation: "bm25" ranks by BM25F only, "nodup" keeps duplicates apart`)
+	lang := fs.String("lang", "en", `language of queries and claims ("" detects)`)
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("eval match: %w", err)
+	}
+	if *vclaims == "" || *queries == "" || *qrels == "" {
+		return errors.New("eval match: --vclaims, --queries and --qrels are required")
+	}
+	idx, err := LoadIndex(*vclaims, *lang)
+	if err != nil {
+		return fmt.Errorf("eval match: %w", err)
+	}
+	qs, err := readFile(*queries, ReadQueries)
+	if err != nil {
+		return fmt.Errorf("eval match: %w", err)
+	}
+	qr, err := readFile(*qrels, ReadQrels)
+	if err != nil {
+		return fmt.Errorf("eval match: %w", err)
+	}
+	run, res, err := RunMatch(ctx, idx, qs, match.Options{Lang: *lang, Stages: *stages}, 20)
+	if err != nil {
+		return fmt.Errorf("eval match: %w", err)
+	}
+	if *runOut != "" {
+		if err := writeRun(*runOut, qs, res); err != nil {
+			return fmt.Errorf("eval match: %w", err)
+		}
+	}
+	s := Match(run, qr)
+	if *asJSON {
+		b, err := json.Marshal(s)
+		if err != nil {
+			return fmt.Errorf("eval match: %w", err)
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n", b)
+		return err
+	}
+	lo, hi := Bootstrap(PerQueryAP5(run, qr), 1000, 1)
+	_, err = fmt.Fprintf(stdout, "queries  %d\nMAP@1    %.4f\nMAP@5    %.4f  (95%% bootstrap CI %.4f-%.4f, 1000 resamples)\nMRR      %.4f\nP@1      %.4f\n",
+		s.Queries, s.MAP1, s.MAP5, lo, hi, s.MRR, s.P1)
+	return err
+}
+
+func writeRun(path string, qs []Query, res map[string][]match.Result) error {
+	var b strings.Builder
+	for _, q := range qs {
+		for i, r := range res[q.ID] {
+			fmt.Fprintf(&b, "%s\tQ0\t%s\t%d\t%.6f\tvigie\n", q.ID, r.ID, i+1, r.Score)
+		}
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("write run: %w", err)
+	}
+	return nil
+}
+
+func worthinessCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("eval worthiness", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sentences := fs.String("sentences", "", "TSV of labelled sentences (id, group, text, label)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	threshold := fs.Float64("threshold", claims.DefaultConfig().WorthinessThreshold, "score from which a sentence is predicted check-worthy")
+	lang := fs.String("lang", "", `language of the sentences ("" detects per sentence)`)
+	train := fs.String("train", "", "fit the model's weights on this labelled TSV first (same-split comparison; nothing is written)")
+	baseline := fs.Bool("baseline", false, "score with the baseline instead: logistic regression on lower-cased unigrams+bigrams, L2, C=1, fitted on --train")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("eval worthiness: %w", err)
+	}
+	if *sentences == "" {
+		return errors.New("eval worthiness: --sentences is required")
+	}
+	if *baseline && *train == "" {
+		return errors.New("eval worthiness: --baseline needs --train")
+	}
+	sents, err := readFile(*sentences, ReadSentences)
+	if err != nil {
+		return fmt.Errorf("eval worthiness: %w", err)
+	}
+	var score func(s string) float64
+	switch {
+	case *baseline:
+		tr, err := readFile(*train, ReadSentences)
+		if err != nil {
+			return fmt.Errorf("eval worthiness: %w", err)
+		}
+		b := worthiness.TrainBaseline(examples(tr))
+		score = b.Score
+	case *train != "":
+		tr, err := readFile(*train, ReadSentences)
+		if err != nil {
+			return fmt.Errorf("eval worthiness: %w", err)
+		}
+		if *lang == "" {
+			*lang = DominantLanguage(tr)
+		}
+		m, err := worthiness.Train(ctx, examples(tr), worthiness.TrainOptions{Lang: *lang, Bigrams: true, Surface: os.Getenv("SURFACE") != "", Source: *train})
+		if err != nil {
+			return fmt.Errorf("eval worthiness: %w", err)
+		}
+		fixed := *lang // the training language, even "": scoring must use the same keys
+		score = func(s string) float64 { p, _ := m.Score(s, fixed); return p }
+	default:
+		m := worthiness.DefaultModel()
+		score = func(s string) float64 { p, _ := m.Score(s, langOf(*lang, s)); return p }
+	}
+	scores := make([]float64, len(sents))
+	for i, s := range sents {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("eval worthiness: %w", err)
+		}
+		scores[i] = score(s.Text)
+	}
+	ws := Worthiness(sents, scores, *threshold)
+	if *asJSON {
+		b, err := json.Marshal(ws)
+		if err != nil {
+			return fmt.Errorf("eval worthiness: %w", err)
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n", b)
+		return err
+	}
+	groups := map[string]bool{}
+	for _, s := range sents {
+		groups[s.Group] = true
+	}
+	names := make([]string, 0, len(groups))
+	for g := range groups {
+		names = append(names, g)
+	}
+	sort.Strings(names)
+	_, err = fmt.Fprintf(stdout, "sentences %d (groups %d)\nMAP       %.4f\nP@10      %.4f\nF1        %.4f  (positive class, threshold %.2f)\n",
+		ws.Sentences, len(names), ws.MAP, ws.P10, ws.F1, *threshold)
+	return err
+}
+
+func examples(ss []Sentence) []worthiness.Example {
+	out := make([]worthiness.Example, len(ss))
+	for i, s := range ss {
+		out[i] = worthiness.Example{Text: s.Text, Label: s.Label > 0}
+	}
+	return out
+}

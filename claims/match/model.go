@@ -1,0 +1,93 @@
+package match
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+)
+
+// FeatureNames names the re-ranking features, in the order of Model.Weights.
+var FeatureNames = []string{
+	"bm25_rel",     // BM25F score over the best candidate's
+	"bm25_log",     // log(1+BM25F)
+	"query_cover",  // idf share of the query's terms found in the claim
+	"claim_cover",  // idf share of the claim text's terms found in the query
+	"title_cover",  // idf share of the title's terms found in the query
+	"char4_text",   // character 4-gram cosine, query vs claim text
+	"char4_title",  // character 4-gram cosine, query vs title
+	"num_shared",   // shared numbers (capped at 3) / 3
+	"num_conflict", // both have numbers, none shared
+	"entity_jacc",  // Jaccard of capitalised words
+	"rank_recip",   // 1/(1+BM25 rank)
+	"embedding",    // cosine of embeddings (0 without an Embedder)
+	"bm25_text",    // BM25 of the claim text alone, over the best candidate's
+	"bm25_title",   // BM25 of the title alone, over the best candidate's
+	"tfidf_cos",    // tf-idf cosine, query vs text+title
+	"bigram_share", // shared stem bigrams / query bigrams (phrase overlap)
+	"dup_count",    // log(1+copies of this claim text among the candidates)
+}
+
+// Model is a logistic re-ranker: p = sigmoid(A*(w·f + Bias) + B), where A, B
+// are the Platt calibration fitted on the dev split.
+type Model struct {
+	Weights []float64 `json:"weights"`
+	Bias    float64   `json:"bias"`
+	A       float64   `json:"platt_a"`
+	B       float64   `json:"platt_b"`
+	// Mean and Scale standardise features before the dot product.
+	Mean  []float64 `json:"mean"`
+	Scale []float64 `json:"scale"`
+	// Candidates is the number of BM25 candidates re-ranked.
+	Candidates int    `json:"candidates"`
+	Source     string `json:"source"`
+}
+
+//go:embed model/matcher.json
+var defaultModelJSON []byte
+
+// DefaultModel returns the committed re-ranker (trained by `vigie train
+// matcher` on the CheckThat! 2020 train split, calibrated on dev).
+func DefaultModel() Model {
+	m, err := ParseModel(defaultModelJSON)
+	if err != nil {
+		panic(fmt.Sprintf("match: embedded model: %v", err)) // build-time invariant, covered by tests
+	}
+	return m
+}
+
+// ParseModel decodes and checks a model file.
+func ParseModel(b []byte) (Model, error) {
+	var m Model
+	if err := json.Unmarshal(b, &m); err != nil {
+		return Model{}, fmt.Errorf("parse matcher model: %w", err)
+	}
+	n := len(FeatureNames)
+	if len(m.Weights) != n || len(m.Mean) != n || len(m.Scale) != n {
+		return Model{}, fmt.Errorf("parse matcher model: want %d weights, mean, scale; got %d, %d, %d", n, len(m.Weights), len(m.Mean), len(m.Scale))
+	}
+	if m.Candidates <= 0 {
+		m.Candidates = 30
+	}
+	return m, nil
+}
+
+// Raw returns the uncalibrated linear score of a feature vector.
+func (m *Model) Raw(f []float64) float64 {
+	z := m.Bias
+	for i, v := range f {
+		s := m.Scale[i]
+		if s == 0 {
+			s = 1
+		}
+		z += m.Weights[i] * (v - m.Mean[i]) / s
+	}
+	return z
+}
+
+// Prob returns the calibrated probability of a feature vector.
+func (m *Model) Prob(f []float64) float64 {
+	return sigmoid(m.A*m.Raw(f) + m.B)
+}
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }

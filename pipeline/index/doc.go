@@ -1,0 +1,39 @@
+// Package index is Vigie's search index: the projection of the CLAIMS log that
+// the review queue, the API and the public pages query.
+//
+// One contract, [Backend], has two implementations:
+//
+//   - [Bleve], the embedded default (Bleve v2, BM25 scoring, one folder under
+//     the data folder, explicit mapping built from [Settings]);
+//   - [Meili], a Meilisearch server reached with meilisearch-go.
+//
+// Both accept the same [Query]: free text, a filter expression in Meilisearch's
+// syntax (parsed once by [ParseFilter] into an AST and compiled per backend),
+// facets, sort keys, offset/limit and highlighted snippets.
+//
+// Semantics shared by both backends (the contract suite in
+// vigie/pipeline/index/indextest checks them):
+//
+//   - Documents are JSON-like maps with a string "id". What Get and Search
+//     return is the document as its JSON encoding decodes: numbers are
+//     float64, lists are []any, times are RFC 3339 strings, nested values
+//     (stored-only fields such as "matches") come back unchanged.
+//   - Text search matches documents containing every query word (Meilisearch
+//     matchingStrategy "all"); only the first [MaxQueryWords] words count;
+//     the last word also matches as a prefix; words of 5+ letters tolerate one
+//     typo and 9+ letters two; matching ignores case and accents (é = e) and
+//     Arabic diacritics and letter variants (أ = ا).
+//   - Sort keys come first, relevance breaks ties, then the id.
+//   - String equality in filters ignores case, as in Meilisearch; facet
+//     values are reported as stored. String comparisons (>, <, TO) are
+//     lexicographic on the lower-cased value (Meilisearch documents
+//     comparisons for numbers only: keep them to numbers and times).
+//   - Time fields are filtered and sorted as instants: a filter value is an
+//     RFC 3339 time, a date (2006-01-02) or Unix seconds.
+//   - Limit 0 means the default (20); a negative limit returns no hits but
+//     the total and the facets.
+//
+// The index is rebuildable from the log: when the stored settings differ from
+// the ones the program declares, EnsureSettings returns [ErrSchemaChanged] (if
+// the index holds documents) and the caller rebuilds into a fresh index.
+package index

@@ -1,0 +1,435 @@
+package publish
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// specs is ../shared/specs seen from this package's folder.
+var specs = filepath.Join("..", "..", "..", "shared", "specs")
+
+// vocabulary is the schema.org subset in ../shared/specs/schemaorg.
+type vocabulary struct {
+	Terms map[string]struct {
+		SelectedAs     string   `json:"selected_as"`
+		RDFType        []string `json:"rdf_type"`
+		SubClassOf     []string `json:"subClassOf"`
+		DomainIncludes []string `json:"domainIncludes"`
+		RangeIncludes  []string `json:"rangeIncludes"`
+	} `json:"terms"`
+}
+
+func loadVocabulary(t *testing.T) *vocabulary {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(specs, "schemaorg", "factcheck-terms.json"))
+	if err != nil {
+		t.Fatalf("read schema.org subset: %v", err)
+	}
+	var v vocabulary
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Terms) < 50 {
+		t.Fatalf("schema.org subset has only %d terms", len(v.Terms))
+	}
+	return &v
+}
+
+func bare(s string) string { return strings.TrimPrefix(s, "schema:") }
+
+// isProperty reports whether name is a property of the subset.
+func (v *vocabulary) isProperty(name string) bool {
+	t, ok := v.Terms[name]
+	return ok && slices.ContainsFunc(t.RDFType, func(s string) bool { return strings.HasSuffix(s, "#Property>") })
+}
+
+// ancestors returns typ and its superclasses; a type the subset only names
+// (in a range, like Organization) is taken as a direct Thing.
+func (v *vocabulary) ancestors(typ string) []string {
+	out := []string{typ}
+	t, ok := v.Terms[typ]
+	if !ok {
+		return append(out, "Thing")
+	}
+	for _, p := range t.SubClassOf {
+		out = append(out, v.ancestors(bare(p))...)
+	}
+	return out
+}
+
+// check walks a JSON-LD node of type typ and reports every term that the
+// subset does not define or that is used outside its domain or range.
+func (v *vocabulary) check(node map[string]any, typ, path string, errs *[]string) {
+	anc := v.ancestors(typ)
+	for k, val := range node {
+		if k == "@context" || k == "@type" {
+			continue
+		}
+		p := path + "." + k
+		if !v.isProperty(k) {
+			*errs = append(*errs, p+": not a property of the schema.org subset")
+			continue
+		}
+		term := v.Terms[k]
+		if !slices.ContainsFunc(term.DomainIncludes, func(d string) bool { return slices.Contains(anc, bare(d)) }) {
+			*errs = append(*errs, p+": "+typ+" is not in the domain "+strings.Join(term.DomainIncludes, ","))
+		}
+		vals, ok := val.([]any)
+		if !ok {
+			vals = []any{val}
+		}
+		for _, x := range vals {
+			switch x := x.(type) {
+			case map[string]any:
+				ct, _ := x["@type"].(string)
+				if _, defined := v.Terms[ct]; !defined && !slices.Contains(term.RangeIncludes, "schema:"+ct) {
+					*errs = append(*errs, p+": type "+ct+" is neither defined nor in the range")
+				}
+				if !slices.ContainsFunc(v.ancestors(ct), func(a string) bool { return slices.Contains(term.RangeIncludes, "schema:"+a) }) {
+					*errs = append(*errs, p+": type "+ct+" is not in the range "+strings.Join(term.RangeIncludes, ","))
+				}
+				v.check(x, ct, p, errs)
+			case string:
+				// An enumeration-valued property must name a member.
+				for _, r := range term.RangeIncludes {
+					if e, ok := v.Terms[bare(r)]; ok && slices.Contains(e.SubClassOf, "schema:Enumeration") {
+						m, ok := v.Terms[x]
+						if !ok || !slices.Contains(m.RDFType, r) && !slices.Contains(m.RDFType, "<https://schema.org/"+bare(r)+">") {
+							*errs = append(*errs, p+": "+x+" is not a member of "+r)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// checkDocument parses doc and checks every term in it.
+func (v *vocabulary) checkDocument(t *testing.T, doc []byte) []string {
+	t.Helper()
+	var node map[string]any
+	if err := json.Unmarshal(doc, &node); err != nil {
+		t.Fatalf("JSON-LD does not parse: %v\n%s", err, doc)
+	}
+	if node["@context"] != "https://schema.org" {
+		t.Errorf("@context = %v", node["@context"])
+	}
+	typ, _ := node["@type"].(string)
+	if _, ok := v.Terms[typ]; !ok {
+		t.Errorf("top-level @type %q not in the subset", typ)
+	}
+	var errs []string
+	v.check(node, typ, "$", &errs)
+	return errs
+}
+
+// get follows a dotted path in a decoded JSON document.
+func get(node any, path string) any {
+	for _, k := range strings.Split(path, ".") {
+		m, ok := node.(map[string]any)
+		if !ok {
+			return nil
+		}
+		node = m[k]
+	}
+	return node
+}
+
+func sampleVerdict() Verdict {
+	pub := time.Date(2026, 11, 20, 14, 30, 0, 0, time.UTC)
+	return Verdict{
+		ID:            "vrd_01",
+		Version:       2,
+		URL:           "https://verif.example.org/verdicts/vrd_01",
+		ClaimReviewed: "Tap water in Paris is unsafe to drink this week",
+		Rating:        RatingFalse,
+		TextualRating: "Faux",
+		Summary:       "Eau de Paris and the regional health agency report no contamination.",
+		Claimant:      Party{Kind: Person, Name: "A viral post author", URL: "https://social.example.net/@someone"},
+		ClaimDate:     time.Date(2026, 11, 18, 0, 0, 0, 0, time.UTC),
+		Appearances:   []string{"https://social.example.net/@someone/1", "https://blog.example.com/eau"},
+		Localities:    []string{"FR-75056"},
+		Language:      "fr",
+		Publisher:     Party{Kind: Organization, Name: "Vérif Locale", URL: "https://verif.example.org/"},
+		Published:     pub,
+		Modified:      pub.Add(26 * time.Hour),
+		Corrections:   []Correction{{Date: pub.Add(26 * time.Hour), Note: "Source link fixed."}},
+	}
+}
+
+func TestClaimReviewTermsAndGoogleFields(t *testing.T) {
+	voc := loadVocabulary(t)
+	required := []string{"claimReviewed", "reviewRating.alternateName", "url"}
+	recommended := []string{"author", "author.name", "datePublished", "itemReviewed.appearance", "itemReviewed.author",
+		"itemReviewed.datePublished", "itemReviewed.firstAppearance", "reviewRating.bestRating",
+		"reviewRating.worstRating", "reviewRating.ratingValue", "reviewRating.name"}
+	tests := []struct {
+		rating    Rating
+		wantValue float64 // 0: none
+	}{
+		{RatingFalse, 1}, {RatingMostlyFalse, 2}, {RatingMisleading, 2}, {RatingMixed, 3}, {RatingMostlyTrue, 4},
+		{RatingTrue, 5}, {RatingUnproven, 0}, {RatingOther, 0}, {RatingUnknown, 0},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.rating), func(t *testing.T) {
+			v := sampleVerdict()
+			v.Rating, v.TextualRating = tt.rating, ""
+			m, err := BuildMarkup(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(m.Warnings) != 0 {
+				t.Errorf("warnings for a complete verdict: %v", m.Warnings)
+			}
+			if m.MediaReview != nil {
+				t.Errorf("MediaReview without media")
+			}
+			if errs := voc.checkDocument(t, m.ClaimReview); len(errs) > 0 {
+				t.Errorf("terms outside the schema.org subset:\n%s", strings.Join(errs, "\n"))
+			}
+			var doc map[string]any
+			_ = json.Unmarshal(m.ClaimReview, &doc)
+			if doc["@type"] != "ClaimReview" || get(doc, "itemReviewed.@type") != "Claim" {
+				t.Errorf("types: %v / %v", doc["@type"], get(doc, "itemReviewed.@type"))
+			}
+			for _, f := range required {
+				if x := get(doc, f); x == nil || x == "" {
+					t.Errorf("required field %s missing", f)
+				}
+			}
+			if get(doc, "reviewRating.alternateName") != tt.rating.Label() {
+				t.Errorf("alternateName = %v, want %q", get(doc, "reviewRating.alternateName"), tt.rating.Label())
+			}
+			if tt.wantValue == 0 {
+				for _, f := range []string{"reviewRating.ratingValue", "reviewRating.bestRating", "reviewRating.worstRating"} {
+					if get(doc, f) != nil {
+						t.Errorf("%s = %v for an ungraded rating", f, get(doc, f))
+					}
+				}
+				return
+			}
+			for _, f := range recommended {
+				if x := get(doc, f); x == nil || x == "" {
+					t.Errorf("recommended field %s missing", f)
+				}
+			}
+			if get(doc, "reviewRating.ratingValue") != tt.wantValue || get(doc, "reviewRating.bestRating") != 5.0 ||
+				get(doc, "reviewRating.worstRating") != 1.0 {
+				t.Errorf("rating %v/%v..%v, want %v/5..1", get(doc, "reviewRating.ratingValue"),
+					get(doc, "reviewRating.bestRating"), get(doc, "reviewRating.worstRating"), tt.wantValue)
+			}
+		})
+	}
+}
+
+// TestVocabularyCheckCanFail makes sure the term check rejects what it must.
+func TestVocabularyCheckCanFail(t *testing.T) {
+	voc := loadVocabulary(t)
+	tests := []struct {
+		name string
+		doc  string
+		want string
+	}{
+		{"unknown property", `{"@context":"https://schema.org","@type":"ClaimReview","ratingCount":3}`, "ratingCount"},
+		{"property out of domain", `{"@context":"https://schema.org","@type":"ClaimReview","mediaAuthenticityCategory":"StagedContent"}`, "domain"},
+		{"node type out of range", `{"@context":"https://schema.org","@type":"ClaimReview","reviewRating":{"@type":"Claim"}}`, "range"},
+		{"not an enumeration member", `{"@context":"https://schema.org","@type":"MediaReview","mediaAuthenticityCategory":"FakeContent"}`, "member"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			errs := voc.checkDocument(t, []byte(tt.doc))
+			if !slices.ContainsFunc(errs, func(e string) bool { return strings.Contains(e, tt.want) }) {
+				t.Errorf("check gave %v, want an error about %q", errs, tt.want)
+			}
+		})
+	}
+}
+
+func TestClaimReviewWarnings(t *testing.T) {
+	tests := []struct {
+		name   string
+		edit   func(*Verdict)
+		want   []string
+		absent []string // JSON-LD paths that must be absent
+	}{
+		{"long claim", func(v *Verdict) { v.ClaimReviewed = strings.Repeat("é", 76) }, []string{"76 characters"}, nil},
+		{"claim at the limit", func(v *Verdict) { v.ClaimReviewed = strings.Repeat("é", 75) }, nil, nil},
+		{"no claimant", func(v *Verdict) { v.Claimant = Party{} }, []string{"itemReviewed.author"}, []string{"itemReviewed.author"}},
+		{"no claim date", func(v *Verdict) { v.ClaimDate = time.Time{} }, []string{"itemReviewed.datePublished"}, []string{"itemReviewed.datePublished"}},
+		{"no appearances", func(v *Verdict) { v.Appearances = nil },
+			[]string{"itemReviewed.appearance", "itemReviewed.firstAppearance"}, []string{"itemReviewed.appearance"}},
+		{"relative appearance", func(v *Verdict) { v.Appearances = []string{"/x", "https://a.example/1"} },
+			[]string{`"/x" is not an absolute URL`}, nil},
+		{"not corrected", func(v *Verdict) { v.Modified = time.Time{} }, nil, []string{"dateModified"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := sampleVerdict()
+			tt.edit(&v)
+			m, err := BuildMarkup(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Join(m.Warnings, "\n")
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("warnings %q lack %q", m.Warnings, w)
+				}
+			}
+			if len(tt.want) == 0 && len(m.Warnings) != 0 {
+				t.Errorf("unexpected warnings %q", m.Warnings)
+			}
+			var doc map[string]any
+			_ = json.Unmarshal(m.ClaimReview, &doc)
+			for _, p := range tt.absent {
+				if get(doc, p) != nil {
+					t.Errorf("%s present: %v", p, get(doc, p))
+				}
+			}
+		})
+	}
+}
+
+func TestBuildMarkupErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Verdict)
+	}{
+		{"no id", func(v *Verdict) { v.ID = "" }},
+		{"relative url", func(v *Verdict) { v.URL = "/verdicts/1" }},
+		{"javascript url", func(v *Verdict) { v.URL = "javascript:alert(1)" }},
+		{"no claim", func(v *Verdict) { v.ClaimReviewed = "" }},
+		{"bad rating", func(v *Verdict) { v.Rating = "pants_on_fire" }},
+		{"no date", func(v *Verdict) { v.Published = time.Time{} }},
+		{"no publisher", func(v *Verdict) { v.Publisher = Party{} }},
+		{"bad media kind", func(v *Verdict) { v.Media = &Media{Kind: "audio", Category: MediaStaged, Appearances: []string{"https://x.example/a"}} }},
+		{"bad media category", func(v *Verdict) { v.Media = &Media{Kind: MediaImage, Category: "Fake", Appearances: []string{"https://x.example/a"}} }},
+		{"media without appearance", func(v *Verdict) { v.Media = &Media{Kind: MediaImage, Category: MediaStaged} }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := sampleVerdict()
+			tt.edit(&v)
+			if _, err := BuildMarkup(v); err == nil {
+				t.Errorf("BuildMarkup accepted it")
+			}
+		})
+	}
+}
+
+func TestMediaReview(t *testing.T) {
+	voc := loadVocabulary(t)
+	for _, kind := range []MediaKind{MediaImage, MediaVideo} {
+		t.Run(string(kind), func(t *testing.T) {
+			v := sampleVerdict()
+			v.Media = &Media{Kind: kind, Category: MediaDecontextualized,
+				Appearances:     []string{"https://social.example.net/@someone/1/media", "https://video.example.com/w/2"},
+				ArchivedAt:      []string{"https://archive.example.org/abc"},
+				OriginalContext: "Photo of a 2019 water main repair in Lyon.",
+				OriginalURL:     "https://news.example.fr/2019/lyon-canalisation"}
+			m, err := BuildMarkup(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.MediaReview == nil {
+				t.Fatal("no MediaReview")
+			}
+			if errs := voc.checkDocument(t, m.MediaReview); len(errs) > 0 {
+				t.Errorf("terms outside the schema.org subset:\n%s", strings.Join(errs, "\n"))
+			}
+			var doc map[string]any
+			_ = json.Unmarshal(m.MediaReview, &doc)
+			snap := "ImageObjectSnapshot"
+			if kind == MediaVideo {
+				snap = "VideoObjectSnapshot"
+			}
+			app, _ := get(doc, "itemReviewed.mediaItemAppearance").([]any)
+			if len(app) != 2 || get(app[0], "@type") != snap || get(app[0], "archivedAt") != "https://archive.example.org/abc" ||
+				get(app[1], "archivedAt") != nil {
+				t.Errorf("mediaItemAppearance = %v", app)
+			}
+			for _, f := range []string{"url", "author", "datePublished", "mediaAuthenticityCategory",
+				"originalMediaContextDescription", "originalMediaLink", "itemReviewed.interpretedAsClaim.description",
+				"itemReviewed.creator"} {
+				if x := get(doc, f); x == nil || x == "" {
+					t.Errorf("MediaReview field %s missing", f)
+				}
+			}
+			h := string(m.HTML())
+			if strings.Count(h, `<script type="application/ld+json">`) != 2 {
+				t.Errorf("HTML has not two script elements: %s", h)
+			}
+		})
+	}
+}
+
+func TestMarkupHTMLCannotCloseScript(t *testing.T) {
+	v := sampleVerdict()
+	v.ClaimReviewed = `</script><script>alert(1)</script> & more`
+	m, err := BuildMarkup(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := string(m.HTML())
+	if strings.Count(h, "</script>") != 1 || strings.Contains(h, "<script>alert") {
+		t.Errorf("claim text escaped the script element: %s", h)
+	}
+	var doc map[string]any
+	body := strings.TrimSuffix(strings.TrimPrefix(h, `<script type="application/ld+json">`), "</script>\n")
+	if err := json.Unmarshal([]byte(body), &doc); err != nil || doc["claimReviewed"] != v.ClaimReviewed {
+		t.Errorf("embedded JSON-LD does not round-trip: %v %v", err, doc["claimReviewed"])
+	}
+}
+
+func TestClaimReviewGolden(t *testing.T) {
+	v := sampleVerdict()
+	v.Media = &Media{Kind: MediaImage, Category: MediaEditedOrCropped, Appearances: []string{"https://social.example.net/@someone/1/media"},
+		OriginalContext: "Cropped from a 2019 photo."}
+	m, err := BuildMarkup(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	for _, doc := range [][]byte{m.ClaimReview, m.MediaReview} {
+		if err := json.Indent(&got, doc, "", "  "); err != nil {
+			t.Fatal(err)
+		}
+		got.WriteByte('\n')
+	}
+	compareGolden(t, filepath.Join("testdata", "markup_corrected_image.golden.jsonld"), got.Bytes())
+}
+
+// compareGolden compares got with the golden file, rewriting it with -update.
+func compareGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file (run with -update to create it): %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (run with -update if intended):\n%s", path, got)
+	}
+}
+
+func BenchmarkBuildMarkup(b *testing.B) {
+	v := sampleVerdict()
+	for b.Loop() {
+		if _, err := BuildMarkup(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

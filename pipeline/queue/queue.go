@@ -1,0 +1,231 @@
+package queue
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"vigie/pipeline/index"
+	vigiev1 "vigie/proto/gen/vigie/v1"
+)
+
+// SchemaVersion is bumped whenever documents are built differently; a
+// change triggers a rebuild of the index from the log.
+const SchemaVersion = 1
+
+// Status values of a claim in the queue.
+const (
+	StatusNew = "new"
+)
+
+// Match is a fact-check a claim repeats, as shown in the queue.
+type Match struct {
+	ID            string   `json:"id"`
+	Text          string   `json:"text"`
+	Title         string   `json:"title,omitempty"`
+	Score         float64  `json:"score"`
+	Rating        string   `json:"rating"`
+	TextualRating string   `json:"textual_rating,omitempty"`
+	Publisher     string   `json:"publisher,omitempty"`
+	URL           string   `json:"url,omitempty"`
+	Auto          bool     `json:"auto"`
+	Explanation   string   `json:"explanation,omitempty"`
+	SharedTerms   []string `json:"shared_terms,omitempty"`
+	SharedNumbers []string `json:"shared_numbers,omitempty"`
+}
+
+// Reason is one contribution to the worthiness score.
+type Reason struct {
+	Name   string  `json:"name"`
+	Weight float64 `json:"weight"`
+}
+
+// Claim is one claim document; its JSON is a hit of GET /api/v1/claims.
+type Claim struct {
+	ID         string    `json:"id"`
+	Text       string    `json:"text"`
+	ItemID     string    `json:"item_id"`
+	ItemTitle  string    `json:"item_title"`
+	ItemURL    string    `json:"item_url"`
+	Source     string    `json:"source"`
+	SourceName string    `json:"source_name"`
+	Language   string    `json:"language"`
+	Localities []string  `json:"localities"`
+	Worthiness float64   `json:"worthiness"`
+	Reasons    []Reason  `json:"reasons"`
+	Matches    []Match   `json:"matches"`
+	Flagged    bool      `json:"flagged"`
+	Status     string    `json:"status"`
+	Assignee   string    `json:"assignee,omitempty"`
+	ClusterID  string    `json:"cluster_id,omitempty"`
+	Published  time.Time `json:"published,omitzero"`
+	Detected   time.Time `json:"detected"`
+	TopScore   float64   `json:"top_score"`
+}
+
+// Settings are the index settings of the queue.
+func Settings() index.Settings {
+	kw := func(name string) index.Field {
+		return index.Field{Name: name, Type: index.Keyword, Filterable: true, Facetable: true}
+	}
+	return index.Settings{
+		SchemaVersion: SchemaVersion,
+		Fields: []index.Field{
+			{Name: "text", Type: index.Text, Searchable: true},
+			{Name: "item_title", Type: index.Text, Searchable: true},
+			kw("item_id"),
+			kw("source"),
+			kw("language"),
+			kw("localities"),
+			kw("status"),
+			kw("assignee"),
+			kw("cluster_id"),
+			{Name: "flagged", Type: index.Bool, Filterable: true, Facetable: true, Sortable: true},
+			{Name: "worthiness", Type: index.Number, Filterable: true, Sortable: true},
+			{Name: "top_score", Type: index.Number, Filterable: true, Sortable: true},
+			{Name: "published", Type: index.Time, Filterable: true, Sortable: true},
+			{Name: "detected", Type: index.Time, Filterable: true, Sortable: true},
+		},
+	}
+}
+
+// Review is the part of a claim's review state the queue shows.
+type Review struct {
+	Status, Assignee string
+}
+
+// Docs builds the documents of the claims of one item. review gives the
+// current review state of a claim id (a zero Review keeps StatusNew).
+func Docs(ic *vigiev1.ItemClaims, review func(claimID string) Review) ([]index.Document, error) {
+	docs := make([]index.Document, 0, len(ic.GetClaims()))
+	for _, c := range ic.GetClaims() {
+		d := Claim{
+			ID:         c.GetId(),
+			Text:       c.GetText(),
+			ItemID:     ic.GetItemId(),
+			ItemTitle:  ic.GetItemTitle(),
+			ItemURL:    ic.GetItemUrl(),
+			Source:     ic.GetSourceId(),
+			SourceName: ic.GetSourceName(),
+			Language:   firstNonEmpty(c.GetLanguage(), ic.GetLanguage()),
+			Localities: nonNil(ic.GetLocalities()),
+			Worthiness: c.GetWorthiness(),
+			Flagged:    c.GetFlagged(),
+			Status:     StatusNew,
+			ClusterID:  c.GetClusterId(),
+			Detected:   ic.GetAnalyzed().AsTime().UTC(),
+			Reasons:    []Reason{},
+			Matches:    []Match{},
+		}
+		if ic.GetPublished() != nil {
+			d.Published = ic.GetPublished().AsTime().UTC()
+		}
+		if review != nil {
+			r := review(d.ID)
+			if r.Status != "" {
+				d.Status = r.Status
+			}
+			d.Assignee = r.Assignee
+		}
+		for _, r := range c.GetReasons() {
+			d.Reasons = append(d.Reasons, Reason{Name: r.GetName(), Weight: r.GetWeight()})
+		}
+		for _, m := range c.GetMatches() {
+			d.Matches = append(d.Matches, Match{
+				ID: m.GetFactcheckId(), Text: m.GetText(), Title: m.GetTitle(), Score: m.GetScore(),
+				Rating: RatingName(m.GetRating()), TextualRating: m.GetTextualRating(), Publisher: m.GetPublisher(),
+				URL: m.GetUrl(), Auto: m.GetAuto(), Explanation: m.GetExplanation(),
+				SharedTerms: m.GetSharedTerms(), SharedNumbers: m.GetSharedNumbers(),
+			})
+			d.TopScore = max(d.TopScore, m.GetScore())
+		}
+		doc, err := ToDocument(d)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, doc)
+	}
+	return docs, nil
+}
+
+// ToDocument encodes a claim as an index document.
+func ToDocument(c Claim) (index.Document, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("encode claim %s: %w", c.ID, err)
+	}
+	var d index.Document
+	if err := json.Unmarshal(b, &d); err != nil {
+		return nil, fmt.Errorf("encode claim %s: %w", c.ID, err)
+	}
+	return d, nil
+}
+
+// FromDocument decodes an index document.
+func FromDocument(d index.Document) (Claim, error) {
+	var c Claim
+	err := d.Decode(&c)
+	if c.Reasons == nil {
+		c.Reasons = []Reason{}
+	}
+	if c.Matches == nil {
+		c.Matches = []Match{}
+	}
+	if c.Localities == nil {
+		c.Localities = []string{}
+	}
+	return c, err
+}
+
+var statusNames = map[vigiev1.ReviewStatus]string{
+	vigiev1.ReviewStatus_REVIEW_STATUS_NEW:               "new",
+	vigiev1.ReviewStatus_REVIEW_STATUS_TRIAGE:            "triage",
+	vigiev1.ReviewStatus_REVIEW_STATUS_IN_PROGRESS:       "in_progress",
+	vigiev1.ReviewStatus_REVIEW_STATUS_DRAFT:             "draft",
+	vigiev1.ReviewStatus_REVIEW_STATUS_AWAITING_APPROVAL: "awaiting_approval",
+	vigiev1.ReviewStatus_REVIEW_STATUS_PUBLISHED:         "published",
+	vigiev1.ReviewStatus_REVIEW_STATUS_DISMISSED:         "dismissed",
+	vigiev1.ReviewStatus_REVIEW_STATUS_DUPLICATE:         "duplicate",
+}
+
+// StatusName is the API name of a review status; unspecified is "new".
+func StatusName(s vigiev1.ReviewStatus) string {
+	if n, ok := statusNames[s]; ok {
+		return n
+	}
+	return StatusNew
+}
+
+var ratingNames = map[vigiev1.Rating]string{
+	vigiev1.Rating_RATING_UNSPECIFIED:  "unknown",
+	vigiev1.Rating_RATING_FALSE:        "false",
+	vigiev1.Rating_RATING_MOSTLY_FALSE: "mostly_false",
+	vigiev1.Rating_RATING_MISLEADING:   "misleading",
+	vigiev1.Rating_RATING_MIXED:        "mixed",
+	vigiev1.Rating_RATING_MOSTLY_TRUE:  "mostly_true",
+	vigiev1.Rating_RATING_TRUE:         "true",
+	vigiev1.Rating_RATING_UNPROVEN:     "unproven",
+	vigiev1.Rating_RATING_SATIRE_OTHER: "satire_other",
+}
+
+// RatingName is the API name of a rating.
+func RatingName(r vigiev1.Rating) string {
+	if n, ok := ratingNames[r]; ok {
+		return n
+	}
+	return "unknown"
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

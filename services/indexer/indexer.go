@@ -1,0 +1,122 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/zap"
+
+	"vigie/pipeline/bus"
+	"vigie/pipeline/codec"
+	"vigie/pipeline/index"
+)
+
+// Options configure the indexer.
+type Options struct {
+	// BatchSize is the most CLAIMS messages written at once (default 500).
+	BatchSize int
+	// FlushInterval is the longest wait for a batch to fill (default 200ms).
+	FlushInterval time.Duration
+	// WriteTimeout bounds one batch write (default 60s).
+	WriteTimeout time.Duration
+	// Review is the review-state bucket; claims take their status from it.
+	Review jetstream.KeyValue
+}
+
+// Service writes claims to an index backend.
+type Service struct {
+	bus     *bus.Bus
+	backend index.Backend
+	opts    Options
+	retry   bus.WorkerConfig // backoff and delivery limit; zero values take the bus defaults
+	log     *zap.Logger
+}
+
+// New returns an indexer writing to backend.
+func New(b *bus.Bus, backend index.Backend, opts Options, log *zap.Logger) *Service {
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 500
+	}
+	if opts.FlushInterval <= 0 {
+		opts.FlushInterval = 200 * time.Millisecond
+	}
+	if opts.WriteTimeout <= 0 {
+		opts.WriteTimeout = 60 * time.Second
+	}
+	return &Service{bus: b, backend: backend, opts: opts, log: log.Named("indexer")}
+}
+
+// Run consumes CLAIMS and REVIEW until ctx ends; the batches in hand are
+// written before it returns.
+func (s *Service) Run(ctx context.Context) error {
+	claims, err := s.bus.Consumer(ctx, bus.StreamClaims, bus.ConsumerIndexer)
+	if err != nil {
+		return err
+	}
+	review, err := s.bus.Consumer(ctx, bus.StreamReview, bus.ConsumerReview)
+	if err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() {
+		errc <- s.bus.Work(ctx, review, s.worker(100), s.handleReview)
+	}()
+	err = s.bus.Work(ctx, claims, s.worker(s.opts.BatchSize), s.handle)
+	return errors.Join(err, <-errc)
+}
+
+func (s *Service) handle(ctx context.Context, msgs []jetstream.Msg) []error {
+	errs := make([]error, len(msgs))
+	var docs []index.Document
+	var good []int
+	for i, m := range msgs {
+		ic, err := codec.DecodeItemClaims(m.Data())
+		if err != nil {
+			errs[i] = bus.Permanent(err)
+			continue
+		}
+		d, err := docsWithReview(ctx, s.opts.Review, ic)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		docs = append(docs, d...)
+		good = append(good, i)
+	}
+	if len(docs) == 0 {
+		return errs
+	}
+	wctx, cancel := context.WithTimeout(ctx, s.opts.WriteTimeout)
+	defer cancel()
+	start := time.Now()
+	if err := s.backend.Upsert(wctx, docs); err != nil {
+		err = fmt.Errorf("index batch of %d documents: %w", len(docs), err)
+		s.log.Warn("index write failed", zap.Int("docs", len(docs)), zap.Error(err))
+		for _, i := range good {
+			errs[i] = err
+		}
+		return errs
+	}
+	s.log.Debug("batch indexed", zap.Int("messages", len(good)), zap.Int("docs", len(docs)), zap.Duration("took", time.Since(start)))
+	return errs
+}
+
+// worker is the runner configuration. A failing backend is an outage, not
+// a poison message: writes are retried with capped backoff for as long as
+// it lasts (no delivery limit); undecodable messages are dead-lettered at
+// once as permanent failures.
+func (s *Service) worker(batch int) bus.WorkerConfig {
+	w := s.retry
+	w.Stage, w.Batch, w.MaxWait = bus.StageIndexer, batch, s.opts.FlushInterval
+	if w.MaxDeliver == 0 {
+		w.MaxDeliver = math.MaxInt32
+	}
+	if w.MaxBackoff == 0 {
+		w.MaxBackoff = 5 * time.Second
+	}
+	return w
+}

@@ -1,0 +1,151 @@
+package indexer
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/zap/zaptest"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"vigie/pipeline/bus"
+	"vigie/pipeline/bus/bustest"
+	"vigie/pipeline/index"
+	"vigie/pipeline/queue"
+	vigiev1 "vigie/proto/gen/vigie/v1"
+)
+
+// counting records how many times each document id was written successfully.
+type counting struct {
+	index.Backend
+	mu     sync.Mutex
+	writes map[string]int
+}
+
+func (c *counting) Upsert(ctx context.Context, docs []index.Document) error {
+	if err := c.Backend.Upsert(ctx, docs); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, d := range docs {
+		c.writes[d.ID()]++
+	}
+	return nil
+}
+
+func openBleve(t *testing.T) *index.Bleve {
+	t.Helper()
+	b, err := index.OpenBleve(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.EnsureSettings(context.Background(), queue.Settings()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = b.Close() })
+	return b
+}
+
+func publishClaims(t *testing.T, b *bus.Bus, items, perItem int) {
+	t.Helper()
+	for i := 0; i < items; i++ {
+		ic := &vigiev1.ItemClaims{ItemId: fmt.Sprintf("item-%d", i), SourceId: "src", Language: "en", Analyzed: timestamppb.Now()}
+		for j := 0; j < perItem; j++ {
+			ic.Claims = append(ic.Claims, &vigiev1.Claim{Id: fmt.Sprintf("claim-%d-%d", i, j), Text: fmt.Sprintf("The council spent %d euros on road %d.", i*100+j, j), Worthiness: 0.7})
+		}
+		data, _ := proto.Marshal(ic)
+		if _, err := b.Publish(context.Background(), bus.ClaimsSubject("en"), data, ic.ItemId, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestIndexerRetriesFailedWrites: a backend that fails the next N writes;
+// the indexer retries and every claim is indexed exactly once.
+func TestIndexerRetriesFailedWrites(t *testing.T) {
+	s := bustest.Server(t)
+	b := bustest.Bus(t, s, bus.DefaultTopology())
+	bl := openBleve(t)
+	faulty := index.NewFaulty(bl)
+	faulty.FailWrites(3)
+	be := &counting{Backend: faulty, writes: map[string]int{}}
+
+	publishClaims(t, b, 30, 2)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	svc := New(b, be, Options{BatchSize: 7, FlushInterval: 20 * time.Millisecond}, zaptest.NewLogger(t))
+	// Short backoffs keep the test quick; the policy is the production one.
+	svc.retry = bus.WorkerConfig{BaseBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}
+	done := make(chan error, 1)
+	go func() { done <- svc.Run(ctx) }()
+
+	bustest.Eventually(t, 20*time.Second, "60 claims indexed", func() bool {
+		n, _ := bl.Count(context.Background())
+		return n == 60
+	})
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if faulty.Failed() != 3 {
+		t.Errorf("%d injected failures happened, want 3", faulty.Failed())
+	}
+	if len(be.writes) != 60 {
+		t.Errorf("%d distinct claims written, want 60", len(be.writes))
+	}
+	for id, n := range be.writes {
+		if n != 1 {
+			t.Errorf("claim %s written %d times, want exactly once", id, n)
+		}
+	}
+}
+
+// TestReviewEventsUpdateStatus: a review event changes the indexed status,
+// and a claim indexed after its review takes the status from the bucket.
+func TestReviewEventsUpdateStatus(t *testing.T) {
+	s := bustest.Server(t)
+	b := bustest.Bus(t, s, bus.DefaultTopology())
+	bl := openBleve(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	review, err := b.KV(ctx, bus.BucketReview)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// claim-1-0 was reviewed before it is indexed: its state is only in the bucket.
+	st, _ := proto.Marshal(&vigiev1.ClaimState{Status: vigiev1.ReviewStatus_REVIEW_STATUS_DISMISSED})
+	if _, err := review.Put(ctx, "claim-1-0", st); err != nil {
+		t.Fatal(err)
+	}
+	publishClaims(t, b, 2, 1)
+	svc := New(b, bl, Options{FlushInterval: 20 * time.Millisecond, Review: review}, zaptest.NewLogger(t))
+	go func() { _ = svc.Run(ctx) }()
+	status := func(id string) string {
+		d, err := bl.Get(context.Background(), id)
+		if err != nil {
+			return ""
+		}
+		c, _ := queue.FromDocument(d)
+		return c.Status
+	}
+	bustest.Eventually(t, 10*time.Second, "both claims indexed", func() bool { return status("claim-0-0") != "" && status("claim-1-0") != "" })
+	if got := status("claim-1-0"); got != "dismissed" {
+		t.Errorf("claim reviewed before indexing has status %q, want dismissed", got)
+	}
+	ev, _ := proto.Marshal(&vigiev1.ReviewEvent{Id: "ev-1", ClaimId: "claim-0-0", Actor: "ana", Action: "assign",
+		After: &vigiev1.ClaimState{Status: vigiev1.ReviewStatus_REVIEW_STATUS_TRIAGE, Assignee: "ana"}})
+	if _, err := b.Publish(ctx, bus.ReviewSubject("claim-0-0"), ev, "ev-1", nil); err != nil {
+		t.Fatal(err)
+	}
+	bustest.Eventually(t, 10*time.Second, "status triage", func() bool { return status("claim-0-0") == "triage" })
+	d, _ := bl.Get(context.Background(), "claim-0-0")
+	c, _ := queue.FromDocument(d)
+	if c.Assignee != "ana" {
+		t.Errorf("assignee %q, want ana", c.Assignee)
+	}
+}

@@ -1,0 +1,71 @@
+package ingester
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"vigie/pipeline/feed"
+	vigiev1 "vigie/proto/gen/vigie/v1"
+)
+
+// ItemID is the stable id of an entry of a source: a hash of the source id
+// and the entry's guid, or of its canonical link when it has no guid.
+func ItemID(sourceID, guid, link string) string {
+	key := strings.TrimSpace(guid)
+	if key == "" {
+		key = "link:" + strings.TrimSpace(link)
+	}
+	h := sha256.Sum256([]byte(sourceID + "\x00" + key))
+	return hex.EncodeToString(h[:16])
+}
+
+// toItem maps a feed entry of src to an item; ok is false for an entry
+// with nothing to identify it (no guid, no link, no title and no text).
+func toItem(src Source, f *feed.Feed, e feed.Entry, fetched time.Time) (*vigiev1.Item, bool) {
+	if e.GUID == "" && e.Link == "" {
+		if e.Title == "" && e.Text == "" {
+			return nil, false
+		}
+		// Last resort: the content identifies the entry.
+		e.GUID = "content:" + e.Title + "\x00" + e.Text
+	}
+	lang := e.Language
+	if lang == "" && f != nil {
+		lang = f.Language
+	}
+	if lang == "" {
+		lang = src.Language
+	}
+	it := &vigiev1.Item{
+		Id:         ItemID(src.ID, e.GUID, e.Link),
+		SourceId:   src.ID,
+		SourceName: src.Name,
+		Kind:       vigiev1.SourceKind_SOURCE_KIND_FEED,
+		Url:        e.Link,
+		Title:      e.Title,
+		Text:       e.Text,
+		Html:       e.ContentHTML,
+		Language:   normalizeLang(lang),
+		Localities: append([]string(nil), src.Localities...),
+		Fetched:    timestamppb.New(fetched),
+		Guid:       e.GUID,
+		Authors:    e.Authors,
+	}
+	if !e.Published.IsZero() {
+		it.Published = timestamppb.New(e.Published)
+	}
+	return it, true
+}
+
+// normalizeLang keeps the primary subtag, lower case: "pt-BR" → "pt".
+func normalizeLang(l string) string {
+	l = strings.ToLower(strings.TrimSpace(l))
+	if i := strings.IndexAny(l, "-_"); i > 0 {
+		l = l[:i]
+	}
+	return l
+}

@@ -1,0 +1,80 @@
+package matcher
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/zap"
+	"google.golang.org/protobuf/proto"
+
+	"vigie/claims"
+	"vigie/pipeline/bus"
+	"vigie/pipeline/codec"
+)
+
+// Options configure the matcher.
+type Options struct {
+	// Batch is how many items are fetched at once (default 64).
+	Batch int
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Service runs the claims engine over ITEMS.
+type Service struct {
+	bus    *bus.Bus
+	engine *claims.Engine
+	opts   Options
+	log    *zap.Logger
+}
+
+// New returns a matcher using engine.
+func New(b *bus.Bus, engine *claims.Engine, opts Options, log *zap.Logger) *Service {
+	if opts.Batch <= 0 {
+		opts.Batch = 64
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Service{bus: b, engine: engine, opts: opts, log: log.Named("matcher")}
+}
+
+// Run consumes until ctx ends, finishing the batch in hand.
+func (s *Service) Run(ctx context.Context) error {
+	cons, err := s.bus.Consumer(ctx, bus.StreamItems, bus.ConsumerMatcher)
+	if err != nil {
+		return err
+	}
+	return s.bus.Work(ctx, cons, bus.WorkerConfig{Stage: bus.StageMatcher, Batch: s.opts.Batch}, s.handle)
+}
+
+func (s *Service) handle(ctx context.Context, msgs []jetstream.Msg) []error {
+	errs := make([]error, len(msgs))
+	for i, m := range msgs {
+		errs[i] = s.process(ctx, m.Data())
+	}
+	return errs
+}
+
+// process analyses one encoded item and publishes its claims.
+func (s *Service) process(ctx context.Context, data []byte) error {
+	it, err := codec.DecodeItem(data)
+	if err != nil {
+		return bus.Permanent(err)
+	}
+	cs := s.engine.Analyze(codec.Item(it))
+	out := codec.ItemClaims(it, cs, s.opts.Now().UTC())
+	b, err := proto.Marshal(out)
+	if err != nil {
+		return bus.Permanent(fmt.Errorf("encode claims of item %s: %w", it.GetId(), err))
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := s.bus.Publish(pctx, bus.ClaimsSubject(out.GetLanguage()), b, it.GetId(), nil); err != nil {
+		return err
+	}
+	s.log.Debug("item analysed", zap.String("item_id", it.GetId()), zap.Int("claims", len(cs)))
+	return nil
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "vigie:", err)
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+const usage = `vigie — self-hosted fact-checking and misinformation flagging
+
+Usage:
+  vigie serve [--data DIR] [--http ADDR] [--config FILE] [--demo] [--nats-url URLS]
+  vigie status [--data DIR]              streams, consumers and message counts
+  vigie reindex [--data DIR]             rebuild the search index from the log
+  vigie config docs                      print docs/configuration.md
+  vigie eval match|worthiness ...        measure the claims engine
+  vigie train worthiness|matcher ...     train the claims engine's models
+
+Run "vigie COMMAND --help" for the flags of a command.
+`
+
+// run dispatches a subcommand.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr)
+	case "reindex":
+		return runReindex(ctx, args[1:], stdout, stderr)
+	case "status":
+		return runStatus(ctx, args[1:], stdout, stderr)
+	case "config":
+		return runConfig(args[1:], stdout, stderr)
+	case "eval":
+		return runEval(ctx, args[1:], stdout, stderr)
+	case "train":
+		return runTrain(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "vigie: unknown command %q\n\n%s", args[0], usage)
+	return errUsage
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"testing"
+	"time"
+
+	"go.uber.org/zap/zaptest"
+	"google.golang.org/protobuf/proto"
+
+	"vigie/pipeline/bus"
+	"vigie/pipeline/bus/bustest"
+	"vigie/pipeline/index"
+	"vigie/pipeline/queue"
+	vigiev1 "vigie/proto/gen/vigie/v1"
+)
+
+type snapshot struct {
+	docs   map[string]index.Document
+	facets map[string]map[string]int
+}
+
+func snapshotIndex(t *testing.T, b index.Backend) snapshot {
+	t.Helper()
+	res, err := b.Search(context.Background(), index.Query{Limit: 10000, Facets: []string{"status", "source", "language", "flagged"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := snapshot{docs: map[string]index.Document{}, facets: res.Facets}
+	for _, h := range res.Hits {
+		s.docs[h.ID] = h.Doc
+	}
+	if len(s.docs) != res.Total {
+		t.Fatalf("snapshot got %d of %d documents", len(s.docs), res.Total)
+	}
+	return s
+}
+
+// TestReindexRebuildsSameIndex: delete the index folder, run `vigie
+// reindex`: the same documents and facet counts as before, review
+// statuses included.
+func TestReindexRebuildsSameIndex(t *testing.T) {
+	feeds := feedServer(t, "jn-porto.rss", "uol-noticias.rss", "reporterre.xml")
+	data := t.TempDir()
+	cfg := testConfig(t, data, feeds.URL+"/jn-porto.rss", feeds.URL+"/uol-noticias.rss", feeds.URL+"/reporterre.xml")
+	ctx := context.Background()
+	a, err := startApp(ctx, cfg, false, io.Discard, zaptest.NewLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bustest.Eventually(t, 30*time.Second, "feeds indexed", func() bool {
+		return streamMsgs(t, a.bus.JS, bus.StreamItems) > 40 &&
+			streamMsgs(t, a.bus.JS, bus.StreamClaims) == streamMsgs(t, a.bus.JS, bus.StreamItems) &&
+			consumerIdle(t, a.bus.JS, bus.StreamClaims, bus.ConsumerIndexer)
+	})
+	// Review two claims: the state goes to the review bucket and an event to REVIEW.
+	res := getClaims(t, a.httpAddr, "q=&limit=2")
+	if len(res.Hits) < 2 {
+		t.Fatalf("want at least 2 claims, got %d", len(res.Hits))
+	}
+	review, err := a.bus.KV(ctx, bus.BucketReview)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, st := range []vigiev1.ReviewStatus{vigiev1.ReviewStatus_REVIEW_STATUS_TRIAGE, vigiev1.ReviewStatus_REVIEW_STATUS_DISMISSED} {
+		id := res.Hits[i].ID
+		after := &vigiev1.ClaimState{Status: st, Assignee: "ana"}
+		b, _ := proto.Marshal(after)
+		if _, err := review.Put(ctx, id, b); err != nil {
+			t.Fatal(err)
+		}
+		ev, _ := proto.Marshal(&vigiev1.ReviewEvent{Id: "ev-" + id, ClaimId: id, Actor: "ana", Action: "status", After: after})
+		if _, err := a.bus.Publish(ctx, bus.ReviewSubject(id), ev, "ev-"+id, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bustest.Eventually(t, 10*time.Second, "review statuses indexed", func() bool {
+		r := getClaims(t, a.httpAddr, "q=&facets=status")
+		return r.Facets["status"]["triage"] == 1 && r.Facets["status"]["dismissed"] == 1
+	})
+	before := snapshotIndex(t, a.idx)
+	if err := a.shutdown(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := os.RemoveAll(filepath.Join(data, "index")); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"reindex", "--data", data}, io.Discard, io.Discard); err != nil {
+		t.Fatalf("vigie reindex: %v", err)
+	}
+	idx, err := index.OpenBleve(filepath.Join(data, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	if err := idx.EnsureSettings(ctx, queue.Settings()); err != nil {
+		t.Fatal(err)
+	}
+	after := snapshotIndex(t, idx)
+	if len(after.docs) != len(before.docs) {
+		t.Fatalf("rebuilt index has %d documents, want %d", len(after.docs), len(before.docs))
+	}
+	ids := make([]string, 0, len(before.docs))
+	for id := range before.docs {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if !reflect.DeepEqual(before.docs[id], after.docs[id]) {
+			t.Errorf("document %s differs after rebuild:\nbefore %v\nafter  %v", id, before.docs[id], after.docs[id])
+		}
+	}
+	if !reflect.DeepEqual(before.facets, after.facets) {
+		t.Errorf("facets differ after rebuild:\nbefore %v\nafter  %v", before.facets, after.facets)
+	}
+}

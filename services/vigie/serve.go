@@ -1,0 +1,401 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"go.uber.org/zap"
+
+	"vigie/claims"
+	"vigie/pipeline/bus"
+	"vigie/pipeline/fetch"
+	"vigie/pipeline/index"
+	"vigie/pipeline/queue"
+	"vigie/services/indexer"
+	"vigie/services/ingester"
+	"vigie/services/matcher"
+	"vigie/services/reviewer"
+	"vigie/services/vigie/config"
+)
+
+// serveFlags are the flags of `vigie serve`; a flag given wins over the file and the environment.
+type serveFlags struct {
+	config, data, http, natsURL, index, meiliURL, meiliKeyFile string
+	demo                                                       bool
+}
+
+func parseServeFlags(args []string, stderr io.Writer) (serveFlags, *flag.FlagSet, error) {
+	var f serveFlags
+	fs := flag.NewFlagSet("vigie serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.config, "config", "", "YAML configuration `file`")
+	fs.StringVar(&f.data, "data", "", "data `folder` (default ./vigie-data)")
+	fs.StringVar(&f.http, "http", "", "HTTP listen `address` (default 127.0.0.1:8080)")
+	fs.StringVar(&f.natsURL, "nats-url", "", "external NATS server `urls`, comma-separated (default: embedded server)")
+	fs.StringVar(&f.index, "index", "", "search backend: bleve or meilisearch")
+	fs.StringVar(&f.meiliURL, "meili-url", "", "Meilisearch `url`")
+	fs.StringVar(&f.meiliKeyFile, "meili-key-file", "", "`file` holding the Meilisearch key")
+	fs.BoolVar(&f.demo, "demo", false, "serve bundled sample feeds and fact-checks from a loopback server")
+	if err := fs.Parse(args); err != nil {
+		return f, fs, errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "vigie serve: unexpected argument %q\n", fs.Arg(0))
+		return f, fs, errUsage
+	}
+	return f, fs, nil
+}
+
+// loadConfig applies file, environment, then flags.
+func loadConfig(f serveFlags) (config.Config, error) {
+	cfg, err := config.Load(f.config, os.LookupEnv)
+	if err != nil {
+		return cfg, err
+	}
+	if f.data != "" {
+		cfg.Data = f.data
+	}
+	if f.http != "" {
+		cfg.HTTP.Addr = f.http
+	}
+	if f.natsURL != "" {
+		cfg.NATS.URL = strings.Split(f.natsURL, ",")
+	}
+	if f.index != "" {
+		cfg.Index.Backend = f.index
+	}
+	if f.meiliURL != "" {
+		cfg.Meili.URL = f.meiliURL
+	}
+	if f.meiliKeyFile != "" {
+		cfg.Meili.KeyFile = f.meiliKeyFile
+	}
+	switch cfg.Index.Backend {
+	case "bleve":
+	case "meilisearch":
+		return cfg, errors.New("index backend meilisearch is not wired into serve yet; use bleve")
+	default:
+		return cfg, fmt.Errorf("index backend %q: want bleve or meilisearch", cfg.Index.Backend)
+	}
+	return cfg, nil
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f, _, err := parseServeFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(f)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(cfg.Log.Level, cfg.Log.Format, stderr)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = log.Sync() }()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		select {
+		case s := <-sigs:
+			log.Info("shutting down", zap.String("signal", s.String()))
+			cancel()
+		case <-ctx.Done():
+			return
+		}
+		s := <-sigs
+		log.Warn("second signal, exiting at once", zap.String("signal", s.String()))
+		os.Exit(1)
+	}()
+
+	a, err := startApp(ctx, cfg, f.demo, stdout, log)
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return a.shutdown(cfg.Shutdown.Timeout.D())
+}
+
+// app is a running `vigie serve`.
+type app struct {
+	cfg      config.Config
+	log      *zap.Logger
+	emb      *bus.Embedded
+	bus      *bus.Bus
+	idx      index.Backend
+	rev      *reviewer.Server
+	httpSrv  *http.Server
+	httpAddr string
+	demo     *demoServer
+	closed   sync.Once
+	ing      *ingester.Service
+	sources  []ingester.Source
+
+	// Each stage has its own context so shutdown stops them in order.
+	stopIngest, stopMatch, stopIndex context.CancelFunc
+	ingestDone, matchDone, indexDone chan struct{}
+}
+
+// startApp starts everything and returns once the HTTP server listens.
+func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Writer, log *zap.Logger) (a *app, err error) {
+	a = &app{cfg: cfg, log: log}
+	defer func() {
+		if err != nil {
+			a.abort()
+		}
+	}()
+	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
+		return nil, fmt.Errorf("create data folder %q: %w", cfg.Data, err)
+	}
+	top := bus.Topology{
+		Replicas:        cfg.NATS.Replicas,
+		DuplicateWindow: cfg.NATS.DuplicateWindow.D(),
+		MaxDeliver:      cfg.NATS.MaxDeliver,
+		AckWait:         cfg.NATS.AckWait.D(),
+	}
+	conn := bus.ConnectConfig{URLs: cfg.NATS.URL, User: cfg.NATS.User, Name: "vigie-serve"}
+	if len(cfg.NATS.URL) == 0 {
+		if ep, err := bus.ReadEndpoint(cfg.Data); err == nil && processAlive(ep.PID) && ep.PID != os.Getpid() {
+			return nil, fmt.Errorf("data folder %q is in use by vigie process %d", cfg.Data, ep.PID)
+		}
+		a.emb, err = bus.StartEmbedded(bus.EmbeddedConfig{StoreDir: filepath.Join(cfg.Data, "nats"), Port: cfg.NATS.Port}, log)
+		if err != nil {
+			return nil, err
+		}
+		ep := a.emb.Endpoint()
+		conn.URLs, conn.User, conn.Password = []string{ep.URL}, ep.User, ep.Password
+	} else if cfg.NATS.PasswordFile != "" {
+		b, err := os.ReadFile(cfg.NATS.PasswordFile)
+		if err != nil {
+			return nil, fmt.Errorf("read nats.password_file: %w", err)
+		}
+		conn.Password = strings.TrimSpace(string(b))
+	}
+	a.bus, err = bus.Connect(ctx, conn, top, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.bus.Apply(ctx); err != nil {
+		return nil, err
+	}
+
+	a.idx, err = openIndex(ctx, cfg, a.bus, log)
+	if err != nil {
+		return nil, err
+	}
+	review, err := a.bus.KV(ctx, bus.BucketReview)
+	if err != nil {
+		return nil, err
+	}
+
+	store := claims.NewStore()
+	for _, path := range cfg.FactChecks {
+		n, err := loadFactChecks(store, path)
+		if err != nil {
+			return nil, err
+		}
+		log.Info("fact-checks loaded", zap.String("path", path), zap.Int("count", n))
+	}
+	sources := make([]ingester.Source, 0, len(cfg.Sources))
+	for _, s := range cfg.Sources {
+		sources = append(sources, ingester.Source{
+			ID: s.ID, Name: s.Name, Kind: s.Kind, URL: s.URL, Language: s.Language,
+			Localities: s.Localities, Interval: s.Interval.D(), AllowPrivateNetworks: s.AllowPrivateNetworks,
+		})
+	}
+	fetchCfg := fetch.Config{
+		AllowPrivateNetworks: cfg.Fetch.AllowPrivateNetworks,
+		ConnectTimeout:       cfg.Fetch.ConnectTimeout.D(),
+		Timeout:              cfg.Fetch.Timeout.D(),
+		MaxBodyBytes:         cfg.Fetch.MaxBodyBytes,
+		MaxRedirects:         cfg.Fetch.MaxRedirects,
+		UserAgent:            cfg.Fetch.UserAgent,
+	}
+	if demo {
+		a.demo, err = startDemo(log)
+		if err != nil {
+			return nil, err
+		}
+		sources = append(sources, a.demo.sources()...)
+		fetchCfg.AllowAddrs = append(fetchCfg.AllowAddrs, a.demo.addr)
+		n := a.demo.loadFactChecks(store)
+		log.Info("demo fact-checks loaded", zap.Int("count", n))
+	}
+	mcfg := claims.DefaultConfig()
+	mcfg.SuggestThreshold = cfg.Matcher.SuggestThreshold
+	mcfg.AutoThreshold = cfg.Matcher.AutoThreshold
+	mcfg.WorthinessThreshold = cfg.Matcher.WorthinessThreshold
+	engine := claims.NewEngine(store, mcfg)
+
+	ing, err := ingester.New(ctx, a.bus, sources, ingester.Options{Fetch: fetchCfg, MaxFailures: cfg.Fetch.MaxFailures}, log)
+	if err != nil {
+		return nil, err
+	}
+	a.ing, a.sources = ing, sources
+	mat := matcher.New(a.bus, engine, matcher.Options{}, log)
+	idxr := indexer.New(a.bus, a.idx, indexer.Options{BatchSize: cfg.Index.BatchSize, FlushInterval: cfg.Index.FlushInterval.D(), Review: review}, log)
+
+	a.rev = reviewer.New(a.idx, []reviewer.Readiness{
+		a.bus.Ready,
+		func(ctx context.Context) error { _, err := a.idx.Count(ctx); return err },
+	}, log)
+	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", cfg.HTTP.Addr, err)
+	}
+	a.httpAddr = ln.Addr().String()
+	a.httpSrv = &http.Server{Handler: a.rev.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := a.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server stopped", zap.Error(err))
+		}
+	}()
+
+	a.stopIndex, a.indexDone = a.goStage(ctx, "indexer", idxr.Run)
+	a.stopMatch, a.matchDone = a.goStage(ctx, "matcher", mat.Run)
+	a.stopIngest, a.ingestDone = a.goStage(ctx, "ingester", ing.Run)
+
+	ep := bus.Endpoint{HTTPAddr: a.httpAddr, PID: os.Getpid()}
+	if a.emb != nil {
+		e := a.emb.Endpoint()
+		ep.URL, ep.User, ep.Password = e.URL, e.User, e.Password
+	}
+	if err := bus.WriteEndpoint(cfg.Data, ep); err != nil {
+		return nil, err
+	}
+	log.Info("vigie serving", zap.String("http", "http://"+a.httpAddr), zap.String("data", cfg.Data), zap.Int("sources", len(sources)), zap.Int("factchecks", store.Len()))
+	fmt.Fprintf(stdout, "Vigie is serving the review queue on http://%s/ (data in %s)\n", a.httpAddr, cfg.Data)
+	if a.demo != nil {
+		fmt.Fprintf(stdout, "Demo: %d sample feeds served from http://%s/ ; try: curl 'http://%s/api/v1/claims?q='\n", len(a.demo.feeds), a.demo.addr, a.httpAddr)
+	}
+	return a, nil
+}
+
+// goStage runs fn in its own cancellable context.
+func (a *app) goStage(parent context.Context, name string, fn func(context.Context) error) (context.CancelFunc, chan struct{}) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := fn(ctx); err != nil {
+			a.log.Error("stage stopped", zap.String("stage", name), zap.Error(err))
+		}
+	}()
+	return cancel, done
+}
+
+// shutdown stops in order under one deadline: readiness false, intake,
+// matcher (finishes its batch), indexer (flushes), the NATS connection
+// (drained), the HTTP server, the embedded NATS server.
+func (a *app) shutdown(timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	wait := func(name string, stop context.CancelFunc, done chan struct{}) {
+		if stop == nil {
+			return
+		}
+		stop()
+		select {
+		case <-done:
+		case <-time.After(time.Until(deadline)):
+			a.log.Warn("stage did not stop before the deadline", zap.String("stage", name))
+		}
+	}
+	a.rev.SetDraining()
+	wait("ingester", a.stopIngest, a.ingestDone)
+	wait("matcher", a.stopMatch, a.matchDone)
+	wait("indexer", a.stopIndex, a.indexDone)
+	a.bus.Close()
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
+	err := a.httpSrv.Shutdown(ctx)
+	a.abort()
+	a.log.Info("stopped")
+	return err
+}
+
+// abort releases whatever was started, without ordering.
+func (a *app) abort() {
+	a.closed.Do(func() {
+		if a.demo != nil {
+			a.demo.close()
+		}
+		if a.idx != nil {
+			_ = a.idx.Close()
+		}
+		if a.emb != nil {
+			bus.RemoveEndpoint(a.cfg.Data)
+			a.emb.Shutdown()
+		}
+	})
+}
+
+// openIndex opens the embedded index; when its settings changed (a new
+// schema version), it is rebuilt from the log first.
+func openIndex(ctx context.Context, cfg config.Config, b *bus.Bus, log *zap.Logger) (index.Backend, error) {
+	dir := filepath.Join(cfg.Data, "index")
+	idx, err := index.OpenBleve(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	err = idx.EnsureSettings(ctx, queue.Settings())
+	if errors.Is(err, index.ErrSchemaChanged) {
+		_ = idx.Close()
+		log.Warn("index settings changed, rebuilding the index from the log")
+		docs, err := rebuildIndex(ctx, b, cfg.Data, nil)
+		if err != nil {
+			return nil, err
+		}
+		log.Info("index rebuilt", zap.Int("docs", docs))
+		if idx, err = index.OpenBleve(dir); err != nil {
+			return nil, fmt.Errorf("open index: %w", err)
+		}
+		err = idx.EnsureSettings(ctx, queue.Settings())
+	}
+	if err != nil {
+		_ = idx.Close()
+		return nil, fmt.Errorf("apply index settings: %w", err)
+	}
+	return idx, nil
+}
+
+func loadFactChecks(store *claims.Store, path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("open fact-checks: %w", err)
+	}
+	defer f.Close()
+	fcs, err := claims.LoadTSV(f)
+	if err != nil {
+		return 0, fmt.Errorf("load fact-checks %q: %w", path, err)
+	}
+	store.Add(fcs...)
+	return len(fcs), nil
+}
+
+func processAlive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	return p.Signal(syscall.Signal(0)) == nil
+}
