@@ -62,6 +62,7 @@ func ItemClaims(it *vigiev1.Item, cs []claims.Claim, analyzed time.Time) *vigiev
 		Published:  it.GetPublished(),
 		Analyzed:   timestamppb.New(analyzed),
 		Kind:       it.GetKind(),
+		Fetched:    it.GetFetched(),
 	}
 	for _, c := range cs {
 		out.Claims = append(out.Claims, Claim(c))

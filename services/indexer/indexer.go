@@ -13,6 +13,7 @@ import (
 	"vigie/pipeline/bus"
 	"vigie/pipeline/codec"
 	"vigie/pipeline/index"
+	"vigie/pipeline/metrics"
 )
 
 // Options configure the indexer.
@@ -25,6 +26,8 @@ type Options struct {
 	WriteTimeout time.Duration
 	// Review is the review-state bucket; claims take their status from it.
 	Review jetstream.KeyValue
+	// Metrics records batch and stage latency; nil records nothing.
+	Metrics *metrics.Metrics
 }
 
 // Service writes claims to an index backend.
@@ -73,11 +76,15 @@ func (s *Service) handle(ctx context.Context, msgs []jetstream.Msg) []error {
 	errs := make([]error, len(msgs))
 	var docs []index.Document
 	var good []int
+	var fetched []time.Time
 	for i, m := range msgs {
 		ic, err := codec.DecodeItemClaims(m.Data())
 		if err != nil {
 			errs[i] = bus.Permanent(err)
 			continue
+		}
+		if ic.GetFetched() != nil {
+			fetched = append(fetched, ic.GetFetched().AsTime())
 		}
 		d, err := docsWithReview(ctx, s.opts.Review, ic)
 		if err != nil {
@@ -88,6 +95,9 @@ func (s *Service) handle(ctx context.Context, msgs []jetstream.Msg) []error {
 		good = append(good, i)
 	}
 	if len(docs) == 0 {
+		for _, f := range fetched {
+			s.opts.Metrics.Stage(bus.StageIndexer, f)
+		}
 		return errs
 	}
 	wctx, cancel := context.WithTimeout(ctx, s.opts.WriteTimeout)
@@ -100,6 +110,10 @@ func (s *Service) handle(ctx context.Context, msgs []jetstream.Msg) []error {
 			errs[i] = err
 		}
 		return errs
+	}
+	s.opts.Metrics.IndexBatchTook(time.Since(start))
+	for _, f := range fetched {
+		s.opts.Metrics.Stage(bus.StageIndexer, f)
 	}
 	s.log.Debug("batch indexed", zap.Int("messages", len(good)), zap.Int("docs", len(docs)), zap.Duration("took", time.Since(start)))
 	return errs

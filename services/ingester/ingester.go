@@ -15,6 +15,7 @@ import (
 	"vigie/pipeline/bus"
 	"vigie/pipeline/feed"
 	"vigie/pipeline/fetch"
+	"vigie/pipeline/metrics"
 )
 
 // Source is one source the ingester polls.
@@ -33,6 +34,8 @@ type Options struct {
 	MaxFailures int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Metrics records items and fetch errors; nil records nothing.
+	Metrics *metrics.Metrics
 }
 
 // Service polls sources and publishes their new items.
@@ -125,6 +128,10 @@ func (s *Service) Poll(ctx context.Context, src Source) (int, error) {
 		return 0, fmt.Errorf("poll %q: %w: %s", src.ID, errDisabled, st.LastError)
 	}
 	n, perr := s.poll(ctx, src, &st)
+	s.opts.Metrics.Ingested(src.ID, n)
+	if perr != nil && ctx.Err() == nil {
+		s.opts.Metrics.FetchError(src.ID, fetch.ErrorKind(perr))
+	}
 	if ctx.Err() != nil && perr != nil {
 		return n, perr // shutting down: keep the state as it was
 	}

@@ -12,6 +12,7 @@ import (
 	"vigie/claims"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/codec"
+	"vigie/pipeline/metrics"
 )
 
 // Options configure the matcher.
@@ -20,6 +21,8 @@ type Options struct {
 	Batch int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Metrics records stage latency; nil records nothing.
+	Metrics *metrics.Metrics
 }
 
 // Service runs the claims engine over ITEMS.
@@ -75,6 +78,7 @@ func (s *Service) process(ctx context.Context, data []byte) error {
 	if _, err := s.bus.Publish(pctx, bus.ClaimsSubject(out.GetLanguage()), b, it.GetId(), nil); err != nil {
 		return err
 	}
+	s.opts.Metrics.Stage(bus.StageMatcher, it.GetFetched().AsTime())
 	s.log.Debug("item analysed", zap.String("item_id", it.GetId()), zap.Int("claims", len(cs)))
 	return nil
 }

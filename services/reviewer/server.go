@@ -48,16 +48,28 @@ func New(backend index.Backend, ready []Readiness, log *zap.Logger) *Server {
 // SetDraining turns readiness false; it is the first step of shutdown.
 func (s *Server) SetDraining() { s.draining.Store(true) }
 
-// Handler returns the HTTP routes.
+// Handler returns every route: the operations routes, the review UI and the API.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
+	s.opsRoutes(mux)
+	mux.HandleFunc("GET /api/v1/claims", s.apiClaims)
+	mux.HandleFunc("GET /{$}", s.queuePage)
+	return securityHeaders(mux)
+}
+
+// OpsHandler returns only /healthz and /readyz, for processes that do not
+// serve the review UI.
+func (s *Server) OpsHandler() http.Handler {
+	mux := http.NewServeMux()
+	s.opsRoutes(mux)
+	return mux
+}
+
+func (s *Server) opsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "alive"})
 	})
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.HandleFunc("GET /api/v1/claims", s.apiClaims)
-	mux.HandleFunc("GET /{$}", s.queuePage)
-	return securityHeaders(mux)
 }
 
 func securityHeaders(h http.Handler) http.Handler {

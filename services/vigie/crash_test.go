@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,19 +24,41 @@ import (
 	"vigie/services/ingester"
 )
 
-// buildBinary builds the vigie command into a temporary folder.
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+	binDir  string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// buildBinary builds the vigie command once per test run.
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
-		t.Skip("builds and kills a vigie process; skipped with -short")
+		t.Skip("builds and runs vigie processes; skipped with -short")
 	}
-	bin := filepath.Join(t.TempDir(), "vigie")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("go build: %v", err)
+	binOnce.Do(func() {
+		binDir, binErr = os.MkdirTemp("", "vigie-bin-")
+		if binErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "vigie")
+		cmd := exec.Command("go", "build", "-o", binPath, ".")
+		cmd.Stderr = os.Stderr
+		binErr = cmd.Run()
+	})
+	if binErr != nil {
+		t.Fatalf("go build: %v", binErr)
 	}
-	return bin
+	return binPath
 }
 
 // serveProcess starts `vigie serve` on data with cfgPath and returns it once its endpoint file is written.

@@ -79,8 +79,8 @@ func (d *demoServer) sources() []ingester.Source {
 	return out
 }
 
-// loadFactChecks adds the demo's fictional fact-checks to store.
-func (d *demoServer) loadFactChecks(store *claims.Store) int {
+// loadDemoFactChecks adds the demo's fictional fact-checks to store.
+func loadDemoFactChecks(store *claims.Store) int {
 	b, err := demoFS.ReadFile("demo/factchecks.tsv")
 	if err != nil {
 		return 0

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -22,6 +23,7 @@ import (
 	"vigie/pipeline/bus"
 	"vigie/pipeline/fetch"
 	"vigie/pipeline/index"
+	"vigie/pipeline/metrics"
 	"vigie/pipeline/queue"
 	"vigie/services/indexer"
 	"vigie/services/ingester"
@@ -32,8 +34,8 @@ import (
 
 // serveFlags are the flags of `vigie serve`; a flag given wins over the file and the environment.
 type serveFlags struct {
-	config, data, http, natsURL, index, meiliURL, meiliKeyFile string
-	demo                                                       bool
+	config, data, http, natsURL, index, meiliURL, meiliKeyFile, only string
+	demo                                                             bool
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (serveFlags, *flag.FlagSet, error) {
@@ -47,6 +49,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveFlags, *flag.FlagSet
 	fs.StringVar(&f.index, "index", "", "search backend: bleve or meilisearch")
 	fs.StringVar(&f.meiliURL, "meili-url", "", "Meilisearch `url`")
 	fs.StringVar(&f.meiliKeyFile, "meili-key-file", "", "`file` holding the Meilisearch key")
+	fs.StringVar(&f.only, "only", "", "run only these `services`, comma-separated: ingester,matcher,indexer,reviewer (default all)")
 	fs.BoolVar(&f.demo, "demo", false, "serve bundled sample feeds and fact-checks from a loopback server")
 	if err := fs.Parse(args); err != nil {
 		return f, fs, errUsage
@@ -81,6 +84,16 @@ func loadConfig(f serveFlags) (config.Config, error) {
 	}
 	if f.meiliKeyFile != "" {
 		cfg.Meili.KeyFile = f.meiliKeyFile
+	}
+	if f.only != "" {
+		cfg.Services = nil
+		for _, svc := range strings.Split(f.only, ",") {
+			svc = strings.TrimSpace(svc)
+			if !slices.Contains(config.KnownServices, svc) {
+				return cfg, fmt.Errorf("--only: unknown service %q (want some of %s)", svc, strings.Join(config.KnownServices, ", "))
+			}
+			cfg.Services = append(cfg.Services, svc)
+		}
 	}
 	switch cfg.Index.Backend {
 	case "bleve":
@@ -148,9 +161,29 @@ type app struct {
 	ing      *ingester.Service
 	sources  []ingester.Source
 
-	// Each stage has its own context so shutdown stops them in order.
-	stopIngest, stopMatch, stopIndex context.CancelFunc
-	ingestDone, matchDone, indexDone chan struct{}
+	metrics    *metrics.Metrics
+	factchecks int
+	// Each stage has its own context so shutdown stops them in order
+	// (the reverse of their start order).
+	stages    []stage
+	stopWatch context.CancelFunc
+	watchDone chan struct{}
+}
+
+// stage is one service loop of the process.
+type stage struct {
+	name   string
+	run    func(context.Context) error
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func stageNames(st []stage) []string {
+	out := make([]string, len(st))
+	for i, s := range st {
+		out[i] = s.name
+	}
+	return out
 }
 
 // startApp starts everything and returns once the HTTP server listens.
@@ -196,81 +229,112 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 		return nil, err
 	}
 
-	a.idx, err = openIndex(ctx, cfg, a.bus, log)
-	if err != nil {
-		return nil, err
-	}
-	review, err := a.bus.KV(ctx, bus.BucketReview)
-	if err != nil {
-		return nil, err
-	}
-
-	store := claims.NewStore()
-	for _, path := range cfg.FactChecks {
-		n, err := loadFactChecks(store, path)
+	a.metrics = metrics.New()
+	if cfg.Runs("indexer") || cfg.Runs("reviewer") {
+		a.idx, err = openIndex(ctx, cfg, a.bus, log)
 		if err != nil {
 			return nil, err
 		}
-		log.Info("fact-checks loaded", zap.String("path", path), zap.Int("count", n))
 	}
-	sources := make([]ingester.Source, 0, len(cfg.Sources))
-	for _, s := range cfg.Sources {
-		sources = append(sources, ingester.Source{
-			ID: s.ID, Name: s.Name, Kind: s.Kind, URL: s.URL, Language: s.Language,
-			Localities: s.Localities, Interval: s.Interval.D(), AllowPrivateNetworks: s.AllowPrivateNetworks,
-		})
+	var ready []reviewer.Readiness
+	ready = append(ready, a.bus.Ready)
+	if a.idx != nil {
+		ready = append(ready, func(ctx context.Context) error { _, err := a.idx.Count(ctx); return err })
 	}
-	fetchCfg := fetch.Config{
-		AllowPrivateNetworks: cfg.Fetch.AllowPrivateNetworks,
-		ConnectTimeout:       cfg.Fetch.ConnectTimeout.D(),
-		Timeout:              cfg.Fetch.Timeout.D(),
-		MaxBodyBytes:         cfg.Fetch.MaxBodyBytes,
-		MaxRedirects:         cfg.Fetch.MaxRedirects,
-		UserAgent:            cfg.Fetch.UserAgent,
-	}
-	if demo {
-		a.demo, err = startDemo(log)
+	a.rev = reviewer.New(a.idx, ready, log)
+
+	if cfg.Runs("indexer") {
+		review, err := a.bus.KV(ctx, bus.BucketReview)
 		if err != nil {
 			return nil, err
 		}
-		sources = append(sources, a.demo.sources()...)
-		fetchCfg.AllowAddrs = append(fetchCfg.AllowAddrs, a.demo.addr)
-		n := a.demo.loadFactChecks(store)
-		log.Info("demo fact-checks loaded", zap.Int("count", n))
+		idxr := indexer.New(a.bus, a.idx, indexer.Options{
+			BatchSize: cfg.Index.BatchSize, FlushInterval: cfg.Index.FlushInterval.D(), Review: review, Metrics: a.metrics,
+		}, log)
+		a.stages = append(a.stages, stage{name: "indexer", run: idxr.Run})
 	}
-	mcfg := claims.DefaultConfig()
-	mcfg.SuggestThreshold = cfg.Matcher.SuggestThreshold
-	mcfg.AutoThreshold = cfg.Matcher.AutoThreshold
-	mcfg.WorthinessThreshold = cfg.Matcher.WorthinessThreshold
-	engine := claims.NewEngine(store, mcfg)
-
-	ing, err := ingester.New(ctx, a.bus, sources, ingester.Options{Fetch: fetchCfg, MaxFailures: cfg.Fetch.MaxFailures}, log)
-	if err != nil {
-		return nil, err
+	if cfg.Runs("matcher") {
+		store := claims.NewStore()
+		for _, path := range cfg.FactChecks {
+			n, err := loadFactChecks(store, path)
+			if err != nil {
+				return nil, err
+			}
+			log.Info("fact-checks loaded", zap.String("path", path), zap.Int("count", n))
+		}
+		if demo {
+			log.Info("demo fact-checks loaded", zap.Int("count", loadDemoFactChecks(store)))
+		}
+		mcfg := claims.DefaultConfig()
+		mcfg.SuggestThreshold = cfg.Matcher.SuggestThreshold
+		mcfg.AutoThreshold = cfg.Matcher.AutoThreshold
+		mcfg.WorthinessThreshold = cfg.Matcher.WorthinessThreshold
+		mat := matcher.New(a.bus, claims.NewEngine(store, mcfg), matcher.Options{Metrics: a.metrics}, log)
+		a.stages = append(a.stages, stage{name: "matcher", run: mat.Run})
+		a.factchecks = store.Len()
 	}
-	a.ing, a.sources = ing, sources
-	mat := matcher.New(a.bus, engine, matcher.Options{}, log)
-	idxr := indexer.New(a.bus, a.idx, indexer.Options{BatchSize: cfg.Index.BatchSize, FlushInterval: cfg.Index.FlushInterval.D(), Review: review}, log)
+	if cfg.Runs("ingester") {
+		sources := make([]ingester.Source, 0, len(cfg.Sources))
+		for _, s := range cfg.Sources {
+			sources = append(sources, ingester.Source{
+				ID: s.ID, Name: s.Name, Kind: s.Kind, URL: s.URL, Language: s.Language,
+				Localities: s.Localities, Interval: s.Interval.D(), AllowPrivateNetworks: s.AllowPrivateNetworks,
+			})
+		}
+		fetchCfg := fetch.Config{
+			AllowPrivateNetworks: cfg.Fetch.AllowPrivateNetworks,
+			ConnectTimeout:       cfg.Fetch.ConnectTimeout.D(),
+			Timeout:              cfg.Fetch.Timeout.D(),
+			MaxBodyBytes:         cfg.Fetch.MaxBodyBytes,
+			MaxRedirects:         cfg.Fetch.MaxRedirects,
+			UserAgent:            cfg.Fetch.UserAgent,
+		}
+		if demo {
+			a.demo, err = startDemo(log)
+			if err != nil {
+				return nil, err
+			}
+			sources = append(sources, a.demo.sources()...)
+			fetchCfg.AllowAddrs = append(fetchCfg.AllowAddrs, a.demo.addr)
+		}
+		a.ing, err = ingester.New(ctx, a.bus, sources, ingester.Options{Fetch: fetchCfg, MaxFailures: cfg.Fetch.MaxFailures, Metrics: a.metrics}, log)
+		if err != nil {
+			return nil, err
+		}
+		a.sources = sources
+		a.stages = append(a.stages, stage{name: "ingester", run: a.ing.Run})
+	}
 
-	a.rev = reviewer.New(a.idx, []reviewer.Readiness{
-		a.bus.Ready,
-		func(ctx context.Context) error { _, err := a.idx.Count(ctx); return err },
-	}, log)
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.metrics.Handler())
+	if cfg.Runs("reviewer") {
+		mux.Handle("/", a.rev.Handler())
+	} else {
+		mux.Handle("/", a.rev.OpsHandler())
+	}
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.HTTP.Addr, err)
 	}
 	a.httpAddr = ln.Addr().String()
-	a.httpSrv = &http.Server{Handler: a.rev.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	a.httpSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := a.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server stopped", zap.Error(err))
 		}
 	}()
 
-	a.stopIndex, a.indexDone = a.goStage(ctx, "indexer", idxr.Run)
-	a.stopMatch, a.matchDone = a.goStage(ctx, "matcher", mat.Run)
-	a.stopIngest, a.ingestDone = a.goStage(ctx, "ingester", ing.Run)
+	// Stages start downstream first so that nothing waits on a stage not yet running.
+	for i := range a.stages {
+		st := &a.stages[i]
+		st.cancel, st.done = a.goStage(ctx, st.name, st.run)
+	}
+	a.stopWatch, a.watchDone = a.goStage(ctx, "metrics", func(ctx context.Context) error {
+		a.metrics.WatchJetStream(ctx, a.bus.JS, []string{bus.StreamItems, bus.StreamClaims, bus.StreamReview, bus.StreamDLQ}, bus.StreamDLQ,
+			[]metrics.ConsumerRef{{Stream: bus.StreamItems, Durable: bus.ConsumerMatcher}, {Stream: bus.StreamClaims, Durable: bus.ConsumerIndexer}, {Stream: bus.StreamReview, Durable: bus.ConsumerReview}},
+			5*time.Second)
+		return nil
+	})
 
 	ep := bus.Endpoint{HTTPAddr: a.httpAddr, PID: os.Getpid()}
 	if a.emb != nil {
@@ -280,7 +344,8 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 	if err := bus.WriteEndpoint(cfg.Data, ep); err != nil {
 		return nil, err
 	}
-	log.Info("vigie serving", zap.String("http", "http://"+a.httpAddr), zap.String("data", cfg.Data), zap.Int("sources", len(sources)), zap.Int("factchecks", store.Len()))
+	log.Info("vigie serving", zap.String("http", "http://"+a.httpAddr), zap.String("data", cfg.Data),
+		zap.Strings("services", stageNames(a.stages)), zap.Int("sources", len(a.sources)), zap.Int("factchecks", a.factchecks))
 	fmt.Fprintf(stdout, "Vigie is serving the review queue on http://%s/ (data in %s)\n", a.httpAddr, cfg.Data)
 	if a.demo != nil {
 		fmt.Fprintf(stdout, "Demo: %d sample feeds served from http://%s/ ; try: curl 'http://%s/api/v1/claims?q='\n", len(a.demo.feeds), a.demo.addr, a.httpAddr)
@@ -318,9 +383,10 @@ func (a *app) shutdown(timeout time.Duration) error {
 		}
 	}
 	a.rev.SetDraining()
-	wait("ingester", a.stopIngest, a.ingestDone)
-	wait("matcher", a.stopMatch, a.matchDone)
-	wait("indexer", a.stopIndex, a.indexDone)
+	for i := len(a.stages) - 1; i >= 0; i-- {
+		wait(a.stages[i].name, a.stages[i].cancel, a.stages[i].done)
+	}
+	wait("metrics", a.stopWatch, a.watchDone)
 	a.bus.Close()
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
@@ -338,6 +404,9 @@ func (a *app) abort() {
 		}
 		if a.idx != nil {
 			_ = a.idx.Close()
+		}
+		if a.bus != nil && a.httpSrv == nil {
+			a.bus.NC.Close()
 		}
 		if a.emb != nil {
 			bus.RemoveEndpoint(a.cfg.Data)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 // default value, doc its description.
 type Config struct {
 	Data       string        `yaml:"data" default:"./vigie-data" doc:"Folder holding JetStream files, the embedded index and credentials."`
+	Services   []string      `yaml:"services" doc:"Services this process runs (ingester, matcher, indexer, reviewer; comma-separated in the environment); empty runs all."`
 	HTTP       HTTP          `yaml:"http"`
 	NATS       NATS          `yaml:"nats"`
 	Fetch      Fetch         `yaml:"fetch"`
@@ -199,6 +201,11 @@ func (c *Config) normalize() error {
 			s.Interval = c.Fetch.Interval
 		}
 	}
+	for _, svc := range c.Services {
+		if !slices.Contains(KnownServices, svc) {
+			return fmt.Errorf("config: services: unknown service %q (want some of %s)", svc, strings.Join(KnownServices, ", "))
+		}
+	}
 	switch c.Index.Backend {
 	case "bleve", "meilisearch":
 	default:
@@ -211,6 +218,14 @@ func (c *Config) normalize() error {
 		return fmt.Errorf("config: matcher.auto_threshold %.3f is below matcher.suggest_threshold %.3f", c.Matcher.AutoThreshold, c.Matcher.SuggestThreshold)
 	}
 	return nil
+}
+
+// KnownServices are the services one process can run.
+var KnownServices = []string{"ingester", "matcher", "indexer", "reviewer"}
+
+// Runs reports whether this process runs service svc.
+func (c Config) Runs(svc string) bool {
+	return len(c.Services) == 0 || slices.Contains(c.Services, svc)
 }
 
 // Slug makes an immutable source id from a name: ASCII, lower case, words joined by '-'.

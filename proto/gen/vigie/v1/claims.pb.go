@@ -454,7 +454,9 @@ type ItemClaims struct {
 	// store_revision is the fact-check store revision the matcher used.
 	StoreRevision uint64 `protobuf:"varint,11,opt,name=store_revision,json=storeRevision,proto3" json:"store_revision,omitempty"`
 	// kind is the item's source kind.
-	Kind          SourceKind `protobuf:"varint,12,opt,name=kind,proto3,enum=vigie.v1.SourceKind" json:"kind,omitempty"`
+	Kind SourceKind `protobuf:"varint,12,opt,name=kind,proto3,enum=vigie.v1.SourceKind" json:"kind,omitempty"`
+	// fetched is when the item was fetched, for fetch-to-searchable latency.
+	Fetched       *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=fetched,proto3" json:"fetched,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -573,6 +575,13 @@ func (x *ItemClaims) GetKind() SourceKind {
 	return SourceKind_SOURCE_KIND_UNSPECIFIED
 }
 
+func (x *ItemClaims) GetFetched() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Fetched
+	}
+	return nil
+}
+
 var File_vigie_v1_claims_proto protoreflect.FileDescriptor
 
 const file_vigie_v1_claims_proto_rawDesc = "" +
@@ -609,7 +618,7 @@ const file_vigie_v1_claims_proto_rawDesc = "" +
 	"\n" +
 	"cluster_id\x18\t \x01(\tR\tclusterId\x12 \n" +
 	"\vfingerprint\x18\n" +
-	" \x01(\x04R\vfingerprint\"\xc5\x03\n" +
+	" \x01(\x04R\vfingerprint\"\xfb\x03\n" +
 	"\n" +
 	"ItemClaims\x12\x17\n" +
 	"\aitem_id\x18\x01 \x01(\tR\x06itemId\x12\x1b\n" +
@@ -628,7 +637,8 @@ const file_vigie_v1_claims_proto_rawDesc = "" +
 	"\x06claims\x18\n" +
 	" \x03(\v2\x0f.vigie.v1.ClaimR\x06claims\x12%\n" +
 	"\x0estore_revision\x18\v \x01(\x04R\rstoreRevision\x12(\n" +
-	"\x04kind\x18\f \x01(\x0e2\x14.vigie.v1.SourceKindR\x04kind*\xcb\x01\n" +
+	"\x04kind\x18\f \x01(\x0e2\x14.vigie.v1.SourceKindR\x04kind\x124\n" +
+	"\afetched\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\afetched*\xcb\x01\n" +
 	"\x06Rating\x12\x16\n" +
 	"\x12RATING_UNSPECIFIED\x10\x00\x12\x10\n" +
 	"\fRATING_FALSE\x10\x01\x12\x17\n" +
@@ -671,11 +681,12 @@ var file_vigie_v1_claims_proto_depIdxs = []int32{
 	5, // 4: vigie.v1.ItemClaims.analyzed:type_name -> google.protobuf.Timestamp
 	3, // 5: vigie.v1.ItemClaims.claims:type_name -> vigie.v1.Claim
 	6, // 6: vigie.v1.ItemClaims.kind:type_name -> vigie.v1.SourceKind
-	7, // [7:7] is the sub-list for method output_type
-	7, // [7:7] is the sub-list for method input_type
-	7, // [7:7] is the sub-list for extension type_name
-	7, // [7:7] is the sub-list for extension extendee
-	0, // [0:7] is the sub-list for field type_name
+	5, // 7: vigie.v1.ItemClaims.fetched:type_name -> google.protobuf.Timestamp
+	8, // [8:8] is the sub-list for method output_type
+	8, // [8:8] is the sub-list for method input_type
+	8, // [8:8] is the sub-list for extension type_name
+	8, // [8:8] is the sub-list for extension extendee
+	0, // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_vigie_v1_claims_proto_init() }
