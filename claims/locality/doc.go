@@ -14,8 +14,10 @@
 // over the text. One-word names need a capital initial by default, since
 // many communes share their name with a common word ("Tours", "Maire");
 // see Options. A name shared by several localities (Porto, Valence) is
-// resolved with the source's localities, region and country, and is
-// otherwise reported as ambiguous, never silently picked.
+// resolved, in this order, by a region named next to it in the text
+// ("Valence (Drôme)"), by the source's own localities, by the source's
+// region (given, or that of its localities) and by its country; otherwise
+// it is reported as ambiguous, never silently picked.
 //
 // The package is pure: no I/O beyond the io.Reader given to ReadCSV, and
 // everything is safe for concurrent use once built.

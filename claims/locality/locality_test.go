@@ -250,6 +250,16 @@ func TestFind(t *testing.T) {
 			[]want{{"Valence", "", Ambiguous}}},
 		{"Valence region of another country does not count", "Valence", Source{Country: "ES", Region: "Drôme"},
 			[]want{{"Valence", "", Ambiguous}}},
+		{"Valence from a source of the Drôme, by its localities", "Le maire de Valence", Source{Localities: []string{"FR-26000"}},
+			[]want{{"Valence", "", Ambiguous}}}, // FR-26000 is not in the mini gazetteer: no region known
+		{"Porto from a source located in Portugal", "Câmara do Porto", Source{Localities: []string{"PT-1312"}},
+			[]want{{"Porto", "PT-1312", BySource}}},
+		{"Valence settled by the text", "Valence (Drôme) : le maire de Valence, en Charente, répond", Source{Country: "FR", Region: "Tarn-et-Garonne"},
+			[]want{{"Valence", "FR-26362", ByText}, {"Valence", "FR-16392", ByText}}},
+		{"text region too far away falls back on the source", "Drôme. " + strings.Repeat("mot ", RegionWindow+1) + "Valence",
+			Source{Country: "FR", Region: "Tarn-et-Garonne"}, []want{{"Valence", "FR-82186", ByRegion}}},
+		{"region in lower case does not count when one word", "la drôme et Valence", Source{Country: "FR"},
+			[]want{{"Valence", "", Ambiguous}}},
 		{"Nice is unique", "Carnaval de Nice", Source{Country: "PT"}, []want{{"Nice", "FR-06088", Unique}}},
 		{"short names need a capital", "il y a eu des pluies", Source{}, nil},
 		{"one-word names need a capital", "le maire de porto monte aux tours de nice", Source{}, nil},
@@ -346,6 +356,10 @@ func TestFindFrance(t *testing.T) {
 		{"no region", Source{Country: "FR"}, map[string]string{"Marseille": "FR-13055", "Aix-en-Provence": "FR-13001",
 			"Saint-Rémy-de-Provence": "FR-13100", "Valence": "", "Les Sables-d'Olonne": "FR-85194", "L'Haÿ-les-Roses": "FR-94038"}, []string{"monte", "maire"}},
 		{"Drôme source", Source{Country: "FR", Region: "Drôme"}, map[string]string{"Valence": "FR-26362"}, nil},
+		{"source in Romans-sur-Isère (Drôme)", Source{Localities: []string{"FR-26281"}}, map[string]string{"Valence": "FR-26362"}, nil},
+		{"source in Montauban (Tarn-et-Garonne)", Source{Localities: []string{"FR-82121"}}, map[string]string{"Valence": "FR-82186"}, nil},
+		{"source in Lisbon: French names unique, Valence still ambiguous", Source{Localities: []string{"PT-1106"}},
+			map[string]string{"Marseille": "FR-13055", "Valence": ""}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

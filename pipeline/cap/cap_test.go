@@ -242,7 +242,9 @@ func TestWriteRefuses(t *testing.T) {
 		{"bad status", func(_ *publish.Verdict, o *Options) { o.Status = "Real" }},
 		{"bad category", func(_ *publish.Verdict, o *Options) { o.Category = "Misinformation" }},
 		{"retraction without references", func(v *publish.Verdict, _ *Options) { v.Retracted = true }},
-		{"bad reference", func(_ *publish.Verdict, o *Options) { o.References = []Reference{{Sender: "a b", Identifier: "x", Sent: o.Sent}} }},
+		{"bad reference", func(_ *publish.Verdict, o *Options) {
+			o.References = []Reference{{Sender: "a b", Identifier: "x", Sent: o.Sent}}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -63,6 +63,14 @@ type atomFeed struct {
 // atomTime formats t as an RFC 3339 date-time in UTC.
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
+// linkType returns the media type of the entry's link.
+func (e Entry) linkType() string {
+	if e.LinkType == "" {
+		return "text/html"
+	}
+	return e.LinkType
+}
+
 // categories returns the rating and locality categories of e.
 func (e Entry) categories() []atomCategory {
 	cats := []atomCategory{{Term: string(e.Rating), Scheme: SchemeRating, Label: e.TextualRating}}
@@ -92,7 +100,7 @@ func WriteAtom(w io.Writer, f Feed) error {
 	for _, e := range f.Entries {
 		ae := atomEntry{
 			ID: e.id(), Title: atomText{Type: "text", Text: e.Title}, Updated: atomTime(e.updated()),
-			Links:      []atomLink{{Rel: "alternate", Type: "text/html", Href: e.URL}},
+			Links:      []atomLink{{Rel: "alternate", Type: e.linkType(), Href: e.URL}},
 			Categories: e.categories(),
 		}
 		if e.Language != f.Language {

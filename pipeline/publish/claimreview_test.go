@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vigie/pipeline/publish/schemaorg"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -17,132 +19,22 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // specs is ../shared/specs seen from this package's folder.
 var specs = filepath.Join("..", "..", "..", "shared", "specs")
 
-// vocabulary is the schema.org subset in ../shared/specs/schemaorg.
-type vocabulary struct {
-	Terms map[string]struct {
-		SelectedAs     string   `json:"selected_as"`
-		RDFType        []string `json:"rdf_type"`
-		SubClassOf     []string `json:"subClassOf"`
-		DomainIncludes []string `json:"domainIncludes"`
-		RangeIncludes  []string `json:"rangeIncludes"`
-	} `json:"terms"`
-}
-
-func loadVocabulary(t *testing.T) *vocabulary {
+func loadVocabulary(t *testing.T) *schemaorg.Vocabulary {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(specs, "schemaorg", "factcheck-terms.json"))
+	f, err := os.Open(filepath.Join(specs, "schemaorg", "factcheck-terms.json"))
 	if err != nil {
 		t.Fatalf("read schema.org subset: %v", err)
 	}
-	var v vocabulary
-	if err := json.Unmarshal(b, &v); err != nil {
+	defer f.Close()
+	v, err := schemaorg.ReadVocabulary(f)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if len(v.Terms) < 50 {
-		t.Fatalf("schema.org subset has only %d terms", len(v.Terms))
-	}
-	return &v
-}
-
-func bare(s string) string { return strings.TrimPrefix(s, "schema:") }
-
-// isProperty reports whether name is a property of the subset.
-func (v *vocabulary) isProperty(name string) bool {
-	t, ok := v.Terms[name]
-	return ok && slices.ContainsFunc(t.RDFType, func(s string) bool { return strings.HasSuffix(s, "#Property>") })
-}
-
-// ancestors returns typ and its superclasses; a type the subset only names
-// (in a range, like Organization) is taken as a direct Thing.
-func (v *vocabulary) ancestors(typ string) []string {
-	out := []string{typ}
-	t, ok := v.Terms[typ]
-	if !ok {
-		return append(out, "Thing")
-	}
-	for _, p := range t.SubClassOf {
-		out = append(out, v.ancestors(bare(p))...)
-	}
-	return out
-}
-
-// check walks a JSON-LD node of type typ and reports every term that the
-// subset does not define or that is used outside its domain or range.
-func (v *vocabulary) check(node map[string]any, typ, path string, errs *[]string) {
-	anc := v.ancestors(typ)
-	for k, val := range node {
-		if k == "@context" || k == "@type" {
-			continue
-		}
-		p := path + "." + k
-		if !v.isProperty(k) {
-			*errs = append(*errs, p+": not a property of the schema.org subset")
-			continue
-		}
-		term := v.Terms[k]
-		if !slices.ContainsFunc(term.DomainIncludes, func(d string) bool { return slices.Contains(anc, bare(d)) }) {
-			*errs = append(*errs, p+": "+typ+" is not in the domain "+strings.Join(term.DomainIncludes, ","))
-		}
-		vals, ok := val.([]any)
-		if !ok {
-			vals = []any{val}
-		}
-		for _, x := range vals {
-			switch x := x.(type) {
-			case map[string]any:
-				ct, _ := x["@type"].(string)
-				if _, defined := v.Terms[ct]; !defined && !slices.Contains(term.RangeIncludes, "schema:"+ct) {
-					*errs = append(*errs, p+": type "+ct+" is neither defined nor in the range")
-				}
-				if !slices.ContainsFunc(v.ancestors(ct), func(a string) bool { return slices.Contains(term.RangeIncludes, "schema:"+a) }) {
-					*errs = append(*errs, p+": type "+ct+" is not in the range "+strings.Join(term.RangeIncludes, ","))
-				}
-				v.check(x, ct, p, errs)
-			case string:
-				// An enumeration-valued property must name a member.
-				for _, r := range term.RangeIncludes {
-					if e, ok := v.Terms[bare(r)]; ok && slices.Contains(e.SubClassOf, "schema:Enumeration") {
-						m, ok := v.Terms[x]
-						if !ok || !slices.Contains(m.RDFType, r) && !slices.Contains(m.RDFType, "<https://schema.org/"+bare(r)+">") {
-							*errs = append(*errs, p+": "+x+" is not a member of "+r)
-						}
-					}
-				}
-			}
-		}
-	}
-}
-
-// checkDocument parses doc and checks every term in it.
-func (v *vocabulary) checkDocument(t *testing.T, doc []byte) []string {
-	t.Helper()
-	var node map[string]any
-	if err := json.Unmarshal(doc, &node); err != nil {
-		t.Fatalf("JSON-LD does not parse: %v\n%s", err, doc)
-	}
-	if node["@context"] != "https://schema.org" {
-		t.Errorf("@context = %v", node["@context"])
-	}
-	typ, _ := node["@type"].(string)
-	if _, ok := v.Terms[typ]; !ok {
-		t.Errorf("top-level @type %q not in the subset", typ)
-	}
-	var errs []string
-	v.check(node, typ, "$", &errs)
-	return errs
+	return v
 }
 
 // get follows a dotted path in a decoded JSON document.
-func get(node any, path string) any {
-	for _, k := range strings.Split(path, ".") {
-		m, ok := node.(map[string]any)
-		if !ok {
-			return nil
-		}
-		node = m[k]
-	}
-	return node
-}
+func get(node any, path string) any { return schemaorg.Get(node, path) }
 
 func sampleVerdict() Verdict {
 	pub := time.Date(2026, 11, 20, 14, 30, 0, 0, time.UTC)
@@ -168,10 +60,6 @@ func sampleVerdict() Verdict {
 
 func TestClaimReviewTermsAndGoogleFields(t *testing.T) {
 	voc := loadVocabulary(t)
-	required := []string{"claimReviewed", "reviewRating.alternateName", "url"}
-	recommended := []string{"author", "author.name", "datePublished", "itemReviewed.appearance", "itemReviewed.author",
-		"itemReviewed.datePublished", "itemReviewed.firstAppearance", "reviewRating.bestRating",
-		"reviewRating.worstRating", "reviewRating.ratingValue", "reviewRating.name"}
 	tests := []struct {
 		rating    Rating
 		wantValue float64 // 0: none
@@ -193,7 +81,7 @@ func TestClaimReviewTermsAndGoogleFields(t *testing.T) {
 			if m.MediaReview != nil {
 				t.Errorf("MediaReview without media")
 			}
-			if errs := voc.checkDocument(t, m.ClaimReview); len(errs) > 0 {
+			if errs := voc.Check(m.ClaimReview); len(errs) > 0 {
 				t.Errorf("terms outside the schema.org subset:\n%s", strings.Join(errs, "\n"))
 			}
 			var doc map[string]any
@@ -201,54 +89,31 @@ func TestClaimReviewTermsAndGoogleFields(t *testing.T) {
 			if doc["@type"] != "ClaimReview" || get(doc, "itemReviewed.@type") != "Claim" {
 				t.Errorf("types: %v / %v", doc["@type"], get(doc, "itemReviewed.@type"))
 			}
-			for _, f := range required {
-				if x := get(doc, f); x == nil || x == "" {
-					t.Errorf("required field %s missing", f)
-				}
+			if missing, err := schemaorg.MissingClaimReviewFields(m.ClaimReview, schemaorg.RequiredClaimReviewFields); err != nil || len(missing) > 0 {
+				t.Errorf("required fields missing: %v %v", missing, err)
 			}
 			if get(doc, "reviewRating.alternateName") != tt.rating.Label() {
 				t.Errorf("alternateName = %v, want %q", get(doc, "reviewRating.alternateName"), tt.rating.Label())
 			}
+			recommended := append([]string{"author.name"}, schemaorg.RecommendedClaimReviewFields...)
 			if tt.wantValue == 0 {
-				for _, f := range []string{"reviewRating.ratingValue", "reviewRating.bestRating", "reviewRating.worstRating"} {
+				for _, f := range schemaorg.NumericRatingFields {
 					if get(doc, f) != nil {
 						t.Errorf("%s = %v for an ungraded rating", f, get(doc, f))
 					}
 				}
-				return
+				recommended = slices.DeleteFunc(recommended, func(f string) bool { return slices.Contains(schemaorg.NumericRatingFields, f) })
 			}
-			for _, f := range recommended {
-				if x := get(doc, f); x == nil || x == "" {
-					t.Errorf("recommended field %s missing", f)
-				}
+			if missing, err := schemaorg.MissingClaimReviewFields(m.ClaimReview, recommended); err != nil || len(missing) > 0 {
+				t.Errorf("recommended fields missing: %v %v", missing, err)
+			}
+			if tt.wantValue == 0 {
+				return
 			}
 			if get(doc, "reviewRating.ratingValue") != tt.wantValue || get(doc, "reviewRating.bestRating") != 5.0 ||
 				get(doc, "reviewRating.worstRating") != 1.0 {
 				t.Errorf("rating %v/%v..%v, want %v/5..1", get(doc, "reviewRating.ratingValue"),
 					get(doc, "reviewRating.bestRating"), get(doc, "reviewRating.worstRating"), tt.wantValue)
-			}
-		})
-	}
-}
-
-// TestVocabularyCheckCanFail makes sure the term check rejects what it must.
-func TestVocabularyCheckCanFail(t *testing.T) {
-	voc := loadVocabulary(t)
-	tests := []struct {
-		name string
-		doc  string
-		want string
-	}{
-		{"unknown property", `{"@context":"https://schema.org","@type":"ClaimReview","ratingCount":3}`, "ratingCount"},
-		{"property out of domain", `{"@context":"https://schema.org","@type":"ClaimReview","mediaAuthenticityCategory":"StagedContent"}`, "domain"},
-		{"node type out of range", `{"@context":"https://schema.org","@type":"ClaimReview","reviewRating":{"@type":"Claim"}}`, "range"},
-		{"not an enumeration member", `{"@context":"https://schema.org","@type":"MediaReview","mediaAuthenticityCategory":"FakeContent"}`, "member"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			errs := voc.checkDocument(t, []byte(tt.doc))
-			if !slices.ContainsFunc(errs, func(e string) bool { return strings.Contains(e, tt.want) }) {
-				t.Errorf("check gave %v, want an error about %q", errs, tt.want)
 			}
 		})
 	}
@@ -311,8 +176,12 @@ func TestBuildMarkupErrors(t *testing.T) {
 		{"bad rating", func(v *Verdict) { v.Rating = "pants_on_fire" }},
 		{"no date", func(v *Verdict) { v.Published = time.Time{} }},
 		{"no publisher", func(v *Verdict) { v.Publisher = Party{} }},
-		{"bad media kind", func(v *Verdict) { v.Media = &Media{Kind: "audio", Category: MediaStaged, Appearances: []string{"https://x.example/a"}} }},
-		{"bad media category", func(v *Verdict) { v.Media = &Media{Kind: MediaImage, Category: "Fake", Appearances: []string{"https://x.example/a"}} }},
+		{"bad media kind", func(v *Verdict) {
+			v.Media = &Media{Kind: "audio", Category: MediaStaged, Appearances: []string{"https://x.example/a"}}
+		}},
+		{"bad media category", func(v *Verdict) {
+			v.Media = &Media{Kind: MediaImage, Category: "Fake", Appearances: []string{"https://x.example/a"}}
+		}},
 		{"media without appearance", func(v *Verdict) { v.Media = &Media{Kind: MediaImage, Category: MediaStaged} }},
 	}
 	for _, tt := range tests {
@@ -343,7 +212,7 @@ func TestMediaReview(t *testing.T) {
 			if m.MediaReview == nil {
 				t.Fatal("no MediaReview")
 			}
-			if errs := voc.checkDocument(t, m.MediaReview); len(errs) > 0 {
+			if errs := voc.Check(m.MediaReview); len(errs) > 0 {
 				t.Errorf("terms outside the schema.org subset:\n%s", strings.Join(errs, "\n"))
 			}
 			var doc map[string]any
@@ -364,9 +233,15 @@ func TestMediaReview(t *testing.T) {
 					t.Errorf("MediaReview field %s missing", f)
 				}
 			}
-			h := string(m.HTML())
-			if strings.Count(h, `<script type="application/ld+json">`) != 2 {
-				t.Errorf("HTML has not two script elements: %s", h)
+			page := []byte("<html><head>" + string(m.HTML()) + "</head><body>…</body></html>")
+			docs := schemaorg.ExtractJSONLD(page)
+			if len(docs) != 2 || !bytes.Equal(docs[0], m.ClaimReview) || !bytes.Equal(docs[1], m.MediaReview) {
+				t.Fatalf("page holds %d JSON-LD documents, want the ClaimReview and the MediaReview", len(docs))
+			}
+			for _, d := range docs {
+				if errs := voc.Check(d); len(errs) > 0 {
+					t.Errorf("embedded document: %v", errs)
+				}
 			}
 		})
 	}

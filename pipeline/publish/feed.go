@@ -53,6 +53,9 @@ type Entry struct {
 	ID string
 	// URL is the verdict page.
 	URL string
+	// LinkType is the media type of URL in Atom; "text/html" when empty
+	// (an index of CAP messages sets "application/cap+xml").
+	LinkType string
 	// Title is the rating and the claim.
 	Title string
 	// Summary is the verdict's explanation, plain text.
@@ -184,6 +187,8 @@ func (f Feed) validate() error {
 		return fmt.Errorf("feed home url %q is not absolute", f.HomeURL)
 	case f.Author.Name == "":
 		return fmt.Errorf("feed has no author")
+	case !validLanguage(f.Language):
+		return fmt.Errorf("feed language %q is not a language tag", f.Language)
 	}
 	for i, e := range f.Entries {
 		switch {
@@ -195,7 +200,30 @@ func (f Feed) validate() error {
 			return fmt.Errorf("feed entry %q has no title", e.id())
 		case e.updated().IsZero():
 			return fmt.Errorf("feed entry %q has no date", e.id())
+		case !validLanguage(e.Language):
+			return fmt.Errorf("feed entry %q: language %q is not a language tag", e.id(), e.Language)
 		}
 	}
 	return nil
+}
+
+// validLanguage reports whether s is empty or a language tag as RFC 4287
+// (and xml:lang) accept it: [A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*.
+func validLanguage(s string) bool {
+	if s == "" {
+		return true
+	}
+	for i, part := range strings.Split(s, "-") {
+		if len(part) < 1 || len(part) > 8 {
+			return false
+		}
+		for j := 0; j < len(part); j++ {
+			c := part[j]
+			letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+			if !letter && (i == 0 || c < '0' || c > '9') {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -154,6 +154,11 @@ func TestAtomValidatesAgainstRelaxNG(t *testing.T) {
 		{"three verdicts", sampleFeed(Filter{}.Entries(vs, 0))},
 		{"empty", sampleFeed(nil)},
 		{"no language no description", func() Feed { f := sampleFeed(Filter{}.Entries(vs, 0)); f.Language, f.Description = "", ""; return f }()},
+		{"regional language tags", func() Feed {
+			f := sampleFeed(Filter{}.Entries(vs, 0))
+			f.Language, f.Entries[1].Language = "fr-FR", "pt-BR"
+			return f
+		}()},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -328,6 +333,8 @@ func TestFeedRejectsIncomplete(t *testing.T) {
 		{"entry without date", func(f *Feed) { f.Entries[0].Published, f.Entries[0].Updated = time.Time{}, time.Time{} }},
 		{"entry without url", func(f *Feed) { f.Entries[0].URL = "" }},
 		{"entry without title", func(f *Feed) { f.Entries[0].Title = "" }},
+		{"bad feed language", func(f *Feed) { f.Language = "fr_FR" }},
+		{"bad entry language", func(f *Feed) { f.Entries[0].Language = "français" }},
 	}
 	for _, tt := range tests {
 		for _, w := range writers {

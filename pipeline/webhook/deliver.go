@@ -276,13 +276,14 @@ func NewDeliverer(o Options) *Deliverer {
 func (d *Deliverer) Policy() Policy { return d.policy }
 
 // Attempt makes attempt number n (1-based) of msg to ep, for a delivery
-// whose first attempt was at first (ignored when n is 1), records it and
+// whose first attempt was at first (ignored when n is 1; now when zero),
+// records it and
 // returns it. A service that schedules retries itself (for example with a
 // JetStream NakWithDelay) calls Attempt and waits until the returned Next.
 func (d *Deliverer) Attempt(ctx context.Context, ep Endpoint, msg Message, n int, first time.Time) Attempt {
 	now := d.clock.Now()
-	if n <= 1 {
-		n, first = 1, now
+	if n <= 1 || first.IsZero() {
+		n, first = max(n, 1), now
 	}
 	a := Attempt{MessageID: msg.ID, Type: msg.Type, URL: ep.URL, Number: n, Time: now}
 	status, retryAfter, err := d.send(ctx, ep, msg, now, &a.Latency)

@@ -344,6 +344,34 @@ func TestAttemptTimeout(t *testing.T) {
 	}
 }
 
+// TestAttemptTimeoutRawTCP: a TCP peer that accepts and never speaks HTTP
+// is bounded too.
+func TestAttemptTimeoutRawTCP(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	var conns sync.WaitGroup
+	conns.Add(1)
+	go func() {
+		defer conns.Done()
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		_, _ = io.Copy(io.Discard, c) // read forever, never answer
+	}()
+	d := NewDeliverer(Options{Policy: Policy{AttemptTimeout: 200 * time.Millisecond}, Rand: func() float64 { return 0.5 }})
+	start := time.Now()
+	a := d.Attempt(context.Background(), testEndpoint(t, "http://"+l.Addr().String()+"/hook"), testMessage(t), 1, time.Time{})
+	if a.Outcome != OutcomeRetry || a.Status != 0 || time.Since(start) > 10*time.Second {
+		t.Fatalf("attempt %+v after %v, want a bounded timed-out retry", a, time.Since(start))
+	}
+	conns.Wait() // the client closed the connection when the attempt timed out
+}
+
 func TestAttemptConnectionRefused(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -2,9 +2,11 @@ package ingester
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
-	"math/rand/v2"
+	"os"
 	"sync"
 	"time"
 
@@ -16,15 +18,12 @@ import (
 	"vigie/pipeline/feed"
 	"vigie/pipeline/fetch"
 	"vigie/pipeline/metrics"
+	"vigie/pipeline/source"
+	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
 // Source is one source the ingester polls.
-type Source struct {
-	ID, Name, Kind, URL, Language string
-	Localities                    []string
-	Interval                      time.Duration
-	AllowPrivateNetworks          bool
-}
+type Source = source.Source
 
 // Options configure the ingester.
 type Options struct {
@@ -32,26 +31,36 @@ type Options struct {
 	Fetch fetch.Config
 	// MaxFailures disables a source after that many consecutive failures (default 10).
 	MaxFailures int
+	// PerHost is the most concurrent fetches to one host from this process (default 2).
+	PerHost int
+	// Backoff spaces retries after failures (defaults: 1 minute doubling to 24 hours).
+	Backoff fetch.Backoff
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Metrics records items and fetch errors; nil records nothing.
 	Metrics *metrics.Metrics
+	// Owner names this process in fetch leases (default host name, pid and a random suffix).
+	Owner string
 }
 
 // Service polls sources and publishes their new items.
 type Service struct {
-	bus     *bus.Bus
-	seen    jetstream.KeyValue
-	states  jetstream.KeyValue
-	sources []Source
-	client  *fetch.Client
-	private *fetch.Client
-	opts    Options
-	log     *zap.Logger
+	bus      *bus.Bus
+	seen     jetstream.KeyValue
+	registry *source.Registry
+	client   *fetch.Client
+	private  *fetch.Client
+	hosts    *fetch.HostLimiter
+	opts     Options
+	log      *zap.Logger
+
+	mu      sync.Mutex
+	running map[string]context.CancelFunc
+	wg      sync.WaitGroup
 }
 
 // New returns an ingester over the declared buckets of b.
-func New(ctx context.Context, b *bus.Bus, sources []Source, opts Options, log *zap.Logger) (*Service, error) {
+func New(ctx context.Context, b *bus.Bus, opts Options, log *zap.Logger) (*Service, error) {
 	seen, err := b.KV(ctx, bus.BucketSeen)
 	if err != nil {
 		return nil, err
@@ -63,48 +72,85 @@ func New(ctx context.Context, b *bus.Bus, sources []Source, opts Options, log *z
 	if opts.MaxFailures <= 0 {
 		opts.MaxFailures = 10
 	}
+	if opts.PerHost <= 0 {
+		opts.PerHost = 2
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Owner == "" {
+		host, _ := os.Hostname()
+		r := make([]byte, 4)
+		_, _ = rand.Read(r)
+		opts.Owner = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(r))
 	}
 	priv := opts.Fetch
 	priv.AllowPrivateNetworks = true
 	return &Service{
-		bus: b, seen: seen, states: states, sources: sources,
-		client: fetch.New(opts.Fetch), private: fetch.New(priv),
-		opts: opts, log: log.Named("ingester"),
+		bus: b, seen: seen, registry: source.NewRegistry(states),
+		client: fetch.New(opts.Fetch), private: fetch.New(priv), hosts: fetch.NewHostLimiter(opts.PerHost),
+		opts: opts, log: log.Named("ingester"), running: map[string]context.CancelFunc{},
 	}, nil
 }
 
-// Run polls every source on its interval until ctx ends.
+// Registry returns the source registry the ingester follows.
+func (s *Service) Registry() *source.Registry { return s.registry }
+
+// Run follows the registry: every source added is polled on its schedule,
+// every source removed or changed is stopped (and restarted with its new
+// definition). It returns when ctx ends and every poll has stopped.
 func (s *Service) Run(ctx context.Context) error {
-	var wg sync.WaitGroup
-	for _, src := range s.sources {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s.loop(ctx, src)
-		}()
+	err := s.registry.Watch(ctx, func(src source.Source, deleted bool) {
+		s.stop(src.ID)
+		if !deleted {
+			s.start(ctx, src)
+		}
+	})
+	s.mu.Lock()
+	for id, cancel := range s.running {
+		cancel()
+		delete(s.running, id)
 	}
-	wg.Wait()
-	return nil
+	s.mu.Unlock()
+	s.wg.Wait()
+	return err
 }
 
-func (s *Service) loop(ctx context.Context, src Source) {
-	interval := src.Interval
-	if interval <= 0 {
-		interval = 10 * time.Minute
+func (s *Service) start(ctx context.Context, src source.Source) {
+	if src.Kind != source.KindFeed {
+		s.log.Warn("source kind not polled by this ingester", zap.String("source", src.ID), zap.String("kind", src.Kind))
+		return
 	}
+	sctx, cancel := context.WithCancel(ctx)
+	s.mu.Lock()
+	s.running[src.ID] = cancel
+	s.mu.Unlock()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.loop(sctx, src)
+	}()
+}
+
+func (s *Service) stop(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cancel, ok := s.running[id]; ok {
+		cancel()
+		delete(s.running, id)
+	}
+}
+
+// loop polls src whenever it is due and this process holds its lease.
+func (s *Service) loop(ctx context.Context, src source.Source) {
 	for ctx.Err() == nil {
-		_, err := s.Poll(ctx, src)
-		wait := interval
+		wait, err := s.tick(ctx, src)
 		if err != nil && ctx.Err() == nil {
-			s.log.Warn("poll failed", zap.String("source", src.ID), zap.String("feed_url", src.URL), zap.Error(err))
+			s.log.Warn("source poll failed", zap.String("source", src.ID), zap.String("feed_url", src.URL), zap.Error(err))
 		}
-		if errors.Is(err, errDisabled) {
-			return
+		if wait <= 0 {
+			wait = time.Second
 		}
-		// Up to 10% jitter so that sources started together spread out.
-		wait += time.Duration(rand.Int64N(int64(wait)/10 + 1))
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -115,63 +161,129 @@ func (s *Service) loop(ctx context.Context, src Source) {
 	}
 }
 
-var errDisabled = errors.New("source disabled")
+// tick polls src if it is due and leasable, and returns how long to wait
+// before looking again.
+func (s *Service) tick(ctx context.Context, src source.Source) (time.Duration, error) {
+	st, _, err := s.registry.State(ctx, src.ID)
+	if err != nil {
+		return 5 * time.Second, err
+	}
+	now := s.opts.Now()
+	switch {
+	case st.Status == source.StatusDisabled:
+		return time.Minute, nil // re-enabled by updating the source, which restarts this loop
+	case st.NextFetch.After(now):
+		return min(st.NextFetch.Sub(now), time.Minute), nil
+	case st.LeaseOwner != "" && st.LeaseOwner != s.opts.Owner && st.LeaseUntil.After(now):
+		return min(st.LeaseUntil.Sub(now), time.Minute), nil
+	}
+	_, err = s.Poll(ctx, src)
+	if errors.Is(err, source.ErrConflict) {
+		return 50 * time.Millisecond, nil // another process took it: look again
+	}
+	return 0, err
+}
 
-// Poll fetches src once and publishes the items not published before. It
+// Poll fetches src once now, holding its lease, publishes the items not
+// published before and records the outcome and the next fetch time. It
 // returns how many items it published.
-func (s *Service) Poll(ctx context.Context, src Source) (int, error) {
-	st, _, err := loadState(ctx, s.states, src.ID)
+func (s *Service) Poll(ctx context.Context, src source.Source) (int, error) {
+	st, rev, err := s.registry.State(ctx, src.ID)
 	if err != nil {
 		return 0, err
 	}
-	if st.Status == StatusDisabled {
-		return 0, fmt.Errorf("poll %q: %w: %s", src.ID, errDisabled, st.LastError)
+	if st.Status == source.StatusDisabled {
+		return 0, fmt.Errorf("source %q is disabled: %s", src.ID, st.LastError)
 	}
-	n, perr := s.poll(ctx, src, &st)
+	now := s.opts.Now()
+	if st.LeaseOwner != "" && st.LeaseOwner != s.opts.Owner && st.LeaseUntil.After(now) {
+		return 0, fmt.Errorf("poll %q: leased by %s: %w", src.ID, st.LeaseOwner, source.ErrConflict)
+	}
+	lease := st
+	lease.LeaseOwner = s.opts.Owner
+	lease.LeaseUntil = now.Add(s.leaseFor())
+	rev, err = s.registry.SetState(ctx, src.ID, lease, rev)
+	if err != nil {
+		return 0, err
+	}
+
+	var n int
+	var hints fetch.PollHints
+	var perr error
+	if err := s.hosts.Acquire(ctx, fetch.HostKey(hostOf(src.URL))); err != nil {
+		perr = err
+	} else {
+		n, hints, perr = s.poll(ctx, src, &st)
+		s.hosts.Release(fetch.HostKey(hostOf(src.URL)))
+	}
 	s.opts.Metrics.Ingested(src.ID, n)
 	if perr != nil && ctx.Err() == nil {
 		s.opts.Metrics.FetchError(src.ID, fetch.ErrorKind(perr))
 	}
-	if ctx.Err() != nil && perr != nil {
-		return n, perr // shutting down: keep the state as it was
-	}
-	st.LastFetch = s.opts.Now().UTC()
+
+	now = s.opts.Now()
+	st.LeaseOwner, st.LeaseUntil = "", time.Time{}
+	st.LastFetch = now.UTC()
 	st.Items += int64(n)
-	if perr != nil {
+	hints.Interval = src.Interval
+	switch {
+	case perr != nil && ctx.Err() != nil:
+		// Shutting down mid-poll: release the lease, due again at once.
+		st.NextFetch = time.Time{}
+	case perr != nil:
 		st.Failures++
 		st.LastError = perr.Error()
-		st.Status = StatusError
-		if st.Failures >= s.opts.MaxFailures {
-			st.Status = StatusDisabled
-			perr = fmt.Errorf("%w after %d failures: %w", errDisabled, st.Failures, perr)
+		st.Status = source.StatusError
+		var se *fetch.StatusError
+		if errors.As(perr, &se) {
+			hints.RetryAfter = se.RetryAfter
 		}
-	} else {
+		delay := max(s.opts.Backoff.Delay(st.Failures), hints.RetryAfter)
+		st.NextFetch = now.Add(delay).UTC()
+		if st.Failures >= s.opts.MaxFailures {
+			st.Status = source.StatusDisabled
+			st.LastError = fmt.Sprintf("disabled after %d consecutive failures; last: %s", st.Failures, perr)
+		}
+	default:
 		st.Failures = 0
 		st.LastError = ""
-		st.Status = StatusOK
+		st.Status = source.StatusOK
+		st.NextFetch = now.Add(fetch.NextPoll(hints, nil)).UTC()
 	}
-	if err := saveState(context.WithoutCancel(ctx), s.states, st); err != nil {
+	if _, err := s.registry.SetState(context.WithoutCancel(ctx), src.ID, st, rev); err != nil {
 		return n, errors.Join(perr, err)
 	}
 	return n, perr
 }
 
-func (s *Service) poll(ctx context.Context, src Source, st *State) (int, error) {
+func (s *Service) leaseFor() time.Duration {
+	t := s.opts.Fetch.Timeout
+	if t <= 0 {
+		t = fetch.DefaultTimeout
+	}
+	return t + 30*time.Second
+}
+
+// poll fetches, parses and publishes; st gets the new validators.
+func (s *Service) poll(ctx context.Context, src source.Source, st *source.State) (int, fetch.PollHints, error) {
+	var hints fetch.PollHints
 	client := s.client
 	if src.AllowPrivateNetworks {
 		client = s.private
 	}
 	resp, err := client.Get(ctx, src.URL, fetch.Validators{ETag: st.ETag, LastModified: st.LastModified})
 	if err != nil {
-		return 0, fmt.Errorf("fetch feed %q: %w", src.URL, err)
+		return 0, hints, fmt.Errorf("fetch feed %q: %w", src.URL, err)
 	}
+	hints.MaxAge, hints.RetryAfter = resp.MaxAge, resp.RetryAfter
 	if resp.NotModified {
-		return 0, nil
+		return 0, hints, nil
 	}
 	f, err := feed.Parse(ctx, resp.Body, resp.ContentType, src.URL)
 	if err != nil {
-		return 0, fmt.Errorf("parse feed %q: %w", src.URL, err)
+		return 0, hints, fmt.Errorf("parse feed %q: %w", src.URL, err)
 	}
+	hints.TTL = f.TTL
 	fetched := s.opts.Now().UTC()
 	published := 0
 	for _, e := range f.Entries {
@@ -179,9 +291,9 @@ func (s *Service) poll(ctx context.Context, src Source, st *State) (int, error) 
 		if !ok {
 			continue
 		}
-		isNew, err := s.publish(ctx, src, it)
+		isNew, err := s.Publish(ctx, it)
 		if err != nil {
-			return published, err
+			return published, hints, err
 		}
 		if isNew {
 			published++
@@ -190,47 +302,33 @@ func (s *Service) poll(ctx context.Context, src Source, st *State) (int, error) 
 	// Validators are saved only once every item is published, so a crash
 	// mid-feed refetches the whole feed instead of skipping items.
 	st.ETag, st.LastModified = resp.ETag, resp.LastModified
-	return published, nil
+	return published, hints, nil
 }
 
-// publish publishes it unless its id is known; it reports whether the item was new.
-func (s *Service) publish(ctx context.Context, src Source, itm interface {
-	GetId() string
-	proto.Message
-}) (bool, error) {
-	id := itm.GetId()
+// Publish publishes an item unless its id is known; it reports whether the
+// item was new. The id is recorded in vigie_seen after JetStream
+// acknowledged the message.
+func (s *Service) Publish(ctx context.Context, it *vigiev1.Item) (bool, error) {
+	id := it.GetId()
 	if _, err := s.seen.Get(ctx, id); err == nil {
 		return false, nil
 	} else if !errors.Is(err, jetstream.ErrKeyNotFound) {
 		return false, fmt.Errorf("check item %s: %w", id, err)
 	}
-	data, err := proto.Marshal(itm)
+	data, err := proto.Marshal(it)
 	if err != nil {
 		return false, fmt.Errorf("encode item %s: %w", id, err)
 	}
-	dup, err := s.bus.Publish(ctx, bus.ItemSubject(src.Kind, src.ID), data, id, nil)
+	dup, err := s.bus.Publish(ctx, bus.ItemSubject(kindToken(it), it.GetSourceId()), data, id, nil)
 	if err != nil {
 		return false, fmt.Errorf("publish item %s: %w", id, err)
 	}
-	if _, err := s.seen.Put(ctx, id, []byte(src.ID)); err != nil {
+	if _, err := s.seen.Put(ctx, id, []byte(it.GetSourceId())); err != nil {
 		return false, fmt.Errorf("record item %s: %w", id, err)
 	}
 	if dup {
-		s.log.Debug("item already on stream", zap.String("item_id", id), zap.String("source", src.ID))
+		s.log.Debug("item already on stream", zap.String("item_id", id), zap.String("source", it.GetSourceId()))
 		return false, nil
 	}
 	return true, nil
-}
-
-// States returns the fetch state of every configured source, in config order.
-func (s *Service) States(ctx context.Context) ([]State, error) {
-	out := make([]State, 0, len(s.sources))
-	for _, src := range s.sources {
-		st, _, err := loadState(ctx, s.states, src.ID)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, st)
-	}
-	return out, nil
 }

@@ -2,6 +2,7 @@ package ingester
 
 import (
 	"crypto/sha256"
+	"net/url"
 	"encoding/hex"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"vigie/pipeline/feed"
+	"vigie/pipeline/source"
 	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
@@ -25,7 +27,7 @@ func ItemID(sourceID, guid, link string) string {
 
 // toItem maps a feed entry of src to an item; ok is false for an entry
 // with nothing to identify it (no guid, no link, no title and no text).
-func toItem(src Source, f *feed.Feed, e feed.Entry, fetched time.Time) (*vigiev1.Item, bool) {
+func toItem(src source.Source, f *feed.Feed, e feed.Entry, fetched time.Time) (*vigiev1.Item, bool) {
 	if e.GUID == "" && e.Link == "" {
 		if e.Title == "" && e.Text == "" {
 			return nil, false
@@ -68,4 +70,29 @@ func normalizeLang(l string) string {
 		l = l[:i]
 	}
 	return l
+}
+
+var kindTokens = map[vigiev1.SourceKind]string{
+	vigiev1.SourceKind_SOURCE_KIND_FEED:     "feed",
+	vigiev1.SourceKind_SOURCE_KIND_MASTODON: "mastodon",
+	vigiev1.SourceKind_SOURCE_KIND_BLUESKY:  "bluesky",
+	vigiev1.SourceKind_SOURCE_KIND_TIPLINE:  "tipline",
+	vigiev1.SourceKind_SOURCE_KIND_IMPORT:   "import",
+}
+
+// kindToken is the subject token of an item's source kind.
+func kindToken(it *vigiev1.Item) string {
+	if t, ok := kindTokens[it.GetKind()]; ok {
+		return t
+	}
+	return "other"
+}
+
+// hostOf returns the host of a URL, or the URL itself when it has none.
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	return u.Host
 }

@@ -12,7 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"vigie/claims"
-	"vigie/services/ingester"
+	"vigie/pipeline/source"
 )
 
 // demoFS holds the demo's sample feeds (real feeds, see demo/SOURCE.txt)
@@ -68,12 +68,15 @@ func startDemo(log *zap.Logger) (*demoServer, error) {
 	return d, nil
 }
 
-func (d *demoServer) sources() []ingester.Source {
-	out := make([]ingester.Source, 0, len(d.feeds))
+// originDemo marks the demo's sources, removed when Vigie runs without --demo.
+const originDemo = "demo"
+
+func (d *demoServer) sources() []source.Source {
+	out := make([]source.Source, 0, len(d.feeds))
 	for _, f := range d.feeds {
-		out = append(out, ingester.Source{
-			ID: f.id, Name: f.name, Kind: "feed", URL: "http://" + d.addr + "/" + f.file,
-			Language: f.lang, Localities: f.localities, Interval: 5 * time.Minute,
+		out = append(out, source.Source{
+			ID: f.id, Name: f.name, Kind: source.KindFeed, URL: "http://" + d.addr + "/" + f.file,
+			Language: f.lang, Localities: f.localities, Interval: 5 * time.Minute, Origin: originDemo,
 		})
 	}
 	return out

@@ -201,6 +201,7 @@ func TestRestartPublishesNothingNew(t *testing.T) {
 	}
 	// Poll both feeds again, synchronously, through the same ingester code.
 	for _, s := range b.sources {
+		// Due or not, poll now: the point is what a re-poll publishes.
 		n, err := b.ing.Poll(ctx, s)
 		if err != nil {
 			t.Fatal(err)

@@ -25,6 +25,7 @@ import (
 	"vigie/pipeline/index"
 	"vigie/pipeline/metrics"
 	"vigie/pipeline/queue"
+	"vigie/pipeline/source"
 	"vigie/services/indexer"
 	"vigie/services/ingester"
 	"vigie/services/matcher"
@@ -159,7 +160,7 @@ type app struct {
 	demo     *demoServer
 	closed   sync.Once
 	ing      *ingester.Service
-	sources  []ingester.Source
+	sources  []source.Source
 
 	metrics    *metrics.Metrics
 	factchecks int
@@ -274,13 +275,6 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 		a.factchecks = store.Len()
 	}
 	if cfg.Runs("ingester") {
-		sources := make([]ingester.Source, 0, len(cfg.Sources))
-		for _, s := range cfg.Sources {
-			sources = append(sources, ingester.Source{
-				ID: s.ID, Name: s.Name, Kind: s.Kind, URL: s.URL, Language: s.Language,
-				Localities: s.Localities, Interval: s.Interval.D(), AllowPrivateNetworks: s.AllowPrivateNetworks,
-			})
-		}
 		fetchCfg := fetch.Config{
 			AllowPrivateNetworks: cfg.Fetch.AllowPrivateNetworks,
 			ConnectTimeout:       cfg.Fetch.ConnectTimeout.D(),
@@ -289,6 +283,7 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 			MaxRedirects:         cfg.Fetch.MaxRedirects,
 			UserAgent:            cfg.Fetch.UserAgent,
 		}
+		sources := configSources(cfg)
 		if demo {
 			a.demo, err = startDemo(log)
 			if err != nil {
@@ -297,8 +292,14 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 			sources = append(sources, a.demo.sources()...)
 			fetchCfg.AllowAddrs = append(fetchCfg.AllowAddrs, a.demo.addr)
 		}
-		a.ing, err = ingester.New(ctx, a.bus, sources, ingester.Options{Fetch: fetchCfg, MaxFailures: cfg.Fetch.MaxFailures, Metrics: a.metrics}, log)
+		a.ing, err = ingester.New(ctx, a.bus, ingester.Options{
+			Fetch: fetchCfg, MaxFailures: cfg.Fetch.MaxFailures, PerHost: cfg.Fetch.PerHost, Metrics: a.metrics,
+			Owner: leaseOwner(cfg.Data),
+		}, log)
 		if err != nil {
+			return nil, err
+		}
+		if err := syncSources(ctx, a.ing.Registry(), sources); err != nil {
 			return nil, err
 		}
 		a.sources = sources
@@ -442,6 +443,54 @@ func openIndex(ctx context.Context, cfg config.Config, b *bus.Bus, log *zap.Logg
 		return nil, fmt.Errorf("apply index settings: %w", err)
 	}
 	return idx, nil
+}
+
+// leaseOwner names this process in fetch leases: the host and the data
+// folder, so that a process restarted after a crash takes its own leases
+// back at once, while processes with other data folders wait for them.
+func leaseOwner(data string) string {
+	host, _ := os.Hostname()
+	if abs, err := filepath.Abs(data); err == nil {
+		data = abs
+	}
+	return host + ":" + data
+}
+
+// configSources are the sources of the configuration file.
+func configSources(cfg config.Config) []source.Source {
+	out := make([]source.Source, 0, len(cfg.Sources))
+	for _, s := range cfg.Sources {
+		out = append(out, source.Source{
+			ID: s.ID, Name: s.Name, Kind: s.Kind, URL: s.URL, Language: s.Language, Localities: s.Localities,
+			Interval: s.Interval.D(), AllowPrivateNetworks: s.AllowPrivateNetworks, Origin: source.OriginConfig,
+		})
+	}
+	return out
+}
+
+// syncSources makes the registry hold exactly the given file and demo
+// sources among those of their origins; sources added through the API or
+// the CLI are left alone.
+func syncSources(ctx context.Context, reg *source.Registry, want []source.Source) error {
+	keep := map[string]bool{}
+	for _, s := range want {
+		if err := reg.Put(ctx, s); err != nil {
+			return fmt.Errorf("register source: %w", err)
+		}
+		keep[s.ID] = true
+	}
+	have, err := reg.List(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range have {
+		if (s.Origin == source.OriginConfig || s.Origin == originDemo) && !keep[s.ID] {
+			if err := reg.Delete(ctx, s.ID); err != nil {
+				return fmt.Errorf("unregister source: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 func loadFactChecks(store *claims.Store, path string) (int, error) {
