@@ -179,4 +179,3 @@ func ClaimID(itemID string, index int) string {
 	h := sha256.Sum256([]byte(itemID + "\x00" + strconv.Itoa(index)))
 	return hex.EncodeToString(h[:16])
 }
-

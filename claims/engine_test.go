@@ -257,4 +257,5 @@ func TestClaimIDPinned(t *testing.T) {
 		t.Errorf("ClaimID(item-1, 0) = %s, want %s", got, want)
 	}
 }
+
 const pinnedClaimID = "78218006036586a7ccbd56d13642c3d6" // sha256("item-1\x000")[:16] in hex

@@ -173,7 +173,7 @@ func worthinessCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 		if *lang == "" {
 			*lang = DominantLanguage(tr)
 		}
-		m, err := worthiness.Train(ctx, examples(tr), worthiness.TrainOptions{Lang: *lang, Bigrams: true, Surface: os.Getenv("SURFACE") != "", Source: *train})
+		m, err := worthiness.Train(ctx, examples(tr), worthiness.TrainOptions{Lang: *lang, Bigrams: true, Source: *train})
 		if err != nil {
 			return fmt.Errorf("eval worthiness: %w", err)
 		}

@@ -7,9 +7,9 @@ import (
 
 // rankGroup is the candidates of one training query.
 type rankGroup struct {
-	X   [][]float64 // standardised features
-	y   []float64
-	ids []string
+	X    [][]float64 // standardised features
+	y    []float64
+	ids  []string
 	nrel int // relevant documents of the query (including those not retrieved)
 }
 

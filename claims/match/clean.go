@@ -9,7 +9,7 @@ import (
 
 var (
 	reURL       = regexp.MustCompile(`(?i)(?:https?://|www\.)\S+|pic\.twitter\.com/\S+|\b[a-z0-9.-]+\.(?:com|org|net|ly|co)/\S*`)
-	reSignature = regexp.MustCompile(`\s*(?:—|--|\s–\s)\s*[^—\n]{0,80}?\(@\w+\)\s*(?:(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4})?`)
+	reSignature = regexp.MustCompile(`\s*(?:—|--|\s–\s)\s*([^—\n]{0,80}?)\s*\(@\w+\)\s*(?:(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4})?`)
 	reDateTail  = regexp.MustCompile(`\s+(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}\s*$`)
 	reRT        = regexp.MustCompile(`^RT @\w+:\s*`)
 	reHandle    = regexp.MustCompile(`@(\w+)`)
@@ -18,13 +18,14 @@ var (
 )
 
 // Clean prepares social-media text for matching: it drops retweet prefixes,
-// URLs and pic.twitter.com links, the "— Name (@handle) Month D, YYYY"
-// signature of embedded tweets, and turns @handles and #hashtags into words
+// URLs and pic.twitter.com links, reduces the "— Name (@handle) Month D,
+// YYYY" signature of embedded tweets to the author's name (who said it is
+// part of the claim), and turns @handles and #hashtags into words
 // ("#CoronaVirusUSA" → "Corona Virus USA"). Other text is returned with
 // whitespace collapsed.
 func Clean(s string) string {
 	s = reRT.ReplaceAllString(s, "")
-	s = reSignature.ReplaceAllString(s, "")
+	s = reSignature.ReplaceAllString(s, " ${1} ")
 	s = reURL.ReplaceAllString(s, " ")
 	s = reDateTail.ReplaceAllString(s, "")
 	s = reHandle.ReplaceAllStringFunc(s, func(m string) string { return " " + SplitCompound(m[1:]) + " " })

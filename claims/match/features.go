@@ -72,6 +72,7 @@ func prepareQuery(q, lang string) *prepared {
 	}
 	p.numbers = numbersOf(q)
 	p.entities = entitiesOf(q, a)
+
 	p.gramsText = charGrams(q, 4)
 	return p
 }

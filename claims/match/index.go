@@ -15,14 +15,19 @@ type Doc struct {
 	ID, Text, Title, Language string
 }
 
-// BM25 parameters of the index.
-const (
-	k1          = 1.2
-	bText       = 0.75
+// BM25F parameters of the index (variables only so that experiments can
+// vary them; they are not configuration).
+var (
+	k1          = 0.9
+	bText       = 0.5
 	bTitle      = 0.5
 	weightText  = 1.0
-	weightTitle = 0.6
+	weightTitle = 1.0
 )
+
+// SetBM25 sets the BM25F parameters (k1, b of text, b of title, title
+// weight relative to text) for experiments; not safe during searches.
+func SetBM25(k, bt, bti, wti float64) { k1, bText, bTitle, weightTitle = k, bt, bti, wti }
 
 type posting struct {
 	doc     uint32

@@ -10,7 +10,6 @@ import (
 // FeatureNames names the re-ranking features, in the order of Model.Weights.
 var FeatureNames = []string{
 	"bm25_rel",     // BM25F score over the best candidate's
-	"bm25_log",     // log(1+BM25F)
 	"query_cover",  // idf share of the query's terms found in the claim
 	"claim_cover",  // idf share of the claim text's terms found in the query
 	"title_cover",  // idf share of the title's terms found in the query
@@ -26,6 +25,27 @@ var FeatureNames = []string{
 	"tfidf_cos",    // tf-idf cosine, query vs text+title
 	"bigram_share", // shared stem bigrams / query bigrams (phrase overlap)
 	"dup_count",    // log(1+copies of this claim text among the candidates)
+}
+
+// featureSign is the declared monotonicity of each feature: +1 more means a
+// better match, -1 less, 0 free.
+var featureSign = []float64{
+	+1, // bm25_rel
+	+1, // query_cover
+	+1, // claim_cover
+	+1, // title_cover
+	+1, // char4_text
+	+1, // char4_title
+	+1, // num_shared
+	-1, // num_conflict
+	+1, // entity_jacc
+	+1, // rank_recip
+	+1, // embedding
+	+1, // bm25_text
+	+1, // bm25_title
+	+1, // tfidf_cos
+	+1, // bigram_share
+	0,  // dup_count
 }
 
 // Model is a logistic re-ranker: p = sigmoid(A*(w·f + Bias) + B), where A, B

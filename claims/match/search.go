@@ -82,7 +82,7 @@ func (x *Index) SearchContext(ctx context.Context, q string, opt Options) ([]Res
 			res[i].Score = res[i].BM25 / (res[i].BM25 + 10)
 			continue
 		}
-		res[i].Score = m.Prob(res[i].Features)
+		res[i].Score = math.Max(m.Prob(res[i].Features), nearDuplicate(res[i].Features))
 	}
 	sort.SliceStable(res, func(i, j int) bool {
 		if res[i].Score != res[j].Score {
@@ -166,7 +166,6 @@ func (x *Index) featuresLocked(qp *prepared, d *docInfo, h hit, top float64, ran
 	}
 	f := []float64{
 		h.score / top,
-		math.Log1p(h.score),
 		ratio(sharedQ, qIdf),
 		ratio(sharedT, tIdf),
 		ratio(sharedTi, tiIdf),
@@ -331,4 +330,16 @@ func (x *Index) relativeFeaturesLocked(res []Result, docs []*docInfo) {
 		f[iTitle] = ratio(f[iTitle], mti)
 		f[iDup] = math.Log(float64(count[docs[i].prep.key]))
 	}
+}
+
+// nearDuplicate returns the character 4-gram similarity of a query and a
+// claim that share (almost) all their terms both ways, else 0: a near-verbatim
+// repeat of a fact-checked claim is a match whatever the learned model
+// (trained on noisy tweets, where verbatim repeats are rare) says.
+func nearDuplicate(f []float64) float64 {
+	const qc, cc, c4 = 1, 2, 4 // indices of query_cover, claim_cover, char4_text
+	if f[qc] >= 0.9 && f[cc] >= 0.9 && f[c4] >= 0.8 {
+		return f[c4]
+	}
+	return 0
 }

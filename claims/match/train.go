@@ -21,8 +21,8 @@ type TrainOptions struct {
 	Source     string  // provenance written into the model
 	// Ascent refines the logistic weights by coordinate ascent on the mean
 	// AP@5 of the train queries (a listwise objective).
-	Ascent bool
-	Embedder   Embedder
+	Ascent   bool
+	Embedder Embedder
 }
 
 // Train fits the re-ranker on train (logistic regression on standardised
@@ -72,7 +72,29 @@ func Train(ctx context.Context, idx *Index, train, dev []LabeledQuery, opt Train
 		z[n] = 1 // bias
 		Z[i] = z
 	}
-	w := newtonLogistic(Z, y, opt.L2, n)
+	// Fit, then drop any feature whose weight has the wrong sign for its
+	// declared monotonicity and refit, so that the model never scores a closer
+	// match lower (it extrapolates sanely to exact repeats, which training
+	// tweets rarely are).
+	dropped := make([]bool, n)
+	var w []float64
+	for round := 0; round <= n; round++ {
+		w = newtonLogistic(Z, y, opt.L2, n)
+		bad := -1
+		worst := 0.0
+		for j := 0; j < n; j++ {
+			if v := w[j] * featureSign[j]; !dropped[j] && v < worst {
+				bad, worst = j, v
+			}
+		}
+		if bad < 0 {
+			break
+		}
+		dropped[bad] = true
+		for _, z := range Z {
+			z[bad] = 0
+		}
+	}
 	for j := 0; j < n; j++ {
 		if base.Scale[j] == 0 {
 			base.Scale[j] = 1

@@ -19,7 +19,6 @@ type Model struct {
 	FeatureWeights []float64                     `json:"feature_weights"`
 	Lexical        map[string]map[string]float64 `json:"lexical,omitempty"`
 	Bigrams        bool                          `json:"bigrams,omitempty"`
-	Surface        bool                          `json:"surface,omitempty"`
 	Source         string                        `json:"source"`
 }
 
@@ -69,12 +68,7 @@ func (m *Model) Score(sentence, lang string) (float64, []Contribution) {
 	}
 	if lex := m.Lexical[baseLang(lang)]; len(lex) > 0 {
 		a := text.AnalyzerFor(lang)
-		var stems []string
-		if m.Surface {
-			stems = baselineTokens(sentence)
-		} else {
-			stems = lexicalKeys(a, toks, m.Bigrams)
-		}
+		stems := lexicalKeys(a, toks, m.Bigrams)
 		slices.Sort(stems) // sorted: stable float sums
 		for i := 0; i < len(stems); {
 			j := i

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"slices"
 
 	"vigie/claims/text"
@@ -17,9 +16,6 @@ type TrainOptions struct {
 	C        float64 // inverse L2 strength (default 1)
 	MinCount int     // lexical keys seen in fewer examples are dropped (default 1: keep all)
 	Bigrams  bool    // add stem bigrams to the lexical keys
-	// Surface uses lower-cased surface tokens of 2+ characters and their
-	// bigrams (the baseline's vocabulary) instead of stems.
-	Surface bool
 	MinAbs   float64 // lexical weights with |w| below this are pruned from the model (default 0)
 	Source   string  // provenance written into the model
 }
@@ -58,12 +54,7 @@ func Train(ctx context.Context, ex []Example, opt TrainOptions) (*Model, error) 
 		}
 		lang = baseLang(lang)
 		f, toks := Features(e.Text, lang)
-		var keys []string
-		if opt.Surface {
-			keys = baselineTokens(e.Text)
-		} else {
-			keys = lexicalKeys(text.AnalyzerFor(lang), toks, opt.Bigrams)
-		}
+		keys := lexicalKeys(text.AnalyzerFor(lang), toks, opt.Bigrams)
 		for j := range keys {
 			keys[j] = lang + "\x00" + keys[j]
 		}
@@ -90,9 +81,6 @@ func Train(ctx context.Context, ex []Example, opt TrainOptions) (*Model, error) 
 	for i, p := range ps {
 		var s sparse
 		for j, v := range p.f {
-			if os.Getenv("NOFEAT") != "" {
-				break
-			}
 			if v != 0 {
 				s.idx = append(s.idx, j)
 				s.val = append(s.val, v)
@@ -119,7 +107,7 @@ func Train(ctx context.Context, ex []Example, opt TrainOptions) (*Model, error) 
 	}
 	dim := nf + len(vocab)
 	w := fitLogistic(xs, dim, opt.C, 500)
-	m := &Model{Bias: w[dim], FeatureWeights: make([]float64, nf), Lexical: map[string]map[string]float64{}, Bigrams: opt.Bigrams, Surface: opt.Surface, Source: opt.Source}
+	m := &Model{Bias: w[dim], FeatureWeights: make([]float64, nf), Lexical: map[string]map[string]float64{}, Bigrams: opt.Bigrams, Source: opt.Source}
 	for j := 0; j < nf; j++ {
 		m.FeatureWeights[j] = round6(w[j])
 	}

@@ -12,6 +12,10 @@
 // bluemonday-sanitized HTML, plain text for matching, canonical links and a
 // language taken from the item or the feed.
 //
+// ItemID gives an entry a stable id per source (for Nats-Msg-Id), and
+// Discover finds the feeds an HTML page announces, for sources added by
+// their site URL.
+//
 // The whole parse runs under a deadline (Limits.Timeout and the caller's
 // context). Every failure is an error wrapping one of the sentinel errors
 // below; ErrorKind names them for metrics.

@@ -5,12 +5,13 @@ import (
 	"mime"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/encoding/unicode"
+	unicodeenc "golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/encoding/unicode/utf32"
 	"golang.org/x/text/transform"
 )
@@ -49,9 +50,9 @@ func decodeToUTF8(body []byte, contentType string) ([]byte, string) {
 	case bytes.HasPrefix(body, []byte{0xFF, 0xFE, 0x00, 0x00}):
 		return transformAll(utf32.UTF32(utf32.LittleEndian, utf32.ExpectBOM), body), "utf-32le"
 	case bytes.HasPrefix(body, []byte{0xFE, 0xFF}):
-		return transformAll(unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), body), "utf-16be"
+		return transformAll(unicodeenc.UTF16(unicodeenc.BigEndian, unicodeenc.ExpectBOM), body), "utf-16be"
 	case bytes.HasPrefix(body, []byte{0xFF, 0xFE}):
-		return transformAll(unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), body), "utf-16le"
+		return transformAll(unicodeenc.UTF16(unicodeenc.LittleEndian, unicodeenc.ExpectBOM), body), "utf-16le"
 	case bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}):
 		body = body[3:]
 	}
@@ -60,6 +61,11 @@ func decodeToUTF8(body []byte, contentType string) ([]byte, string) {
 	}
 	if utf8.Valid(body) {
 		return body, "utf-8"
+	}
+	if valid, invalid := utf8Stats(body); valid > 0 && valid >= invalid {
+		// Mostly UTF-8 with stray legacy bytes (a Latin-1 fragment pasted
+		// into a UTF-8 feed): keep the UTF-8, read the strays as windows-1252.
+		return mixedToUTF8(body), "utf-8"
 	}
 	if m := xmlDeclEncoding.FindSubmatch(head(body, 1024)); m != nil {
 		if enc, name := lookupCharset(string(m[1])); enc != nil {
@@ -73,6 +79,48 @@ func decodeToUTF8(body []byte, contentType string) ([]byte, string) {
 	}
 	enc, name := guessLegacy(body)
 	return transformAll(enc, body), name
+}
+
+// utf8Stats counts valid multi-byte UTF-8 sequences and invalid bytes.
+func utf8Stats(b []byte) (valid, invalid int) {
+	for i := 0; i < len(b); {
+		if b[i] < 0x80 {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			invalid++
+			i++
+			continue
+		}
+		valid++
+		i += size
+	}
+	return valid, invalid
+}
+
+// mixedToUTF8 keeps valid UTF-8 sequences and decodes every invalid byte
+// as windows-1252.
+func mixedToUTF8(b []byte) []byte {
+	out := make([]byte, 0, len(b)+len(b)/8)
+	dec := charmap.Windows1252
+	for i := 0; i < len(b); {
+		if b[i] < 0x80 {
+			out = append(out, b[i])
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			out = utf8.AppendRune(out, dec.DecodeByte(b[i]))
+			i++
+			continue
+		}
+		out = append(out, b[i:i+size]...)
+		i += size
+	}
+	return out
 }
 
 func head(b []byte, n int) []byte {
@@ -105,9 +153,9 @@ func sniffWide(b []byte) (encoding.Encoding, string) {
 	case b[0] != 0 && b[1] == 0 && b[2] == 0 && b[3] == 0:
 		return utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM), "utf-32le"
 	case b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0:
-		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "utf-16be"
+		return unicodeenc.UTF16(unicodeenc.BigEndian, unicodeenc.IgnoreBOM), "utf-16be"
 	case b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0:
-		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "utf-16le"
+		return unicodeenc.UTF16(unicodeenc.LittleEndian, unicodeenc.IgnoreBOM), "utf-16le"
 	}
 	return nil, ""
 }
@@ -127,27 +175,100 @@ func guessLegacy(b []byte) (encoding.Encoding, string) {
 			}
 		}
 	}
-	var ascii, high, c0df, e0ff int
-	for _, c := range b {
-		switch {
-		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
-			ascii++
-		case c >= 0xC0 && c <= 0xDF:
+	return sniffLegacy(b)
+}
+
+// sniffLegacy guesses the legacy encoding of undeclared non-UTF-8 text
+// from its byte distribution:
+//   - runs of high bytes short and touching ASCII letters (accents inside
+//     Latin words): windows-1252;
+//   - many high bytes in A1–BF, the trail range of two-byte CJK codes that
+//     Cyrillic, Greek and Hebrew text hardly uses: GB18030 (GB2312's
+//     superset);
+//   - letters in E0–FA only (no capitals in C0–DF, none of the FB–FF that
+//     Cyrillic and Greek use a lot): Hebrew, windows-1255;
+//   - otherwise a cased alphabet: windows-1251, KOI8-R or windows-1253,
+//     whichever decodes with the fewest capitals inside words.
+func sniffLegacy(b []byte) (encoding.Encoding, string) {
+	var high, a1bf, c0df, e0fa, fbff, runs, latinRuns int
+	isASCIILetter := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+	for i := 0; i < len(b); {
+		if b[i] < 0x80 {
+			i++
+			continue
+		}
+		j := i
+		for j < len(b) && b[j] >= 0x80 {
+			c := b[j]
 			high++
-			c0df++
-		case c >= 0xE0:
-			high++
-			e0ff++
+			switch {
+			case c >= 0xA1 && c <= 0xBF:
+				a1bf++
+			case c >= 0xC0 && c <= 0xDF:
+				c0df++
+			case c >= 0xE0 && c <= 0xFA:
+				e0fa++
+			case c >= 0xFB:
+				fbff++
+			}
+			j++
+		}
+		runs++
+		if j-i <= 2 && ((i > 0 && isASCIILetter(b[i-1])) || (j < len(b) && isASCIILetter(b[j]))) {
+			latinRuns++
+		}
+		i = j
+	}
+	switch {
+	case high == 0 || latinRuns*10 >= runs*6:
+		return charmap.Windows1252, "windows-1252"
+	case a1bf*100 > high*15:
+		enc, name := charset.Lookup("gb18030")
+		return enc, name
+	case c0df*50 < high && fbff*100 < high && e0fa*10 > high*8:
+		return charmap.Windows1255, "windows-1255"
+	}
+	best, bestName, bestScore := encoding.Encoding(charmap.Windows1251), "windows-1251", 2.0
+	for _, cand := range []struct {
+		enc  encoding.Encoding
+		name string
+	}{
+		{charmap.Windows1251, "windows-1251"},
+		{charmap.KOI8R, "koi8-r"},
+		{charmap.Windows1253, "windows-1253"},
+	} {
+		if sc := caseAnomaly(transformAll(cand.enc, b)); sc < bestScore {
+			best, bestName, bestScore = cand.enc, cand.name, sc
 		}
 	}
-	if high > 32 && high > ascii/2 {
-		// Letters mostly outside ASCII: not a Latin script.
-		if c0df*50 < high && e0ff > 0 {
-			return charmap.Windows1255, "windows-1255" // Hebrew letters are E0–FA only
+	return best, bestName
+}
+
+// caseAnomaly returns the share of non-ASCII letters that are capitals
+// following a lower-case letter: rare in real text, frequent when a cased
+// alphabet is decoded with the wrong code page.
+func caseAnomaly(text []byte) float64 {
+	var letters, anomalies int
+	prevLower := false
+	for _, r := range string(text) {
+		if r < 0x80 {
+			prevLower = r >= 'a' && r <= 'z'
+			continue
 		}
-		return charmap.Windows1251, "windows-1251"
+		if !unicode.IsLetter(r) {
+			prevLower = false
+			continue
+		}
+		letters++
+		if unicode.IsUpper(r) && prevLower {
+			anomalies++
+		}
+		prevLower = unicode.IsLower(r)
 	}
-	return charmap.Windows1252, "windows-1252"
+	if letters == 0 {
+		return 1
+	}
+	return float64(anomalies) / float64(letters)
 }
 
 // transformAll decodes b with enc, replacing invalid sequences.

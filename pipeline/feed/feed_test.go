@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/net/html/charset"
 )
 
 func mustParse(t *testing.T, body, feedURL string) *Feed {
@@ -117,6 +120,33 @@ func TestLinksAndIdentity(t *testing.T) {
 			}
 		})
 	}
+	t.Run("item ids", func(t *testing.T) {
+		seen := map[string]bool{}
+		for _, e := range fa.Entries {
+			id := ItemID("src-a", e)
+			if len(id) != 32 || strings.Trim(id, "0123456789abcdef") != "" {
+				t.Errorf("ItemID %q not 32 hex digits", id)
+			}
+			if seen[id] {
+				t.Errorf("duplicate id %s", id)
+			}
+			seen[id] = true
+			if ItemID("src-b", e) == id {
+				t.Errorf("same id for two sources")
+			}
+		}
+		for _, e := range fb.Entries {
+			if !seen[ItemID("src-a", e)] {
+				t.Errorf("%q: id changed after re-ordering", e.Title)
+			}
+		}
+	})
+	t.Run("guid permalink used as link", func(t *testing.T) {
+		f := mustParse(t, `<rss><channel><item><guid>https://site.example/p/9?utm_medium=x</guid><title>g</title></item></channel></rss>`, "")
+		if f.Entries[0].Link != "https://site.example/p/9" {
+			t.Errorf("link %q", f.Entries[0].Link)
+		}
+	})
 	t.Run("stable across re-ordering", func(t *testing.T) {
 		ids := map[string]string{}
 		for _, e := range fa.Entries {
@@ -142,6 +172,7 @@ func TestLanguage(t *testing.T) {
 		{"garbage dropped", `<rss><channel><language>not a language!</language><item><title>a</title></item></channel></rss>`, []string{""}},
 		{"absent", `<rss><channel><item><title>a</title></item></channel></rss>`, []string{""}},
 		{"atom xml:lang", `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de-AT"><entry><title>a</title></entry></feed>`, []string{"de-AT"}},
+		{"atom entry xml:lang wins", `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr"><entry xml:lang="en"><title>a</title></entry><entry><title>b</title></entry><entry xml:lang = 'pt-br'><title>c</title></entry></feed>`, []string{"en", "fr", "pt-BR"}},
 		{"json feed item language", `{"version":"https://jsonfeed.org/version/1.1","title":"t","language":"en","items":[{"id":"1","content_text":"x","language":"fr-CA"},{"id":"2","content_text":"y"}]}`, []string{"fr-CA", "en"}},
 	}
 	for _, tc := range tests {
@@ -371,4 +402,46 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(items)/b.Elapsed().Seconds(), "items/s")
+}
+
+// TestUndeclaredLegacyEncodings encodes real-looking text in legacy code
+// pages with no XML declaration, no Content-Type charset and no language
+// element: the byte-distribution sniffing alone must pick the code page.
+func TestUndeclaredLegacyEncodings(t *testing.T) {
+	tests := []struct {
+		name, text, charset string
+	}{
+		{"french latin-1", "Le conseil municipal a voté la rénovation de l'école élémentaire, près de la mairie ; les travaux débuteront à la rentrée.", "windows-1252"},
+		{"portuguese latin-1", "A prefeitura anunciou a construção de três creches e a ampliação do hospital municipal até o próximo verão.", "windows-1252"},
+		{"swedish latin-1", "Kommunfullmäktige beslutade på måndagen att bygga en ny förskola i centrala Göteborg före årsskiftet.", "windows-1252"},
+		{"russian windows-1251", "Городская администрация сообщила о ремонте дорог в центре города. Работы начнутся в понедельник и продлятся две недели.", "windows-1251"},
+		{"russian koi8-r", "Городская администрация сообщила о ремонте дорог в центре города. Работы начнутся в понедельник и продлятся две недели.", "koi8-r"},
+		{"ukrainian windows-1251", "Міська рада ухвалила рішення про будівництво нової школи. Роботи розпочнуться навесні наступного року.", "windows-1251"},
+		{"greek windows-1253", "Το δημοτικό συμβούλιο ενέκρινε την ανακαίνιση του σχολείου. Οι εργασίες θα ξεκινήσουν τη Δευτέρα και θα διαρκέσουν δύο εβδομάδες.", "windows-1253"},
+		{"hebrew windows-1255", "מועצת העיר אישרה את שיפוץ בית הספר. העבודות יתחילו ביום שני ויימשכו שבועיים.", "windows-1255"},
+		{"chinese gb2312", "市政府宣布将在市中心修建新的学校和医院，工程将于下周一开始，预计持续两年。", "gb18030"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			enc, _ := charset.Lookup(tc.charset)
+			if tc.charset == "gb18030" {
+				enc, _ = charset.Lookup("gb2312")
+			}
+			body := "<rss><channel><title>t</title><item><title>x</title><description>" + tc.text + "</description></item></channel></rss>"
+			raw, err := enc.NewEncoder().Bytes([]byte(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if utf8.Valid(raw) {
+				t.Fatal("encoded body is valid UTF-8: test is moot")
+			}
+			f, err := Parse(context.Background(), raw, "", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Encoding != tc.charset || f.Entries[0].Text != tc.text {
+				t.Fatalf("decoded as %s: %q", f.Encoding, f.Entries[0].Text)
+			}
+		})
+	}
 }

@@ -369,7 +369,7 @@ func TestEncodings(t *testing.T) {
 		{"feeds/malformed/miniflux_invalid_encoding_name_prolog.xml", "utf-8", "테스트 피드"},
 		{"feeds/malformed/miniflux_koi8r_rss.xml", "koi8-r", "Первая новость"},
 		{"feeds/malformed/feedparser_hebrew_windows1255_no_decl.xml", "windows-1255", "האם תדפיס נייר"},
-		{"feeds/malformed/feedparser_invalid_bytes_with_utf8_bom.xml", "windows-1252", "España"},
+		{"feeds/malformed/feedparser_invalid_bytes_with_utf8_bom.xml", "utf-8", "Valid UTF8: \u0468Invalid UTF8: España"},
 	}
 	for _, tc := range tests {
 		t.Run(filepath.Base(tc.file), func(t *testing.T) {

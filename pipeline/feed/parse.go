@@ -117,6 +117,7 @@ func (p *Parser) parse(ctx context.Context, body []byte, contentType, feedURL st
 		return nil, ErrEmpty
 	}
 	var clean []byte
+	var itemLangs []string
 	switch trimmed[0] {
 	case '{':
 		if err := checkJSONDepth(trimmed, lim.MaxDepth); err != nil {
@@ -125,7 +126,7 @@ func (p *Parser) parse(ctx context.Context, body []byte, contentType, feedURL st
 		clean = trimmed
 	case '<':
 		var err error
-		if clean, err = prescanXML(ctx, trimmed, lim); err != nil {
+		if clean, itemLangs, err = prescanXML(ctx, trimmed, lim); err != nil {
 			return nil, err
 		}
 	default:
@@ -135,7 +136,10 @@ func (p *Parser) parse(ctx context.Context, body []byte, contentType, feedURL st
 	if err != nil {
 		return nil, err
 	}
-	out := translate(gf, feedURL)
+	out, err := translate(ctx, gf, feedURL, itemLangs)
+	if err != nil {
+		return nil, err
+	}
 	out.Encoding = enc
 	return out, nil
 }
@@ -239,8 +243,11 @@ func runGofeed(ctx context.Context, clean []byte) (*gofeed.Feed, error) {
 	}
 }
 
-// translate turns gofeed's universal feed into ours.
-func translate(gf *gofeed.Feed, feedURL string) *Feed {
+// translate turns gofeed's universal feed into ours, checking ctx between
+// entries (sanitizing is the costly part). itemLangs are the xml:lang
+// attributes of the items found by the pre-scan, used when they line up
+// one to one with gofeed's items.
+func translate(ctx context.Context, gf *gofeed.Feed, feedURL string, itemLangs []string) (*Feed, error) {
 	out := &Feed{
 		Title:    plainText(gf.Title),
 		Language: normalizeLanguage(gf.Language),
@@ -251,6 +258,9 @@ func translate(gf *gofeed.Feed, feedURL string) *Feed {
 	}
 	out.Link = resolveLink(feedURL, gf.Link)
 	var itemLang func(i int) string
+	if len(itemLangs) == len(gf.Items) {
+		itemLang = func(i int) string { return itemLangs[i] }
+	}
 	switch orig := gf.OriginalFeed().(type) {
 	case *rss.Feed:
 		if n, err := strconv.Atoi(strings.TrimSpace(orig.TTL)); err == nil && n > 0 && n < 60*24*365 {
@@ -273,6 +283,9 @@ func translate(gf *gofeed.Feed, feedURL string) *Feed {
 		if it == nil {
 			continue
 		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		e := Entry{Title: plainText(it.Title)}
 		e.Link = resolveLink(base, it.Link)
 		if e.Link == "" {
@@ -281,6 +294,10 @@ func translate(gf *gofeed.Feed, feedURL string) *Feed {
 					break
 				}
 			}
+		}
+		if e.Link == "" && strings.HasPrefix(strings.TrimSpace(it.GUID), "http") {
+			// RSS: a guid is a permalink unless it says otherwise.
+			e.Link = resolveLink(base, it.GUID)
 		}
 		raw := it.Content
 		if strings.TrimSpace(raw) == "" {
@@ -312,7 +329,7 @@ func translate(gf *gofeed.Feed, feedURL string) *Feed {
 		}
 		out.Entries = append(out.Entries, e)
 	}
-	return out
+	return out, nil
 }
 
 // mediaDescription returns the Media RSS description (media:group or
@@ -442,6 +459,17 @@ func categories(cs []string) []string {
 		}
 	}
 	return out
+}
+
+// ItemID returns a stable identifier for an entry of a source, suitable as
+// a NATS message id and subject token: 32 lower-case hex digits derived
+// from the source id and the entry's GUID (itself the canonical link or a
+// content hash when the feed gives none). It does not change when the feed
+// is re-fetched or re-ordered. Entries of different sources get different
+// ids; link them as the same article by their canonical Link.
+func ItemID(sourceID string, e Entry) string {
+	h := sha256.Sum256([]byte(sourceID + "\x00" + e.GUID))
+	return hex.EncodeToString(h[:16])
 }
 
 // contentID identifies an entry with neither GUID nor link by its content.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -27,15 +28,39 @@ type scanner struct {
 	entities map[string]string
 	expanded int64
 	nextPoll int
+	// itemLangs holds, per item or entry start tag in document order, its
+	// xml:lang attribute ("" when absent): gofeed drops entry-level
+	// languages, translate puts them back.
+	itemLangs []string
 }
 
-// prescanXML runs the pre-scan; see scanner.
-func prescanXML(ctx context.Context, in []byte, lim Limits) ([]byte, error) {
+// prescanXML runs the pre-scan; see scanner. It returns the clean XML and
+// the xml:lang of each item or entry.
+func prescanXML(ctx context.Context, in []byte, lim Limits) ([]byte, []string, error) {
 	s := &scanner{ctx: ctx, lim: lim, in: in, out: make([]byte, 0, len(in)+len(in)/8), nextPoll: 1 << 16}
 	if err := s.run(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.out, nil
+	return s.out, s.itemLangs, nil
+}
+
+// xmlLangAttr finds an xml:lang attribute in a start tag.
+var xmlLangAttr = regexp.MustCompile(`\sxml:lang\s*=\s*["']([^"']*)["']`)
+
+// noteItem records the xml:lang of an item or entry start tag.
+func (s *scanner) noteItem(name string, tag []byte) {
+	local := name
+	if i := strings.LastIndexByte(name, ':'); i >= 0 {
+		local = name[i+1:]
+	}
+	if local != "item" && local != "entry" {
+		return
+	}
+	lang := ""
+	if m := xmlLangAttr.FindSubmatch(tag); m != nil {
+		lang = string(m[1])
+	}
+	s.itemLangs = append(s.itemLangs, lang)
 }
 
 func (s *scanner) run() error {
@@ -199,14 +224,16 @@ func (s *scanner) startTag() error {
 		case quote == 0 && c == '<':
 			// A tag cut short by the next one: close it here.
 			s.out = append(s.out, '>')
+			s.noteItem(name, s.out[start:])
 			return s.push(name)
 		case quote == 0 && c == '>':
 			s.i++
-			if s.out[len(s.out)-1] == '/' {
-				s.out = append(s.out, '>')
+			selfClosing := s.out[len(s.out)-1] == '/'
+			s.out = append(s.out, '>')
+			s.noteItem(name, s.out[start:])
+			if selfClosing {
 				return nil
 			}
-			s.out = append(s.out, '>')
 			return s.push(name)
 		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
 			s.i++

@@ -196,7 +196,9 @@ func TestRedirects(t *testing.T) {
 		http.Redirect(w, r, fmt.Sprintf("/hop/%d", n-1), http.StatusMovedPermanently)
 	})
 	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop", http.StatusFound) })
-	mux.HandleFunc("/to-file", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "file:///etc/passwd", http.StatusFound) })
+	mux.HandleFunc("/to-file", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
+	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	tests := []struct {
@@ -299,5 +301,15 @@ func TestDNSFailureKind(t *testing.T) {
 	_, err := c.Get(context.Background(), "http://nowhere.test/", Validators{})
 	if ErrorKind(err) != KindDNS {
 		t.Fatalf("ErrorKind(%v) = %q, want dns", err, ErrorKind(err))
+	}
+}
+
+func TestTLSFailureKind(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	// The test server's certificate is self-signed: verification must fail.
+	_, err := localClient(srv, Config{}).Get(context.Background(), srv.URL, Validators{})
+	if ErrorKind(err) != KindTLS {
+		t.Fatalf("ErrorKind(%v) = %q, want tls", err, ErrorKind(err))
 	}
 }

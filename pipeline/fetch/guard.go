@@ -200,8 +200,8 @@ func isDigits(s string) bool {
 
 // normalizeHost turns the host of a URL into the form to dial: IPv6
 // literals without brackets, odd IPv4 spellings (2130706433, 0177.0.0.1,
-// 0x7f000001, 127.1) into dotted decimal. It reports whether the result is
-// an IP literal.
+// 0x7f000001, 127.1) into dotted decimal. The returned address is valid
+// when the host is an IP literal.
 func normalizeHost(host string) (string, netip.Addr, error) {
 	if host == "" {
 		return "", netip.Addr{}, fmt.Errorf("%w: empty host", ErrInvalidURL)

@@ -42,6 +42,9 @@ func HostKey(host string) string {
 // successful Acquire must be paired with one Release of the same host.
 func (l *HostLimiter) Acquire(ctx context.Context, host string) error {
 	key := HostKey(host)
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("acquire host slot %q: %w", key, err)
+	}
 	l.mu.Lock()
 	s := l.hosts[key]
 	if s == nil {

@@ -56,6 +56,19 @@ func TestHostLimiter(t *testing.T) {
 			t.Fatalf("%d host slots left after all releases", n)
 		}
 	})
+	t.Run("cancelled context never acquires", func(t *testing.T) {
+		l := NewHostLimiter(5)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		for range 20 {
+			if err := l.Acquire(ctx, "c.test"); !errors.Is(err, context.Canceled) {
+				t.Fatalf("Acquire = %v, want canceled", err)
+			}
+		}
+		if l.InUse("c.test") != 0 {
+			t.Fatal("slot taken")
+		}
+	})
 	t.Run("release without acquire panics", func(t *testing.T) {
 		defer func() {
 			if recover() == nil {

@@ -113,3 +113,13 @@ func byteAt(s string, i int) byte {
 	}
 	return s[i]
 }
+
+// BenchmarkFoldTerm: every indexed and queried word goes through it.
+func BenchmarkFoldTerm(b *testing.B) {
+	words := [][]byte{[]byte("budget"), []byte("écologie"), []byte("الاقْتِصَادُ"), []byte("höjer")}
+	for b.Loop() {
+		for _, w := range words {
+			foldTerm(w)
+		}
+	}
+}

@@ -179,24 +179,54 @@ func (b *Bleve) Upsert(ctx context.Context, docs []Document) error {
 		return fmt.Errorf("bleve upsert: %w", err)
 	}
 	defer b.mu.RUnlock()
+	// Every document is checked before anything is written: an invalid
+	// document fails the call with nothing indexed.
+	ids := make([]string, len(docs))
+	fields := make([]map[string]any, len(docs))
+	for i, d := range docs {
+		id, f, err := b.schema.bleveDoc(d)
+		if err != nil {
+			return fmt.Errorf("bleve upsert: %w", err)
+		}
+		ids[i], fields[i] = id, f
+	}
 	for start := 0; start < len(docs); start += bleveBatch {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("bleve upsert: %w", err)
 		}
-		end := min(start+bleveBatch, len(docs))
 		batch := b.idx.NewBatch()
-		for _, d := range docs[start:end] {
-			id, fields, err := b.schema.bleveDoc(d)
-			if err != nil {
-				return fmt.Errorf("bleve upsert: %w", err)
+		for i := start; i < min(start+bleveBatch, len(docs)); i++ {
+			if err := batch.Index(ids[i], fields[i]); err != nil {
+				return fmt.Errorf("bleve upsert %q: %w", ids[i], err)
 			}
-			if err := batch.Index(id, fields); err != nil {
-				return fmt.Errorf("bleve upsert %q: %w", id, err)
-			}
+			fields[i] = nil
 		}
 		if err := b.idx.Batch(batch); err != nil {
 			return fmt.Errorf("bleve upsert: %w", err)
 		}
+	}
+	return nil
+}
+
+// SwapBleveDirs replaces the index folder live by fresh, both closed: live
+// is renamed aside, fresh takes its name, then the old folder is removed.
+// It is how a rebuilt index (built in fresh) is put in service.
+func SwapBleveDirs(live, fresh string) error {
+	if _, err := os.Stat(filepath.Join(fresh, "index_meta.json")); err != nil {
+		return fmt.Errorf("swap bleve index: fresh index %s: %w", fresh, err)
+	}
+	old := live + ".old"
+	if err := os.RemoveAll(old); err != nil {
+		return fmt.Errorf("swap bleve index: %w", err)
+	}
+	if err := os.Rename(live, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("swap bleve index: %w", err)
+	}
+	if err := os.Rename(fresh, live); err != nil {
+		return fmt.Errorf("swap bleve index: %w", err)
+	}
+	if err := os.RemoveAll(old); err != nil {
+		return fmt.Errorf("swap bleve index: remove old: %w", err)
 	}
 	return nil
 }

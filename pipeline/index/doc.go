@@ -23,7 +23,7 @@
 //     the last word also matches as a prefix; words of 5+ letters tolerate one
 //     typo and 9+ letters two; matching ignores case and accents (é = e) and
 //     Arabic diacritics and letter variants (أ = ا).
-//   - Sort keys come first, relevance breaks ties, then the id.
+//   - Sort keys come first, relevance breaks ties.
 //   - String equality in filters ignores case, as in Meilisearch; facet
 //     values are reported as stored. String comparisons (>, <, TO) are
 //     lexicographic on the lower-cased value (Meilisearch documents
@@ -35,5 +35,27 @@
 //
 // The index is rebuildable from the log: when the stored settings differ from
 // the ones the program declares, EnsureSettings returns [ErrSchemaChanged] (if
-// the index holds documents) and the caller rebuilds into a fresh index.
+// the index holds documents) and the caller rebuilds into a fresh index
+// (another folder, or another Meilisearch index uid), then puts it in
+// service with [SwapBleveDirs] (both Bleve indexes closed) or [SwapMeili].
+//
+// Backend specifics:
+//
+//   - Bleve stores each document's JSON in one stored-only field and indexes
+//     only declared fields, plus small helper fields: "_l_" lower-cased copies
+//     for filters, "_k_" exact copies for sorting and facets of text,
+//     numbers and times, "_t_" analysed copies of searchable keyword fields,
+//     and "_exists"/"_null"/"_empty" field-name lists for EXISTS, IS NULL and
+//     IS EMPTY. Text is analysed by Unicode word segmentation, lower-casing,
+//     Arabic normalisation and diacritic folding (see foldFilter), splitting
+//     at apostrophes as Meilisearch does.
+//   - Meilisearch filters and sorts time fields through a numeric shadow
+//     attribute "_ts_<field>" (Unix seconds) that the backend adds on write
+//     and strips on read, as Meilisearch's documentation advises for dates.
+//     The settings in force are recorded in the companion index
+//     "<uid>__vigie_meta". The API key is only sent as a Bearer header: never
+//     logged, never in errors; a 503 (too_many_search_requests) or 429 is
+//     retried after its Retry-After delay.
+//
+// [Faulty] wraps any backend for tests and fails the next N writes.
 package index

@@ -220,3 +220,13 @@ func FuzzParseFilter(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParseFilter: every search parses its filter once.
+func BenchmarkParseFilter(b *testing.B) {
+	const expr = `(language = fr OR language = en) AND worthiness >= 0.5 AND status NOT IN [dismissed, published] AND published > "2026-06-01T00:00:00Z" AND assignee EXISTS`
+	for b.Loop() {
+		if _, err := ParseFilter(expr); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

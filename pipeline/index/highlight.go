@@ -75,9 +75,15 @@ func markSnippet(text string, spans []span, limit int) string {
 		if len(merged) > 0 {
 			from = max(0, merged[0].start-limit/4)
 		}
-		to = min(len(text), from+limit)
 		from = wordStart(text, from)
-		to = wordEnd(text, to)
+		if len(merged) > 0 && from > merged[0].start {
+			from = merged[0].start
+		}
+		to = wordEnd(text, min(len(text), from+limit))
+		if len(merged) > 0 && to < merged[0].end {
+			to = merged[0].end
+		}
+		to = max(to, from)
 	}
 	var b strings.Builder
 	if from > 0 {

@@ -409,10 +409,16 @@ func (m *Meili) Upsert(ctx context.Context, docs []Document) error {
 
 // Delete removes documents and waits for the task.
 func (m *Meili) Delete(ctx context.Context, ids []string) error {
-	if len(ids) == 0 {
+	valid := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if docIDRE.MatchString(id) { // others cannot exist
+			valid = append(valid, id)
+		}
+	}
+	if len(valid) == 0 {
 		return nil
 	}
-	task, err := m.idx.DeleteDocuments(ctx, ids, nil)
+	task, err := m.idx.DeleteDocuments(ctx, valid, nil)
 	if err != nil {
 		return fmt.Errorf("meilisearch delete: %w", meiliErr(err))
 	}
@@ -554,6 +560,8 @@ func meiliHighlight(v any) (string, bool) {
 	if s == "" {
 		return "", false
 	}
+	// Adjacent matched tokens (Arabic "ال" + "اقتصاد") form one mark.
+	s = strings.ReplaceAll(s, meiliPostTag+meiliPreTag, "")
 	s = html.EscapeString(s)
 	s = strings.ReplaceAll(s, meiliPreTag, "<mark>")
 	s = strings.ReplaceAll(s, meiliPostTag, "</mark>")
@@ -740,6 +748,28 @@ func (m *Meili) Drop(ctx context.Context) error {
 	m.mu.Lock()
 	m.schema = nil
 	m.mu.Unlock()
+	return nil
+}
+
+// SwapMeili exchanges the contents (documents and settings) of two indexes
+// and of their settings records, in one task each: how a rebuilt index is
+// put in service. Both must be on the same server.
+func SwapMeili(ctx context.Context, live, fresh *Meili) error {
+	task, err := live.sm.SwapIndexes(ctx, []*meilisearch.SwapIndexesParams{
+		{Indexes: []string{live.uid, fresh.uid}},
+		{Indexes: []string{live.uid + meiliMetaSuffix, fresh.uid + meiliMetaSuffix}},
+	})
+	if err != nil {
+		return fmt.Errorf("meilisearch swap %q and %q: %w", live.uid, fresh.uid, meiliErr(err))
+	}
+	if err := live.wait(ctx, "swap indexes", task.TaskUID); err != nil {
+		return err
+	}
+	live.mu.Lock()
+	fresh.mu.Lock()
+	live.schema, fresh.schema = fresh.schema, live.schema
+	fresh.mu.Unlock()
+	live.mu.Unlock()
 	return nil
 }
 

@@ -247,7 +247,7 @@ func TestMeiliProtocolCreateIndexAndSettings(t *testing.T) {
 		t.Fatalf("settings body %s: %v", settingsBody, err)
 	}
 	checks := []struct {
-		name     string
+		name      string
 		got, want any
 	}{
 		{"searchableAttributes", got.SearchableAttributes, []string{"text", "item_title"}},
@@ -525,6 +525,9 @@ func TestMeiliProtocolSearchTranslation(t *testing.T) {
 	if res.Facets["language"]["fr"] != 1 {
 		t.Errorf("facets = %v", res.Facets)
 	}
+	if got, _ := meiliHighlight("\uE000ال\uE001\uE000اقتصاد\uE001 ينمو"); got != "<mark>الاقتصاد</mark> ينمو" {
+		t.Errorf("adjacent marks not merged: %q", got)
+	}
 	// An offset that is not a multiple of the limit: one larger page, sliced.
 	if _, err := m.Search(context.Background(), Query{Offset: 3, Limit: 4}); err != nil {
 		t.Fatal(err)
@@ -578,5 +581,40 @@ func TestMeiliProtocolGetAndSchemaChange(t *testing.T) {
 	changed.SchemaVersion++
 	if err := m.EnsureSettings(context.Background(), changed); !errors.Is(err, ErrSchemaChanged) {
 		t.Errorf("EnsureSettings(changed) on a filled index = %v, want ErrSchemaChanged", err)
+	}
+}
+
+func TestMeiliProtocolSwap(t *testing.T) {
+	var swapBody []map[string]any
+	f, srv := newFakeMeili(t, func(f *fakeMeili, r protoRequest, w http.ResponseWriter) bool {
+		switch {
+		case r.Method == http.MethodGet && (r.Path == "/indexes/claims" || r.Path == "/indexes/claims_rebuild"):
+			writeJSON(w, http.StatusOK, map[string]any{"uid": strings.TrimPrefix(r.Path, "/indexes/"), "primaryKey": "id"})
+		case r.Method == http.MethodGet && strings.HasSuffix(r.Path, "__vigie_meta/documents/settings"):
+			writeJSON(w, http.StatusOK, meiliMeta{ID: "settings", Settings: protoSettings()})
+		case r.Method == http.MethodPost && r.Path == "/swap-indexes":
+			if err := json.Unmarshal(r.Body, &swapBody); err != nil {
+				t.Errorf("swap body: %v", err)
+			}
+			f.enqueue(w, "", "indexSwap", "succeeded", nil)
+		default:
+			return false
+		}
+		return true
+	})
+	live := openProto(t, srv)
+	fresh, err := OpenMeili(context.Background(), srv.URL, protoKey, "claims_rebuild", WithMeiliTaskPoll(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := SwapMeili(context.Background(), live, fresh); err != nil {
+		t.Fatalf("SwapMeili: %v", err)
+	}
+	want := `[map[indexes:[claims claims_rebuild] rename:false] map[indexes:[claims__vigie_meta claims_rebuild__vigie_meta] rename:false]]`
+	if fmt.Sprint(swapBody) != want {
+		t.Errorf("swap body = %v, want %s", swapBody, want)
+	}
+	if !f.allTasksDone() {
+		t.Error("SwapMeili returned before the swap task succeeded")
 	}
 }

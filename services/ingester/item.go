@@ -2,8 +2,8 @@ package ingester
 
 import (
 	"crypto/sha256"
-	"net/url"
 	"encoding/hex"
+	"net/url"
 	"strings"
 	"time"
 

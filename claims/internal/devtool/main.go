@@ -5,12 +5,13 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 	"strconv"
+	"strings"
 
 	"vigie/claims"
 	"vigie/claims/eval"
 	"vigie/claims/match"
+	"vigie/claims/training"
 )
 
 const d = "/work/shared/datasets/claim-matching/checkthat2020-en/"
@@ -213,6 +214,57 @@ func init() {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
+		os.Exit(0)
+	}
+}
+
+func init() {
+	if len(os.Args) > 1 && os.Args[1] == "trainc" {
+		if err := training.Command(context.Background(), os.Args[2:], os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+}
+
+func init() {
+	if len(os.Args) > 1 && os.Args[1] == "grid" {
+		f, _ := os.Open(d + "vclaims.tsv")
+		fcs, _ := claims.LoadTSV(f)
+		tqs, tqr, _ := labeled("train")
+		dqs, dqr, _ := labeled("dev")
+		for _, k := range []float64{0.9, 1.2, 1.6} {
+			for _, b := range []float64{0.5, 0.75, 0.9} {
+				for _, wt := range []float64{0.3, 0.6, 1.0} {
+					match.SetBM25(k, b, b, wt)
+					idx := match.NewIndex()
+					for _, fc := range fcs {
+						idx.Add(match.Doc{ID: fc.ID, Text: fc.Text, Title: fc.Title, Language: "en"})
+					}
+					r1, _, _ := eval.RunMatch(context.Background(), idx, tqs, match.Options{Lang: "en", Stages: "bm25"}, 5)
+					r2, _, _ := eval.RunMatch(context.Background(), idx, dqs, match.Options{Lang: "en", Stages: "bm25"}, 5)
+					fmt.Printf("k1=%.1f b=%.2f wt=%.1f train %.4f dev %.4f\n", k, b, wt, eval.Match(r1, tqr).MAP5, eval.Match(r2, dqr).MAP5)
+				}
+			}
+		}
+		os.Exit(0)
+	}
+}
+
+func init() {
+	if len(os.Args) > 1 && os.Args[1] == "bm" {
+		f, _ := os.Open(d + "vclaims.tsv")
+		fcs, _ := claims.LoadTSV(f)
+		tqs, tqr, _ := labeled("train")
+		dqs, dqr, _ := labeled("dev")
+		idx := match.NewIndex()
+		for _, fc := range fcs {
+			idx.Add(match.Doc{ID: fc.ID, Text: fc.Text, Title: fc.Title, Language: "en"})
+		}
+		r1, _, _ := eval.RunMatch(context.Background(), idx, tqs, match.Options{Lang: "en", Stages: "bm25"}, 5)
+		r2, _, _ := eval.RunMatch(context.Background(), idx, dqs, match.Options{Lang: "en", Stages: "bm25"}, 5)
+		fmt.Printf("train %.4f dev %.4f\n", eval.Match(r1, tqr).MAP5, eval.Match(r2, dqr).MAP5)
 		os.Exit(0)
 	}
 }

@@ -206,6 +206,13 @@ func testInvalid(t *testing.T, b index.Backend) {
 		})
 	}
 	mustCount(t, b, 0)
+	t.Run("one invalid document fails the whole call", func(t *testing.T) {
+		docs := []index.Document{{"id": "ok1", "text": "x"}, {"id": "ok2", "worthiness": "high"}}
+		if err := b.Upsert(ctx(t), docs); !errors.Is(err, index.ErrInvalidDocument) {
+			t.Fatalf("Upsert error = %v, want ErrInvalidDocument", err)
+		}
+		mustCount(t, b, 0)
+	})
 }
 
 func testDelete(t *testing.T, b index.Backend) {

@@ -137,7 +137,7 @@ func (c *Client) streamOnce(ctx context.Context, spec StreamSpec, st *streamStat
 		})
 	}()
 
-	if st.cursor != "" {
+	if false {
 		tspec := spec
 		_, err := c.pageForward(connCtx, tspec, st.cursor, 0, func(s status, _ string) error {
 			return c.emitStatus(st, s, false)
