@@ -53,6 +53,7 @@ type Source struct {
 type State struct {
 	Status       string    `json:"status"`
 	LastError    string    `json:"last_error,omitempty"`
+	ErrorKind    string    `json:"error_kind,omitempty"`
 	LastFetch    time.Time `json:"last_fetch,omitzero"`
 	NextFetch    time.Time `json:"next_fetch,omitzero"`
 	ETag         string    `json:"etag,omitempty"`

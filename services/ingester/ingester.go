@@ -218,7 +218,7 @@ func (s *Service) Poll(ctx context.Context, src source.Source) (int, error) {
 	}
 	s.opts.Metrics.Ingested(src.ID, n)
 	if perr != nil && ctx.Err() == nil {
-		s.opts.Metrics.FetchError(src.ID, fetch.ErrorKind(perr))
+		s.opts.Metrics.FetchError(src.ID, errorKind(perr))
 	}
 
 	now = s.opts.Now()
@@ -233,6 +233,7 @@ func (s *Service) Poll(ctx context.Context, src source.Source) (int, error) {
 	case perr != nil:
 		st.Failures++
 		st.LastError = perr.Error()
+		st.ErrorKind = errorKind(perr)
 		st.Status = source.StatusError
 		var se *fetch.StatusError
 		if errors.As(perr, &se) {
@@ -246,7 +247,7 @@ func (s *Service) Poll(ctx context.Context, src source.Source) (int, error) {
 		}
 	default:
 		st.Failures = 0
-		st.LastError = ""
+		st.LastError, st.ErrorKind = "", ""
 		st.Status = source.StatusOK
 		st.NextFetch = now.Add(fetch.NextPoll(hints, nil)).UTC()
 	}
@@ -254,6 +255,23 @@ func (s *Service) Poll(ctx context.Context, src source.Source) (int, error) {
 		return n, errors.Join(perr, err)
 	}
 	return n, perr
+}
+
+// parseError marks a failure of the feed parser (as opposed to the fetch).
+type parseError struct{ err error }
+
+func (e *parseError) Error() string { return e.err.Error() }
+func (e *parseError) Unwrap() error { return e.err }
+
+// errorKind labels a poll failure for metrics and the sources API: a parse
+// error by the parser's kind ("parse_syntax"), anything else by the
+// fetcher's ("blocked", "status", "timeout", …).
+func errorKind(err error) string {
+	var pe *parseError
+	if errors.As(err, &pe) {
+		return "parse_" + feed.ErrorKind(pe.err)
+	}
+	return fetch.ErrorKind(err)
 }
 
 func (s *Service) leaseFor() time.Duration {
@@ -273,15 +291,19 @@ func (s *Service) poll(ctx context.Context, src source.Source, st *source.State)
 	}
 	resp, err := client.Get(ctx, src.URL, fetch.Validators{ETag: st.ETag, LastModified: st.LastModified})
 	if err != nil {
-		return 0, hints, fmt.Errorf("fetch feed %q: %w", src.URL, err)
+		return 0, hints, err // names the URL already
 	}
 	hints.MaxAge, hints.RetryAfter = resp.MaxAge, resp.RetryAfter
 	if resp.NotModified {
 		return 0, hints, nil
 	}
-	f, err := feed.Parse(ctx, resp.Body, resp.ContentType, src.URL)
+	base := src.URL
+	if resp.FinalURL != "" {
+		base = resp.FinalURL // relative links resolve against where the feed really is
+	}
+	f, err := feed.Parse(ctx, resp.Body, resp.ContentType, base)
 	if err != nil {
-		return 0, hints, fmt.Errorf("parse feed %q: %w", src.URL, err)
+		return 0, hints, &parseError{err: err} // names the URL already
 	}
 	hints.TTL = f.TTL
 	fetched := s.opts.Now().UTC()
