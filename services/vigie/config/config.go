@@ -28,6 +28,7 @@ type Config struct {
 	Meili      Meili         `yaml:"meili"`
 	Matcher    Matcher       `yaml:"matcher"`
 	Log        Log           `yaml:"log"`
+	Intake     Intake        `yaml:"intake"`
 	Sources    []Source      `yaml:"sources" doc:"Sources to ingest (list; see the source keys below)."`
 	FactChecks []string      `yaml:"factchecks" doc:"Fact-check files loaded at start (TSV id, text, title)."`
 	Shutdown   ShutdownLimit `yaml:"shutdown"`
@@ -82,6 +83,12 @@ type Matcher struct {
 	SuggestThreshold    float64 `yaml:"suggest_threshold" default:"0.70" doc:"Match score from which a match is suggested to reviewers."`
 	AutoThreshold       float64 `yaml:"auto_threshold" default:"0.875" doc:"Match score from which a match counts as automatic (flags the claim)."`
 	WorthinessThreshold float64 `yaml:"worthiness_threshold" default:"0.5" doc:"Check-worthiness from which a sentence enters the queue."`
+}
+
+// Intake configures the signed tipline intake (POST /api/v1/intake).
+type Intake struct {
+	SecretFile   string `yaml:"secret_file" doc:"File holding the Standard Webhooks secret(s) (whsec_…, one per line) that sign tips; empty disables the intake."`
+	MaxBodyBytes int64  `yaml:"max_body_bytes" default:"65536" doc:"Largest tip body accepted; larger bodies get 413."`
 }
 
 // Log configures logging.
