@@ -14,6 +14,7 @@ import (
 
 	"vigie/pipeline/index"
 	"vigie/pipeline/queue"
+	"vigie/pipeline/source"
 )
 
 //go:embed templates/*.html
@@ -22,17 +23,28 @@ var templateFS embed.FS
 // Readiness reports whether a dependency is up; nil means ready.
 type Readiness func(ctx context.Context) error
 
+// Deps are what the server reads from.
+type Deps struct {
+	// Index is the search index of the queue.
+	Index index.Backend
+	// Sources is the source registry (nil: no sources API).
+	Sources *source.Registry
+	// Ready lists the dependencies /readyz checks.
+	Ready []Readiness
+}
+
 // Server serves the review UI and API.
 type Server struct {
 	index    index.Backend
+	sources  *source.Registry
 	ready    []Readiness
 	draining atomic.Bool
 	tmpl     *template.Template
 	log      *zap.Logger
 }
 
-// New returns a server over backend; ready lists the dependencies /readyz checks.
-func New(backend index.Backend, ready []Readiness, log *zap.Logger) *Server {
+// New returns a server over its dependencies.
+func New(d Deps, log *zap.Logger) *Server {
 	t := template.Must(template.New("").Funcs(template.FuncMap{
 		"pct": func(f float64) string { return strconv.Itoa(int(f*100+0.5)) + "%" },
 		"date": func(t time.Time) string {
@@ -42,7 +54,7 @@ func New(backend index.Backend, ready []Readiness, log *zap.Logger) *Server {
 			return t.UTC().Format("2006-01-02 15:04")
 		},
 	}).ParseFS(templateFS, "templates/*.html"))
-	return &Server{index: backend, ready: ready, tmpl: t, log: log.Named("reviewer")}
+	return &Server{index: d.Index, sources: d.Sources, ready: d.Ready, tmpl: t, log: log.Named("reviewer")}
 }
 
 // SetDraining turns readiness false; it is the first step of shutdown.
@@ -53,6 +65,9 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.opsRoutes(mux)
 	mux.HandleFunc("GET /api/v1/claims", s.apiClaims)
+	if s.sources != nil {
+		mux.HandleFunc("GET /api/v1/sources", s.apiSources)
+	}
 	mux.HandleFunc("GET /{$}", s.queuePage)
 	return securityHeaders(mux)
 }

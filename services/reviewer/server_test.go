@@ -50,7 +50,7 @@ func fixture(t *testing.T) (*Server, []queue.Claim) {
 	if err := b.Upsert(ctx, docs); err != nil {
 		t.Fatal(err)
 	}
-	return New(b, []Readiness{func(context.Context) error { return nil }}, zaptest.NewLogger(t)), claims
+	return New(Deps{Index: b, Ready: []Readiness{func(context.Context) error { return nil }}}, zaptest.NewLogger(t)), claims
 }
 
 func get(t *testing.T, h http.Handler, target string) (*httptest.ResponseRecorder, ClaimsResponse) {
@@ -153,7 +153,7 @@ func TestHealthAndReadiness(t *testing.T) {
 			t.Errorf("GET %s: %d, want %d", path, rec.Code, want)
 		}
 	}
-	down := New(srv.index, []Readiness{func(context.Context) error { return errors.New("nats down") }}, zaptest.NewLogger(t))
+	down := New(Deps{Index: srv.index, Ready: []Readiness{func(context.Context) error { return errors.New("nats down") }}}, zaptest.NewLogger(t))
 	rec := httptest.NewRecorder()
 	down.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
 	if rec.Code != http.StatusServiceUnavailable {

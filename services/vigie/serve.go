@@ -161,6 +161,7 @@ type app struct {
 	closed   sync.Once
 	ing      *ingester.Service
 	sources  []source.Source
+	registry *source.Registry
 
 	metrics    *metrics.Metrics
 	factchecks int
@@ -242,7 +243,12 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 	if a.idx != nil {
 		ready = append(ready, func(ctx context.Context) error { _, err := a.idx.Count(ctx); return err })
 	}
-	a.rev = reviewer.New(a.idx, ready, log)
+	sourcesKV, err := a.bus.KV(ctx, bus.BucketSources)
+	if err != nil {
+		return nil, err
+	}
+	a.registry = source.NewRegistry(sourcesKV)
+	a.rev = reviewer.New(reviewer.Deps{Index: a.idx, Sources: a.registry, Ready: ready}, log)
 
 	if cfg.Runs("indexer") {
 		review, err := a.bus.KV(ctx, bus.BucketReview)
