@@ -41,6 +41,12 @@ const (
 	BucketSources    = "vigie_sources"
 	BucketReview     = "vigie_review"
 	BucketFactChecks = "vigie_factchecks"
+	BucketVerdicts   = "vigie_verdicts"
+	BucketUsers      = "vigie_users"
+	BucketTokens     = "vigie_tokens"
+	BucketSessions   = "vigie_sessions"
+	BucketReporters  = "vigie_reporters"
+	BucketClusters   = "vigie_clusters"
 )
 
 // Stage names, as used in dead-letter subjects vigie.dlq.<stage>.
@@ -155,6 +161,12 @@ func (t Topology) Buckets() []jetstream.KeyValueConfig {
 		mk(BucketSources, "sources and their fetch state", 1),
 		mk(BucketReview, "review state per claim, updated by revision", 5),
 		mk(BucketFactChecks, "fact-checks followed by every matcher", 1),
+		mk(BucketVerdicts, "verdicts, every version", 10),
+		mk(BucketUsers, "user accounts", 1),
+		mk(BucketTokens, "API tokens, stored hashed", 1),
+		mk(BucketSessions, "login sessions, stored hashed", 1),
+		mk(BucketReporters, "tipline reporters' identities: personal data, erasable", 1),
+		mk(BucketClusters, "near-duplicate claim clusters", 1),
 	}
 }
 
