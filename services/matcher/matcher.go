@@ -23,6 +23,9 @@ type Options struct {
 	Now func() time.Time
 	// Metrics records stage latency; nil records nothing.
 	Metrics *metrics.Metrics
+	// Follower, when set, keeps the store in step with the fact-check
+	// bucket; Run waits until its current content is applied.
+	Follower *Follower
 }
 
 // Service runs the claims engine over ITEMS.
@@ -46,6 +49,18 @@ func New(b *bus.Bus, engine *claims.Engine, opts Options, log *zap.Logger) *Serv
 
 // Run consumes until ctx ends, finishing the batch in hand.
 func (s *Service) Run(ctx context.Context) error {
+	if f := s.opts.Follower; f != nil {
+		go func() {
+			if err := f.Run(ctx); err != nil {
+				s.log.Error("fact-check follower stopped", zap.Error(err))
+			}
+		}()
+		select {
+		case <-f.Ready():
+		case <-ctx.Done():
+			return nil
+		}
+	}
 	cons, err := s.bus.Consumer(ctx, bus.StreamItems, bus.ConsumerMatcher)
 	if err != nil {
 		return err
@@ -69,6 +84,9 @@ func (s *Service) process(ctx context.Context, data []byte) error {
 	}
 	cs := s.engine.Analyze(codec.Item(it))
 	out := codec.ItemClaims(it, cs, s.opts.Now().UTC())
+	if s.opts.Follower != nil {
+		out.StoreRevision = s.opts.Follower.Revision()
+	}
 	b, err := proto.Marshal(out)
 	if err != nil {
 		return bus.Permanent(fmt.Errorf("encode claims of item %s: %w", it.GetId(), err))

@@ -43,6 +43,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return runServe(ctx, args[1:], stdout, stderr)
+	case "import-factchecks":
+		return runImportFactchecks(ctx, args[1:], stdout, stderr)
 	case "sources":
 		return runSources(ctx, args[1:], stdout, stderr)
 	case "reindex":

@@ -20,6 +20,7 @@ import (
 	"go.uber.org/zap"
 
 	"vigie/claims"
+	"vigie/claims/claimreview"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/fetch"
 	"vigie/pipeline/index"
@@ -276,7 +277,12 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 		mcfg.SuggestThreshold = cfg.Matcher.SuggestThreshold
 		mcfg.AutoThreshold = cfg.Matcher.AutoThreshold
 		mcfg.WorthinessThreshold = cfg.Matcher.WorthinessThreshold
-		mat := matcher.New(a.bus, claims.NewEngine(store, mcfg), matcher.Options{Metrics: a.metrics}, log)
+		fcKV, err := a.bus.KV(ctx, bus.BucketFactChecks)
+		if err != nil {
+			return nil, err
+		}
+		follower := matcher.NewFollower(fcKV, store, log)
+		mat := matcher.New(a.bus, claims.NewEngine(store, mcfg), matcher.Options{Metrics: a.metrics, Follower: follower}, log)
 		a.stages = append(a.stages, stage{name: "matcher", run: mat.Run})
 		a.factchecks = store.Len()
 	}
@@ -505,7 +511,7 @@ func loadFactChecks(store *claims.Store, path string) (int, error) {
 		return 0, fmt.Errorf("open fact-checks: %w", err)
 	}
 	defer f.Close()
-	fcs, err := claims.LoadTSV(f)
+	fcs, _, err := claimreview.Import(f)
 	if err != nil {
 		return 0, fmt.Errorf("load fact-checks %q: %w", path, err)
 	}
