@@ -3,6 +3,8 @@ package matcher
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -10,6 +12,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"vigie/claims"
+	"vigie/claims/locality"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/codec"
 	"vigie/pipeline/metrics"
@@ -26,6 +29,11 @@ type Options struct {
 	// Follower, when set, keeps the store in step with the fact-check
 	// bucket; Run waits until its current content is applied.
 	Follower *Follower
+	// Clusters, when set, gives near-duplicate claims one cluster id.
+	Clusters *Clusters
+	// Places, when set, adds the localities named in an item's text to
+	// those it inherits from its source.
+	Places *locality.Matcher
 }
 
 // Service runs the claims engine over ITEMS.
@@ -49,10 +57,20 @@ func New(b *bus.Bus, engine *claims.Engine, opts Options, log *zap.Logger) *Serv
 
 // Run consumes until ctx ends, finishing the batch in hand.
 func (s *Service) Run(ctx context.Context) error {
-	if f := s.opts.Follower; f != nil {
+	var followers []interface {
+		Run(context.Context) error
+		Ready() <-chan struct{}
+	}
+	if s.opts.Follower != nil {
+		followers = append(followers, s.opts.Follower)
+	}
+	if s.opts.Clusters != nil {
+		followers = append(followers, s.opts.Clusters)
+	}
+	for _, f := range followers {
 		go func() {
 			if err := f.Run(ctx); err != nil {
-				s.log.Error("fact-check follower stopped", zap.Error(err))
+				s.log.Error("bucket follower stopped", zap.Error(err))
 			}
 		}()
 		select {
@@ -84,6 +102,18 @@ func (s *Service) process(ctx context.Context, data []byte) error {
 	}
 	cs := s.engine.Analyze(codec.Item(it))
 	out := codec.ItemClaims(it, cs, s.opts.Now().UTC())
+	if s.opts.Places != nil {
+		out.Localities = s.localities(it.GetTitle()+"\n"+it.GetText(), it.GetLocalities())
+	}
+	if s.opts.Clusters != nil {
+		ids, err := s.opts.Clusters.assignAll(ctx, cs)
+		if err != nil {
+			return err
+		}
+		for i, id := range ids {
+			out.Claims[i].ClusterId = id
+		}
+	}
 	if s.opts.Follower != nil {
 		out.StoreRevision = s.opts.Follower.Revision()
 	}
@@ -99,4 +129,17 @@ func (s *Service) process(ctx context.Context, data []byte) error {
 	s.opts.Metrics.Stage(bus.StageMatcher, it.GetFetched().AsTime())
 	s.log.Debug("item analysed", zap.String("item_id", it.GetId()), zap.Int("claims", len(cs)))
 	return nil
+}
+
+// localities returns the source's localities and those named in text
+// (ambiguous names left out), sorted.
+func (s *Service) localities(text string, inherited []string) []string {
+	src := locality.Source{Localities: inherited}
+	if len(inherited) > 0 {
+		src.Country, _, _ = strings.Cut(inherited[0], "-")
+	}
+	found, _ := s.opts.Places.Localities(text, src)
+	out := append(slices.Clone(inherited), found...)
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -18,7 +18,7 @@ import (
 // demoFS holds the demo's sample feeds (real feeds, see demo/SOURCE.txt)
 // and its fictional fact-checks.
 //
-//go:embed demo/*.rss demo/*.xml demo/factchecks.tsv demo/SOURCE.txt
+//go:embed demo/*.rss demo/*.xml demo/factchecks.tsv demo/gazetteer-pt.csv demo/SOURCE.txt
 var demoFS embed.FS
 
 // demoFeed is one bundled sample feed.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -21,6 +22,7 @@ import (
 
 	"vigie/claims"
 	"vigie/claims/claimreview"
+	"vigie/claims/locality"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/fetch"
 	"vigie/pipeline/index"
@@ -282,7 +284,17 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 			return nil, err
 		}
 		follower := matcher.NewFollower(fcKV, store, log)
-		mat := matcher.New(a.bus, claims.NewEngine(store, mcfg), matcher.Options{Metrics: a.metrics, Follower: follower}, log)
+		clKV, err := a.bus.KV(ctx, bus.BucketClusters)
+		if err != nil {
+			return nil, err
+		}
+		places, err := loadGazetteers(cfg.Localities.Gazetteers, demo)
+		if err != nil {
+			return nil, err
+		}
+		mat := matcher.New(a.bus, claims.NewEngine(store, mcfg), matcher.Options{
+			Metrics: a.metrics, Follower: follower, Clusters: matcher.NewClusters(clKV), Places: places,
+		}, log)
 		a.stages = append(a.stages, stage{name: "matcher", run: mat.Run})
 		a.factchecks = store.Len()
 	}
@@ -503,6 +515,48 @@ func syncSources(ctx context.Context, reg *source.Registry, want []source.Source
 		}
 	}
 	return nil
+}
+
+// loadGazetteers builds the locality matcher from gazetteer files (and the
+// demo's Portuguese list); nil when there is none.
+func loadGazetteers(paths []string, demo bool) (*locality.Matcher, error) {
+	var all []locality.Locality
+	read := func(name string, r io.Reader) error {
+		locs, err := locality.ReadCSV(r)
+		if err != nil {
+			return fmt.Errorf("gazetteer %s: %w", name, err)
+		}
+		all = append(all, locs...)
+		return nil
+	}
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("gazetteer: %w", err)
+		}
+		err = read(p, f)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	if demo {
+		b, err := demoFS.ReadFile("demo/gazetteer-pt.csv")
+		if err != nil {
+			return nil, err
+		}
+		if err := read("demo/gazetteer-pt.csv", bytes.NewReader(b)); err != nil {
+			return nil, err
+		}
+	}
+	if len(all) == 0 {
+		return nil, nil
+	}
+	g, err := locality.NewGazetteer(all)
+	if err != nil {
+		return nil, fmt.Errorf("gazetteer: %w", err)
+	}
+	return locality.NewMatcher(g, locality.Options{}), nil
 }
 
 func loadFactChecks(store *claims.Store, path string) (int, error) {

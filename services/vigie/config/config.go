@@ -30,7 +30,8 @@ type Config struct {
 	Log        Log           `yaml:"log"`
 	Intake     Intake        `yaml:"intake"`
 	Sources    []Source      `yaml:"sources" doc:"Sources to ingest (list; see the source keys below)."`
-	FactChecks []string      `yaml:"factchecks" doc:"Fact-check files loaded at start (TSV id, text, title)."`
+	FactChecks []string      `yaml:"factchecks" doc:"Fact-check files loaded at start by every matcher (ClaimReview JSON-LD, Fact Check Tools JSON, CSV, or TSV id, text, title)."`
+	Localities Localities    `yaml:"localities"`
 	Shutdown   ShutdownLimit `yaml:"shutdown"`
 }
 
@@ -83,6 +84,11 @@ type Matcher struct {
 	SuggestThreshold    float64 `yaml:"suggest_threshold" default:"0.70" doc:"Match score from which a match is suggested to reviewers."`
 	AutoThreshold       float64 `yaml:"auto_threshold" default:"0.875" doc:"Match score from which a match counts as automatic (flags the claim)."`
 	WorthinessThreshold float64 `yaml:"worthiness_threshold" default:"0.5" doc:"Check-worthiness from which a sentence enters the queue."`
+}
+
+// Localities configures locality detection.
+type Localities struct {
+	Gazetteers []string `yaml:"gazetteers" doc:"Gazetteer CSV files (code,name,aliases,region) whose names are found in item texts."`
 }
 
 // Intake configures the signed tipline intake (POST /api/v1/intake).
