@@ -5,4 +5,5 @@
 // The clients live in sub-packages: social/mastodon (REST timelines and the
 // streaming API) and social/bluesky (Jetstream). Neither knows about NATS; the
 // ingester publishes what they return and stores the cursor they hand back.
+// social/socialtest holds the contract every client's Post must meet.
 package social

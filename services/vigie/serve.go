@@ -102,7 +102,9 @@ func loadConfig(f serveFlags) (config.Config, error) {
 	switch cfg.Index.Backend {
 	case "bleve":
 	case "meilisearch":
-		return cfg, errors.New("index backend meilisearch is not wired into serve yet; use bleve")
+		if cfg.Meili.URL == "" {
+			return cfg, errors.New("index backend meilisearch needs --meili-url (meili.url)")
+		}
 	default:
 		return cfg, fmt.Errorf("index backend %q: want bleve or meilisearch", cfg.Index.Backend)
 	}
@@ -440,9 +442,12 @@ func (a *app) abort() {
 	})
 }
 
-// openIndex opens the embedded index; when its settings changed (a new
-// schema version), it is rebuilt from the log first.
+// openIndex opens the search backend; when the embedded index's settings
+// changed (a new schema version), it is rebuilt from the log first.
 func openIndex(ctx context.Context, cfg config.Config, b *bus.Bus, log *zap.Logger) (index.Backend, error) {
+	if cfg.Index.Backend == "meilisearch" {
+		return openMeili(ctx, cfg, b, log)
+	}
 	dir := filepath.Join(cfg.Data, "index")
 	idx, err := index.OpenBleve(dir)
 	if err != nil {
@@ -461,6 +466,9 @@ func openIndex(ctx context.Context, cfg config.Config, b *bus.Bus, log *zap.Logg
 			return nil, fmt.Errorf("open index: %w", err)
 		}
 		err = idx.EnsureSettings(ctx, queue.Settings())
+	}
+	if err == nil {
+		err = refillIfEmpty(ctx, b, idx, log)
 	}
 	if err != nil {
 		_ = idx.Close()
@@ -515,6 +523,66 @@ func syncSources(ctx context.Context, reg *source.Registry, want []source.Source
 		}
 	}
 	return nil
+}
+
+// openMeili opens the Meilisearch backend. The key is read from a file and
+// stays on the server side: it is never logged nor sent to a browser (the
+// review UI searches through Vigie's API). A settings change on a
+// Meilisearch index is applied by Meilisearch itself (it re-indexes), so
+// no replay is needed unless the document shape changed; then the index is
+// refilled from the log.
+func openMeili(ctx context.Context, cfg config.Config, b *bus.Bus, log *zap.Logger) (index.Backend, error) {
+	key := ""
+	if cfg.Meili.KeyFile != "" {
+		raw, err := os.ReadFile(cfg.Meili.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("read meili.key_file: %w", err)
+		}
+		key = strings.TrimSpace(string(raw))
+	}
+	m, err := index.OpenMeili(ctx, cfg.Meili.URL, key, cfg.Meili.Index, index.WithMeiliLogger(log))
+	if err != nil {
+		return nil, err
+	}
+	err = m.EnsureSettings(ctx, queue.Settings())
+	if errors.Is(err, index.ErrSchemaChanged) {
+		err = fmt.Errorf("index %q holds documents built with other settings: set meili.index to a new uid (Vigie refills it from the log) or delete that index, then restart: %w", cfg.Meili.Index, err)
+	}
+	if err == nil {
+		err = refillIfEmpty(ctx, b, m, log)
+	}
+	if err != nil {
+		_ = m.Close()
+		return nil, fmt.Errorf("meilisearch: %w", err)
+	}
+	return m, nil
+}
+
+// refillIfEmpty replays the log into an empty index when the log holds
+// claims: a new index (or a new Meilisearch uid) starts complete.
+func refillIfEmpty(ctx context.Context, b *bus.Bus, idx index.Backend, log *zap.Logger) error {
+	n, err := idx.Count(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	st, err := b.JS.Stream(ctx, bus.StreamClaims)
+	if err != nil {
+		return err
+	}
+	info, err := st.Info(ctx)
+	if err != nil || info.State.Msgs == 0 {
+		return err
+	}
+	review, err := b.KV(ctx, bus.BucketReview)
+	if err != nil {
+		return err
+	}
+	log.Info("index empty, refilling it from the log", zap.Uint64("messages", info.State.Msgs))
+	docs, err := indexer.Rebuild(ctx, b, review, idx, 1000, nil)
+	if err == nil {
+		log.Info("index refilled", zap.Int("docs", docs))
+	}
+	return err
 }
 
 // loadGazetteers builds the locality matcher from gazetteer files (and the

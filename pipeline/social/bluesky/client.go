@@ -27,6 +27,9 @@ const (
 	maxWantedDIDs        = 10000
 	recentKeys           = 1 << 14
 	handleCache          = 1 << 14
+	emittedIDs           = 1 << 16
+	dialTimeout          = 30 * time.Second
+	maxHeld              = 1 << 13
 )
 
 // Config configures a Client. Only URL is required.
@@ -138,6 +141,7 @@ type PermanentError struct {
 	StatusCode int
 }
 
+// Error describes the refusal.
 func (e *PermanentError) Error() string {
 	return fmt.Sprintf("jetstream refused the subscription with status %d", e.StatusCode)
 }
@@ -149,7 +153,9 @@ func (e *PermanentError) Error() string {
 // ends (ctx's error), when emit fails (its error), or on a permanent refusal.
 //
 // Creates give new posts, updates the same ID with Edited set, deletes a
-// tombstone (deletes are filtered by author DID only).
+// tombstone. A deletion passes the DID filter; when keywords or languages
+// filter the posts (and no DID list is set), only the deletions of posts this
+// Stream emitted (the last 65,536) are emitted.
 func (c *Client) Stream(ctx context.Context, cursor string, emit func(social.Post, string) error) error {
 	start, err := ParseCursor(cursor)
 	if err != nil {
@@ -162,6 +168,7 @@ func (c *Client) Stream(ctx context.Context, cursor string, emit func(social.Pos
 		emit:     emit,
 		recent:   newKeySet(recentKeys),
 		handles:  newKeySet(handleCache),
+		emitted:  newKeySet(emittedIDs),
 	}
 	for attempt := 0; ; {
 		progressed, err := c.connect(ctx, st)
@@ -201,7 +208,9 @@ var errIdle = errors.New("jetstream connection silent")
 func (c *Client) connect(ctx context.Context, st *streamState) (progressed bool, err error) {
 	connCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	conn, resp, err := websocket.Dial(connCtx, c.subscribeURL(st.cursor), &websocket.DialOptions{HTTPClient: c.cfg.HTTPClient})
+	dialCtx, dialCancel := context.WithTimeout(connCtx, dialTimeout)
+	conn, resp, err := websocket.Dial(dialCtx, c.subscribeURL(st.cursor), &websocket.DialOptions{HTTPClient: c.cfg.HTTPClient})
+	dialCancel()
 	if err != nil {
 		if resp != nil && resp.StatusCode >= 400 && resp.StatusCode < 500 &&
 			resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusRequestTimeout {
@@ -281,12 +290,14 @@ func (c *Client) connect(ctx context.Context, st *streamState) (progressed bool,
 // streamState is what survives reconnections within one Stream call.
 type streamState struct {
 	c        *Client
-	cursor   int64 // every event with time_us <= cursor has been emitted or dropped
-	boundary int64 // the caller's cursor: an event at exactly this time was emitted before
-	held     []heldEvent
+	cursor   int64       // every event with time_us <= cursor has been emitted or dropped
+	boundary int64       // the caller's cursor: an event at exactly this time was emitted before
+	held     []heldEvent // sorted by time_us
 	heldKeys map[string]bool
+	maxSeen  int64   // newest time_us received
 	recent   *keySet // keys of events released lately
 	handles  *keySet // did → handle
+	emitted  *keySet // IDs of the posts emitted lately, for their deletion
 	emit     func(social.Post, string) error
 	err      error
 }
@@ -355,6 +366,15 @@ func (st *streamState) receive(data []byte, now time.Time) {
 		return 0
 	})
 	st.held = slices.Insert(st.held, i, heldEvent{ev: ev, key: key, arrived: now})
+	// Event-time watermark: what is a whole window older than the newest
+	// event can go now (this drains a fast replay without waiting), and
+	// the buffer never grows beyond maxHeld.
+	st.maxSeen = max(st.maxSeen, ev.TimeUS)
+	upTo := st.maxSeen - st.c.cfg.ReorderWindow.Microseconds()
+	if extra := len(st.held) - maxHeld; extra > 0 {
+		upTo = max(upTo, st.held[extra-1].ev.TimeUS)
+	}
+	st.releaseUpTo(upTo)
 }
 
 // nextRelease is when the earliest-arrived held event is due.
@@ -377,6 +397,11 @@ func (st *streamState) release(cutoff time.Time) {
 			upTo = max(upTo, h.ev.TimeUS)
 		}
 	}
+	st.releaseUpTo(upTo)
+}
+
+// releaseUpTo emits the held events with time_us <= upTo, in order.
+func (st *streamState) releaseUpTo(upTo int64) {
 	n := 0
 	for n < len(st.held) && st.held[n].ev.TimeUS <= upTo {
 		h := st.held[n]
@@ -409,12 +434,18 @@ func (st *streamState) handle(ev Event, key string) {
 		st.c.log.Warn("jetstream post skipped", zap.String("post_uri", ev.PostURI()), zap.Error(err))
 		return
 	}
+	m := st.c.match
 	if p.Deleted {
-		if !st.c.match.author(ev.DID) {
+		// Without a content filter every deletion of a followed author is
+		// wanted; with one, only those of posts this stream emitted (the
+		// others would be noise from the whole network).
+		if !m.author(ev.DID) || (m.hasContentFilter() && m.dids == nil && !st.emitted.has(p.ID)) {
 			return
 		}
-	} else if !st.c.match.post(p, langs) {
+	} else if !m.post(p, langs) {
 		return
+	} else {
+		st.emitted.put(p.ID, "")
 	}
 	if err := st.emit(p, strconv.FormatInt(st.cursor, 10)); err != nil {
 		st.err = &emitError{err: err}

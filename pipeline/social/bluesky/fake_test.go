@@ -92,7 +92,9 @@ func newFakeJetstream(t testing.TB) *fakeJetstream {
 	return f
 }
 
-func (f *fakeJetstream) URL() string { return "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/subscribe" }
+func (f *fakeJetstream) URL() string {
+	return "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/subscribe"
+}
 
 func (f *fakeJetstream) publish(evs ...rawEvent) {
 	f.mu.Lock()

@@ -57,6 +57,9 @@ func (f Filter) compile() *matcher {
 	return m
 }
 
+// hasContentFilter reports whether posts are selected by keyword or language.
+func (m *matcher) hasContentFilter() bool { return len(m.keywords) > 0 || m.langs != nil }
+
 // author reports whether posts of did are wanted.
 func (m *matcher) author(did string) bool { return m.dids == nil || m.dids[did] }
 

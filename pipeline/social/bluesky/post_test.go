@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"vigie/pipeline/social"
+	"vigie/pipeline/social/socialtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -47,6 +48,7 @@ func TestPostGolden(t *testing.T) {
 				if p.ID != e.ev.PostURI() || p.AuthorID != e.ev.DID || p.Created.IsZero() {
 					t.Errorf("identity of %s: %+v", e.ev.PostURI(), p)
 				}
+				socialtest.CheckPost(t, p)
 				if err := enc.Encode(p); err != nil {
 					t.Fatal(err)
 				}
@@ -110,11 +112,11 @@ func TestPostFromCorpus(t *testing.T) {
 			htmlHas: []string{`<a href="https://www.youtube.com/watch?v=V5lDo-jw8mA" rel="nofollow noreferrer noopener" target="_blank">www.youtube.com/watch?v=V5lD...</a>`},
 		},
 		{
-			name:  "hashtags from facets",
-			rkey:  "3mptbypfywk2v",
-			tags:  []string{"HowToTellAiToShutUp", "IndieRebellion"},
-			lang:  "de",
-			links: nil,
+			name:    "hashtags from facets",
+			rkey:    "3mptbypfywk2v",
+			tags:    []string{"HowToTellAiToShutUp", "IndieRebellion"},
+			lang:    "de",
+			links:   nil,
 			htmlHas: []string{`<a href="https://bsky.app/hashtag/HowToTellAiToShutUp"`, "<br>"},
 		},
 		{

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"vigie/pipeline/social"
+	"vigie/pipeline/social/socialtest"
 )
 
 type recorder struct {
@@ -84,7 +85,7 @@ func newTestClient(t *testing.T, f *fakeJetstream, clk *fakeClock, filter Filter
 		Logger:        zaptest.NewLogger(t),
 		Clock:         clk,
 		Backoff:       social.Backoff{Base: time.Second, Max: 4 * time.Second},
-		ReorderWindow: 150 * time.Millisecond,
+		ReorderWindow: 300 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +128,7 @@ func TestStreamDropAndResume(t *testing.T) {
 		case 2:
 			// Replays, pauses so that the client emits some, then drops with
 			// events still held.
-			return connPlan{limit: 14, pauseAt: 8, pause: 400 * time.Millisecond}
+			return connPlan{limit: 14, pauseAt: 8, pause: time.Second}
 		}
 		return connPlan{}
 	}
@@ -156,6 +157,9 @@ func TestStreamDropAndResume(t *testing.T) {
 		t.Errorf("emitted:\n%q\nwant:\n%q", got, want)
 	}
 	checkCursors(t, posts, cursors, times)
+	for _, p := range posts {
+		socialtest.CheckPost(t, p)
+	}
 	if f.connections() < 3 || clk.count() < 2 {
 		t.Errorf("connections %d, backoff sleeps %d: want 3 and 2", f.connections(), clk.count())
 	}
@@ -176,6 +180,7 @@ func TestStreamRestartFromCursor(t *testing.T) {
 			clk := &fakeClock{}
 			rec1 := &recorder{}
 			ctx1, cancel1 := context.WithCancel(context.Background())
+			defer cancel1()
 			rec1.onEmit = func(n int) {
 				if n == stopAfter {
 					cancel1()
@@ -237,17 +242,17 @@ func TestStreamFilters(t *testing.T) {
 			name:   "keyword",
 			filter: Filter{Keywords: []string{"DEBUNKED", "primátorem"}},
 			keep: func(e Event) bool {
-				return e.Commit.RKey == "3mptbyoigog2b" || e.Commit.RKey == "3mptbypt22l26" || e.Commit.Operation == OpDelete
+				return e.Commit.RKey == "3mptbyoigog2b" || e.Commit.RKey == "3mptbypt22l26"
 			},
-			n: 3,
+			n: 2, // the corpus's delete is of a post this stream never emitted
 		},
 		{
 			name:   "language",
 			filter: Filter{Languages: []string{"ja", "ko"}},
 			keep: func(e Event) bool {
-				return e.Commit.RKey == "3mptbyqhi7s2f" || e.Commit.RKey == "3mptbyp7lu223" || e.Commit.Operation == OpDelete
+				return e.Commit.RKey == "3mptbyqhi7s2f" || e.Commit.RKey == "3mptbyp7lu223"
 			},
-			n: 3,
+			n: 2,
 		},
 	}
 	for _, tt := range tests {
@@ -312,6 +317,7 @@ func TestStreamStops(t *testing.T) {
 		f.refuse = http.StatusServiceUnavailable
 		clk := &fakeClock{}
 		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
 		done := make(chan error, 1)
 		go func() { done <- newTestClient(t, f, clk, Filter{}).Stream(ctx, "", (&recorder{}).emit) }()
 		waitFor(t, "three retries", func() bool { return clk.count() >= 3 })
@@ -332,6 +338,7 @@ func TestStreamStops(t *testing.T) {
 		c := newTestClient(t, f, &fakeClock{}, Filter{})
 		c.cfg.IdleTimeout = 30 * time.Millisecond
 		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
 		done := make(chan error, 1)
 		go func() { done <- c.Stream(ctx, "", (&recorder{}).emit) }()
 		waitFor(t, "a second connection", func() bool { return f.connections() >= 2 })
@@ -359,7 +366,7 @@ func TestStreamOutOfOrderArrival(t *testing.T) {
 	f.plan = func(n int) connPlan {
 		if n == 1 {
 			// P0..P4, a pause in which the client emits them, P6, drop.
-			return connPlan{pauseAt: 5, pause: 400 * time.Millisecond, limit: 6}
+			return connPlan{pauseAt: 5, pause: time.Second, limit: 6}
 		}
 		return connPlan{}
 	}
@@ -385,5 +392,49 @@ func TestStreamOutOfOrderArrival(t *testing.T) {
 	checkCursors(t, got, cursors, times)
 	if f.connections() < 2 {
 		t.Errorf("%d connections, want a reconnection", f.connections())
+	}
+}
+
+// TestStreamDeleteOfEmittedPost checks that with a keyword filter the
+// deletion of a post the stream emitted comes out, and others do not.
+func TestStreamDeleteOfEmittedPost(t *testing.T) {
+	evs := loadEvents(t, corpusFile)
+	last := evs[len(evs)-1].ev.TimeUS
+	del := func(did, rkey string, dt int64) rawEvent {
+		raw := []byte(`{"did":"` + did + `","time_us":` + strconv.FormatInt(last+dt, 10) +
+			`,"kind":"commit","commit":{"rev":"3mptc0000000a","operation":"delete","collection":"app.bsky.feed.post","rkey":"` + rkey + `"}}`)
+		ev, err := DecodeEvent(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rawEvent{ev: ev, raw: raw}
+	}
+	f := newFakeJetstream(t)
+	rec := &recorder{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- newTestClient(t, f, &fakeClock{}, Filter{Keywords: []string{"debunked"}}).Stream(ctx, "", rec.emit)
+	}()
+	waitFor(t, "connection", func() bool { return f.connections() >= 1 })
+	f.publish(evs...)
+	f.publish(del("did:plc:ybqkf2mtfbwx3qhga63mttja", "3mptbyoigog2b", 1000), // the matching post
+		del("did:plc:zcxfgub447re7p3vuvlw37wy", "3mptbypjm6224", 2000)) // a post not emitted
+	waitFor(t, "the tombstone", func() bool { return rec.count() >= 2 })
+	time.Sleep(200 * time.Millisecond)
+	cancel()
+	<-done
+	posts, _ := rec.snapshot()
+	var got []string
+	for _, p := range posts {
+		got = append(got, postKey(p))
+	}
+	want := []string{
+		"create at://did:plc:ybqkf2mtfbwx3qhga63mttja/app.bsky.feed.post/3mptbyoigog2b",
+		"delete at://did:plc:ybqkf2mtfbwx3qhga63mttja/app.bsky.feed.post/3mptbyoigog2b",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("emitted %q, want %q", got, want)
 	}
 }

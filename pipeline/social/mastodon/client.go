@@ -45,6 +45,7 @@ type HTTPError struct {
 	URL string
 }
 
+// Error describes the status and the URL.
 func (e *HTTPError) Error() string {
 	return fmt.Sprintf("unexpected status %d from %s", e.StatusCode, e.URL)
 }
@@ -78,8 +79,9 @@ type Client struct {
 	idleTimeout time.Duration
 	maxWait     time.Duration
 
-	mu sync.Mutex
-	rl rateState
+	mu       sync.Mutex
+	rl       rateState
+	accounts map[string]string // acct → account id
 }
 
 type rateState struct {
@@ -101,7 +103,8 @@ func WithClock(clk social.Clock) Option { return func(c *Client) { c.clock = clk
 func WithBackoff(b social.Backoff) Option { return func(c *Client) { c.backoff = b } }
 
 // WithStreamingURL sets the base URL of the streaming server, when it is not
-// the API host (see the instance's configuration.urls.streaming).
+// the API host (see the instance's configuration.urls.streaming). A value
+// that is not an absolute URL is ignored.
 func WithStreamingURL(u string) Option {
 	return func(c *Client) {
 		if p, err := url.Parse(u); err == nil && p.Host != "" {

@@ -145,6 +145,16 @@ func newFakeServer(t testing.TB, initial []rawStatus) *fakeServer {
 	mux.HandleFunc("/api/v1/timelines/", f.serveTimeline)
 	mux.HandleFunc("/api/v1/accounts/", f.serveTimeline)
 	mux.HandleFunc("/api/v1/streaming/", f.serveStream)
+	mux.HandleFunc("/api/v1/accounts/lookup", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		f.requests = append(f.requests, r.URL.RequestURI())
+		f.mu.Unlock()
+		if r.URL.Query().Get("acct") != "iorin0225" {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = w.Write([]byte(`{"id":"14476","username":"iorin0225","acct":"iorin0225"}`))
+	})
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f

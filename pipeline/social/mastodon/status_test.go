@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"vigie/pipeline/social"
+	"vigie/pipeline/social/socialtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -75,6 +76,7 @@ func TestStatusGolden(t *testing.T) {
 				if p.ID == "" || p.SourceID == "" || p.Author == "" || p.Created.IsZero() {
 					t.Errorf("post %d lacks identity: %+v", i, p)
 				}
+				socialtest.CheckPost(t, p)
 			}
 			var buf bytes.Buffer
 			enc := json.NewEncoder(&buf)
@@ -155,6 +157,7 @@ func TestStatusToPost(t *testing.T) {
 			t.Fatal(err)
 		}
 		p := s.toPost()
+		socialtest.CheckPost(t, p)
 		if p.ID != "https://mastodon.social/users/Gargron/statuses/103270115826048975" {
 			t.Errorf("ID = %q, want the original's URI", p.ID)
 		}
@@ -217,6 +220,7 @@ func TestStatusSanitize(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := s.toPost()
+	socialtest.CheckPost(t, p)
 	lower := strings.ToLower(p.HTML)
 	for _, bad := range []string{"<script", "onclick", "onmouseover", "onerror", "javascript:", "data:text", "<iframe", "<svg", "style=", "document.cookie"} {
 		if strings.Contains(lower, bad) {

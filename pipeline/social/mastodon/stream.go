@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -112,10 +113,16 @@ func (c *Client) streamOnce(ctx context.Context, spec StreamSpec, st *streamStat
 	// nothing posted between the catch-up and the live events is lost.
 	events := make(chan sseEvent, 256)
 	readErr := make(chan error, 1)
-	var idle *time.Timer
-	var idleMu sync.Mutex
+	var (
+		idle     *time.Timer
+		idleMu   sync.Mutex
+		idleFire atomic.Bool
+	)
 	if c.idleTimeout > 0 {
-		idle = time.AfterFunc(c.idleTimeout, cancel)
+		idle = time.AfterFunc(c.idleTimeout, func() {
+			idleFire.Store(true)
+			cancel()
+		})
 		defer idle.Stop()
 	}
 	beat := func() {
@@ -137,9 +144,18 @@ func (c *Client) streamOnce(ctx context.Context, spec StreamSpec, st *streamStat
 		})
 	}()
 
-	if false {
-		tspec := spec
-		_, err := c.pageForward(connCtx, tspec, st.cursor, 0, func(s status, _ string) error {
+	if st.cursor == "" {
+		// Started "from now": note the newest id without emitting it, so
+		// that a reconnection can catch up on what it missed.
+		if _, err := c.pageForward(connCtx, spec, "", 1, func(s status, cur string) error {
+			st.cursor = cur
+			return nil
+		}); err != nil {
+			cancel()
+			return false, fmt.Errorf("find the newest status: %w", err)
+		}
+	} else {
+		_, err := c.pageForward(connCtx, spec, st.cursor, 0, func(s status, _ string) error {
 			return c.emitStatus(st, s, false)
 		})
 		if err != nil {
@@ -156,7 +172,10 @@ func (c *Client) streamOnce(ctx context.Context, spec StreamSpec, st *streamStat
 		}
 	}
 	err = <-readErr
-	if errors.Is(err, io.EOF) {
+	switch {
+	case idleFire.Load():
+		err = fmt.Errorf("stream silent for %s", c.idleTimeout)
+	case errors.Is(err, io.EOF):
 		err = errors.New("stream ended by server")
 	}
 	return true, err

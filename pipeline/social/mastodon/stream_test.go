@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"vigie/pipeline/social"
+	"vigie/pipeline/social/socialtest"
 )
 
 func TestReadSSE(t *testing.T) {
@@ -160,6 +161,9 @@ func TestStreamDropAndResume(t *testing.T) {
 		t.Fatalf("new posts = %v\nwant        %v", got, want)
 	}
 	posts, cursors := rec.snapshot()
+	for _, p := range posts {
+		socialtest.CheckPost(t, p)
+	}
 	if len(posts) != 18 {
 		t.Fatalf("%d posts emitted, want 16 new + 1 edit + 1 delete", len(posts))
 	}
@@ -200,6 +204,7 @@ func TestStreamRestartFromCursor(t *testing.T) {
 	// First run: handles S2..S9, then the process stops.
 	rec1 := &recorder{}
 	ctx1, cancel1 := context.WithCancel(context.Background())
+	defer cancel1()
 	done1 := make(chan error, 1)
 	go func() { done1 <- c.Stream(ctx1, StreamSpec{Kind: KindHashtag, Tag: "mastodon"}, all[1].ID, rec1.emit) }()
 	waitFor(t, "connection", func() bool { return f.connections() >= 1 })
@@ -276,6 +281,7 @@ func TestStreamStops(t *testing.T) {
 		f := newFakeServer(t, all)
 		c := newTestClient(t, f, newFakeClock(), WithIdleTimeout(20*time.Millisecond))
 		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
 		done := make(chan error, 1)
 		go func() { done <- c.Stream(ctx, StreamSpec{Kind: KindPublic}, "", (&recorder{}).emit) }()
 		waitFor(t, "a reconnection after silence", func() bool { return f.connections() >= 2 })
@@ -284,4 +290,35 @@ func TestStreamStops(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+}
+
+// TestStreamFromNow starts without a cursor: the statuses that exist are
+// not emitted, but those posted after the start are, including those posted
+// while the connection was down.
+func TestStreamFromNow(t *testing.T) {
+	all := fixtureRaw(t, "bigbone_public_timeline.json")
+	f := newFakeServer(t, all[:5])
+	f.streamPlan = func(n int) (int, bool) {
+		if n == 1 {
+			return 2, true
+		}
+		return 0, false
+	}
+	c := newTestClient(t, f, newFakeClock())
+	rec := &recorder{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- c.Stream(ctx, StreamSpec{Kind: KindPublic}, "", rec.emit) }()
+	waitFor(t, "connection and baseline", func() bool { return f.connections() >= 1 && len(f.restRequests()) >= 1 })
+	for _, s := range all[5:8] { // S7 is cut and drops the connection
+		f.post(s)
+	}
+	f.post(all[8])
+	waitFor(t, "S8", func() bool { return rec.has(all[8].ID) })
+	cancel()
+	<-done
+	if got, want := rec.newIDs(), rawIDs(all[5:9]); !slices.Equal(got, want) {
+		t.Errorf("new posts = %v, want %v", got, want)
+	}
 }

@@ -40,6 +40,9 @@ type TimelineSpec struct {
 	ListID string
 	// AccountID is the account id (on the polled server) for KindAccount.
 	AccountID string
+	// Acct is the account's handle (user or user@host) for KindAccount
+	// when AccountID is not known; the client looks the id up once.
+	Acct string
 	// Local keeps only statuses of the server's own users (public, hashtag).
 	Local bool
 	// Remote keeps only statuses of other servers (public).
@@ -82,7 +85,7 @@ func (s TimelineSpec) restPath() (string, url.Values, error) {
 		return "/api/v1/timelines/list/" + url.PathEscape(s.ListID), q, nil
 	case KindAccount:
 		if s.AccountID == "" {
-			return "", nil, fmt.Errorf("account timeline: empty account id")
+			return "", nil, fmt.Errorf("account timeline: no account id (or acct to look up)")
 		}
 		setBool("only_media", s.OnlyMedia)
 		setBool("exclude_replies", s.ExcludeReplies)
@@ -155,6 +158,13 @@ func (c *Client) Timeline(ctx context.Context, spec TimelineSpec, sinceID string
 // timeline is exhausted.
 func (c *Client) pageForward(ctx context.Context, spec TimelineSpec, cursor string, maxPages int,
 	fn func(s status, cursor string) error) (string, error) {
+	if spec.Kind == KindAccount && spec.AccountID == "" && spec.Acct != "" {
+		id, err := c.accountID(ctx, spec)
+		if err != nil {
+			return cursor, fmt.Errorf("timeline: %w", err)
+		}
+		spec.AccountID = id
+	}
 	path, q, err := spec.restPath()
 	if err != nil {
 		return cursor, fmt.Errorf("timeline: %w", err)
