@@ -354,3 +354,8 @@ func unwrapURLError(err error) error {
 	}
 	return err
 }
+
+// HTTPClient returns the guarded HTTP client: every dial, redirect and DNS
+// answer passes the SSRF guard. It sets no overall timeout (so streams can
+// last); callers bound their requests with contexts and read limits.
+func (c *Client) HTTPClient() *http.Client { return c.hc }

@@ -41,6 +41,8 @@ type Options struct {
 	Metrics *metrics.Metrics
 	// Owner names this process in fetch leases (default host name, pid and a random suffix).
 	Owner string
+	// Social locates the social networks' endpoints.
+	Social SocialOptions
 }
 
 // Service polls sources and publishes their new items.
@@ -117,10 +119,6 @@ func (s *Service) Run(ctx context.Context) error {
 }
 
 func (s *Service) start(ctx context.Context, src source.Source) {
-	if src.Kind != source.KindFeed {
-		s.log.Warn("source kind not polled by this ingester", zap.String("source", src.ID), zap.String("kind", src.Kind))
-		return
-	}
 	sctx, cancel := context.WithCancel(ctx)
 	s.mu.Lock()
 	s.running[src.ID] = cancel
@@ -128,7 +126,14 @@ func (s *Service) start(ctx context.Context, src source.Source) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		s.loop(sctx, src)
+		switch src.Kind {
+		case source.KindFeed:
+			s.loop(sctx, src)
+		case source.KindMastodon, source.KindBluesky:
+			s.runSocial(sctx, src)
+		default:
+			s.log.Warn("source kind not ingested", zap.String("source", src.ID), zap.String("kind", src.Kind))
+		}
 	}()
 }
 

@@ -234,14 +234,21 @@ func (in *Intake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		it.ReporterRef = ref
 	}
-	if _, err := in.svc.Publish(ctx, it); err != nil {
+	isNew, err := in.svc.Publish(ctx, it)
+	if err != nil {
+		// The entry is kept: JetStream may hold the item (the failure can
+		// come after its acknowledgement), and the entry names its item, so
+		// it stays erasable.
 		in.log.Error("tip not published", zap.String("item_id", id), zap.Error(err))
-		if it.ReporterRef != "" {
-			// The item is not on the stream: nothing refers to the entry.
-			_ = in.store.DeleteReporter(context.WithoutCancel(ctx), it.ReporterRef)
-		}
 		writeJSON(w, http.StatusServiceUnavailable, IntakeError{Error: "tip not stored, retry later"})
 		return
+	}
+	if !isNew && it.ReporterRef != "" {
+		// A concurrent or earlier delivery published the item with its own
+		// reference: this entry is referred to by nothing.
+		if err := in.store.DeleteReporter(context.WithoutCancel(ctx), it.ReporterRef); err != nil {
+			in.log.Warn("unreferenced reporter entry not erased", zap.String("item_id", id), zap.Error(err))
+		}
 	}
 	in.log.Info("tip accepted", zap.String("item_id", id), zap.String("webhook_id", webhookID))
 	writeJSON(w, http.StatusAccepted, TipResponse{ID: id})

@@ -424,6 +424,62 @@ func TestIntakeSameWebhookTwice(t *testing.T) {
 	}
 }
 
+// TestIntakeConcurrentDeliveries: deliveries of one webhook racing each
+// other give one item and leave one reporter entry, the one it refers to.
+func TestIntakeConcurrentDeliveries(t *testing.T) {
+	e := newIntakeEnv(t, nil)
+	body := []byte(`{"text":"Concurrent tip.","reporter":"racer@example.org"}`)
+	const n = 8
+	type result struct {
+		status int
+		id     string
+	}
+	results := make(chan result, n)
+	now := time.Now()
+	for range n {
+		go func() {
+			req, _ := http.NewRequest(http.MethodPost, e.srv.URL, bytes.NewReader(body))
+			req.Header.Set("webhook-id", "msg_race")
+			req.Header.Set("webhook-timestamp", strconv.FormatInt(now.Unix(), 10))
+			req.Header.Set("webhook-signature", hmacSign(t, testSecret, "msg_race", now.Unix(), body))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				results <- result{status: -1}
+				return
+			}
+			defer resp.Body.Close()
+			var tr TipResponse
+			_ = json.NewDecoder(resp.Body).Decode(&tr)
+			results <- result{resp.StatusCode, tr.ID}
+		}()
+	}
+	for range n {
+		r := <-results
+		if r.status != http.StatusAccepted || r.id != ItemID(TiplineSourceID, "msg_race", "") {
+			t.Fatalf("delivery answered %d %q", r.status, r.id)
+		}
+	}
+	msgs := rawStream(t, e.bus.JS, bus.StreamItems)
+	if len(msgs) != 1 {
+		t.Fatalf("ITEMS holds %d messages, want 1", len(msgs))
+	}
+	it := &vigiev1.Item{}
+	if err := proto.Unmarshal(msgs[0].Data, it); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := e.kv.ListKeys(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var live []string
+	for k := range keys.Keys() {
+		live = append(live, k)
+	}
+	if len(live) != 1 || live[0] != it.GetReporterRef() {
+		t.Fatalf("reporter entries %v, want only the item's %q", live, it.GetReporterRef())
+	}
+}
+
 func TestIntakeSecretRotation(t *testing.T) {
 	e := newIntakeEnv(t, func(o *IntakeOptions) { o.Secrets = []string{otherSecret, testSecret} })
 	for i, s := range []string{testSecret, otherSecret} {

@@ -320,7 +320,8 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 		}
 		a.ing, err = ingester.New(ctx, a.bus, ingester.Options{
 			Fetch: fetchCfg, MaxFailures: cfg.Fetch.MaxFailures, PerHost: cfg.Fetch.PerHost, Metrics: a.metrics,
-			Owner: leaseOwner(cfg.Data),
+			Owner:  leaseOwner(cfg.Data),
+			Social: ingester.SocialOptions{JetstreamURL: cfg.Bluesky.JetstreamURL, AppViewURL: cfg.Bluesky.AppViewURL},
 		}, log)
 		if err != nil {
 			return nil, err

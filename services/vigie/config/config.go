@@ -29,6 +29,7 @@ type Config struct {
 	Matcher    Matcher       `yaml:"matcher"`
 	Log        Log           `yaml:"log"`
 	Intake     Intake        `yaml:"intake"`
+	Bluesky    Bluesky       `yaml:"bluesky"`
 	Sources    []Source      `yaml:"sources" doc:"Sources to ingest (list; see the source keys below)."`
 	FactChecks []string      `yaml:"factchecks" doc:"Fact-check files loaded at start by every matcher (ClaimReview JSON-LD, Fact Check Tools JSON, CSV, or TSV id, text, title)."`
 	Localities Localities    `yaml:"localities"`
@@ -91,6 +92,12 @@ type Localities struct {
 	Gazetteers []string `yaml:"gazetteers" doc:"Gazetteer CSV files (code,name,aliases,region) whose names are found in item texts."`
 }
 
+// Bluesky locates the Bluesky services.
+type Bluesky struct {
+	JetstreamURL string `yaml:"jetstream_url" default:"wss://jetstream2.us-east.bsky.network/subscribe" doc:"Jetstream WebSocket endpoint."`
+	AppViewURL   string `yaml:"appview_url" default:"https://public.api.bsky.app" doc:"AppView used to resolve handles to DIDs."`
+}
+
 // Intake configures the signed tipline intake (POST /api/v1/intake).
 type Intake struct {
 	SecretFile   string `yaml:"secret_file" doc:"File holding the Standard Webhooks secret(s) (whsec_…, one per line) that sign tips; empty disables the intake."`
@@ -112,8 +119,8 @@ type ShutdownLimit struct {
 type Source struct {
 	ID                   string   `yaml:"id" doc:"Immutable slug used in subjects; defaults to a slug of the name."`
 	Name                 string   `yaml:"name" doc:"Human name."`
-	Kind                 string   `yaml:"kind" default:"feed" doc:"feed (later also mastodon, bluesky)."`
-	URL                  string   `yaml:"url" doc:"Feed URL."`
+	Kind                 string   `yaml:"kind" default:"feed" doc:"feed, mastodon or bluesky."`
+	URL                  string   `yaml:"url" doc:"Feed URL; a Mastodon timeline address (https://instance/tags/x, /@account, /public/local); a Bluesky address (https://bsky.app/profile/…, /hashtag/…, /search?q=… with lang:xx)."`
 	Language             string   `yaml:"language" doc:"Language hint when the feed gives none."`
 	Localities           []string `yaml:"localities" doc:"Municipality codes (FR-75056, PT-1312, …)."`
 	Interval             Duration `yaml:"interval" doc:"Polling interval; defaults to fetch.interval."`
@@ -203,12 +210,12 @@ func (c *Config) normalize() error {
 			s.Name = s.ID
 		}
 		switch s.Kind {
-		case "feed":
+		case "feed", "mastodon", "bluesky":
 			if s.URL == "" {
 				return fmt.Errorf("config: source %q: url is required", s.ID)
 			}
 		default:
-			return fmt.Errorf("config: source %q: unknown kind %q (want feed)", s.ID, s.Kind)
+			return fmt.Errorf("config: source %q: unknown kind %q (want feed, mastodon or bluesky)", s.ID, s.Kind)
 		}
 		if s.Interval == 0 {
 			s.Interval = c.Fetch.Interval

@@ -1,0 +1,163 @@
+package alerter
+
+import (
+	"crypto/sha256"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"vigie/pipeline/publish"
+	"vigie/pipeline/webhook"
+	vigiev1 "vigie/proto/gen/vigie/v1"
+)
+
+// Kind names what raised an alert, as in webhook payloads.
+type Kind string
+
+// The alert kinds.
+const (
+	KindFlagged  Kind = "flagged"
+	KindTrending Kind = "trending"
+	KindVerdict  Kind = "verdict"
+)
+
+// UnreviewedPrefix starts the title of an alert from an automatic match.
+const UnreviewedPrefix = "Unreviewed match: "
+
+// VerdictInfo is what an alert keeps of a published verdict, for the CAP
+// channel and the feeds.
+type VerdictInfo struct {
+	ID             string    `json:"id"`
+	Version        int       `json:"version"`
+	ClaimReviewed  string    `json:"claim_reviewed"`
+	TextualRating  string    `json:"textual_rating,omitempty"`
+	Summary        string    `json:"summary,omitempty"`
+	CorrectionNote string    `json:"correction_note,omitempty"`
+	Localities     []string  `json:"localities,omitempty"`
+	Published      time.Time `json:"published"`
+	Retracted      bool      `json:"retracted,omitempty"`
+}
+
+// Record is an alert as stored in the alerts bucket and shown in feeds: the
+// webhook data of alert.* events and what the feeds need besides.
+type Record struct {
+	webhook.Alert
+	// Language is the claim's or verdict's language.
+	Language string `json:"language,omitempty"`
+	// Event is when the event happened (the payload timestamp).
+	Event time.Time `json:"event"`
+	// Verdict is set on verdict alerts.
+	Verdict *VerdictInfo `json:"verdict,omitempty"`
+}
+
+// EventType is the webhook event type of the alert.
+func (r Record) EventType() string {
+	switch Kind(r.Kind) {
+	case KindTrending:
+		return webhook.TypeAlertTrending
+	case KindVerdict:
+		return webhook.TypeAlertVerdict
+	}
+	return webhook.TypeAlertFlagged
+}
+
+// Proto returns the alert as published on vigie.alerts.<locality>.
+func (r Record) Proto() *vigiev1.Alert {
+	k := map[Kind]vigiev1.AlertKind{KindFlagged: vigiev1.AlertKind_ALERT_KIND_FLAGGED,
+		KindTrending: vigiev1.AlertKind_ALERT_KIND_TRENDING, KindVerdict: vigiev1.AlertKind_ALERT_KIND_VERDICT}[Kind(r.Kind)]
+	return &vigiev1.Alert{Id: r.ID, SubscriptionId: r.SubscriptionID, Locality: r.Locality, Kind: k,
+		Severity: int32(r.Severity), ClaimId: r.ClaimID, ClusterId: r.ClusterID, VerdictId: r.VerdictID,
+		Unreviewed: r.Unreviewed, Created: timestamppb.New(r.Created), Title: r.Title, Text: r.Text, Url: r.URL}
+}
+
+// Message returns the webhook message of the alert; its webhook-id is the
+// alert id, the same on every attempt and after any restart.
+func (r Record) Message() (webhook.Message, error) {
+	return webhook.NewMessage(r.ID, r.EventType(), r.Event, r.Alert)
+}
+
+var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// AlertID derives an alert id from its parts: "alrt_" and 26 base32
+// characters of their SHA-256. The same parts always give the same id.
+func AlertID(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return "alrt_" + idEncoding.EncodeToString(h.Sum(nil)[:16])
+}
+
+// windowIndex is the number of the fixed window holding t.
+func windowIndex(t time.Time, w time.Duration) string {
+	return fmt.Sprint(t.UnixNano() / int64(w))
+}
+
+// ratingName maps protobuf ratings to the names of Vigie's scale.
+var ratingName = map[vigiev1.Rating]publish.Rating{
+	vigiev1.Rating_RATING_FALSE: publish.RatingFalse, vigiev1.Rating_RATING_MOSTLY_FALSE: publish.RatingMostlyFalse,
+	vigiev1.Rating_RATING_MISLEADING: publish.RatingMisleading, vigiev1.Rating_RATING_MIXED: publish.RatingMixed,
+	vigiev1.Rating_RATING_MOSTLY_TRUE: publish.RatingMostlyTrue, vigiev1.Rating_RATING_TRUE: publish.RatingTrue,
+	vigiev1.Rating_RATING_UNPROVEN: publish.RatingUnproven, vigiev1.Rating_RATING_SATIRE_OTHER: publish.RatingOther,
+}
+
+// RatingName returns the name of a protobuf rating on Vigie's scale
+// ("unknown" when unspecified).
+func RatingName(r vigiev1.Rating) publish.Rating {
+	if n, ok := ratingName[r]; ok {
+		return n
+	}
+	return publish.RatingUnknown
+}
+
+// Severity is an alert's severity from 1 to 5: the rating gives the base
+// (false 3; mostly false and misleading 2; anything else 1), reach adds one
+// from 3 distinct sources and another from 10, and a trending cluster adds
+// one.
+func Severity(rating publish.Rating, sources int, trending bool) int {
+	s := 1
+	switch rating {
+	case publish.RatingFalse:
+		s = 3
+	case publish.RatingMostlyFalse, publish.RatingMisleading:
+		s = 2
+	}
+	if sources >= 3 {
+		s++
+	}
+	if sources >= 10 {
+		s++
+	}
+	if trending {
+		s++
+	}
+	return min(max(s, 1), 5)
+}
+
+func checkBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("options: BaseURL must be an absolute http(s) URL")
+	}
+	return nil
+}
+
+func (s *Service) pageURL(kind, id string) string {
+	return strings.TrimSuffix(s.opts.BaseURL, "/") + "/" + kind + "/" + url.PathEscape(id)
+}
+
+// oneLine trims s to one line of at most n runes.
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

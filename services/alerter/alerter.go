@@ -1,0 +1,245 @@
+package alerter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/zap"
+
+	"vigie/claims/locality"
+	"vigie/pipeline/bus"
+	"vigie/pipeline/metrics"
+	"vigie/pipeline/publish"
+	"vigie/pipeline/subscription"
+	"vigie/pipeline/webhook"
+)
+
+// Names this service declares at start; the lead may move them into
+// pipeline/bus/names.go.
+const (
+	// ConsumerAlerter is the durable consumer on CLAIMS and on VERDICTS.
+	ConsumerAlerter = "alerter"
+	// ConsumerDeliveries is the durable consumer of the deliveries stream.
+	ConsumerDeliveries = "alerter-deliveries"
+	// StreamDeliveries is the work queue of pending webhook deliveries.
+	StreamDeliveries = "DELIVERIES"
+	// SubjectDeliveries prefixes vigie.deliveries.<subscription>.
+	SubjectDeliveries = "vigie.deliveries"
+	// BucketAlerts holds every alert raised, under "<subscription>.<alert id>".
+	BucketAlerts = "vigie_alerts"
+	// BucketTrends holds the trending counters, one key per cluster and window.
+	BucketTrends = "vigie_trends"
+	// StageAlerter names the alerter in dead-letter subjects.
+	StageAlerter = "alerter"
+)
+
+// Options configure the alerter; zero fields take defaults.
+type Options struct {
+	// BaseURL is the public root of the site ("https://verif.example.org"):
+	// claim pages are BaseURL/claims/<id>, verdict pages BaseURL/verdicts/<id>,
+	// feeds BaseURL/feeds/alerts/…. Required.
+	BaseURL string
+	// Publisher is the newsroom named in feeds and CAP messages (default "Vigie").
+	Publisher publish.Party
+	// CAPSender is the CAP sender ("alerts@verif.example.org"); default
+	// "vigie@" + the BaseURL host.
+	CAPSender string
+	// Gazetteer names localities in CAP areas; codes are used when nil.
+	Gazetteer *locality.Gazetteer
+
+	// Window is the deduplication window: at most one flagged and one
+	// trending alert per subscription and cluster in each window (default 24h).
+	Window time.Duration
+	// TrendingItems is how many distinct items of one cluster in a window
+	// make it trend (default 5).
+	TrendingItems int
+	// TrendingSources is how many distinct sources they must come from (default 3).
+	TrendingSources int
+	// RequireConfirmation stops alerts from automatic matches: flagged
+	// alerts are then raised only by published verdicts (trigger verdict).
+	RequireConfirmation bool
+
+	// Policy is the webhook retry schedule (default webhook.DefaultPolicy).
+	Policy webhook.Policy
+	// Disable says when a failing endpoint is disabled (default webhook.DefaultDisablePolicy).
+	Disable webhook.DisablePolicy
+	// AllowPrivateNetworks lets webhooks reach loopback and private
+	// addresses; AllowAddrs allows exact "ip:port" destinations only.
+	AllowPrivateNetworks bool
+	AllowAddrs           []string
+
+	// Authorize says whether the request may act for the subscriptions of
+	// owner ("" for admin-only operations); nil refuses every API request.
+	Authorize func(r *http.Request, owner string) bool
+
+	// FeedLimit is the most entries in a private feed (default 100).
+	FeedLimit int
+	// Metrics counts deliveries; nil counts nothing.
+	Metrics *metrics.Metrics
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Rand returns numbers in [0,1) for the retry jitter (default math/rand/v2).
+	Rand func() float64
+}
+
+// Service raises and delivers alerts.
+type Service struct {
+	bus      *bus.Bus
+	opts     Options
+	log      *zap.Logger
+	subs     *subscription.Store
+	dlog     *subscription.DeliveryLog
+	alerts   jetstream.KeyValue
+	trends   jetstream.KeyValue
+	deliver  *webhook.Deliverer
+}
+
+// Declarations returns the buckets, stream and consumers the alerter
+// declares at start, for the topology file.
+func Declarations(top bus.Topology, opts Options) ([]jetstream.KeyValueConfig, jetstream.StreamConfig, map[string]jetstream.ConsumerConfig) {
+	opts = withDefaults(opts)
+	r := max(top.Replicas, 1)
+	buckets := []jetstream.KeyValueConfig{
+		subscription.BucketConfig(r),
+		subscription.DeliveryBucketConfig(r, 0),
+		{Bucket: BucketAlerts, Description: "alerts raised, per subscription", History: 1, TTL: 180 * 24 * time.Hour,
+			Storage: jetstream.FileStorage, Replicas: r},
+		{Bucket: BucketTrends, Description: "trending counters per cluster and window", History: 1, TTL: 2 * opts.Window,
+			Storage: jetstream.FileStorage, Replicas: r},
+	}
+	stream := jetstream.StreamConfig{Name: StreamDeliveries, Description: "pending webhook deliveries",
+		Subjects: []string{SubjectDeliveries + ".>"}, Retention: jetstream.WorkQueuePolicy, Storage: jetstream.FileStorage,
+		Replicas: r, Duplicates: max(top.DuplicateWindow, 2*time.Minute), Discard: jetstream.DiscardOld}
+	mk := func(desc string, ackWait time.Duration) jetstream.ConsumerConfig {
+		return jetstream.ConsumerConfig{Durable: ConsumerAlerter, Description: desc, AckPolicy: jetstream.AckExplicitPolicy,
+			AckWait: ackWait, MaxDeliver: -1, DeliverPolicy: jetstream.DeliverAllPolicy, MaxAckPending: 1024}
+	}
+	ackWait := top.AckWait
+	if ackWait <= 0 {
+		ackWait = 30 * time.Second
+	}
+	del := mk("alerter: webhook deliveries, one attempt per delivery", opts.Policy.AttemptTimeout+30*time.Second)
+	del.Durable = ConsumerDeliveries
+	return buckets, stream, map[string]jetstream.ConsumerConfig{
+		bus.StreamClaims:   mk("alerter: claims to flagged and trending alerts", ackWait),
+		bus.StreamVerdicts: mk("alerter: verdicts to verdict alerts", ackWait),
+		StreamDeliveries:   del,
+	}
+}
+
+func withDefaults(o Options) Options {
+	if o.Publisher.Name == "" {
+		o.Publisher.Name = "Vigie"
+	}
+	if o.Window <= 0 {
+		o.Window = 24 * time.Hour
+	}
+	if o.TrendingItems <= 0 {
+		o.TrendingItems = 5
+	}
+	if o.TrendingSources <= 0 {
+		o.TrendingSources = 3
+	}
+	def := webhook.DefaultPolicy()
+	if o.Policy == (webhook.Policy{}) {
+		o.Policy = def
+	}
+	if o.Policy.AttemptTimeout <= 0 {
+		o.Policy.AttemptTimeout = def.AttemptTimeout
+	}
+	if o.FeedLimit <= 0 {
+		o.FeedLimit = 100
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// New declares the alerter's buckets, stream and consumers (idempotently)
+// and returns the service.
+func New(b *bus.Bus, opts Options, log *zap.Logger) (*Service, error) {
+	if b == nil {
+		return nil, errors.New("new alerter: no bus")
+	}
+	if log == nil {
+		log = zap.NewNop()
+	}
+	if err := checkBaseURL(opts.BaseURL); err != nil {
+		return nil, fmt.Errorf("new alerter: %w", err)
+	}
+	opts = withDefaults(opts)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	buckets, stream, consumers := Declarations(b.Topology(), opts)
+	kvs := map[string]jetstream.KeyValue{}
+	for _, kc := range buckets {
+		kv, err := b.JS.CreateOrUpdateKeyValue(ctx, kc)
+		if err != nil {
+			return nil, fmt.Errorf("new alerter: declare bucket %s: %w", kc.Bucket, err)
+		}
+		kvs[kc.Bucket] = kv
+	}
+	if _, err := b.JS.CreateOrUpdateStream(ctx, stream); err != nil {
+		return nil, fmt.Errorf("new alerter: declare stream %s: %w", stream.Name, err)
+	}
+	for st, cc := range consumers {
+		if _, err := b.JS.CreateOrUpdateConsumer(ctx, st, cc); err != nil {
+			return nil, fmt.Errorf("new alerter: declare consumer %s on %s: %w", cc.Durable, st, err)
+		}
+	}
+	log = log.Named("alerter")
+	s := &Service{
+		bus: b, opts: opts, log: log,
+		subs:   subscription.NewStore(kvs[subscription.Bucket], opts.Now),
+		dlog:   subscription.NewDeliveryLog(kvs[subscription.DeliveryBucket]),
+		alerts: kvs[BucketAlerts], trends: kvs[BucketTrends],
+	}
+	s.deliver = webhook.NewDeliverer(webhook.Options{
+		Client: guardedClient(opts.AllowPrivateNetworks, opts.AllowAddrs),
+		Policy: opts.Policy, Clock: clock{now: opts.Now}, Rand: opts.Rand, Logger: log,
+	})
+	return s, nil
+}
+
+// Subscriptions returns the subscription store (for the CLI and the demo).
+func (s *Service) Subscriptions() *subscription.Store { return s.subs }
+
+// Deliveries returns the delivery log.
+func (s *Service) Deliveries() *subscription.DeliveryLog { return s.dlog }
+
+// Run consumes CLAIMS, VERDICTS and the delivery queue until ctx ends; the
+// batches in hand are finished before it returns.
+func (s *Service) Run(ctx context.Context) error {
+	claims, err := s.bus.Consumer(ctx, bus.StreamClaims, ConsumerAlerter)
+	if err != nil {
+		return err
+	}
+	verdicts, err := s.bus.Consumer(ctx, bus.StreamVerdicts, ConsumerAlerter)
+	if err != nil {
+		return err
+	}
+	deliveries, err := s.bus.Consumer(ctx, StreamDeliveries, ConsumerDeliveries)
+	if err != nil {
+		return err
+	}
+	cfg := bus.WorkerConfig{Stage: StageAlerter, Batch: 50, MaxDeliver: 10, MaxBackoff: 10 * time.Second}
+	errc := make(chan error, 2)
+	go func() { errc <- s.bus.Work(ctx, verdicts, cfg, s.handleVerdicts) }()
+	go func() { errc <- s.runDeliveries(ctx, deliveries) }()
+	err = s.bus.Work(ctx, claims, cfg, s.handleClaims)
+	return errors.Join(err, <-errc, <-errc)
+}
+
+// clock adapts Options.Now to webhook.Clock.
+type clock struct{ now func() time.Time }
+
+func (c clock) Now() time.Time { return c.now() }
+
+func (c clock) Sleep(ctx context.Context, d time.Duration) error {
+	return webhook.SystemClock{}.Sleep(ctx, d)
+}
