@@ -77,6 +77,7 @@ func (s *Service) handle(ctx context.Context, msgs []jetstream.Msg) []error {
 	var docs []index.Document
 	var good []int
 	var fetched []time.Time
+	perMsg := map[int][]index.Document{}
 	for i, m := range msgs {
 		ic, err := codec.DecodeItemClaims(m.Data())
 		if err != nil {
@@ -92,6 +93,7 @@ func (s *Service) handle(ctx context.Context, msgs []jetstream.Msg) []error {
 			continue
 		}
 		docs = append(docs, d...)
+		perMsg[i] = d
 		good = append(good, i)
 	}
 	if len(docs) == 0 {
@@ -104,6 +106,19 @@ func (s *Service) handle(ctx context.Context, msgs []jetstream.Msg) []error {
 	defer cancel()
 	start := time.Now()
 	if err := s.backend.Upsert(wctx, docs); err != nil {
+		if errors.Is(err, index.ErrInvalidDocument) {
+			// One message carries a document the backend will never take:
+			// write message by message so only that one is dead-lettered.
+			for _, i := range good {
+				if err := s.backend.Upsert(wctx, perMsg[i]); err != nil {
+					if errors.Is(err, index.ErrInvalidDocument) {
+						err = bus.Permanent(err)
+					}
+					errs[i] = err
+				}
+			}
+			return errs
+		}
 		err = fmt.Errorf("index batch of %d documents: %w", len(docs), err)
 		s.log.Warn("index write failed", zap.Int("docs", len(docs)), zap.Error(err))
 		for _, i := range good {

@@ -149,3 +149,27 @@ func TestReviewEventsUpdateStatus(t *testing.T) {
 		t.Errorf("assignee %q, want ana", c.Assignee)
 	}
 }
+
+// TestInvalidDocumentIsIsolated: a claim the backend refuses (an id it
+// cannot take) is dead-lettered alone; the claims batched with it are indexed.
+func TestInvalidDocumentIsIsolated(t *testing.T) {
+	s := bustest.Server(t)
+	b := bustest.Bus(t, s, bus.DefaultTopology())
+	bl := openBleve(t)
+	publishClaims(t, b, 5, 1)
+	bad := &vigiev1.ItemClaims{ItemId: "bad", SourceId: "src", Analyzed: timestamppb.Now(),
+		Claims: []*vigiev1.Claim{{Id: "not a valid id!", Text: "The town spent 5 euros."}}}
+	data, _ := proto.Marshal(bad)
+	if _, err := b.Publish(context.Background(), bus.ClaimsSubject("en"), data, "bad", nil); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = New(b, bl, Options{BatchSize: 10, FlushInterval: 20 * time.Millisecond}, zaptest.NewLogger(t)).Run(ctx) }()
+	bustest.Eventually(t, 10*time.Second, "good claims indexed and the bad one dead-lettered", func() bool {
+		n, _ := bl.Count(context.Background())
+		st, _ := b.JS.Stream(context.Background(), bus.StreamDLQ)
+		info, _ := st.Info(context.Background())
+		return n == 5 && info.State.Msgs == 1
+	})
+}

@@ -57,13 +57,30 @@ type Stats struct {
 
 // ImportRecord is one record of an import file, as given.
 type ImportRecord struct {
-	ID         string       `json:"id"`
+	ID         flexID       `json:"id"`
 	Title      string       `json:"title"`
 	Text       string       `json:"text"`
 	URL        string       `json:"url"`
 	Language   string       `json:"language"`
 	Localities localityList `json:"localities"`
 	Published  string       `json:"published"`
+}
+
+// flexID accepts an id written as a JSON string or number.
+type flexID string
+
+func (f *flexID) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*f = flexID(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return &FieldError{Field: "id", Msg: "must be a string or a number"}
+	}
+	*f = flexID(n.String())
+	return nil
 }
 
 // localityList accepts a JSON list of codes or one string of codes
@@ -177,6 +194,9 @@ func readJSONL(ctx context.Context, r io.Reader, handle func(int, ImportRecord, 
 			var rec ImportRecord
 			var rerr error = errLineTooLong
 			if !errors.Is(err, errLineTooLong) {
+				if line == 1 {
+					b = bytes.TrimPrefix(b, []byte("\uFEFF"))
+				}
 				rerr = ParseImportLine(b, &rec)
 			}
 			if herr := handle(line, rec, rerr); herr != nil {
@@ -303,7 +323,7 @@ func readCSV(ctx context.Context, r io.Reader, handle func(int, ImportRecord, er
 		default:
 			line, _ = cr.FieldPos(0)
 			rec = ImportRecord{
-				ID: get(row, "id"), Title: get(row, "title"), Text: get(row, "text"), URL: get(row, "url"),
+				ID: flexID(get(row, "id")), Title: get(row, "title"), Text: get(row, "text"), URL: get(row, "url"),
 				Language: get(row, "language"), Localities: splitLocalities(get(row, "localities")), Published: get(row, "published"),
 			}
 		}
@@ -384,7 +404,7 @@ func importItem(sourceID string, rec ImportRecord, imported time.Time) (*vigiev1
 		Title:      strings.TrimSpace(rec.Title),
 		Text:       text,
 		Fetched:    timestamppb.New(imported),
-		Guid:       strings.TrimSpace(rec.ID),
+		Guid:       strings.TrimSpace(string(rec.ID)),
 	}
 	if it.Url, ferr = checkURL("url", rec.URL); ferr != nil {
 		return nil, ferr

@@ -250,6 +250,17 @@ func TestImportItemsStreams(t *testing.T) {
 			t.Fatalf("stats %+v, err %v, reports %s", st, err, &le)
 		}
 	})
+	t.Run("byte order mark and numeric ids", func(t *testing.T) {
+		in := "\uFEFF{\"id\":17,\"text\":\"bom first line\"}\n{\"id\":\"17\",\"text\":\"the same id as a string\"}\n{\"id\":true,\"text\":\"x\"}\n"
+		var le lineErrors
+		st, err := ImportItems(ctx, svc, strings.NewReader(in), "jsonl", "bom", nil, le.report)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Published != 1 || st.Known != 1 || !slices.Equal(le.lines, []int{3}) || !strings.Contains(le.errs[0].Error(), "id") {
+			t.Fatalf("stats %+v, reports %s", st, &le)
+		}
+	})
 	t.Run("CRLF line ends", func(t *testing.T) {
 		st, err := ImportItems(ctx, svc, strings.NewReader("{\"text\":\"crlf one\"}\r\n{\"text\":\"crlf two\"}\r\n"), "jsonl", "crlf", nil, nil)
 		if err != nil || st.Published != 2 || st.Failed != 0 {

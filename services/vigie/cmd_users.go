@@ -21,6 +21,7 @@ const usersUsage = `Usage:
   vigie users list --data DIR [--json]
   vigie users disable --data DIR NAME
   vigie users enable --data DIR NAME
+  vigie users reset-2fa --data DIR NAME     remove a user's two-factor secret (lost phone)
   vigie users passwd --data DIR --name NAME --password-file F
 
 Roles: admin, editor, factchecker, subscriber (a subscriber needs --locality, e.g. FR-75056).
@@ -65,7 +66,7 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if *name == "" || *pwFile == "" || (sub == "add" && *role == "") {
 			return usageErr(stderr, usersUsage, "users %s needs --name, --password-file%s", sub, map[bool]string{true: " and --role", false: ""}[sub == "add"])
 		}
-	case "disable", "enable":
+	case "disable", "enable", "reset-2fa":
 		if len(pos) == 1 && *name == "" {
 			*name = pos[0]
 		} else if len(pos) > 0 || *name == "" {
@@ -106,6 +107,11 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		fmt.Fprintf(stdout, "user %s %sd\n", *name, sub)
+	case "reset-2fa":
+		if err := store.ResetTOTP(ctx, *name); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "two-factor login of %s removed; it enrols again at next login if its role requires it\n", *name)
 	case "list":
 		users, err := store.Users(ctx)
 		if err != nil {

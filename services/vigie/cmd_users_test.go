@@ -70,6 +70,8 @@ func TestUsersCLI(t *testing.T) {
 		{"enable", users, []string{"enable", "--data", data, "paris"}, nil, "user paris enabled", false},
 		{"disable unknown", users, []string{"disable", "--data", data, "ghost"}, nil, "not found", true},
 		{"passwd", users, []string{"passwd", "--data", data, "--name", "ana", "--password-file", writePassword(t, "another long password\r\n")}, nil, "password of ana changed", false},
+		{"reset-2fa", users, []string{"reset-2fa", "--data", data, "ana"}, nil, "two-factor login of ana removed", false},
+		{"reset-2fa unknown", users, []string{"reset-2fa", "--data", data, "ghost"}, nil, "not found", true},
 		{"list", users, []string{"list", "--data", data}, nil, "FR-75056", false},
 	}
 	for _, tt := range tests {

@@ -26,6 +26,7 @@ Usage:
   vigie serve [--data DIR] [--http ADDR] [--config FILE] [--demo] [--nats-url URLS]
   vigie status [--data DIR]              streams, consumers and message counts
   vigie reindex [--data DIR]             rebuild the search index from the log
+  vigie dlq list|redrive [--stage S]     dead-lettered messages
   vigie sources list|add|update|remove|enable|import|export   manage sources
   vigie config docs                      print docs/configuration.md
   vigie eval match|worthiness ...        measure the claims engine
@@ -45,6 +46,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runServe(ctx, args[1:], stdout, stderr)
 	case "import-factchecks":
 		return runImportFactchecks(ctx, args[1:], stdout, stderr)
+	case "dlq":
+		return runDLQ(ctx, args[1:], stdout, stderr)
 	case "sources":
 		return runSources(ctx, args[1:], stdout, stderr)
 	case "reindex":
