@@ -165,7 +165,9 @@ func TestInvalidDocumentIsIsolated(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go func() { _ = New(b, bl, Options{BatchSize: 10, FlushInterval: 20 * time.Millisecond}, zaptest.NewLogger(t)).Run(ctx) }()
+	go func() {
+		_ = New(b, bl, Options{BatchSize: 10, FlushInterval: 20 * time.Millisecond}, zaptest.NewLogger(t)).Run(ctx)
+	}()
 	bustest.Eventually(t, 10*time.Second, "good claims indexed and the bad one dead-lettered", func() bool {
 		n, _ := bl.Count(context.Background())
 		st, _ := b.JS.Stream(context.Background(), bus.StreamDLQ)
