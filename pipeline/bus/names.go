@@ -162,12 +162,17 @@ func (t Topology) Buckets() []jetstream.KeyValueConfig {
 		mk(BucketReview, "review state per claim, updated by revision", 5),
 		mk(BucketFactChecks, "fact-checks followed by every matcher", 1),
 		mk(BucketVerdicts, "verdicts, every version", 10),
-		mk(BucketUsers, "user accounts", 1),
+		mk(BucketUsers, "user accounts", 5),
 		mk(BucketTokens, "API tokens, stored hashed", 1),
-		mk(BucketSessions, "login sessions, stored hashed", 1),
+		withTTL(mk(BucketSessions, "login sessions, stored hashed", 1), 30*24*time.Hour),
 		mk(BucketReporters, "tipline reporters' identities: personal data, erasable", 1),
 		mk(BucketClusters, "near-duplicate claim clusters", 1),
 	}
+}
+
+func withTTL(c jetstream.KeyValueConfig, ttl time.Duration) jetstream.KeyValueConfig {
+	c.TTL = ttl
+	return c
 }
 
 func (t Topology) replicas() int {

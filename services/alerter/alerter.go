@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"time"
 
@@ -88,14 +89,14 @@ type Options struct {
 
 // Service raises and delivers alerts.
 type Service struct {
-	bus      *bus.Bus
-	opts     Options
-	log      *zap.Logger
-	subs     *subscription.Store
-	dlog     *subscription.DeliveryLog
-	alerts   jetstream.KeyValue
-	trends   jetstream.KeyValue
-	deliver  *webhook.Deliverer
+	bus     *bus.Bus
+	opts    Options
+	log     *zap.Logger
+	subs    *subscription.Store
+	dlog    *subscription.DeliveryLog
+	alerts  jetstream.KeyValue
+	trends  jetstream.KeyValue
+	deliver *webhook.Deliverer
 }
 
 // Declarations returns the buckets, stream and consumers the alerter
@@ -215,23 +216,27 @@ func (s *Service) Deliveries() *subscription.DeliveryLog { return s.dlog }
 // Run consumes CLAIMS, VERDICTS and the delivery queue until ctx ends; the
 // batches in hand are finished before it returns.
 func (s *Service) Run(ctx context.Context) error {
-	claims, err := s.bus.Consumer(ctx, bus.StreamClaims, ConsumerAlerter)
-	if err != nil {
-		return err
+	var cons [3]jetstream.Consumer
+	for i, ref := range [3][2]string{{bus.StreamClaims, ConsumerAlerter}, {bus.StreamVerdicts, ConsumerAlerter},
+		{StreamDeliveries, ConsumerDeliveries}} {
+		c, err := s.bus.Consumer(ctx, ref[0], ref[1])
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil // stopped before starting
+			}
+			return fmt.Errorf("run alerter: %w", err)
+		}
+		cons[i] = c
 	}
-	verdicts, err := s.bus.Consumer(ctx, bus.StreamVerdicts, ConsumerAlerter)
-	if err != nil {
-		return err
-	}
-	deliveries, err := s.bus.Consumer(ctx, StreamDeliveries, ConsumerDeliveries)
-	if err != nil {
-		return err
-	}
-	cfg := bus.WorkerConfig{Stage: StageAlerter, Batch: 50, MaxDeliver: 10, MaxBackoff: 10 * time.Second}
+	claims, verdicts, deliveries := cons[0], cons[1], cons[2]
+	// A failing KV or publish is an outage, not a poison message: retried
+	// with capped backoff for as long as it lasts; undecodable messages are
+	// dead-lettered at once as permanent failures.
+	cfg := bus.WorkerConfig{Stage: StageAlerter, Batch: 50, MaxDeliver: math.MaxInt32, MaxBackoff: 10 * time.Second}
 	errc := make(chan error, 2)
 	go func() { errc <- s.bus.Work(ctx, verdicts, cfg, s.handleVerdicts) }()
 	go func() { errc <- s.runDeliveries(ctx, deliveries) }()
-	err = s.bus.Work(ctx, claims, cfg, s.handleClaims)
+	err := s.bus.Work(ctx, claims, cfg, s.handleClaims)
 	return errors.Join(err, <-errc, <-errc)
 }
 

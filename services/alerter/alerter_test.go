@@ -115,6 +115,11 @@ func TestFlaggedClaimReachesOnlyItsLocality(t *testing.T) {
 		if len(f.Items) != 1 || !strings.HasPrefix(f.Items[0].Title, "Unreviewed match: ") {
 			t.Fatalf("feed %s items %+v, want the one unreviewed alert", ext, f.Items)
 		}
+		if ext == ".atom" {
+			validateAtom(t, body)
+		} else {
+			validateJSONFeed(t, body)
+		}
 		if hdr.Get("ETag") == "" || !strings.HasPrefix(hdr.Get("Cache-Control"), "private") {
 			t.Errorf("feed %s headers %v: want an ETag and private caching", ext, hdr)
 		}
@@ -406,4 +411,103 @@ func (r request) typ(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return p.Type
+}
+
+// TestSustainedFailureDisables: an endpoint failing past the disable policy
+// is disabled with a notice, and its pending delivery is dropped (the alert
+// stays in the feed).
+func TestSustainedFailureDisables(t *testing.T) {
+	recv := newReceiver(t, func(int) int { return http.StatusServiceUnavailable })
+	h := start(t, Options{
+		Policy:  webhook.Policy{InitialDelay: 100 * time.Millisecond, Multiplier: 1, Jitter: 0, MaxAge: time.Minute},
+		Disable: webhook.DisablePolicy{After: time.Millisecond, MinFailures: 3},
+	}, recv)
+	sub, _ := h.subscribe("Paris", []string{paris}, nil, true, recv)
+	h.publishClaims(loadClaims(t, "flagged-paris.json"))
+	bustest.Eventually(t, 15*time.Second, "a notice", func() bool {
+		ns, err := h.svc.Deliveries().Notices(context.Background(), sub.ID)
+		return err == nil && len(ns) == 1
+	})
+	h.settled()
+	if n := len(recv.requests()); n != 3 {
+		t.Errorf("%d requests, want 3 (disabled after the third failure)", n)
+	}
+	got, err := h.svc.Subscriptions().Get(context.Background(), sub.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := got.Webhooks[0]; w.Active() || w.Health.ConsecutiveFailures != 3 || !strings.Contains(w.Health.DisabledReason, "3 failed attempts") {
+		t.Errorf("webhook %+v, want disabled after 3 failures", w)
+	}
+	if recs := h.alerts(sub.ID); len(recs) != 1 {
+		t.Errorf("%d alerts, want the alert kept", len(recs))
+	}
+}
+
+// TestVerdictVersionsInCAP: a correction and a retraction raise new verdict
+// alerts whose CAP messages are an Update and a Cancel referencing the
+// earlier ones, all valid CAP 1.2.
+func TestVerdictVersionsInCAP(t *testing.T) {
+	h := start(t, Options{})
+	sub, tok := h.subscribe("Paris", []string{paris}, []subscription.Trigger{subscription.TriggerVerdict}, false)
+	v := loadVerdict(t, "verdict-paris.json")
+	h.publishVerdict(v)
+	v2 := proto.Clone(v).(*vigiev1.Verdict)
+	v2.Version, v2.CorrectionNote, v2.Published = 2, "Date of the analyses corrected.", ts(v.GetPublished().AsTime().Add(time.Hour))
+	h.publishVerdict(v2)
+	v3 := proto.Clone(v2).(*vigiev1.Verdict)
+	v3.Version, v3.Retracted, v3.Published = 3, true, ts(v.GetPublished().AsTime().Add(2*time.Hour))
+	h.publishVerdict(v3)
+	h.publishVerdict(v3) // published twice: still one alert
+	h.settled()
+	recs := h.alerts(sub.ID)
+	if len(recs) != 3 {
+		t.Fatalf("%d alerts, want one per version", len(recs))
+	}
+	want := map[int]string{1: "<msgType>Alert</msgType>", 2: "<msgType>Update</msgType>", 3: "<msgType>Cancel</msgType>"}
+	for _, r := range recs {
+		code, _, msg := h.getFeed("/feeds/alerts/" + sub.ID + "/cap/" + r.ID + ".xml?token=" + tok)
+		if code != http.StatusOK {
+			t.Fatalf("CAP of version %d: %d %s", r.Verdict.Version, code, msg)
+		}
+		if !bytes.Contains(msg, []byte(want[r.Verdict.Version])) {
+			t.Errorf("version %d: want %s in\n%s", r.Verdict.Version, want[r.Verdict.Version], msg)
+		}
+		if r.Verdict.Version > 1 && !bytes.Contains(msg, []byte("vigie.verdict.vrd_1.v1")) {
+			t.Errorf("version %d does not reference version 1:\n%s", r.Verdict.Version, msg)
+		}
+		validateCAP(t, msg)
+	}
+	if !strings.HasPrefix(recs[0].Title, "[retracted] ") {
+		t.Errorf("newest alert title %q, want the retraction first", recs[0].Title)
+	}
+}
+
+// TestPoisonMessageDeadLettered: an undecodable CLAIMS message goes to
+// vigie.dlq.alerter at once and the next message is still alerted.
+func TestPoisonMessageDeadLettered(t *testing.T) {
+	h := start(t, Options{})
+	sub, _ := h.subscribe("Paris", []string{paris}, nil, true)
+	dlq := make(chan *nats.Msg, 4)
+	ds, err := h.bus.NC.ChanSubscribe(bus.DLQSubject(StageAlerter), dlq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ds.Unsubscribe() })
+	if _, err := h.bus.Publish(context.Background(), bus.ClaimsSubject("fr"), []byte("\xff\xffnot protobuf"), "poison-1", nil); err != nil {
+		t.Fatal(err)
+	}
+	h.publishClaims(loadClaims(t, "flagged-paris.json"))
+	h.settled()
+	select {
+	case m := <-dlq:
+		if m.Header.Get(bus.HeaderDLQStage) != StageAlerter {
+			t.Errorf("dead letter headers %v", m.Header)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the poison message was not dead-lettered")
+	}
+	if recs := h.alerts(sub.ID); len(recs) != 1 {
+		t.Errorf("%d alerts after the poison message, want 1", len(recs))
+	}
 }

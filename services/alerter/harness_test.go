@@ -222,8 +222,8 @@ func newReceiver(t *testing.T, status func(n int) int) *receiver {
 	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(req.Body, 1<<20))
 		now := time.Now()
-		valid := verifyIndependently(r.secret, req.Header, body, now)
 		r.mu.Lock()
+		valid := verifyIndependently(r.secret, req.Header, body, now)
 		r.reqs = append(r.reqs, request{Header: req.Header.Clone(), Body: body, At: now, Valid: valid})
 		n := len(r.reqs)
 		r.mu.Unlock()

@@ -102,7 +102,7 @@ func (s *Service) itemClaims(ctx context.Context, subs []subscription.Subscripti
 		if flagged && !s.opts.RequireConfirmation && !done[key] && len(locs) > 0 {
 			done[key] = true
 			ev := subscription.Event{Trigger: subscription.TriggerFlagged, Localities: locs, Language: claimLang(ic, c),
-				Severity: Severity(rating, sources, trending), Text: c.GetText() + "\n" + ic.GetItemTitle()}
+				Severity: Severity(rating, sources, trending), Text: c.GetText() + "\n" + ic.GetItemTitle()}.Prepare()
 			for _, sub := range subs {
 				loc, ok := sub.Matches(ev)
 				if !ok {
@@ -117,7 +117,7 @@ func (s *Service) itemClaims(ctx context.Context, subs []subscription.Subscripti
 		if trending {
 			auto := match != nil
 			ev := subscription.Event{Trigger: subscription.TriggerTrending, Localities: tr.Localities, Language: claimLang(ic, c),
-				Severity: Severity(rating, sources, true), Text: c.GetText() + "\n" + ic.GetItemTitle()}
+				Severity: Severity(rating, sources, true), Text: c.GetText() + "\n" + ic.GetItemTitle()}.Prepare()
 			if auto && s.opts.RequireConfirmation {
 				continue
 			}
@@ -306,7 +306,7 @@ func (s *Service) verdict(ctx context.Context, subs []subscription.Subscription,
 		published = v.GetPublished().AsTime()
 	}
 	ev := subscription.Event{Trigger: subscription.TriggerVerdict, Localities: locs, Language: v.GetLanguage(),
-		Severity: Severity(rating, len(v.GetAppearances()), false), Text: v.GetClaimReviewed() + "\n" + v.GetSummary()}
+		Severity: Severity(rating, len(v.GetAppearances()), false), Text: v.GetClaimReviewed() + "\n" + v.GetSummary()}.Prepare()
 	label := v.GetTextualRating()
 	if label == "" {
 		label = rating.Label()
@@ -362,7 +362,7 @@ func (s *Service) raise(ctx context.Context, sub subscription.Subscription, r Re
 	if _, err := s.bus.Publish(ctx, subject, data, r.ID, map[string]string{"Vigie-Alert-Kind": r.Kind}); err != nil {
 		return fmt.Errorf("raise alert %s: %w", r.ID, err)
 	}
-	s.opts.Metrics.AlertDelivery("nats", "delivered")
+	s.opts.Metrics.AlertDelivery("nats", "published")
 	for _, w := range sub.Webhooks {
 		if !w.Active() || (r.Unreviewed && !w.IncludeUnreviewed) {
 			continue

@@ -1,6 +1,9 @@
 package alerter
 
 import (
+	"bytes"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,4 +56,34 @@ func validateCAP(t *testing.T, body []byte) {
 func validateAtom(t *testing.T, body []byte) {
 	t.Helper()
 	xmllint(t, body, "--relaxng", filepath.Join(specs, "atom", "atom.rng.derived-by-trang.rng"))
+}
+
+// validateJSONFeed checks a JSON Feed against the JSON Feed 1.1 schema.
+func validateJSONFeed(t *testing.T, body []byte) {
+	t.Helper()
+	f, err := os.Open(filepath.Join(specs, "jsonfeed", "schema-v1.1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource("schema-v1.1.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile("schema-v1.1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Validate(inst); err != nil {
+		t.Errorf("JSON Feed does not validate: %v\n%s", err, body)
+	}
 }

@@ -57,18 +57,27 @@ type Stats struct {
 
 // ImportRecord is one record of an import file, as given.
 type ImportRecord struct {
-	ID         flexID       `json:"id"`
-	Title      string       `json:"title"`
-	Text       string       `json:"text"`
-	URL        string       `json:"url"`
-	Language   string       `json:"language"`
+	// ID is the record's own id (a string or a number); optional.
+	ID flexID `json:"id"`
+	// Title is the item's title; optional.
+	Title string `json:"title"`
+	// Text is the item's plain text; required.
+	Text string `json:"text"`
+	// URL is an absolute http(s) link, canonicalised; optional.
+	URL string `json:"url"`
+	// Language is a BCP 47 tag; optional.
+	Language string `json:"language"`
+	// Localities are codes like PT-1312: a JSON list, or one string of codes
+	// separated by ';', ',' or spaces (the only form in CSV).
 	Localities localityList `json:"localities"`
-	Published  string       `json:"published"`
+	// Published is an RFC 3339 time or a YYYY-MM-DD date; optional.
+	Published string `json:"published"`
 }
 
 // flexID accepts an id written as a JSON string or number.
 type flexID string
 
+// UnmarshalJSON implements json.Unmarshaler.
 func (f *flexID) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err == nil {
@@ -87,6 +96,7 @@ func (f *flexID) UnmarshalJSON(b []byte) error {
 // separated by ';', ',' or spaces.
 type localityList []string
 
+// UnmarshalJSON implements json.Unmarshaler.
 func (l *localityList) UnmarshalJSON(b []byte) error {
 	var list []string
 	if err := json.Unmarshal(b, &list); err == nil {

@@ -210,6 +210,10 @@ func (in *Intake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, err := in.svc.seen.Get(ctx, id); err == nil {
 		writeJSON(w, http.StatusAccepted, TipResponse{ID: id})
 		return
+	} else if !errors.Is(err, jetstream.ErrKeyNotFound) {
+		in.log.Error("tip not stored", zap.String("item_id", id), zap.Error(err))
+		writeJSON(w, http.StatusServiceUnavailable, IntakeError{Error: "tip not stored, retry later"})
+		return
 	}
 	it := &vigiev1.Item{
 		Id:         id,
@@ -301,6 +305,7 @@ type FieldError struct {
 	Msg string
 }
 
+// Error names the field and what is wrong with it.
 func (e *FieldError) Error() string {
 	if e.Field == "" {
 		return e.Msg

@@ -652,3 +652,28 @@ func BenchmarkIntakeServeHTTP(b *testing.B) {
 		}
 	}
 }
+
+// TestIntakeNoAckNo202: with JetStream gone, a valid tip is answered 503,
+// never 202.
+func TestIntakeNoAckNo202(t *testing.T) {
+	ns := bustest.Server(t)
+	b := bustest.Bus(t, ns, bus.DefaultTopology())
+	svc := newService(t, b, nil)
+	kv, err := OpenReporters(context.Background(), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := NewIntake(svc, IntakeOptions{Secrets: []string{testSecret}, Reporters: kv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(in)
+	defer srv.Close()
+	e := &intakeEnv{bus: b, svc: svc, intake: in, srv: srv, kv: kv}
+	ns.Shutdown()
+	ns.WaitForShutdown()
+	status, ie, _ := e.post(t, "msg_noack", time.Now(), []byte(`{"text":"a tip while NATS is down","reporter":"x"}`), testSecret)
+	if status != http.StatusServiceUnavailable {
+		t.Fatalf("status %d %+v, want 503", status, ie)
+	}
+}

@@ -33,6 +33,7 @@ var errorTable = []struct {
 }{
 	{errBadRequest, http.StatusBadRequest, ""},
 	{index.ErrNotFound, http.StatusNotFound, "not found"},
+	{index.ErrInvalidQuery, http.StatusBadRequest, ""},
 }
 
 func statusOf(err error) (int, string) {

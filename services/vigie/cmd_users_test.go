@@ -68,6 +68,7 @@ func TestUsersCLI(t *testing.T) {
 		{"disable, name after flags", users, []string{"disable", "--data", data, "bia"}, nil, "user bia disabled", false},
 		{"disable, name before flags", users, []string{"disable", "paris", "--data", data}, nil, "user paris disabled", false},
 		{"enable", users, []string{"enable", "--data", data, "paris"}, nil, "user paris enabled", false},
+		{"disable the last admin", users, []string{"disable", "--data", data, "ana"}, nil, "last enabled admin", true},
 		{"disable unknown", users, []string{"disable", "--data", data, "ghost"}, nil, "not found", true},
 		{"passwd", users, []string{"passwd", "--data", data, "--name", "ana", "--password-file", writePassword(t, "another long password\r\n")}, nil, "password of ana changed", false},
 		{"reset-2fa", users, []string{"reset-2fa", "--data", data, "ana"}, nil, "two-factor login of ana removed", false},

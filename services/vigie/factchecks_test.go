@@ -24,7 +24,7 @@ func TestImportedFactCheckFlagsFeedItem(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.shutdown(10 * time.Second)
-	out, err := vigie(t, "import-factchecks", "--data", data, "--quiet", "testdata/claimreview_cigarros.jsonld")
+	out, err := vigie(t, "import", "factchecks", "--data", data, "--quiet", "testdata/claimreview_cigarros.jsonld")
 	if err != nil {
 		t.Fatal(err)
 	}

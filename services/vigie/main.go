@@ -28,6 +28,10 @@ Usage:
   vigie reindex [--data DIR]             rebuild the search index from the log
   vigie dlq list|redrive [--stage S]     dead-lettered messages
   vigie sources list|add|update|remove|enable|import|export   manage sources
+  vigie import items [--data DIR] [--source ID] FILE.jsonl|.csv
+  vigie import factchecks [--data DIR] FILE...   ClaimReview JSON-LD, Fact Check Tools JSON, CSV, TSV
+  vigie users add|list|disable|enable|passwd|reset-2fa ...
+  vigie tokens create|list|revoke ...
   vigie config docs                      print docs/configuration.md
   vigie eval match|worthiness ...        measure the claims engine
   vigie train worthiness|matcher ...     train the claims engine's models
@@ -44,8 +48,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return runServe(ctx, args[1:], stdout, stderr)
-	case "import-factchecks":
-		return runImportFactchecks(ctx, args[1:], stdout, stderr)
+	case "import":
+		if len(args) > 1 && args[1] == "factchecks" {
+			return runImportFactchecks(ctx, args[2:], stdout, stderr)
+		}
+		return runImport(ctx, args[1:], stdout, stderr)
+	case "users":
+		return runUsers(ctx, args[1:], stdout, stderr)
+	case "tokens":
+		return runTokens(ctx, args[1:], stdout, stderr)
 	case "dlq":
 		return runDLQ(ctx, args[1:], stdout, stderr)
 	case "sources":

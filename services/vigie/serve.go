@@ -165,6 +165,7 @@ type app struct {
 	demo     *demoServer
 	closed   sync.Once
 	ing      *ingester.Service
+	intake   *ingester.Intake
 	sources  []source.Source
 	registry *source.Registry
 
@@ -241,6 +242,9 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 		a.idx, err = openIndex(ctx, cfg, a.bus, log)
 		if err != nil {
 			return nil, err
+		}
+		if wrapIndex != nil {
+			a.idx = wrapIndex(a.idx)
 		}
 	}
 	var ready []reviewer.Readiness
@@ -320,8 +324,9 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 		}
 		a.ing, err = ingester.New(ctx, a.bus, ingester.Options{
 			Fetch: fetchCfg, MaxFailures: cfg.Fetch.MaxFailures, PerHost: cfg.Fetch.PerHost, Metrics: a.metrics,
-			Owner:  leaseOwner(cfg.Data),
-			Social: ingester.SocialOptions{JetstreamURL: cfg.Bluesky.JetstreamURL, AppViewURL: cfg.Bluesky.AppViewURL},
+			Backoff: fetch.Backoff{Base: cfg.Fetch.BackoffBase.D(), Max: cfg.Fetch.BackoffMax.D()},
+			Owner:   leaseOwner(cfg.Data),
+			Social:  ingester.SocialOptions{JetstreamURL: cfg.Bluesky.JetstreamURL, AppViewURL: cfg.Bluesky.AppViewURL},
 		}, log)
 		if err != nil {
 			return nil, err
@@ -331,10 +336,27 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 		}
 		a.sources = sources
 		a.stages = append(a.stages, stage{name: "ingester", run: a.ing.Run})
+		if cfg.Intake.SecretFile != "" {
+			secrets, err := ingester.ReadSecretFile(cfg.Intake.SecretFile)
+			if err != nil {
+				return nil, err
+			}
+			reporters, err := ingester.OpenReporters(ctx, a.bus)
+			if err != nil {
+				return nil, err
+			}
+			a.intake, err = ingester.NewIntake(a.ing, ingester.IntakeOptions{Secrets: secrets, MaxBodyBytes: cfg.Intake.MaxBodyBytes, Reporters: reporters})
+			if err != nil {
+				return nil, err
+			}
+		}
 	}
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", a.metrics.Handler())
+	if a.intake != nil {
+		mux.Handle("/api/v1/intake", a.intake) // no method in the pattern: the handler answers 405 itself, in JSON
+	}
 	if cfg.Runs("reviewer") {
 		mux.Handle("/", a.rev.Handler())
 	} else {
@@ -477,6 +499,9 @@ func openIndex(ctx context.Context, cfg config.Config, b *bus.Bus, log *zap.Logg
 	}
 	return idx, nil
 }
+
+// wrapIndex, when set by a test, wraps the index backend (fault injection).
+var wrapIndex func(index.Backend) index.Backend
 
 // leaseOwner names this process in fetch leases: the host and the data
 // folder, so that a process restarted after a crash takes its own leases

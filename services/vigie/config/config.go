@@ -64,6 +64,8 @@ type Fetch struct {
 	Interval             Duration `yaml:"interval" default:"10m" doc:"Default polling interval of a source."`
 	PerHost              int      `yaml:"per_host" default:"2" doc:"Most concurrent requests to one host."`
 	MaxFailures          int      `yaml:"max_failures" default:"10" doc:"Consecutive failures after which a source is disabled."`
+	BackoffBase          Duration `yaml:"backoff_base" default:"1m" doc:"Delay before retrying a source after its first failure; doubles with each failure (with jitter)."`
+	BackoffMax           Duration `yaml:"backoff_max" default:"24h" doc:"Longest delay between retries of a failing source."`
 }
 
 // Index configures the search index.

@@ -1,0 +1,166 @@
+package review
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"vigie/claims"
+	"vigie/pipeline/publish"
+	vigiev1 "vigie/proto/gen/vigie/v1"
+)
+
+func TestVerdictInputValidate(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       VerdictInput
+		complete bool
+		wantErr  string // substring; "" for valid
+	}{
+		{"complete", goodInput(), true, ""},
+		{"empty draft", VerdictInput{}, false, ""},
+		{"empty is incomplete", VerdictInput{}, true, "claim_reviewed missing"},
+		{"unknown rating", VerdictInput{Rating: claims.RatingUnknown}, false, `rating "unknown"`},
+		{"made-up rating", VerdictInput{Rating: "pants_on_fire"}, false, "not one of the scale"},
+		{"bad language", VerdictInput{Language: "French"}, false, "BCP 47"},
+		{"script url", VerdictInput{Sources: []string{"javascript:alert(1)"}}, false, "not an absolute http(s) url"},
+		{"relative appearance", VerdictInput{Appearances: []string{"/x"}}, false, "appearances"},
+		{"bad locality", VerdictInput{Localities: []string{"Paris"}}, false, "locality"},
+		{"no source", func() VerdictInput { in := goodInput(); in.Sources = nil; return in }(), true, "no source"},
+		{"huge summary", VerdictInput{Summary: strings.Repeat("a", MaxTextLen+1)}, false, "summary longer"},
+		{"too many sources", VerdictInput{Sources: manyURLs(MaxListLen + 1)}, false, "more than 100 sources"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.in.Normalize().Validate(tt.complete)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("err = %v, want valid", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("err = %v, want ErrInvalid containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	in := VerdictInput{ClaimReviewed: "  x ", Sources: []string{" https://a.example/ ", "", "https://a.example/"},
+		Localities: []string{"fr-75056", "FR-75056", " se-0180"}, Rating: " false "}
+	got := in.Normalize()
+	if got.ClaimReviewed != "x" || !slices.Equal(got.Sources, []string{"https://a.example/"}) ||
+		!slices.Equal(got.Localities, []string{"FR-75056", "SE-0180"}) || got.Rating != claims.RatingFalse {
+		t.Fatalf("normalized = %+v", got)
+	}
+}
+
+func TestVerdictConversions(t *testing.T) {
+	first := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	second := first.Add(48 * time.Hour)
+	v := &Verdict{VerdictInput: goodInput(), ID: "abc", ClaimID: "abc", State: VerdictPublished, Version: 2,
+		Editor: "edith", FirstPublished: first, Published: second, CorrectionNote: "fixed the date",
+		Corrections: []Correction{{Version: 2, Date: second, Note: "fixed the date"}}}
+	v.ReviewDate = first.AddDate(1, 0, 0)
+	v.VerdictInput = v.Normalize()
+
+	t.Run("proto round trip", func(t *testing.T) {
+		b, err := proto.Marshal(v.Proto())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p vigiev1.Verdict
+		if err := proto.Unmarshal(b, &p); err != nil {
+			t.Fatal(err)
+		}
+		got := VerdictFromProto(&p)
+		if got.ID != v.ID || got.Version != 2 || got.Rating != claims.RatingFalse || got.Summary != v.Summary ||
+			!slices.Equal(got.Localities, v.Localities) || !got.Published.Equal(second) ||
+			!got.ReviewDate.Equal(v.ReviewDate) || got.CorrectionNote != v.CorrectionNote || got.Editor != "edith" {
+			t.Fatalf("round trip = %+v", got)
+		}
+	})
+	t.Run("every rating maps to the proto scale and back", func(t *testing.T) {
+		for _, r := range VerdictRatings {
+			if p := RatingProto(r); p == vigiev1.Rating_RATING_UNSPECIFIED || RatingFromProto(p) != r {
+				t.Errorf("rating %s → %v → %s", r, p, RatingFromProto(p))
+			}
+			if !publish.Rating(r).Valid() {
+				t.Errorf("rating %s is not a publish.Rating", r)
+			}
+		}
+	})
+	t.Run("publish.Verdict", func(t *testing.T) {
+		pv := v.Publish(testSite)
+		if pv.URL != "https://news.example/verdicts/abc" || pv.Rating != publish.RatingFalse || pv.TextualRating != "Faux" ||
+			pv.Claimant.Name != "A viral post" || pv.Publisher.Name != "La Vigie locale" || !pv.Published.Equal(first) ||
+			!pv.Modified.Equal(second) || len(pv.Corrections) != 1 || pv.Version != 2 || pv.Retracted {
+			t.Fatalf("publish.Verdict = %+v", pv)
+		}
+		r := v.clone()
+		r.Retracted, r.RetractionNote, r.RetractedAt = true, "withdrawn", second.Add(time.Hour)
+		pr := r.Publish(testSite)
+		if !pr.Retracted || len(pr.Corrections) != 2 || pr.Corrections[1].Note != "withdrawn" || !pr.Modified.Equal(r.RetractedAt) {
+			t.Fatalf("retracted publish.Verdict = %+v", pr)
+		}
+	})
+	t.Run("verdict subjects", func(t *testing.T) {
+		if got := VerdictSubjects(v); !slices.Equal(got, []string{"vigie.verdicts.fr-75056", "vigie.verdicts.fr-69123"}) {
+			t.Fatalf("subjects = %v", got)
+		}
+		if got := VerdictSubjects(&Verdict{}); !slices.Equal(got, []string{"vigie.verdicts.none"}) {
+			t.Fatalf("subjects = %v", got)
+		}
+	})
+	t.Run("fact-check title defaults to the claim", func(t *testing.T) {
+		f := v.FactCheck(testSite)
+		if f.Title != v.ClaimReviewed || f.ID != "verdict.abc" || f.Date != second {
+			t.Fatalf("fact-check = %+v", f)
+		}
+		v2 := v.clone()
+		v2.Title, v2.TextualRating = "Non, la bibliothèque ne ferme pas", ""
+		if f := v2.FactCheck(testSite); f.Title != v2.Title || f.TextualRating != "False" {
+			t.Fatalf("fact-check = %+v", f)
+		}
+	})
+}
+
+func TestStatusTable(t *testing.T) {
+	for _, s := range Statuses {
+		if StatusFromProto(s.Proto()) != s {
+			t.Errorf("status %s does not round-trip", s)
+		}
+	}
+	if StatusFromProto(vigiev1.ReviewStatus_REVIEW_STATUS_UNSPECIFIED) != StatusNew {
+		t.Error("unspecified is not new")
+	}
+	for from, tos := range statusMoves {
+		for _, to := range tos {
+			if to == StatusPublished || to == StatusAwaitingApproval || to == StatusDuplicate {
+				t.Errorf("SetStatus may move %s → %s, which belongs to a dedicated action", from, to)
+			}
+		}
+	}
+	for _, a := range Actions {
+		if Allowed(RoleSubscriber, a) {
+			t.Errorf("subscriber may %s", a)
+		}
+		if !Allowed(RoleAdmin, a) {
+			t.Errorf("admin may not %s", a)
+		}
+	}
+}
+
+func manyURLs(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = "https://a.example/" + strconv.Itoa(i)
+	}
+	return out
+}

@@ -1,0 +1,60 @@
+package alerter
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"vigie/pipeline/subscription"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// TestWebhookPayloadGolden pins the body of an alert.flagged webhook built
+// from testdata/flagged-paris.json (the shape docs/alerts.md documents).
+func TestWebhookPayloadGolden(t *testing.T) {
+	now := time.Date(2026, 11, 27, 9, 0, 5, 0, time.UTC)
+	s := &Service{opts: withDefaults(Options{BaseURL: "https://verif.example.org", Now: func() time.Time { return now }})}
+	ic := loadClaims(t, "flagged-paris.json")
+	c := ic.GetClaims()[0]
+	m, ok := flaggedMatch(c)
+	if !ok {
+		t.Fatal("fixture claim has no flagged automatic match")
+	}
+	sub := subscription.Subscription{ID: "sub_paris"}
+	at := s.eventTime(ic)
+	rec := s.claimRecord(sub, paris, KindFlagged, ic, c, m, Severity(RatingName(m.GetRating()), 1, false), at,
+		AlertID("flagged", sub.ID, c.GetClusterId(), windowIndex(at, s.opts.Window)))
+	msg, err := rec.Message()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, msg.Body, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	pretty.WriteByte('\n')
+	path := filepath.Join("testdata", "golden", "flagged-payload.json")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, pretty.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(pretty.Bytes(), want) {
+		t.Errorf("payload differs from %s (run with -update if intended):\n%s", path, pretty.Bytes())
+	}
+	if msg.ID != rec.ID || msg.Type != "alert.flagged" {
+		t.Errorf("message id %q type %q, want the alert id and alert.flagged", msg.ID, msg.Type)
+	}
+}
