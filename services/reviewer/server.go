@@ -13,7 +13,9 @@ import (
 	"go.uber.org/zap"
 
 	"vigie/pipeline/index"
+	"vigie/pipeline/account"
 	"vigie/pipeline/queue"
+	"vigie/pipeline/review"
 	"vigie/pipeline/source"
 )
 
@@ -31,10 +33,20 @@ type Deps struct {
 	Sources *source.Registry
 	// Ready lists the dependencies /readyz checks.
 	Ready []Readiness
+	// Accounts holds users, sessions and tokens (nil: no authentication,
+	// for tests of the read-only API only).
+	Accounts *account.Store
+	// Policy says which role may call which route.
+	Policy *account.Policy
+	// Cookie is the session cookie.
+	Cookie account.Cookie
+	// Review is the review workflow (actions, history, verdicts).
+	Review *review.Workflow
 }
 
 // Server serves the review UI and API.
 type Server struct {
+	deps     Deps
 	index    index.Backend
 	sources  *source.Registry
 	ready    []Readiness
@@ -54,7 +66,7 @@ func New(d Deps, log *zap.Logger) *Server {
 			return t.UTC().Format("2006-01-02 15:04")
 		},
 	}).ParseFS(templateFS, "templates/*.html"))
-	return &Server{index: d.Index, sources: d.Sources, ready: d.Ready, tmpl: t, log: log.Named("reviewer")}
+	return &Server{deps: d, index: d.Index, sources: d.Sources, ready: d.Ready, tmpl: t, log: log.Named("reviewer")}
 }
 
 // SetDraining turns readiness false; it is the first step of shutdown.

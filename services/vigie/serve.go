@@ -23,12 +23,16 @@ import (
 	"vigie/claims"
 	"vigie/claims/claimreview"
 	"vigie/claims/locality"
+	"vigie/pipeline/account"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/fetch"
 	"vigie/pipeline/index"
 	"vigie/pipeline/metrics"
+	"vigie/pipeline/publish"
 	"vigie/pipeline/queue"
+	"vigie/pipeline/review"
 	"vigie/pipeline/source"
+	"vigie/services/alerter"
 	"vigie/services/indexer"
 	"vigie/services/ingester"
 	"vigie/services/matcher"
@@ -168,6 +172,13 @@ type app struct {
 	intake   *ingester.Intake
 	sources  []source.Source
 	registry *source.Registry
+	accounts *account.Store
+	review   *review.Workflow
+	policy   *account.Policy
+	cookie   account.Cookie
+	alerter  *alerter.Service
+	// demoToken is the demo's read-only API token, for the README's curl.
+	demoToken string
 
 	metrics    *metrics.Metrics
 	factchecks int
@@ -257,7 +268,62 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 		return nil, err
 	}
 	a.registry = source.NewRegistry(sourcesKV)
-	a.rev = reviewer.New(reviewer.Deps{Index: a.idx, Sources: a.registry, Ready: ready}, log)
+	baseURL := cfg.Site.BaseURL
+	if baseURL == "" {
+		baseURL = "http://" + cfg.HTTP.Addr
+	}
+	site := review.Site{Publisher: publish.Party{Name: cfg.Site.Publisher}, BaseURL: strings.TrimRight(baseURL, "/")}
+	a.accounts, err = account.Open(ctx, a.bus.JS, account.Config{
+		Replicas: cfg.NATS.Replicas, SessionIdle: cfg.Auth.SessionIdle.D(), SessionAbsolute: cfg.Auth.SessionMax.D(),
+		TOTPRequired: cfg.Auth.TOTPRequired, Issuer: cfg.Site.Publisher,
+	}, log)
+	if err != nil {
+		return nil, err
+	}
+	if pw, created, err := a.accounts.EnsureAdmin(ctx); err != nil {
+		return nil, err
+	} else if created {
+		fmt.Fprintf(stdout, "First start: log in as %q with the one-time password %s (change it after logging in).\n", "admin", pw)
+	}
+	if demo {
+		d, err := a.accounts.DemoUsers(ctx)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintln(stdout, "Demo accounts (for trying Vigie only):")
+		for _, u := range d.Users {
+			fmt.Fprintf(stdout, "  %-17s role %-11s password %s\n", u.Name, u.Role, u.Password)
+		}
+		fmt.Fprintf(stdout, "Demo read-only API token (user %s): %s\n", d.TokenUser, d.Token)
+		a.demoToken = d.Token
+	}
+	a.review, err = review.New(ctx, a.bus, review.Config{Site: site}, log)
+	if err != nil {
+		return nil, err
+	}
+	if n, err := a.review.Reconcile(ctx); err != nil {
+		return nil, fmt.Errorf("reconcile review actions: %w", err)
+	} else if n > 0 {
+		log.Info("review actions finished after a crash", zap.Int("actions", n))
+	}
+	a.policy = account.DefaultPolicy()
+	a.cookie = account.Cookie{Insecure: !strings.HasPrefix(baseURL, "https://")}
+	a.rev = reviewer.New(reviewer.Deps{
+		Index: a.idx, Sources: a.registry, Ready: ready,
+		Accounts: a.accounts, Policy: a.policy, Cookie: a.cookie, Review: a.review,
+	}, log)
+	if cfg.Runs("alerter") {
+		a.alerter, err = alerter.New(a.bus, alerter.Options{
+			BaseURL: site.BaseURL, Publisher: site.Publisher, Metrics: a.metrics,
+			Window: cfg.Alerts.Window.D(), TrendingItems: cfg.Alerts.TrendingItems, TrendingSources: cfg.Alerts.TrendingSources,
+			RequireConfirmation: cfg.Alerts.RequireConfirmation, AllowPrivateNetworks: cfg.Alerts.AllowPrivateNetworks,
+			Authorize: authorizeSubscriptions,
+		}, log)
+		if err != nil {
+			return nil, err
+		}
+		a.stages = append(a.stages, stage{name: "alerter", run: a.alerter.Run})
+	}
 
 	if cfg.Runs("indexer") {
 		review, err := a.bus.KV(ctx, bus.BucketReview)
@@ -354,6 +420,11 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", a.metrics.Handler())
+	if a.alerter != nil {
+		mux.Handle("/feeds/alerts/", a.alerter.Handler()) // private feeds: the token in the URL is the credential
+		mux.Handle("/api/v1/subscriptions", a.alerter.APIHandler())
+		mux.Handle("/api/v1/subscriptions/", a.alerter.APIHandler())
+	}
 	if a.intake != nil {
 		mux.Handle("/api/v1/intake", a.intake) // no method in the pattern: the handler answers 405 itself, in JSON
 	}
@@ -367,7 +438,12 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 		return nil, fmt.Errorf("listen on %s: %w", cfg.HTTP.Addr, err)
 	}
 	a.httpAddr = ln.Addr().String()
-	a.httpSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	cop, err := account.CrossOrigin(cfg.Auth.TrustedOrigins...)
+	if err != nil {
+		return nil, fmt.Errorf("auth.trusted_origins: %w", err)
+	}
+	handler := cop.Handler(account.NewAuthenticator(a.accounts, a.cookie, nil, log).Middleware(mux))
+	a.httpSrv = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := a.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server stopped", zap.Error(err))
@@ -398,7 +474,7 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 		zap.Strings("services", stageNames(a.stages)), zap.Int("sources", len(a.sources)), zap.Int("factchecks", a.factchecks))
 	fmt.Fprintf(stdout, "Vigie is serving the review queue on http://%s/ (data in %s)\n", a.httpAddr, cfg.Data)
 	if a.demo != nil {
-		fmt.Fprintf(stdout, "Demo: %d sample feeds served from http://%s/ ; try: curl 'http://%s/api/v1/claims?q='\n", len(a.demo.feeds), a.demo.addr, a.httpAddr)
+		fmt.Fprintf(stdout, "Demo: %d sample feeds served from http://%s/ ; try:\n  curl -H 'Authorization: Bearer %s' 'http://%s/api/v1/claims?q='\n", len(a.demo.feeds), a.demo.addr, a.demoToken, a.httpAddr)
 	}
 	return a, nil
 }
@@ -498,6 +574,23 @@ func openIndex(ctx context.Context, cfg config.Config, b *bus.Bus, log *zap.Logg
 		return nil, fmt.Errorf("apply index settings: %w", err)
 	}
 	return idx, nil
+}
+
+// authorizeSubscriptions lets admins manage every subscription and a
+// subscriber those of its own (owner is the subscription's owner; "" is
+// an admin-only operation).
+func authorizeSubscriptions(r *http.Request, owner string) bool {
+	p, ok := account.FromContext(r.Context())
+	if !ok {
+		return false
+	}
+	switch p.Role {
+	case account.RoleAdmin:
+		return true
+	case account.RoleSubscriber:
+		return owner != "" && owner == p.User
+	}
+	return false
 }
 
 // wrapIndex, when set by a test, wraps the index backend (fault injection).

@@ -20,7 +20,7 @@ import (
 // default value, doc its description.
 type Config struct {
 	Data       string        `yaml:"data" default:"./vigie-data" doc:"Folder holding JetStream files, the embedded index and credentials."`
-	Services   []string      `yaml:"services" doc:"Services this process runs (ingester, matcher, indexer, reviewer; comma-separated in the environment); empty runs all."`
+	Services   []string      `yaml:"services" doc:"Services this process runs (ingester, matcher, indexer, reviewer, alerter, publisher; comma-separated in the environment); empty runs all."`
 	HTTP       HTTP          `yaml:"http"`
 	NATS       NATS          `yaml:"nats"`
 	Fetch      Fetch         `yaml:"fetch"`
@@ -30,6 +30,9 @@ type Config struct {
 	Log        Log           `yaml:"log"`
 	Intake     Intake        `yaml:"intake"`
 	Bluesky    Bluesky       `yaml:"bluesky"`
+	Site       Site          `yaml:"site"`
+	Auth       Auth          `yaml:"auth"`
+	Alerts     Alerts        `yaml:"alerts"`
 	Sources    []Source      `yaml:"sources" doc:"Sources to ingest (list; see the source keys below)."`
 	FactChecks []string      `yaml:"factchecks" doc:"Fact-check files loaded at start by every matcher (ClaimReview JSON-LD, Fact Check Tools JSON, CSV, or TSV id, text, title)."`
 	Localities Localities    `yaml:"localities"`
@@ -92,6 +95,30 @@ type Matcher struct {
 // Localities configures locality detection.
 type Localities struct {
 	Gazetteers []string `yaml:"gazetteers" doc:"Gazetteer CSV files (code,name,aliases,region) whose names are found in item texts."`
+}
+
+// Site describes the public site.
+type Site struct {
+	BaseURL   string `yaml:"base_url" doc:"Public root URL of this Vigie (verdict pages, feeds, links in alerts); default http:// + http.addr."`
+	Publisher string `yaml:"publisher" default:"Vigie newsroom" doc:"Name of the newsroom that publishes verdicts (ClaimReview author, feeds)."`
+}
+
+// Auth configures accounts and sessions.
+type Auth struct {
+	TOTPRequired   bool     `yaml:"totp_required" default:"false" doc:"Require two-factor login (TOTP) for admins and editors."`
+	SessionIdle    Duration `yaml:"session_idle" default:"12h" doc:"A session ends after this long without use."`
+	SessionMax     Duration `yaml:"session_max" default:"168h" doc:"A session ends this long after login, used or not."`
+	TrustedOrigins []string `yaml:"trusted_origins" doc:"Extra origins allowed to send state-changing requests (cross-origin protection)."`
+	TrustedProxies []string `yaml:"trusted_proxies" doc:"Proxies (CIDR) whose X-Forwarded-For gives the client address for login rate limits."`
+}
+
+// Alerts configures alerting.
+type Alerts struct {
+	Window               Duration `yaml:"window" default:"24h" doc:"At most one flagged and one trending alert per subscription and cluster in this window."`
+	TrendingItems        int      `yaml:"trending_items" default:"5" doc:"Items of one cluster in a window that make it trend."`
+	TrendingSources      int      `yaml:"trending_sources" default:"3" doc:"Distinct sources those items must come from."`
+	RequireConfirmation  bool     `yaml:"require_confirmation" default:"false" doc:"Alert on flagged claims only once a reviewer confirmed them (a published verdict)."`
+	AllowPrivateNetworks bool     `yaml:"allow_private_networks" default:"false" doc:"Let webhooks reach loopback and private addresses."`
 }
 
 // Bluesky locates the Bluesky services.
@@ -243,7 +270,7 @@ func (c *Config) normalize() error {
 }
 
 // KnownServices are the services one process can run.
-var KnownServices = []string{"ingester", "matcher", "indexer", "reviewer"}
+var KnownServices = []string{"ingester", "matcher", "indexer", "reviewer", "alerter", "publisher"}
 
 // Runs reports whether this process runs service svc.
 func (c Config) Runs(svc string) bool {
