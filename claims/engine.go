@@ -85,7 +85,7 @@ func (e *Engine) AnalyzeContext(ctx context.Context, it Item) ([]Claim, error) {
 	var out []Claim
 	var firstErr error
 	for i, s := range sents {
-		c, err := e.analyzeSentence(ctx, it.ID, i, s, lang)
+		c, err := e.analyzeSentence(ctx, it.ID, i, s, lang, it.Published.Year())
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
@@ -99,30 +99,34 @@ func (e *Engine) AnalyzeContext(ctx context.Context, it Item) ([]Claim, error) {
 // AnalyzeSentence scores and matches one sentence as sentence index of item
 // itemID, whatever its worthiness.
 func (e *Engine) AnalyzeSentence(itemID string, index int, sentence, lang string) Claim {
-	c, _ := e.analyzeSentence(context.Background(), itemID, index, sentence, lang)
+	c, _ := e.analyzeSentence(context.Background(), itemID, index, sentence, lang, 0)
 	return c
 }
 
-func (e *Engine) analyzeSentence(ctx context.Context, itemID string, index int, s, lang string) (Claim, error) {
+func (e *Engine) analyzeSentence(ctx context.Context, itemID string, index int, s, lang string, year int) (Claim, error) {
+	if year <= 1 { // zero time.Time
+		year = match.SignatureYear(s)
+	}
 	slang := lang
 	if slang == "" {
 		slang = text.Detect(s)
 	}
 	w, contrib := e.worth.Score(s, slang)
+	cleaned := match.Clean(s)
 	c := Claim{
 		ID: ClaimID(itemID, index), ItemID: itemID, Index: index, Text: s, Language: slang,
-		Worthiness: w, Fingerprint: Fingerprint(s, slang),
+		Worthiness: w, Fingerprint: fingerprintCleaned(cleaned, slang),
 	}
 	for _, k := range contrib {
 		c.Reasons = append(c.Reasons, Feature{Name: k.Name, Weight: k.Weight})
 	}
 	words := 0
-	for _, t := range text.Tokenize(match.Clean(s)) {
+	for _, t := range text.Tokenize(cleaned) {
 		if !t.Number {
 			words++
 		}
 	}
-	res, err := e.store.index.SearchContext(ctx, s, match.Options{Lang: slang, Limit: e.cfg.MaxMatches, Clean: true, Model: &e.matcher, Embedder: e.embedder})
+	res, err := e.store.index.SearchContext(ctx, cleaned, match.Options{Lang: slang, Limit: e.cfg.MaxMatches, Model: &e.matcher, Embedder: e.embedder, Year: year})
 	for _, r := range res {
 		if r.Score < e.cfg.SuggestThreshold {
 			continue

@@ -259,3 +259,23 @@ func TestClaimIDPinned(t *testing.T) {
 }
 
 const pinnedClaimID = "78218006036586a7ccbd56d13642c3d6" // sha256("item-1\x000")[:16] in hex
+
+func BenchmarkAnalyze(b *testing.B) {
+	f, err := os.Open(filepath.Join(sharedDir(b), "datasets", "claim-matching", "checkthat2020-en", "vclaims.tsv"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	fcs, err := LoadTSV(f)
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := NewStore()
+	s.Add(fcs...)
+	e := NewEngine(s, DefaultConfig())
+	it := Item{ID: "bench", Language: "en", Title: "Viral claims about the city",
+		Text: "A viral post claims that 5G towers are spreading the coronavirus. The mayor said the city planted 10,000 trees in 2021. Drinking hot water every fifteen minutes does not kill the virus, doctors say. Thanks for reading!"}
+	for b.Loop() {
+		_ = e.Analyze(it)
+	}
+}

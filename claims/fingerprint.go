@@ -14,7 +14,11 @@ import (
 // (see Near). Two sentences with the same terms in the same order have the
 // same fingerprint. An empty sentence gives 0.
 func Fingerprint(sentence, lang string) uint64 {
-	stems := text.AnalyzerFor(lang).Stems(match.Clean(sentence))
+	return fingerprintCleaned(match.Clean(sentence), lang)
+}
+
+func fingerprintCleaned(cleaned, lang string) uint64 {
+	stems := text.AnalyzerFor(lang).Stems(cleaned)
 	if len(stems) == 0 {
 		return 0
 	}

@@ -10,7 +10,8 @@ import (
 // Store holds fact-checks in memory, safe for concurrent use, updated
 // incrementally: a fact-check added is matchable at once.
 type Store struct {
-	mu    sync.RWMutex
+	wmu   sync.Mutex   // serialises writers: the map and the index change in the same order
+	mu    sync.RWMutex // guards fcs; held only briefly, never while indexing
 	fcs   map[string]FactCheck
 	index *match.Index
 }
@@ -24,26 +25,36 @@ func NewStore() *Store {
 // without an ID are ignored.
 func (s *Store) Add(fcs ...FactCheck) {
 	docs := make([]match.Doc, 0, len(fcs))
-	s.mu.Lock()
+	kept := make([]FactCheck, 0, len(fcs))
 	for _, fc := range fcs {
 		if fc.ID == "" {
 			continue
 		}
 		fc.Localities = slices.Clone(fc.Localities)
-		s.fcs[fc.ID] = fc
+		kept = append(kept, fc)
 		docs = append(docs, match.Doc{ID: fc.ID, Text: fc.Text, Title: fc.Title, Language: fc.Language})
 	}
-	// index under the store lock so Get and Search agree on membership
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	// index first (slow, without blocking readers), then publish the records;
+	// a search in between may name an id that Get does not know yet: the
+	// engine skips it, and the next search finds it.
 	s.index.Add(docs...)
+	s.mu.Lock()
+	for _, fc := range kept {
+		s.fcs[fc.ID] = fc
+	}
 	s.mu.Unlock()
 }
 
 // Remove deletes the fact-check with this id, if present.
 func (s *Store) Remove(id string) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	s.mu.Lock()
 	delete(s.fcs, id)
-	s.index.Remove(id)
 	s.mu.Unlock()
+	s.index.Remove(id)
 }
 
 // Len returns the number of fact-checks.

@@ -27,6 +27,9 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return errors.New("eval: want a subcommand: match or worthiness")
 	}
 	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		_, err := fmt.Fprint(stdout, usage)
+		return err
 	case "match":
 		return matchCommand(ctx, args[1:], stdout, stderr)
 	case "worthiness":
@@ -34,6 +37,12 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	return fmt.Errorf("eval: unknown subcommand %q (want match or worthiness)", args[0])
 }
+
+const usage = `usage:
+  vigie eval match --vclaims V.tsv --queries Q.tsv --qrels R.tsv [--run OUT] [--json] [--stages S] [--lang L] [--model M.json]
+  vigie eval worthiness --sentences F.tsv [--json] [--threshold T] [--lang L] [--train T.tsv [--baseline] [--c C]]
+Run "vigie eval match --help" for the flags.
+`
 
 func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
 	var zero T
@@ -77,10 +86,26 @@ func matchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	qrels := fs.String("qrels", "", "TREC qrels of the queries")
 	runOut := fs.String("run", "", "write the ranking as a TREC run file")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	stages := fs.String("stages", "", `ablation: "bm25" ranks by BM25F only, "nodup" keeps duplicates apart`)
+	stages := fs.String("stages", "", `ablation, comma-separated: "bm25" ranks by BM25F only, "nodup" keeps duplicate claims apart, "noclean" skips social-text cleaning`)
 	lang := fs.String("lang", "en", `language of queries and claims ("" detects)`)
+	modelFile := fs.String("model", "", "re-ranker model file to use instead of the committed one (ablations)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return fmt.Errorf("eval match: %w", err)
+	}
+	var model *match.Model
+	if *modelFile != "" {
+		b, err := os.ReadFile(*modelFile)
+		if err != nil {
+			return fmt.Errorf("eval match: %w", err)
+		}
+		m, err := match.ParseModel(b)
+		if err != nil {
+			return fmt.Errorf("eval match: %s: %w", *modelFile, err)
+		}
+		model = &m
 	}
 	if *vclaims == "" || *queries == "" || *qrels == "" {
 		return errors.New("eval match: --vclaims, --queries and --qrels are required")
@@ -97,7 +122,7 @@ func matchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return fmt.Errorf("eval match: %w", err)
 	}
-	run, res, err := RunMatch(ctx, idx, qs, match.Options{Lang: *lang, Stages: *stages}, 20)
+	run, res, err := RunMatch(ctx, idx, qs, match.Options{Lang: *lang, Stages: *stages, Model: model}, 10)
 	if err != nil {
 		return fmt.Errorf("eval match: %w", err)
 	}
@@ -142,8 +167,12 @@ func worthinessCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 	threshold := fs.Float64("threshold", claims.DefaultConfig().WorthinessThreshold, "score from which a sentence is predicted check-worthy")
 	lang := fs.String("lang", "", `language of the sentences ("" detects per sentence)`)
 	train := fs.String("train", "", "fit the model's weights on this labelled TSV first (same-split comparison; nothing is written)")
+	c := fs.Float64("c", 1, "inverse L2 strength of the model fitted with --train (the baseline always uses C = 1)")
 	baseline := fs.Bool("baseline", false, "score with the baseline instead: logistic regression on lower-cased unigrams+bigrams, L2, C=1, fitted on --train")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return fmt.Errorf("eval worthiness: %w", err)
 	}
 	if *sentences == "" {
@@ -173,7 +202,7 @@ func worthinessCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 		if *lang == "" {
 			*lang = DominantLanguage(tr)
 		}
-		m, err := worthiness.Train(ctx, examples(tr), worthiness.TrainOptions{Lang: *lang, Bigrams: true, Source: *train})
+		m, err := worthiness.Train(ctx, examples(tr), worthiness.TrainOptions{Lang: *lang, Bigrams: true, C: *c, Source: *train})
 		if err != nil {
 			return fmt.Errorf("eval worthiness: %w", err)
 		}

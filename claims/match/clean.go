@@ -8,13 +8,13 @@ import (
 )
 
 var (
-	reURL       = regexp.MustCompile(`(?i)(?:https?://|www\.)\S+|pic\.twitter\.com/\S+|\b[a-z0-9.-]+\.(?:com|org|net|ly|co)/\S*`)
+	rePic       = regexp.MustCompile(`(?i)pic\.twitter\.com/\S+`)
+	reURL       = regexp.MustCompile(`(?i)(?:https?://|www\.)\S+|\b[a-z0-9.-]+\.(?:com|org|net|ly|co)/\S*`)
 	reSignature = regexp.MustCompile(`\s*(?:—|--|\s–\s)\s*([^—\n]{0,80}?)\s*\(@\w+\)\s*(?:(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4})?`)
 	reDateTail  = regexp.MustCompile(`\s+(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}\s*$`)
 	reRT        = regexp.MustCompile(`^RT @\w+:\s*`)
 	reHandle    = regexp.MustCompile(`@(\w+)`)
 	reHashtag   = regexp.MustCompile(`#(\w+)`)
-	reSpaces    = regexp.MustCompile(`\s+`)
 )
 
 // Clean prepares social-media text for matching: it drops retweet prefixes,
@@ -24,13 +24,43 @@ var (
 // ("#CoronaVirusUSA" → "Corona Virus USA"). Other text is returned with
 // whitespace collapsed.
 func Clean(s string) string {
-	s = reRT.ReplaceAllString(s, "")
-	s = reSignature.ReplaceAllString(s, " ${1} ")
-	s = reURL.ReplaceAllString(s, " ")
-	s = reDateTail.ReplaceAllString(s, "")
-	s = reHandle.ReplaceAllStringFunc(s, func(m string) string { return " " + SplitCompound(m[1:]) + " " })
-	s = reHashtag.ReplaceAllStringFunc(s, func(m string) string { return " " + SplitCompound(m[1:]) + " " })
-	return strings.TrimSpace(reSpaces.ReplaceAllString(s, " "))
+	// each rewrite runs only when a cheap check says it can apply
+	if strings.HasPrefix(s, "RT @") {
+		s = reRT.ReplaceAllString(s, "")
+	}
+	if strings.ContainsAny(s, "—–") || strings.Contains(s, "--") {
+		s = reSignature.ReplaceAllString(s, " ${1} ")
+	}
+	if strings.Contains(s, "/") {
+		s = rePic.ReplaceAllString(s, " ")
+		s = reURL.ReplaceAllString(s, " ")
+	}
+	if t := strings.TrimRightFunc(s, unicode.IsSpace); t != "" && t[len(t)-1] >= '0' && t[len(t)-1] <= '9' {
+		s = reDateTail.ReplaceAllString(s, "")
+	}
+	if strings.ContainsRune(s, '@') {
+		s = reHandle.ReplaceAllStringFunc(s, func(m string) string { return " " + SplitCompound(m[1:]) + " " })
+	}
+	if strings.ContainsRune(s, '#') {
+		s = reHashtag.ReplaceAllStringFunc(s, func(m string) string { return " " + SplitCompound(m[1:]) + " " })
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+var reSigDate = regexp.MustCompile(`\(@\w+\)\s*(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, (\d{4})`)
+
+// SignatureYear returns the year of the last embedded-tweet signature
+// ("— Name (@handle) Month D, YYYY") in s, or 0.
+func SignatureYear(s string) int {
+	if !strings.Contains(s, "(@") {
+		return 0
+	}
+	m := reSigDate.FindAllStringSubmatch(s, -1)
+	if len(m) == 0 {
+		return 0
+	}
+	y := m[len(m)-1][1]
+	return int(y[0]-'0')*1000 + int(y[1]-'0')*100 + int(y[2]-'0')*10 + int(y[3]-'0')
 }
 
 // SplitCompound splits a camel-case or underscore compound into words:

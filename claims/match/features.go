@@ -1,11 +1,11 @@
 package match
 
 import (
-	"hash/fnv"
 	"math"
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"vigie/claims/text"
 )
@@ -13,14 +13,29 @@ import (
 // prepared holds what re-ranking needs of a text, computed once per document.
 type prepared struct {
 	lang       string
-	textStems  []string
+	textStems  []string // transient: turned into term ids by the index
 	titleStems []string
-	surface    map[string]string // stem → first folded surface form
-	numbers    []string          // normalised, sorted, unique
-	entities   []string          // folded capitalised words, sorted, unique
-	gramsText  []uint32          // sorted unique char 4-gram hashes of the text
+	text       []uint32 // term ids of the text, in order
+	title      []uint32
+	textSet    []uint32 // sorted unique
+	titleSet   []uint32
+	allSet     []uint32 // text ∪ title, sorted unique
+	bigrams    []uint64 // sorted unique term-id pairs of text and title
+	numbers    []string // normalised, sorted, unique
+	entities   []string // folded capitalised words, sorted, unique
+	gramsText  []uint32 // sorted unique char 4-gram hashes of the text
 	gramsTitle []uint32
 	key        string // folded tokens of the claim text: equal for duplicates
+	years      []int  // years (1900–2099) named in the text or title, sorted unique
+}
+
+// query is a prepared query.
+type query struct {
+	stems    []string
+	surface  map[string]string // stem → first folded surface form
+	numbers  []string
+	entities []string
+	grams    []uint32
 }
 
 func langOf(d Doc) string {
@@ -33,27 +48,23 @@ func langOf(d Doc) string {
 func prepareDoc(d Doc) *prepared {
 	lang := langOf(d)
 	a := text.AnalyzerFor(lang)
-	p := &prepared{lang: lang, surface: map[string]string{}}
-	tt := a.Terms(d.Text)
-	ti := a.Terms(d.Title)
-	for _, t := range tt {
+	p := &prepared{lang: lang}
+	tt, ti := text.Tokenize(d.Text), text.Tokenize(d.Title)
+	for _, t := range a.TermsOf(tt) {
 		p.textStems = append(p.textStems, t.Stem)
-		if _, ok := p.surface[t.Stem]; !ok {
-			p.surface[t.Stem] = t.Text
-		}
 	}
-	for _, t := range ti {
+	for _, t := range a.TermsOf(ti) {
 		p.titleStems = append(p.titleStems, t.Stem)
-		if _, ok := p.surface[t.Stem]; !ok {
-			p.surface[t.Stem] = t.Text
-		}
 	}
-	p.numbers = numbersOf(d.Text + " " + d.Title)
-	p.entities = entitiesOf(d.Text+" \n "+d.Title, a)
-	p.gramsText = charGrams(d.Text, 4)
-	p.gramsTitle = charGrams(d.Title, 4)
+	p.numbers = numbersOf(append(slices.Clone(tt), ti...))
+	p.years = yearsOf(p.numbers)
+	p.entities = slices.Clip(append(entitiesOf(d.Text, tt, a), entitiesOf(d.Title, ti, a)...))
+	slices.Sort(p.entities)
+	p.entities = slices.Compact(p.entities)
+	p.gramsText = charGrams(tt, 4)
+	p.gramsTitle = charGrams(ti, 4)
 	var kb strings.Builder
-	for _, t := range text.Tokenize(d.Text) {
+	for _, t := range tt {
 		kb.WriteString(t.Text)
 		kb.WriteByte(' ')
 	}
@@ -61,27 +72,48 @@ func prepareDoc(d Doc) *prepared {
 	return p
 }
 
-func prepareQuery(q, lang string) *prepared {
+// finish derives the sets from the term ids.
+func (p *prepared) finish() {
+	p.textSet = sortedSet(p.text)
+	p.titleSet = sortedSet(p.title)
+	p.allSet = sortedSet(append(slices.Clone(p.text), p.title...))
+	var bg []uint64
+	for _, f := range [][]uint32{p.text, p.title} {
+		for i := 1; i < len(f); i++ {
+			bg = append(bg, uint64(f[i-1])<<32|uint64(f[i]))
+		}
+	}
+	slices.Sort(bg)
+	p.bigrams = slices.Compact(bg)
+}
+
+func sortedSet(s []uint32) []uint32 {
+	c := slices.Clone(s)
+	slices.Sort(c)
+	return slices.Clip(slices.Compact(c))
+}
+
+func prepareQuery(q, lang string) *query {
 	a := text.AnalyzerFor(lang)
-	p := &prepared{lang: lang, surface: map[string]string{}}
-	for _, t := range a.Terms(q) {
-		p.textStems = append(p.textStems, t.Stem)
+	p := &query{surface: map[string]string{}}
+	toks := text.Tokenize(q)
+	for _, t := range a.TermsOf(toks) {
+		p.stems = append(p.stems, t.Stem)
 		if _, ok := p.surface[t.Stem]; !ok {
 			p.surface[t.Stem] = t.Text
 		}
 	}
-	p.numbers = numbersOf(q)
-	p.entities = entitiesOf(q, a)
-
-	p.gramsText = charGrams(q, 4)
+	p.numbers = numbersOf(toks)
+	p.entities = entitiesOf(q, toks, a)
+	p.grams = charGrams(toks, 4)
 	return p
 }
 
 // numbersOf returns the normalised numbers of s, sorted and unique. Years and
 // other numbers are kept alike; single digits are kept (counts matter).
-func numbersOf(s string) []string {
+func numbersOf(toks []text.Token) []string {
 	var out []string
-	for _, t := range text.Tokenize(s) {
+	for _, t := range toks {
 		if t.Number {
 			out = append(out, t.Text)
 		}
@@ -90,16 +122,29 @@ func numbersOf(s string) []string {
 	return slices.Compact(out)
 }
 
+// yearsOf returns the numbers that read as years, sorted unique.
+func yearsOf(numbers []string) []int {
+	var out []int
+	for _, n := range numbers {
+		if len(n) == 4 && (n[:2] == "19" || n[:2] == "20") {
+			y := int(n[0]-'0')*1000 + int(n[1]-'0')*100 + int(n[2]-'0')*10 + int(n[3]-'0')
+			out = append(out, y)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // entitiesOf returns capitalised words that are not sentence-initial stop
 // words, folded, sorted, unique: a cheap stand-in for named entities.
-func entitiesOf(s string, a *text.Analyzer) []string {
+func entitiesOf(s string, toks []text.Token, a *text.Analyzer) []string {
 	var out []string
-	for _, t := range text.Tokenize(s) {
+	for _, t := range toks {
 		if t.Number || t.End-t.Start < 2 {
 			continue
 		}
-		r := []rune(s[t.Start:t.End])
-		if !unicode.IsUpper(r[0]) || a.IsStop(t.Text) {
+		r, _ := utf8.DecodeRuneInString(s[t.Start:t.End])
+		if !unicode.IsUpper(r) || a.IsStop(t.Text) {
 			continue
 		}
 		out = append(out, t.Text)
@@ -110,34 +155,41 @@ func entitiesOf(s string, a *text.Analyzer) []string {
 
 // charGrams returns the sorted unique hashes of the character n-grams of the
 // folded text, words joined by single spaces and padded.
-func charGrams(s string, n int) []uint32 {
-	toks := text.Tokenize(s)
+func charGrams(toks []text.Token, n int) []uint32 {
 	if len(toks) == 0 {
 		return nil
 	}
-	buf := make([]rune, 0, len(s)+2)
+	size := 2
+	for _, t := range toks {
+		size += len(t.Text) + 1
+	}
+	buf := make([]rune, 0, size)
 	buf = append(buf, ' ')
 	for _, t := range toks {
-		buf = append(buf, []rune(t.Text)...)
+		for _, r := range t.Text {
+			buf = append(buf, r)
+		}
 		buf = append(buf, ' ')
 	}
 	if len(buf) < n {
 		return nil
 	}
 	out := make([]uint32, 0, len(buf)-n+1)
-	h := fnv.New32a()
+	var b [16]byte
 	for i := 0; i+n <= len(buf); i++ {
-		h.Reset()
-		var b [16]byte
 		k := 0
 		for _, r := range buf[i : i+n] {
 			k += encodeRune(b[k:], r)
 		}
-		_, _ = h.Write(b[:k])
-		out = append(out, h.Sum32())
+		h := uint32(2166136261) // FNV-1a
+		for _, c := range b[:k] {
+			h ^= uint32(c)
+			h *= 16777619
+		}
+		out = append(out, h)
 	}
 	slices.Sort(out)
-	return slices.Compact(out)
+	return slices.Clip(slices.Compact(out))
 }
 
 func encodeRune(b []byte, r rune) int {

@@ -4,10 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
-
-	"vigie/claims/text"
 )
 
 // Doc is one document of the index: a fact-checked claim.
@@ -15,19 +12,15 @@ type Doc struct {
 	ID, Text, Title, Language string
 }
 
-// BM25F parameters of the index (variables only so that experiments can
-// vary them; they are not configuration).
-var (
+// BM25F parameters of the index, chosen on the CheckThat! 2020 train and
+// dev splits (docs/quality.md).
+const (
 	k1          = 0.9
 	bText       = 0.5
 	bTitle      = 0.5
 	weightText  = 1.0
 	weightTitle = 1.0
 )
-
-// SetBM25 sets the BM25F parameters (k1, b of text, b of title, title
-// weight relative to text) for experiments; not safe during searches.
-func SetBM25(k, bt, bti, wti float64) { k1, bText, bTitle, weightTitle = k, bt, bti, wti }
 
 type posting struct {
 	doc     uint32
@@ -36,12 +29,9 @@ type posting struct {
 }
 
 type docInfo struct {
-	id       string
-	doc      Doc
-	lenText  uint16
-	lenTitle uint16
-	deleted  bool
-	prep     *prepared // re-ranking data, computed once
+	id   string
+	doc  Doc
+	prep *prepared // re-ranking data, computed once
 }
 
 // Index is an in-memory BM25F index of Docs, safe for concurrent use. Adding a
@@ -49,13 +39,23 @@ type docInfo struct {
 // compacted away when they outnumber the live ones.
 type Index struct {
 	mu       sync.RWMutex
-	vocab    map[string]uint32
-	postings [][]posting
+	vocab    map[string]uint32 // stem → term id
+	terms    []string          // term id → stem
+	postings [][]posting       // by term id
 	docs     []docInfo
-	byID     map[string]uint32
-	live     int
-	sumText  float64
-	sumTitle float64
+	lenText  []uint16 // by doc number, parallel to docs (cache-friendly scoring)
+	lenTitle []uint16
+	deleted  []bool
+	// BM25F length norms weight/(1-b+b·len/avg) by doc number, computed
+	// for the averages normAvgText/normAvgTitle and refreshed when the
+	// averages drift by more than normDrift.
+	normText, normTitle       []float32
+	normAvgText, normAvgTitle float64
+	byID                      map[string]uint32
+	gramDF                    map[uint32]uint32 // char 4-gram hash → live documents containing it (text ∪ title)
+	live                      int
+	sumText                   float64
+	sumTitle                  float64
 }
 
 // NewIndex returns an empty index.
@@ -92,6 +92,7 @@ func (x *Index) Remove(id string) {
 	if len(x.docs) > 1024 && x.live < len(x.docs)/2 {
 		x.compactLocked()
 	}
+	x.refreshNormsLocked(math.MaxUint32) // only if the averages drifted
 }
 
 func (x *Index) removeLocked(id string) {
@@ -99,61 +100,123 @@ func (x *Index) removeLocked(id string) {
 	if !ok {
 		return
 	}
-	d := &x.docs[n]
-	d.deleted = true
-	x.sumText -= float64(d.lenText)
-	x.sumTitle -= float64(d.lenTitle)
+	x.deleted[n] = true
+	x.sumText -= float64(x.lenText[n])
+	x.sumTitle -= float64(x.lenTitle[n])
 	x.live--
 	delete(x.byID, id)
 }
 
+func (x *Index) termID(s string) uint32 {
+	t, ok := x.vocab[s]
+	if !ok {
+		t = uint32(len(x.terms))
+		x.vocab[s] = t
+		x.terms = append(x.terms, s)
+		x.postings = append(x.postings, nil)
+	}
+	return t
+}
+
+// addLocked indexes d; p carries stems (prepareDoc) that are turned into
+// term ids here, under the write lock.
 func (x *Index) addLocked(d Doc, p *prepared) {
 	n := uint32(len(x.docs))
-	tf := map[string][2]uint16{}
-	for _, s := range p.textStems {
-		c := tf[s]
-		c[0]++
-		tf[s] = c
+	p.text = make([]uint32, len(p.textStems))
+	for i, s := range p.textStems {
+		p.text[i] = x.termID(s)
 	}
-	for _, s := range p.titleStems {
-		c := tf[s]
-		c[1]++
-		tf[s] = c
+	p.title = make([]uint32, len(p.titleStems))
+	for i, s := range p.titleStems {
+		p.title[i] = x.termID(s)
 	}
-	keys := make([]string, 0, len(tf))
-	for k := range tf {
-		keys = append(keys, k)
+	p.textStems, p.titleStems = nil, nil
+	p.finish()
+	// postings: one per distinct term, in term-id order
+	all := make([]uint32, 0, len(p.text)+len(p.title))
+	all = append(append(all, p.text...), p.title...)
+	slices.Sort(all)
+	all = slices.Compact(all)
+	for _, t := range all {
+		x.postings[t] = append(x.postings[t], posting{doc: n, tfText: clamp16(count(p.text, t)), tfTitle: clamp16(count(p.title, t))})
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		t, ok := x.vocab[k]
-		if !ok {
-			t = uint32(len(x.postings))
-			x.vocab[k] = t
-			x.postings = append(x.postings, nil)
-		}
-		c := tf[k]
-		x.postings[t] = append(x.postings[t], posting{doc: n, tfText: c[0], tfTitle: c[1]})
-	}
-	lt, lti := clamp16(len(p.textStems)), clamp16(len(p.titleStems))
-	x.docs = append(x.docs, docInfo{id: d.ID, doc: d, lenText: lt, lenTitle: lti, prep: p})
+	lt, lti := clamp16(len(p.text)), clamp16(len(p.title))
+	x.docs = append(x.docs, docInfo{id: d.ID, doc: d, prep: p})
+	x.lenText = append(x.lenText, lt)
+	x.lenTitle = append(x.lenTitle, lti)
+	x.normText = append(x.normText, 0)
+	x.normTitle = append(x.normTitle, 0)
+	x.deleted = append(x.deleted, false)
 	x.byID[d.ID] = n
 	x.live++
 	x.sumText += float64(lt)
 	x.sumTitle += float64(lti)
+	x.refreshNormsLocked(n)
+}
+
+// normDrift is the relative change of an average field length that makes
+// refreshNormsLocked recompute every norm (amortised O(1) per added doc).
+const normDrift = 0.01
+
+// refreshNormsLocked sets the norms of doc n, or of every doc when the
+// average lengths have drifted.
+func (x *Index) refreshNormsLocked(n uint32) {
+	if x.live == 0 {
+		return
+	}
+	avgT := max(x.sumText/float64(x.live), 1)
+	avgTi := max(x.sumTitle/float64(x.live), 1)
+	drift := func(a, b float64) bool { return b == 0 || math.Abs(a-b) > normDrift*b }
+	if drift(avgT, x.normAvgText) || drift(avgTi, x.normAvgTitle) {
+		x.normAvgText, x.normAvgTitle = avgT, avgTi
+		for i := range x.docs {
+			x.setNorm(uint32(i))
+		}
+		return
+	}
+	if int(n) < len(x.docs) {
+		x.setNorm(n)
+	}
+}
+
+func (x *Index) setNorm(i uint32) {
+	x.normText[i] = float32(weightText / (1 - bText + bText*float64(x.lenText[i])/x.normAvgText))
+	x.normTitle[i] = float32(weightTitle / (1 - bTitle + bTitle*float64(x.lenTitle[i])/x.normAvgTitle))
+}
+
+func count(s []uint32, t uint32) int {
+	n := 0
+	for _, v := range s {
+		if v == t {
+			n++
+		}
+	}
+	return n
 }
 
 func (x *Index) compactLocked() {
-	old := x.docs
+	oldDocs, oldDeleted, oldTerms := x.docs, x.deleted, x.terms
 	x.vocab = map[string]uint32{}
-	x.postings = nil
-	x.docs = nil
+	x.terms, x.postings, x.docs = nil, nil, nil
+	x.lenText, x.lenTitle, x.deleted = nil, nil, nil
+	x.normText, x.normTitle = nil, nil
+	x.normAvgText, x.normAvgTitle = 0, 0
 	x.byID = map[string]uint32{}
 	x.live, x.sumText, x.sumTitle = 0, 0, 0
-	for _, d := range old {
-		if !d.deleted {
-			x.addLocked(d.doc, d.prep)
+	for i, d := range oldDocs {
+		if oldDeleted[i] {
+			continue
 		}
+		p := *d.prep
+		p.textStems = make([]string, len(p.text))
+		for j, t := range p.text {
+			p.textStems[j] = oldTerms[t]
+		}
+		p.titleStems = make([]string, len(p.title))
+		for j, t := range p.title {
+			p.titleStems[j] = oldTerms[t]
+		}
+		x.addLocked(d.doc, &p)
 	}
 }
 
@@ -196,88 +259,109 @@ type hit struct {
 var accPool = sync.Pool{New: func() any { return &accumulator{} }}
 
 type accumulator struct {
-	scores  []float64
+	scores  []float32
 	touched []uint32
 }
 
-// bm25 returns the top k documents for the query stems (deduplicated with
-// counts), under the read lock held by the caller.
-func (x *Index) bm25Locked(qstems []string, k int) []hit {
-	if x.live == 0 || len(qstems) == 0 {
+// maxDFShare: query terms found in more than this share of the documents
+// (in an index of over 1000) are not used for candidate retrieval; they still
+// count in re-ranking. 0.1 left the train and dev MAP@5 unchanged (see
+// docs/quality.md) and skips the longest posting lists.
+const maxDFShare = 0.1
+
+// unknownTerm marks a query term absent from the index.
+const unknownTerm = math.MaxUint32
+
+// bm25Locked returns the top k documents for the query term ids (unknown
+// terms are skipped), under the read lock held by the caller.
+func (x *Index) bm25Locked(q []uint32, k int) []hit {
+	if x.live == 0 || len(q) == 0 {
 		return nil
 	}
 	acc := accPool.Get().(*accumulator)
 	defer accPool.Put(acc)
 	if cap(acc.scores) < len(x.docs) {
-		acc.scores = make([]float64, len(x.docs))
+		acc.scores = make([]float32, len(x.docs))
 	}
 	acc.scores = acc.scores[:len(x.docs)]
 	acc.touched = acc.touched[:0]
 	N := float64(x.live)
-	avgT := x.sumText / N
-	avgTi := x.sumTitle / N
-	if avgT <= 0 {
-		avgT = 1
-	}
-	if avgTi <= 0 {
-		avgTi = 1
-	}
-	qtf := map[string]int{}
-	order := make([]string, 0, len(qstems))
-	for _, s := range qstems {
-		if qtf[s] == 0 {
-			order = append(order, s)
+	normT, normTi, deleted, scores := x.normText, x.normTitle, x.deleted, acc.scores
+	sorted := slices.Clone(q)
+	slices.Sort(sorted)
+	for i := 0; i < len(sorted); {
+		t := sorted[i]
+		j := i
+		for j < len(sorted) && sorted[j] == t {
+			j++
 		}
-		qtf[s]++
-	}
-	for _, s := range order {
-		t, ok := x.vocab[s]
-		if !ok {
+		qtf := j - i
+		i = j
+		if t == unknownTerm {
 			continue
 		}
 		ps := x.postings[t]
 		df := float64(len(ps))
 		idf := math.Log(1 + (N-df+0.5)/(df+0.5))
-		if idf <= 0 {
+		if idf <= 0 || (df > maxDFShare*N && N > 1000) {
 			continue
 		}
-		qw := idf * (1 + 0.2*float64(qtf[s]-1))
+		qw := float32(idf * (1 + 0.2*float64(qtf-1)) * (k1 + 1))
+		k := float32(k1)
 		for _, p := range ps {
-			d := &x.docs[p.doc]
-			if d.deleted {
+			if deleted[p.doc] {
 				continue
 			}
-			tf := weightText*float64(p.tfText)/(1-bText+bText*float64(d.lenText)/avgT) +
-				weightTitle*float64(p.tfTitle)/(1-bTitle+bTitle*float64(d.lenTitle)/avgTi)
-			if acc.scores[p.doc] == 0 {
+			tf := float32(p.tfText)*normT[p.doc] + float32(p.tfTitle)*normTi[p.doc]
+			if scores[p.doc] == 0 {
 				acc.touched = append(acc.touched, p.doc)
 			}
-			acc.scores[p.doc] += qw * tf * (k1 + 1) / (tf + k1)
+			scores[p.doc] += qw * tf / (tf + k)
 		}
 	}
-	hits := make([]hit, 0, min(k, len(acc.touched)))
+	// keep the k best in a min-heap ordered worst first (O(n log k))
+	h := make([]hit, 0, min(k, len(acc.touched)))
+	worse := func(i, j int) bool { return better(h[j], h[i], x) }
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= len(h) {
+				return
+			}
+			m := l
+			if r := l + 1; r < len(h) && worse(r, l) {
+				m = r
+			}
+			if !worse(m, i) {
+				return
+			}
+			h[i], h[m] = h[m], h[i]
+			i = m
+		}
+	}
 	for _, d := range acc.touched {
-		h := hit{doc: d, score: acc.scores[d]}
-		acc.scores[d] = 0
-		if len(hits) < k {
-			hits = append(hits, h)
-			if len(hits) == k {
-				sortHits(hits, x)
+		c := hit{doc: d, score: float64(scores[d])}
+		scores[d] = 0
+		if len(h) < k {
+			h = append(h, c)
+			for i := len(h) - 1; i > 0; {
+				p := (i - 1) / 2
+				if !worse(i, p) {
+					break
+				}
+				h[i], h[p] = h[p], h[i]
+				i = p
 			}
 			continue
 		}
-		if better(h, hits[k-1], x) {
-			hits[k-1] = h
-			// insertion into sorted position
-			for i := k - 1; i > 0 && better(hits[i], hits[i-1], x); i-- {
-				hits[i], hits[i-1] = hits[i-1], hits[i]
-			}
+		if c.score < h[0].score || (c.score == h[0].score && !better(c, h[0], x)) {
+			continue
 		}
+		h[0] = c
+		down(0)
 	}
-	if len(hits) < k {
-		sortHits(hits, x)
-	}
-	return hits
+	sortHits(h, x)
+	return h
 }
 
 func better(a, b hit, x *Index) bool {
@@ -291,15 +375,25 @@ func sortHits(hs []hit, x *Index) {
 	sort.Slice(hs, func(i, j int) bool { return better(hs[i], hs[j], x) })
 }
 
-// idfLocked returns the idf of a stem in the index.
-func (x *Index) idfLocked(s string) float64 {
+// idfLocked returns the idf of a term id (unknown terms have df 0).
+func (x *Index) idfLocked(t uint32) float64 {
 	N := float64(x.live)
 	df := 0.0
-	if t, ok := x.vocab[s]; ok {
+	if t != unknownTerm && int(t) < len(x.postings) {
 		df = float64(len(x.postings[t]))
 	}
 	return math.Log(1 + (N-df+0.5)/(df+0.5))
 }
 
-var _ = strings.TrimSpace
-var _ = text.Fold
+// queryTermsLocked maps query stems to term ids (unknownTerm when absent).
+func (x *Index) queryTermsLocked(stems []string) []uint32 {
+	out := make([]uint32, len(stems))
+	for i, s := range stems {
+		if t, ok := x.vocab[s]; ok {
+			out[i] = t
+		} else {
+			out[i] = unknownTerm
+		}
+	}
+	return out
+}

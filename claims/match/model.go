@@ -25,7 +25,27 @@ var FeatureNames = []string{
 	"tfidf_cos",    // tf-idf cosine, query vs text+title
 	"bigram_share", // shared stem bigrams / query bigrams (phrase overlap)
 	"dup_count",    // log(1+copies of this claim text among the candidates)
+	"year_agree",   // the claim names the year the query was published
+	"year_other",   // the claim names years, none of them the query's
 }
+
+func featureIndex(name string) int {
+	for i, n := range FeatureNames {
+		if n == name {
+			return i
+		}
+	}
+	panic("match: no feature " + name) // programming error
+}
+
+var (
+	featEmbedding  = featureIndex("embedding")
+	featQueryCover = featureIndex("query_cover")
+	featClaimCover = featureIndex("claim_cover")
+	featChar4Text  = featureIndex("char4_text")
+	featYearAgree  = featureIndex("year_agree")
+	featYearOther  = featureIndex("year_other")
+)
 
 // featureSign is the declared monotonicity of each feature: +1 more means a
 // better match, -1 less, 0 free.
@@ -46,6 +66,8 @@ var featureSign = []float64{
 	+1, // tfidf_cos
 	+1, // bigram_share
 	0,  // dup_count
+	+1, // year_agree
+	-1, // year_other
 }
 
 // Model is a logistic re-ranker: p = sigmoid(A*(w·f + Bias) + B), where A, B

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
+	"sync"
 )
 
 // Embedder turns texts into vectors for a semantic-similarity feature. An
@@ -21,7 +23,12 @@ type Options struct {
 	Clean    bool     // apply Clean to the query (social text)
 	Model    *Model   // re-ranker; nil uses DefaultModel
 	Embedder Embedder // optional semantic stage
-	// Stages switches re-ranking off for ablations: "bm25" ranks by BM25F only.
+	// Year is the year the query text was published (0: unknown; with
+	// Clean, the date of an embedded tweet's signature is used when Year is 0).
+	Year int
+	// Stages switches stages off for ablations, a comma-separated list:
+	// "bm25" ranks by BM25F only (no re-ranker), "nodup" keeps duplicate
+	// claims apart, "noclean" ignores Clean.
 	Stages string
 }
 
@@ -35,7 +42,14 @@ type Result struct {
 	SharedNumbers []string
 }
 
-var defaultModel = DefaultModel()
+// defaultModel is parsed on first use, so that `vigie train matcher` still
+// runs when the committed file no longer fits FeatureNames.
+var defaultModel = sync.OnceValue(DefaultModel)
+
+// minRelScore is the BM25F score, relative to the best candidate's, below
+// which a candidate is not re-ranked (measured on dev: no change in MAP@5,
+// see docs/quality.md).
+const minRelScore = 0.5
 
 // Search returns the best documents for q, best first (ties by id).
 func (x *Index) Search(q string, opt Options) []Result {
@@ -46,7 +60,10 @@ func (x *Index) Search(q string, opt Options) []Result {
 // SearchContext is Search with a context for the Embedder; the error is the
 // Embedder's (the lexical results are still returned).
 func (x *Index) SearchContext(ctx context.Context, q string, opt Options) ([]Result, error) {
-	if opt.Clean {
+	if opt.Clean && !stage(opt.Stages, "noclean") {
+		if opt.Year == 0 {
+			opt.Year = SignatureYear(q)
+		}
 		q = Clean(q)
 	}
 	lang := opt.Lang
@@ -55,7 +72,8 @@ func (x *Index) SearchContext(ctx context.Context, q string, opt Options) ([]Res
 	}
 	m := opt.Model
 	if m == nil {
-		m = &defaultModel
+		dm := defaultModel()
+		m = &dm
 	}
 	limit := opt.Limit
 	if limit <= 0 {
@@ -63,13 +81,21 @@ func (x *Index) SearchContext(ctx context.Context, q string, opt Options) ([]Res
 	}
 	qp := prepareQuery(q, lang)
 	x.mu.RLock()
-	hits := x.bm25Locked(qp.textStems, max(m.Candidates, limit))
+	qt := x.queryTermsLocked(qp.stems)
+	hits := x.bm25Locked(qt, max(m.Candidates, limit))
+	// candidates far below the best cannot win: drop them before the costly
+	// features (keeping at least limit)
+	for len(hits) > limit && hits[len(hits)-1].score < minRelScore*hits[0].score {
+		hits = hits[:len(hits)-1]
+	}
 	res := make([]Result, len(hits))
 	docs := make([]*docInfo, len(hits))
+	qc := x.queryContextLocked(qp, qt)
+	qc.year = opt.Year
 	for i, h := range hits {
 		d := &x.docs[h.doc]
 		docs[i] = d
-		res[i] = x.featuresLocked(qp, d, h, hits[0].score, i)
+		res[i] = x.featuresLocked(qc, d, h, hits[0].score, i)
 	}
 	x.relativeFeaturesLocked(res, docs)
 	x.mu.RUnlock()
@@ -78,7 +104,7 @@ func (x *Index) SearchContext(ctx context.Context, q string, opt Options) ([]Res
 		err = embedFeature(ctx, opt.Embedder, q, docs, res)
 	}
 	for i := range res {
-		if opt.Stages == "bm25" {
+		if stage(opt.Stages, "bm25") {
 			res[i].Score = res[i].BM25 / (res[i].BM25 + 10)
 			continue
 		}
@@ -90,7 +116,7 @@ func (x *Index) SearchContext(ctx context.Context, q string, opt Options) ([]Res
 		}
 		return lessID(res[i].ID, res[j].ID)
 	})
-	if opt.Stages != "nodup" {
+	if !stage(opt.Stages, "nodup") {
 		x.mu.RLock()
 		keys := make([]string, len(res))
 		for i, r := range res {
@@ -107,38 +133,90 @@ func (x *Index) SearchContext(ctx context.Context, q string, opt Options) ([]Res
 	return res, err
 }
 
-func (x *Index) featuresLocked(qp *prepared, d *docInfo, h hit, top float64, rank int) Result {
+// queryCtx is what featuresLocked needs of the query, computed once.
+type queryCtx struct {
+	q        *query
+	year     int
+	terms    []uint32  // query term ids in order (unknownTerm when absent)
+	set      []uint32  // sorted unique known term ids
+	idf      []float64 // idf of set
+	idfSum   float64   // over all distinct query stems, unknown ones included
+	stemOf   []string  // stem of set[i]
+	counts   []float64 // query term frequency of set[i]
+	bigrams  []uint64
+	vecNorm2 float64 // squared norm of the query tf-idf vector (all stems)
+}
+
+func (x *Index) queryContextLocked(q *query, terms []uint32) *queryCtx {
+	c := &queryCtx{q: q, terms: terms}
+	seenUnknown := map[string]bool{}
+	tf := map[uint32]float64{}
+	for i, t := range terms {
+		if t == unknownTerm {
+			if !seenUnknown[q.stems[i]] {
+				seenUnknown[q.stems[i]] = true
+				idf := x.idfLocked(unknownTerm)
+				c.idfSum += idf
+				c.vecNorm2 += idf * idf // log1p(1)*idf squared, see tfidf below
+			}
+			continue
+		}
+		if tf[t] == 0 {
+			c.set = append(c.set, t)
+		}
+		tf[t]++
+	}
+	// unknown terms' vector weight: log1p(count)*idf; approximated with count 1
+	c.vecNorm2 *= math.Ln2 * math.Ln2
+	slices.Sort(c.set)
+	c.idf = make([]float64, len(c.set))
+	c.stemOf = make([]string, len(c.set))
+	c.counts = make([]float64, len(c.set))
+	for i, t := range c.set {
+		c.idf[i] = x.idfLocked(t)
+		c.idfSum += c.idf[i]
+		c.stemOf[i] = x.terms[t]
+		c.counts[i] = tf[t]
+		w := math.Log1p(tf[t]) * c.idf[i]
+		c.vecNorm2 += w * w
+	}
+	for i := 1; i < len(terms); i++ {
+		if terms[i-1] != unknownTerm && terms[i] != unknownTerm {
+			c.bigrams = append(c.bigrams, uint64(terms[i-1])<<32|uint64(terms[i]))
+		}
+	}
+	return c
+}
+
+func (x *Index) featuresLocked(qc *queryCtx, d *docInfo, h hit, top float64, rank int) Result {
 	dp := d.prep
-	qs := uniqSorted(qp.textStems)
-	ts := uniqSorted(dp.textStems)
-	tis := uniqSorted(dp.titleStems)
-	var qIdf, tIdf, tiIdf, sharedQ, sharedT, sharedTi float64
+	qp := qc.q
+	var sharedQ, sharedT, sharedTi float64
 	type st struct {
 		s   string
 		idf float64
 	}
 	var shared []st
-	for _, s := range qs {
-		idf := x.idfLocked(s)
-		qIdf += idf
-		inT := contains(ts, s)
-		inTi := contains(tis, s)
+	for i, t := range qc.set {
+		inT := containsID(dp.textSet, t)
+		inTi := containsID(dp.titleSet, t)
 		if inT || inTi {
-			sharedQ += idf
-			shared = append(shared, st{s, idf})
+			sharedQ += qc.idf[i]
+			shared = append(shared, st{qc.stemOf[i], qc.idf[i]})
 		}
 		if inT {
-			sharedT += idf
+			sharedT += qc.idf[i]
 		}
 		if inTi {
-			sharedTi += idf
+			sharedTi += qc.idf[i]
 		}
 	}
-	for _, s := range ts {
-		tIdf += x.idfLocked(s)
+	var tIdf, tiIdf float64
+	for _, t := range dp.textSet {
+		tIdf += x.idfLocked(t)
 	}
-	for _, s := range tis {
-		tiIdf += x.idfLocked(s)
+	for _, t := range dp.titleSet {
+		tiIdf += x.idfLocked(t)
 	}
 	sort.Slice(shared, func(i, j int) bool {
 		if shared[i].idf != shared[j].idf {
@@ -164,25 +242,87 @@ func (x *Index) featuresLocked(qp *prepared, d *docInfo, h hit, top float64, ran
 		in := intersectCount(qp.entities, dp.entities)
 		entJ = float64(in) / float64(u-in)
 	}
+	bigram := 0.0
+	if len(qc.terms) > 1 {
+		n := 0
+		for _, b := range qc.bigrams {
+			if _, ok := slices.BinarySearch(dp.bigrams, b); ok {
+				n++
+			}
+		}
+		bigram = float64(n) / float64(len(qc.terms)-1)
+	}
 	f := []float64{
 		h.score / top,
-		ratio(sharedQ, qIdf),
+		ratio(sharedQ, qc.idfSum),
 		ratio(sharedT, tIdf),
 		ratio(sharedTi, tiIdf),
-		cosineSets(qp.gramsText, dp.gramsText),
-		cosineSets(qp.gramsText, dp.gramsTitle),
+		cosineSets(qp.grams, dp.gramsText),
+		cosineSets(qp.grams, dp.gramsTitle),
 		math.Min(float64(len(nums)), 3) / 3,
 		conflict,
 		entJ,
 		1 / float64(1+rank),
 		0,
-		x.fieldBM25Locked(qs, dp.textStems, x.sumText),
-		x.fieldBM25Locked(qs, dp.titleStems, x.sumTitle),
-		x.tfidfCosLocked(qp.textStems, append(append([]string(nil), dp.textStems...), dp.titleStems...)),
-		bigramShare(qp.textStems, dp.textStems, dp.titleStems),
+		x.fieldBM25Locked(qc, dp.text, x.sumText),
+		x.fieldBM25Locked(qc, dp.title, x.sumTitle),
+		x.tfidfCosLocked(qc, dp),
+		bigram,
+		0,
+		0,
 		0,
 	}
+	if qc.year > 0 && len(dp.years) > 0 {
+		if _, ok := slices.BinarySearch(dp.years, qc.year); ok {
+			f[featYearAgree] = 1
+		} else {
+			f[featYearOther] = 1
+		}
+	}
 	return Result{ID: d.id, BM25: h.score, Features: f, SharedTerms: terms, SharedNumbers: nums}
+}
+
+// fieldBM25Locked scores one field (term ids in order) for the query.
+func (x *Index) fieldBM25Locked(qc *queryCtx, field []uint32, sumLen float64) float64 {
+	if len(field) == 0 || x.live == 0 {
+		return 0
+	}
+	avg := max(sumLen/float64(x.live), 1)
+	norm := 1 - bText + bText*float64(len(field))/avg
+	score := 0.0
+	for i, t := range qc.set {
+		f := float64(count(field, t))
+		if f == 0 {
+			continue
+		}
+		f /= norm
+		score += qc.idf[i] * f * (k1 + 1) / (f + k1)
+	}
+	return score
+}
+
+// tfidfCosLocked is the cosine of the log-tf·idf vectors of the query and
+// the document (text and title together).
+func (x *Index) tfidfCosLocked(qc *queryCtx, dp *prepared) float64 {
+	var dot, nd float64
+	for _, t := range dp.allSet {
+		c := float64(count(dp.text, t) + count(dp.title, t))
+		idf := x.idfLocked(t)
+		wd := math.Log1p(c) * idf
+		nd += wd * wd
+		if i, ok := slices.BinarySearch(qc.set, t); ok {
+			dot += math.Log1p(qc.counts[i]) * qc.idf[i] * wd
+		}
+	}
+	if nd == 0 || qc.vecNorm2 == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(nd*qc.vecNorm2)
+}
+
+func containsID(sorted []uint32, t uint32) bool {
+	_, ok := slices.BinarySearch(sorted, t)
+	return ok
 }
 
 func embedFeature(ctx context.Context, e Embedder, q string, docs []*docInfo, res []Result) error {
@@ -196,7 +336,7 @@ func embedFeature(ctx context.Context, e Embedder, q string, docs []*docInfo, re
 		return err
 	}
 	for i := range res {
-		res[i].Features[len(FeatureNames)-1] = cosine32(vs[0], vs[i+1])
+		res[i].Features[featEmbedding] = cosine32(vs[0], vs[i+1])
 	}
 	return nil
 }
@@ -224,99 +364,10 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
-func uniqSorted(s []string) []string {
-	c := slices.Clone(s)
-	slices.Sort(c)
-	return slices.Compact(c)
-}
-
-func contains(sorted []string, s string) bool {
-	_, ok := slices.BinarySearch(sorted, s)
-	return ok
-}
-
-// fieldBM25Locked scores one field of a document for the unique query stems.
-func (x *Index) fieldBM25Locked(qs, field []string, sumLen float64) float64 {
-	if len(field) == 0 || x.live == 0 {
-		return 0
-	}
-	avg := sumLen / float64(x.live)
-	if avg <= 0 {
-		avg = 1
-	}
-	tf := map[string]int{}
-	for _, s := range field {
-		tf[s]++
-	}
-	score := 0.0
-	for _, s := range qs {
-		f := float64(tf[s])
-		if f == 0 {
-			continue
-		}
-		f = f / (1 - bText + bText*float64(len(field))/avg)
-		score += x.idfLocked(s) * f * (k1 + 1) / (f + k1)
-	}
-	return score
-}
-
-// tfidfCosLocked is the cosine of the tf-idf vectors of two stem lists.
-func (x *Index) tfidfCosLocked(a, b []string) float64 {
-	va, vb := map[string]float64{}, map[string]float64{}
-	for _, s := range a {
-		va[s]++
-	}
-	for _, s := range b {
-		vb[s]++
-	}
-	keys := make([]string, 0, len(va)+len(vb))
-	for k := range va {
-		keys = append(keys, k)
-	}
-	for k := range vb {
-		if _, ok := va[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	var dot, na, nb float64
-	for _, k := range keys {
-		idf := x.idfLocked(k)
-		wa := math.Log1p(va[k]) * idf
-		wb := math.Log1p(vb[k]) * idf
-		dot += wa * wb
-		na += wa * wa
-		nb += wb * wb
-	}
-	if na == 0 || nb == 0 {
-		return 0
-	}
-	return dot / math.Sqrt(na*nb)
-}
-
-func bigramShare(q, text, title []string) float64 {
-	if len(q) < 2 {
-		return 0
-	}
-	set := map[string]bool{}
-	for _, f := range [][]string{text, title} {
-		for i := 1; i < len(f); i++ {
-			set[f[i-1]+" "+f[i]] = true
-		}
-	}
-	n := 0
-	for i := 1; i < len(q); i++ {
-		if set[q[i-1]+" "+q[i]] {
-			n++
-		}
-	}
-	return float64(n) / float64(len(q)-1)
-}
-
 // relativeFeaturesLocked turns field BM25 scores into ratios over the best
 // candidate's and counts duplicate claim texts among the candidates.
 func (x *Index) relativeFeaturesLocked(res []Result, docs []*docInfo) {
-	iText, iTitle, iDup := len(FeatureNames)-5, len(FeatureNames)-4, len(FeatureNames)-1
+	iText, iTitle, iDup := featureIndex("bm25_text"), featureIndex("bm25_title"), featureIndex("dup_count")
 	var mt, mti float64
 	count := map[string]int{}
 	for i, r := range res {
@@ -337,9 +388,18 @@ func (x *Index) relativeFeaturesLocked(res []Result, docs []*docInfo) {
 // repeat of a fact-checked claim is a match whatever the learned model
 // (trained on noisy tweets, where verbatim repeats are rare) says.
 func nearDuplicate(f []float64) float64 {
-	const qc, cc, c4 = 1, 2, 4 // indices of query_cover, claim_cover, char4_text
+	qc, cc, c4 := featQueryCover, featClaimCover, featChar4Text
 	if f[qc] >= 0.9 && f[cc] >= 0.9 && f[c4] >= 0.8 {
 		return f[c4]
 	}
 	return 0
+}
+
+func stage(stages, name string) bool {
+	for _, s := range strings.Split(stages, ",") {
+		if strings.TrimSpace(s) == name {
+			return true
+		}
+	}
+	return false
 }

@@ -21,7 +21,12 @@ type TrainOptions struct {
 	Source     string  // provenance written into the model
 	// Ascent refines the logistic weights by coordinate ascent on the mean
 	// AP@5 of the train queries (a listwise objective).
-	Ascent   bool
+	Ascent bool
+	// Pairwise fits the weights on differences between each relevant
+	// candidate and the non-relevant ones of the same query (a RankNet-style
+	// linear model) instead of pointwise.
+	Pairwise bool
+	// Embedder, when set, feeds the embedding feature during training.
 	Embedder Embedder
 }
 
@@ -102,6 +107,44 @@ func Train(ctx context.Context, idx *Index, train, dev []LabeledQuery, opt Train
 		}
 	}
 	base.Weights, base.Bias = w[:n], w[n]
+	if opt.Pairwise {
+		var P [][]float64
+		var py []float64
+		for _, g := range groups {
+			for i := range g.X {
+				if g.y[i] == 0 {
+					continue
+				}
+				for j := range g.X {
+					if g.y[j] != 0 {
+						continue
+					}
+					d := make([]float64, n)
+					for k := 0; k < n; k++ {
+						if base.Scale[k] > 0 && !dropped[k] {
+							d[k] = (g.X[i][k] - g.X[j][k]) / base.Scale[k]
+						}
+					}
+					// both orientations: a symmetric problem without a bias
+					neg := make([]float64, n)
+					for k := range d {
+						neg[k] = -d[k]
+					}
+					P = append(P, d, neg)
+					py = append(py, 1, 0)
+				}
+			}
+		}
+		if len(P) > 0 {
+			base.Weights = newtonLogistic(P, py, opt.L2, n)
+			for j := range base.Weights {
+				if dropped[j] || base.Weights[j]*featureSign[j] < 0 {
+					base.Weights[j] = 0
+				}
+			}
+			base.Bias = 0
+		}
+	}
 	if opt.Ascent {
 		for gi := range groups {
 			g := &groups[gi]

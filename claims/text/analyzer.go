@@ -28,7 +28,13 @@ type Analyzer struct {
 	lang string
 	stop map[string]bool
 	stem func(*snowball.Env) bool
+
+	mu    sync.RWMutex
+	cache map[string]string // word → stem, bounded by maxStemCache
 }
+
+// maxStemCache bounds the stem cache of each analyzer (words, not bytes).
+const maxStemCache = 1 << 18
 
 var (
 	analyzersOnce sync.Once
@@ -88,9 +94,22 @@ func (a *Analyzer) Stem(w string) string {
 	if a.stem == nil || len(w) < 3 {
 		return w
 	}
+	a.mu.RLock()
+	st, ok := a.cache[w]
+	a.mu.RUnlock()
+	if ok {
+		return st
+	}
 	env := snowball.NewEnv(w)
 	a.stem(env)
-	return env.Current()
+	st = env.Current()
+	a.mu.Lock()
+	if a.cache == nil || len(a.cache) >= maxStemCache {
+		a.cache = make(map[string]string, 1024) // reset: simple bound, deterministic results
+	}
+	a.cache[w] = st
+	a.mu.Unlock()
+	return st
 }
 
 // Term is an index term with the token it comes from.
@@ -102,7 +121,11 @@ type Term struct {
 // Terms returns the index terms of s: every token that is not a stop word
 // and not a single letter, with its stem.
 func (a *Analyzer) Terms(s string) []Term {
-	toks := Tokenize(s)
+	return a.TermsOf(Tokenize(s))
+}
+
+// TermsOf is Terms over tokens already produced by Tokenize.
+func (a *Analyzer) TermsOf(toks []Token) []Term {
 	out := make([]Term, 0, len(toks))
 	for _, t := range toks {
 		if !t.Number && (a.stop[t.Text] || oneRune(t.Text)) {

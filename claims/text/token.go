@@ -25,7 +25,7 @@ func Tokenize(s string) []Token {
 	for i < len(s) {
 		r, w := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case unicode.IsDigit(r):
+		case '0' <= r && r <= '9' || r >= utf8.RuneSelf && unicode.IsDigit(r):
 			j := i + w
 			for j < len(s) {
 				r2, w2 := utf8.DecodeRuneInString(s[j:])
@@ -80,6 +80,9 @@ func Tokenize(s string) []Token {
 }
 
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+	}
 	return unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)
 }
 

@@ -662,5 +662,5 @@ func splitSortKey(key string) (field string, desc bool, err error) {
 	case "desc":
 		return field, true, nil
 	}
-	return "", false, fmt.Errorf("sort key %q: direction must be asc or desc", key)
+	return "", false, fmt.Errorf("%w: sort key %q: direction must be asc or desc", ErrInvalidQuery, key)
 }

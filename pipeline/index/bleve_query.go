@@ -1,6 +1,7 @@
 package index
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -19,16 +20,12 @@ func (b *Bleve) request(q Query) (*bleve.SearchRequest, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := ParseFilter(q.Filter)
+	f, fq, err := b.schema.filter(q.Filter)
 	if err != nil {
 		return nil, err
 	}
 	var bq query.Query = textQ
 	if f != nil {
-		fq, err := b.schema.compileFilter(f)
-		if err != nil {
-			return nil, err
-		}
 		if _, all := textQ.(*query.MatchAllQuery); all {
 			bq = fq
 		} else {
@@ -36,7 +33,7 @@ func (b *Bleve) request(q Query) (*bleve.SearchRequest, error) {
 		}
 	}
 	if q.Offset < 0 {
-		return nil, fmt.Errorf("negative offset %d", q.Offset)
+		return nil, fmt.Errorf("%w: negative offset %d", ErrInvalidQuery, q.Offset)
 	}
 	req := bleve.NewSearchRequestOptions(bq, q.limit(), q.Offset, false)
 	req.Fields = []string{srcField}
@@ -48,7 +45,7 @@ func (b *Bleve) request(q Query) (*bleve.SearchRequest, error) {
 	for _, name := range q.Facets {
 		f, ok := b.schema.fields[name]
 		if !ok || !f.Facetable {
-			return nil, fmt.Errorf("facet %q: not a facetable field", name)
+			return nil, fmt.Errorf("%w: facet %q: not a facetable field", ErrInvalidQuery, name)
 		}
 		field := name
 		if f.Type == Text || f.Type == Number || f.Type == Time {
@@ -59,7 +56,7 @@ func (b *Bleve) request(q Query) (*bleve.SearchRequest, error) {
 	for _, name := range q.Highlight {
 		f, ok := b.schema.fields[name]
 		if !ok || !f.Searchable {
-			return nil, fmt.Errorf("highlight %q: not a searchable field", name)
+			return nil, fmt.Errorf("%w: highlight %q: not a searchable field", ErrInvalidQuery, name)
 		}
 	}
 	if len(q.Highlight) > 0 && q.Text != "" {
@@ -158,7 +155,7 @@ func (sc *schema) sortOrder(keys []string) (search.SortOrder, error) {
 		}
 		f, ok := sc.fields[name]
 		if !ok || !f.Sortable {
-			return nil, fmt.Errorf("sort key %q: not a sortable field", key)
+			return nil, fmt.Errorf("%w: sort key %q: not a sortable field", ErrInvalidQuery, key)
 		}
 		sf := &search.SortField{Field: name, Desc: desc, Missing: search.SortFieldMissingLast}
 		switch f.Type {
@@ -260,25 +257,47 @@ func negate(q query.Query) query.Query {
 	return bq
 }
 
-// FilterFieldError reports a filter on an undeclared or non-filterable field.
-type FilterFieldError struct {
+// filterFieldError reports a filter on an undeclared or non-filterable
+// field, or a value of the wrong type; filter turns it into a *FilterError
+// naming the column.
+type filterFieldError struct {
 	Field  string
 	Offset int
 	Msg    string
 }
 
 // Error implements error.
-func (e *FilterFieldError) Error() string {
-	return fmt.Sprintf("index: filter: attribute %q at offset %d: %s", e.Field, e.Offset, e.Msg)
+func (e *filterFieldError) Error() string {
+	return fmt.Sprintf("index: filter: attribute %q: %s", e.Field, e.Msg)
+}
+
+// filter parses src and compiles it for the schema: the one check both
+// backends apply. Errors are *FilterError (they match ErrInvalidQuery).
+func (sc *schema) filter(src string) (Filter, query.Query, error) {
+	f, err := ParseFilter(src)
+	if err != nil || f == nil {
+		return nil, nil, err
+	}
+	q, err := sc.compileFilter(f)
+	if err != nil {
+		var fe *filterFieldError
+		if errors.As(err, &fe) {
+			off := min(max(fe.Offset, 0), len(src))
+			return nil, nil, &FilterError{Offset: off, Column: utf8.RuneCountInString(src[:off]) + 1,
+				Msg: fmt.Sprintf("attribute %q: %s", fe.Field, fe.Msg)}
+		}
+		return nil, nil, err
+	}
+	return f, q, nil
 }
 
 func (sc *schema) filterField(name string, pos int) (Field, error) {
 	f, ok := sc.fields[name]
 	if !ok {
-		return Field{}, &FilterFieldError{Field: name, Offset: pos, Msg: "not a declared field"}
+		return Field{}, &filterFieldError{Field: name, Offset: pos, Msg: "not a declared field"}
 	}
 	if !f.Filterable {
-		return Field{}, &FilterFieldError{Field: name, Offset: pos, Msg: "not filterable"}
+		return Field{}, &filterFieldError{Field: name, Offset: pos, Msg: "not filterable"}
 	}
 	return f, nil
 }
@@ -319,7 +338,7 @@ func (sc *schema) compileCompare(c Compare) (query.Query, error) {
 }
 
 func valueError(f Field, v Value, want string) error {
-	return &FilterFieldError{Field: f.Name, Offset: v.Pos, Msg: fmt.Sprintf("value %q is not %s", v.Text, want)}
+	return &filterFieldError{Field: f.Name, Offset: v.Pos, Msg: fmt.Sprintf("value %q is not %s", v.Text, want)}
 }
 
 func (sc *schema) equal(f Field, v Value) (query.Query, error) {
@@ -391,7 +410,13 @@ func (sc *schema) rangeQuery(f Field, from, to *Value, fromIncl, toIncl bool) (q
 		q.SetField(lowerPrefix + f.Name)
 		return q, nil
 	}
-	return nil, &FilterFieldError{Field: f.Name, Offset: 0, Msg: fmt.Sprintf("a %s field has no order", f.Type)}
+	pos := 0
+	if from != nil {
+		pos = from.Pos
+	} else if to != nil {
+		pos = to.Pos
+	}
+	return nil, &filterFieldError{Field: f.Name, Offset: pos, Msg: fmt.Sprintf("a %s field has no order", f.Type)}
 }
 
 // filterTime reads a time in a filter: RFC 3339, a date, or Unix seconds.

@@ -55,7 +55,14 @@
 //     The settings in force are recorded in the companion index
 //     "<uid>__vigie_meta". The API key is only sent as a Bearer header: never
 //     logged, never in errors; a 503 (too_many_search_requests) or 429 is
-//     retried after its Retry-After delay.
+//     retried after its Retry-After delay. If a browser must ever search
+//     Meilisearch directly, give it only an expiring tenant token signed with
+//     a search key ([Meili.TenantToken]).
+//
+// Errors: Search wraps [ErrInvalidQuery] for anything the caller got wrong
+// (a *[FilterError] names the column of a filter error); Upsert wraps
+// [ErrInvalidDocument] and writes nothing when one document is invalid; Get
+// wraps [ErrNotFound].
 //
 // [Faulty] wraps any backend for tests and fails the next N writes.
 package index

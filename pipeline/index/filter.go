@@ -1,6 +1,7 @@
 package index
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -186,7 +187,14 @@ func quoteAttr(a string) string {
 	return a
 }
 
-// FilterError is a syntax error in a filter expression.
+// ErrInvalidQuery matches every error Search returns for a query the caller
+// got wrong: a *FilterError (syntax, unknown or non-filterable attribute,
+// value of the wrong type), a sort key, facet or highlight field that is not
+// declared so, a negative offset. Map it to 400 Bad Request.
+var ErrInvalidQuery = errors.New("index: invalid query")
+
+// FilterError is an error in a filter expression: its syntax, or an
+// attribute that is not filterable, or a value of the wrong type.
 type FilterError struct {
 	// Offset is the byte offset of the error; Column is 1-based, in runes.
 	Offset, Column int
@@ -197,6 +205,9 @@ type FilterError struct {
 func (e *FilterError) Error() string {
 	return fmt.Sprintf("index: filter: column %d: %s", e.Column, e.Msg)
 }
+
+// Is makes a FilterError match ErrInvalidQuery.
+func (e *FilterError) Is(target error) bool { return target == ErrInvalidQuery }
 
 // tokens
 

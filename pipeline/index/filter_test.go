@@ -66,7 +66,7 @@ func TestFilterGoldenMeilisearchDocs(t *testing.T) {
 		if err != nil || again.String() != parsed.String() {
 			t.Errorf("%q: canonical form %q does not round-trip: %v", expr, parsed, err)
 		}
-		q, err := sc.compileFilter(parsed)
+		_, q, err := sc.filter(expr)
 		if err != nil {
 			fmt.Fprintf(&out, "compile error: %v\n\n", err)
 			continue

@@ -573,18 +573,18 @@ func meiliHighlight(v any) (string, bool) {
 // the limit).
 func (sc *schema) meiliRequest(q Query) (*meilisearch.SearchRequest, int, error) {
 	if q.Offset < 0 {
-		return nil, 0, fmt.Errorf("negative offset %d", q.Offset)
+		return nil, 0, fmt.Errorf("%w: negative offset %d", ErrInvalidQuery, q.Offset)
 	}
 	req := &meilisearch.SearchRequest{
 		MatchingStrategy: meilisearch.All,
 		ShowRankingScore: true,
 	}
-	f, err := ParseFilter(q.Filter)
+	f, _, err := sc.filter(q.Filter)
 	if err != nil {
 		return nil, 0, err
 	}
 	if f != nil {
-		expr, err := sc.meiliFilter(f)
+		expr, err := sc.meiliExpr(f)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -597,7 +597,7 @@ func (sc *schema) meiliRequest(q Query) (*meilisearch.SearchRequest, int, error)
 		}
 		fld, ok := sc.fields[name]
 		if !ok || !fld.Sortable {
-			return nil, 0, fmt.Errorf("sort key %q: not a sortable field", key)
+			return nil, 0, fmt.Errorf("%w: sort key %q: not a sortable field", ErrInvalidQuery, key)
 		}
 		if fld.Type == Time {
 			name = tsPrefix + name
@@ -611,14 +611,14 @@ func (sc *schema) meiliRequest(q Query) (*meilisearch.SearchRequest, int, error)
 	for _, name := range q.Facets {
 		fld, ok := sc.fields[name]
 		if !ok || !fld.Facetable {
-			return nil, 0, fmt.Errorf("facet %q: not a facetable field", name)
+			return nil, 0, fmt.Errorf("%w: facet %q: not a facetable field", ErrInvalidQuery, name)
 		}
 		req.Facets = append(req.Facets, name)
 	}
 	for _, name := range q.Highlight {
 		fld, ok := sc.fields[name]
 		if !ok || !fld.Searchable {
-			return nil, 0, fmt.Errorf("highlight %q: not a searchable field", name)
+			return nil, 0, fmt.Errorf("%w: highlight %q: not a searchable field", ErrInvalidQuery, name)
 		}
 	}
 	if len(q.Highlight) > 0 {
@@ -647,17 +647,8 @@ func (sc *schema) meiliRequest(q Query) (*meilisearch.SearchRequest, int, error)
 	return req, slice, nil
 }
 
-// meiliFilter checks f against the schema and writes it in Meilisearch's
-// syntax, time fields compared through their numeric shadow.
-func (sc *schema) meiliFilter(f Filter) (string, error) {
-	// Checking compiles the Bleve form too: one source of truth for what is
-	// a valid filter on a field (types, filterable, values).
-	if _, err := sc.compileFilter(f); err != nil {
-		return "", err
-	}
-	return sc.meiliExpr(f)
-}
-
+// meiliExpr writes a filter, already checked by schema.filter, in
+// Meilisearch's syntax, time fields compared through their numeric shadow.
 func (sc *schema) meiliExpr(f Filter) (string, error) {
 	join := func(terms []Filter, sep string) (string, error) {
 		parts := make([]string, len(terms))

@@ -9,6 +9,9 @@ package index
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -616,5 +619,62 @@ func TestMeiliProtocolSwap(t *testing.T) {
 	}
 	if !f.allTasksDone() {
 		t.Error("SwapMeili returned before the swap task succeeded")
+	}
+}
+
+func TestMeiliTenantToken(t *testing.T) {
+	_, srv := newFakeMeili(t, routeExisting)
+	m := openProto(t, srv)
+	if err := m.EnsureSettings(context.Background(), protoSettings()); err != nil {
+		t.Fatal(err)
+	}
+	const uid, searchKey = "6062abda-a5aa-4414-ac91-ecd7944c0f8d", "search-key-secret"
+	exp := time.Now().Add(time.Hour).Truncate(time.Second)
+	tok, err := m.TenantToken(uid, searchKey, `language = fr AND published > "2026-02-01"`, exp)
+	if err != nil {
+		t.Fatalf("TenantToken: %v", err)
+	}
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %q", tok)
+	}
+	mac := hmac.New(sha256.New, []byte(searchKey))
+	mac.Write([]byte(parts[0] + "." + parts[1]))
+	if base64.RawURLEncoding.EncodeToString(mac.Sum(nil)) != parts[2] {
+		t.Error("token not signed with the search key (HS256)")
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims struct {
+		APIKeyUID   string                    `json:"apiKeyUid"`
+		SearchRules map[string]map[string]any `json:"searchRules"`
+		Exp         int64                     `json:"exp"`
+	}
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		t.Fatal(err)
+	}
+	if claims.APIKeyUID != uid || claims.Exp != exp.Unix() {
+		t.Errorf("claims = %+v", claims)
+	}
+	if got := claims.SearchRules["claims"]["filter"]; got != `(language = "fr" AND _ts_published > "1769904000")` {
+		t.Errorf("search rule filter = %v", got)
+	}
+	if strings.Contains(string(payload), protoKey) {
+		t.Error("backend key in the token")
+	}
+	for _, tc := range []struct {
+		name, uid, key, filter string
+		exp                    time.Time
+	}{
+		{"no key", uid, "", "", exp},
+		{"expired", uid, searchKey, "", time.Now().Add(-time.Minute)},
+		{"too long", uid, searchKey, "", time.Now().Add(48 * time.Hour)},
+		{"bad filter", uid, searchKey, "text = x", exp},
+	} {
+		if _, err := m.TenantToken(tc.uid, tc.key, tc.filter, tc.exp); err == nil {
+			t.Errorf("%s: no error", tc.name)
+		}
 	}
 }

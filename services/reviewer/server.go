@@ -12,8 +12,8 @@ import (
 
 	"go.uber.org/zap"
 
-	"vigie/pipeline/index"
 	"vigie/pipeline/account"
+	"vigie/pipeline/index"
 	"vigie/pipeline/queue"
 	"vigie/pipeline/review"
 	"vigie/pipeline/source"

@@ -20,7 +20,8 @@ type Cluster struct {
 	Servers []*server.Server
 }
 
-func freePort(t testing.TB) int {
+// FreePort returns a free TCP port on 127.0.0.1.
+func FreePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -37,8 +38,8 @@ func NewCluster(t testing.TB, n int) *Cluster {
 	c := &Cluster{t: t, name: "vigie-test", Servers: make([]*server.Server, n)}
 	for i := 0; i < n; i++ {
 		c.dirs = append(c.dirs, t.TempDir())
-		c.ports = append(c.ports, freePort(t))
-		c.cports = append(c.cports, freePort(t))
+		c.ports = append(c.ports, FreePort(t))
+		c.cports = append(c.cports, FreePort(t))
 	}
 	for i := 0; i < n; i++ {
 		c.Start(i)

@@ -307,32 +307,43 @@ func testFilterErrors(t *testing.T, b index.Backend) {
 	load(t, b)
 	for _, tc := range []struct {
 		name, filter string
-		syntax       bool
+		column       int
 	}{
-		{"missing value", "language =", true},
-		{"unclosed parenthesis", "(language = fr", true},
-		{"unclosed bracket", "status IN [new", true},
-		{"bare keyword value", "language = AND", true},
-		{"dangling AND", "language = fr AND", true},
-		{"undeclared attribute", "colour = red", false},
-		{"attribute not filterable", "text = budget", false},
-		{"number expected", "worthiness > high", false},
-		{"bool expected", "flagged = maybe", false},
-		{"time expected", "published > yesterday", false},
+		{"missing value", "language =", 11},
+		{"unclosed parenthesis", "(language = fr", 1},
+		{"unclosed bracket", "status IN [new", 11},
+		{"bare keyword value", "language = AND", 12},
+		{"dangling AND", "language = fr AND", 18},
+		{"undeclared attribute", "language = fr AND colour = red", 19},
+		{"attribute not filterable", "text = budget", 1},
+		{"number expected", "worthiness > high", 14},
+		{"bool expected", "flagged = maybe", 11},
+		{"time expected", "published > yesterday", 13},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := b.Search(ctx(t), index.Query{Filter: tc.filter})
-			if err == nil {
-				t.Fatalf("filter %q: no error", tc.filter)
-			}
 			var fe *index.FilterError
-			if tc.syntax && !errors.As(err, &fe) {
+			if !errors.As(err, &fe) {
 				t.Fatalf("filter %q: error %v is not a *index.FilterError", tc.filter, err)
 			}
-			if tc.syntax && !strings.Contains(err.Error(), "column") {
-				t.Errorf("filter %q: error %q does not name the position", tc.filter, err)
+			if !errors.Is(err, index.ErrInvalidQuery) {
+				t.Errorf("filter %q: error %v does not match ErrInvalidQuery", tc.filter, err)
+			}
+			if fe.Column != tc.column || !strings.Contains(err.Error(), "column") {
+				t.Errorf("filter %q: error %q at column %d, want %d", tc.filter, err, fe.Column, tc.column)
 			}
 		})
+	}
+	for _, q := range []index.Query{
+		{Sort: []string{"text:asc"}},
+		{Sort: []string{"worthiness:up"}},
+		{Facets: []string{"text"}},
+		{Text: "budget", Highlight: []string{"status"}},
+		{Offset: -1},
+	} {
+		if _, err := b.Search(ctx(t), q); !errors.Is(err, index.ErrInvalidQuery) {
+			t.Errorf("Search(%+v) error = %v, want ErrInvalidQuery", q, err)
+		}
 	}
 }
 
