@@ -1,7 +1,7 @@
 # Vigie — build, test, lint, generate.
 GO ?= go
 
-.PHONY: all build test test-short lint fmt proto docs fuzz demo clean
+.PHONY: all build test test-short lint fmt proto docs fuzz fuzz-short faults load bench screenshots demo clean
 
 all: lint test
 
@@ -33,6 +33,18 @@ docs:
 
 demo:
 	$(GO) run ./services/vigie serve --demo
+
+# The fault suite at the issue's size (the default `go test` runs a short version).
+faults:
+	VIGIE_FAULT_ITEMS=10000 VIGIE_FAULT_KILLS=20 VIGIE_FAULT_OUTAGE_SECONDS=30 \
+	  $(GO) test -count=1 -timeout 60m -run 'Fault|Crash|Cluster|Poison|DeadLetter' -v ./services/... 2>&1 | grep -E '^(=== RUN|--- |ok|FAIL|PASS)|_test.go'
+
+# Every fuzz target for 20 s from its committed corpus; fuzz-short for CI.
+fuzz:
+	bash scripts/fuzz.sh 20
+
+fuzz-short:
+	@if [ -f scripts/fuzz.sh ]; then bash scripts/fuzz.sh 5; else echo "no fuzz script"; fi
 
 clean:
 	rm -rf bin
