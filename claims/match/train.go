@@ -136,9 +136,25 @@ func Train(ctx context.Context, idx *Index, train, dev []LabeledQuery, opt Train
 			}
 		}
 		if len(P) > 0 {
-			base.Weights = newtonLogistic(P, py, opt.L2, n)
+			// same sign constraint as above: drop the worst violator, refit
+			for round := 0; round <= n; round++ {
+				base.Weights = newtonLogistic(P, py, opt.L2, n)
+				bad, worst := -1, 0.0
+				for j := 0; j < n; j++ {
+					if v := base.Weights[j] * featureSign[j]; !dropped[j] && v < worst {
+						bad, worst = j, v
+					}
+				}
+				if bad < 0 {
+					break
+				}
+				dropped[bad] = true
+				for _, d := range P {
+					d[bad] = 0
+				}
+			}
 			for j := range base.Weights {
-				if dropped[j] || base.Weights[j]*featureSign[j] < 0 {
+				if dropped[j] {
 					base.Weights[j] = 0
 				}
 			}

@@ -1,0 +1,195 @@
+package training
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"vigie/claims/eval"
+	"vigie/claims/match"
+	"vigie/claims/worthiness"
+)
+
+// Default paths, relative to the repository root (../shared is beside it).
+const (
+	DefaultWorthinessTrain = "../shared/datasets/check-worthiness/claimbuster-en/train.tsv"
+	DefaultWorthinessOut   = "claims/worthiness/model/worthiness.json"
+	DefaultMatchDir        = "../shared/datasets/claim-matching/checkthat2020-en"
+	DefaultMatcherOut      = "claims/match/model/matcher.json"
+)
+
+// Command runs `vigie train` with the arguments after "train":
+//
+//	worthiness [--train F] [--lang en] [--out F]
+//	matcher [--vclaims V] [--train-queries Q --train-qrels R] [--dev-queries Q --dev-qrels R] [--out F]
+func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("train: want a subcommand: worthiness or matcher")
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		_, err := fmt.Fprint(stdout, usage)
+		return err
+	case "worthiness":
+		return worthinessCommand(ctx, args[1:], stdout, stderr)
+	case "matcher":
+		return matcherCommand(ctx, args[1:], stdout, stderr)
+	}
+	return fmt.Errorf("train: unknown subcommand %q (want worthiness or matcher)", args[0])
+}
+
+func worthinessCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("train worthiness", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	train := fs.String("train", DefaultWorthinessTrain, "labelled sentences (id, group, text, label); ClaimBuster (CC BY 4.0) by default")
+	lang := fs.String("lang", "en", "language of the sentences")
+	out := fs.String("out", DefaultWorthinessOut, "model file to write")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return fmt.Errorf("train worthiness: %w", err)
+	}
+	m, err := TrainWorthiness(ctx, *train, *lang)
+	if err != nil {
+		return err
+	}
+	b, err := m.MarshalIndent()
+	if err != nil {
+		return fmt.Errorf("train worthiness: %w", err)
+	}
+	if err := writeFile(*out, b); err != nil {
+		return fmt.Errorf("train worthiness: %w", err)
+	}
+	_, err = fmt.Fprintf(stdout, "wrote %s (%d bytes, %d lexical weights)\n", *out, len(b), len(m.Lexical[*lang]))
+	return err
+}
+
+// TrainWorthiness trains the committed check-worthiness model from a
+// labelled TSV: interpretable features plus stem unigram and bigram weights
+// (keys seen at least three times; weights under 0.05 pruned).
+func TrainWorthiness(ctx context.Context, path, lang string) (*worthiness.Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("train worthiness: %w", err)
+	}
+	defer f.Close()
+	ss, err := eval.ReadSentences(f)
+	if err != nil {
+		return nil, fmt.Errorf("train worthiness: %s: %w", path, err)
+	}
+	ex := make([]worthiness.Example, len(ss))
+	for i, s := range ss {
+		ex[i] = worthiness.Example{Text: s.Text, Label: s.Label > 0}
+	}
+	src := fmt.Sprintf("vigie train worthiness on %s (%d sentences); lexical weights from this data only", filepath.ToSlash(path), len(ex))
+	m, err := worthiness.Train(ctx, ex, worthiness.TrainOptions{Lang: lang, Bigrams: true, MinCount: 3, MinAbs: 0.05, Source: src})
+	if err != nil {
+		return nil, fmt.Errorf("train worthiness: %w", err)
+	}
+	return m, nil
+}
+
+func matcherCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("train matcher", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	vclaims := fs.String("vclaims", filepath.Join(DefaultMatchDir, "vclaims.tsv"), "collection of fact-checked claims")
+	tq := fs.String("train-queries", filepath.Join(DefaultMatchDir, "train", "queries.tsv"), "training queries")
+	tr := fs.String("train-qrels", filepath.Join(DefaultMatchDir, "train", "qrels.tsv"), "training qrels")
+	dq := fs.String("dev-queries", filepath.Join(DefaultMatchDir, "dev", "queries.tsv"), "calibration queries")
+	dr := fs.String("dev-qrels", filepath.Join(DefaultMatchDir, "dev", "qrels.tsv"), "calibration qrels")
+	out := fs.String("out", DefaultMatcherOut, "model file to write")
+	pointwise := fs.Bool("pointwise", false, "ablation: fit the weights pointwise instead of pairwise (not the committed model)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return fmt.Errorf("train matcher: %w", err)
+	}
+	m, err := TrainMatcher(ctx, *vclaims, *tq, *tr, *dq, *dr, !*pointwise)
+	if err != nil {
+		return err
+	}
+	b, err := m.MarshalIndent()
+	if err != nil {
+		return fmt.Errorf("train matcher: %w", err)
+	}
+	if err := writeFile(*out, b); err != nil {
+		return fmt.Errorf("train matcher: %w", err)
+	}
+	_, err = fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", *out, len(b))
+	return err
+}
+
+const usage = `usage:
+  vigie train worthiness [--train F.tsv] [--lang en] [--out claims/worthiness/model/worthiness.json]
+  vigie train matcher [--pointwise] [--vclaims V] [--train-queries Q --train-qrels R] [--dev-queries Q --dev-qrels R] [--out claims/match/model/matcher.json]
+Defaults read ../shared/datasets from the repository root. Run "vigie train matcher --help" for the flags.
+`
+
+// MatcherCandidates is the number of BM25F candidates the committed
+// re-ranker sees, chosen on the dev split (see docs/quality.md).
+const MatcherCandidates = 10
+
+// TrainMatcher trains the re-ranker on the train queries (pairwise, or
+// pointwise for the ablation) and calibrates it on the dev queries.
+func TrainMatcher(ctx context.Context, vclaims, trainQ, trainR, devQ, devR string, pairwise bool) (match.Model, error) {
+	idx, err := eval.LoadIndex(vclaims, "en")
+	if err != nil {
+		return match.Model{}, fmt.Errorf("train matcher: %w", err)
+	}
+	train, err := labeled(trainQ, trainR)
+	if err != nil {
+		return match.Model{}, fmt.Errorf("train matcher: %w", err)
+	}
+	dev, err := labeled(devQ, devR)
+	if err != nil {
+		return match.Model{}, fmt.Errorf("train matcher: %w", err)
+	}
+	kind := "pairwise"
+	if !pairwise {
+		kind = "pointwise"
+	}
+	src := fmt.Sprintf("vigie train matcher: %s logistic regression (L2, Newton) on the BM25F candidates of %d train queries, Platt-calibrated on %d dev queries (%s)",
+		kind, len(train), len(dev), filepath.ToSlash(filepath.Dir(trainQ)))
+	return match.Train(ctx, idx, train, dev, match.TrainOptions{Lang: "en", Candidates: MatcherCandidates, Pairwise: pairwise, Source: src})
+}
+
+func labeled(queries, qrels string) ([]match.LabeledQuery, error) {
+	qf, err := os.Open(queries)
+	if err != nil {
+		return nil, err
+	}
+	defer qf.Close()
+	qs, err := eval.ReadQueries(qf)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", queries, err)
+	}
+	rf, err := os.Open(qrels)
+	if err != nil {
+		return nil, err
+	}
+	defer rf.Close()
+	qr, err := eval.ReadQrels(rf)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", qrels, err)
+	}
+	var out []match.LabeledQuery
+	for _, q := range qs {
+		if rel := qr[q.ID]; len(rel) > 0 {
+			out = append(out, match.LabeledQuery{Text: q.Text, Relevant: rel})
+		}
+	}
+	return out, nil
+}
+
+func writeFile(path string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}
