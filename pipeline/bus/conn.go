@@ -28,6 +28,13 @@ type ConnectConfig struct {
 	User, Password string
 	// Name is the connection name shown by the server.
 	Name string
+	// CredsFile is a NATS credentials file (JWT and nkey seed).
+	CredsFile string
+	// NkeyFile is a file holding an nkey seed.
+	NkeyFile string
+	// TLSCA, TLSCert and TLSKey are PEM files: the CA to trust, and the
+	// client certificate and key for mutual TLS.
+	TLSCA, TLSCert, TLSKey string
 }
 
 // Connect connects to NATS and returns a Bus; Close drains it.
@@ -45,6 +52,22 @@ func Connect(ctx context.Context, cfg ConnectConfig, top Topology, log *zap.Logg
 	}
 	if cfg.User != "" {
 		opts = append(opts, nats.UserInfo(cfg.User, cfg.Password))
+	}
+	if cfg.CredsFile != "" {
+		opts = append(opts, nats.UserCredentials(cfg.CredsFile))
+	}
+	if cfg.NkeyFile != "" {
+		o, err := nats.NkeyOptionFromSeed(cfg.NkeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("nats nkey file: %w", err)
+		}
+		opts = append(opts, o)
+	}
+	if cfg.TLSCA != "" {
+		opts = append(opts, nats.RootCAs(cfg.TLSCA))
+	}
+	if cfg.TLSCert != "" || cfg.TLSKey != "" {
+		opts = append(opts, nats.ClientCert(cfg.TLSCert, cfg.TLSKey))
 	}
 	url := strings.Join(cfg.URLs, ",")
 	nc, err := nats.Connect(url, opts...)

@@ -100,6 +100,10 @@ type Topology struct {
 	MaxDeliver int
 	// AckWait is how long a delivered message may stay unacknowledged.
 	AckWait time.Duration
+	// ItemsMaxAge, when set, purges items and their claims from ITEMS and
+	// CLAIMS after that age (retention of raw content; verdicts, review
+	// events and alerts are kept).
+	ItemsMaxAge time.Duration
 }
 
 // DefaultTopology is the topology of a single-process install.
@@ -121,9 +125,12 @@ func (t Topology) Streams() []jetstream.StreamConfig {
 			Discard:     jetstream.DiscardOld,
 		}
 	}
+	items := mk(StreamItems, SubjectItems, "ingested items, one message per item id")
+	claims := mk(StreamClaims, SubjectClaims, "claims detected per item")
+	items.MaxAge, claims.MaxAge = t.ItemsMaxAge, t.ItemsMaxAge
 	return []jetstream.StreamConfig{
-		mk(StreamItems, SubjectItems, "ingested items, one message per item id"),
-		mk(StreamClaims, SubjectClaims, "claims detected per item"),
+		items,
+		claims,
 		mk(StreamReview, SubjectReview, "review events: the audit log"),
 		mk(StreamVerdicts, SubjectVerdicts, "published verdicts and their corrections"),
 		mk(StreamAlerts, SubjectAlerts, "alerts per locality"),

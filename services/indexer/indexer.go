@@ -28,6 +28,13 @@ type Options struct {
 	Review jetstream.KeyValue
 	// Metrics records batch and stage latency; nil records nothing.
 	Metrics *metrics.Metrics
+	// Retention, when set, deletes claims detected longer ago than this
+	// whose review never started (new or dismissed), every PurgeEvery.
+	Retention time.Duration
+	// PurgeEvery is the period of the retention purge (default 1h).
+	PurgeEvery time.Duration
+	// Now is the clock (default time.Now).
+	Now func() time.Time
 }
 
 // Service writes claims to an index backend.
@@ -68,6 +75,9 @@ func (s *Service) Run(ctx context.Context) error {
 	go func() {
 		errc <- s.bus.Work(ctx, review, s.worker(100), s.handleReview)
 	}()
+	if s.opts.Retention > 0 {
+		go s.purgeLoop(ctx)
+	}
 	err = s.bus.Work(ctx, claims, s.worker(s.opts.BatchSize), s.handle)
 	return errors.Join(err, <-errc)
 }
@@ -148,4 +158,54 @@ func (s *Service) worker(batch int) bus.WorkerConfig {
 		w.MaxBackoff = 5 * time.Second
 	}
 	return w
+}
+
+func (s *Service) purgeLoop(ctx context.Context) {
+	every := s.opts.PurgeEvery
+	if every <= 0 {
+		every = time.Hour
+	}
+	for {
+		if n, err := s.Purge(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("retention purge failed", zap.Error(err))
+		} else if n > 0 {
+			s.log.Info("retention purge", zap.Int("claims", n))
+		}
+		t := time.NewTimer(every)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Purge deletes the claims older than the retention whose review never
+// started; claims under review or with a verdict are kept.
+func (s *Service) Purge(ctx context.Context) (int, error) {
+	now := time.Now
+	if s.opts.Now != nil {
+		now = s.opts.Now
+	}
+	cutoff := now().Add(-s.opts.Retention).UTC().Format(time.RFC3339)
+	filter := fmt.Sprintf("detected < %q AND status IN [new, dismissed]", cutoff)
+	total := 0
+	for {
+		res, err := s.backend.Search(ctx, index.Query{Filter: filter, Limit: 1000})
+		if err != nil {
+			return total, fmt.Errorf("retention purge: %w", err)
+		}
+		if len(res.Hits) == 0 {
+			return total, nil
+		}
+		ids := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			ids[i] = h.ID
+		}
+		if err := s.backend.Delete(ctx, ids); err != nil {
+			return total, fmt.Errorf("retention purge: %w", err)
+		}
+		total += len(ids)
+	}
 }

@@ -175,3 +175,39 @@ func TestInvalidDocumentIsIsolated(t *testing.T) {
 		return n == 5 && info.State.Msgs == 1
 	})
 }
+
+// TestRetentionPurge deletes old claims nobody reviewed and keeps the rest.
+func TestRetentionPurge(t *testing.T) {
+	s := bustest.Server(t)
+	b := bustest.Bus(t, s, bus.DefaultTopology())
+	bl := openBleve(t)
+	ctx := context.Background()
+	old := time.Now().Add(-72 * time.Hour)
+	mk := func(id, status string, detected time.Time) index.Document {
+		d, err := queue.ToDocument(queue.Claim{ID: id, Text: "The town spent 5 euros.", Status: status, Detected: detected, Localities: []string{}, Reasons: []queue.Reason{}, Matches: []queue.Match{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	if err := bl.Upsert(ctx, []index.Document{
+		mk("old-new", "new", old), mk("old-dismissed", "dismissed", old), mk("old-triage", "triage", old),
+		mk("old-published", "published", old), mk("recent-new", "new", time.Now()),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	svc := New(b, bl, Options{Retention: 24 * time.Hour}, zaptest.NewLogger(t))
+	n, err := svc.Purge(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 {
+		t.Errorf("purged %d claims, want 2", n)
+	}
+	for id, kept := range map[string]bool{"old-new": false, "old-dismissed": false, "old-triage": true, "old-published": true, "recent-new": true} {
+		_, err := bl.Get(ctx, id)
+		if got := err == nil; got != kept {
+			t.Errorf("%s kept=%v, want %v (%v)", id, got, kept, err)
+		}
+	}
+}

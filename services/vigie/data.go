@@ -26,7 +26,7 @@ func openData(ctx context.Context, dir string, log *zap.Logger) (*bus.Bus, func(
 	top := bus.DefaultTopology()
 	top.Replicas = cfg.NATS.Replicas
 	if len(cfg.NATS.URL) > 0 {
-		conn := bus.ConnectConfig{URLs: cfg.NATS.URL, User: cfg.NATS.User, Name: "vigie-cli"}
+		conn := natsConnect(cfg, "vigie-cli")
 		if cfg.NATS.PasswordFile != "" {
 			b, err := os.ReadFile(cfg.NATS.PasswordFile)
 			if err != nil {

@@ -221,8 +221,9 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 		DuplicateWindow: cfg.NATS.DuplicateWindow.D(),
 		MaxDeliver:      cfg.NATS.MaxDeliver,
 		AckWait:         cfg.NATS.AckWait.D(),
+		ItemsMaxAge:     time.Duration(cfg.Retention.ItemsDays) * 24 * time.Hour,
 	}
-	conn := bus.ConnectConfig{URLs: cfg.NATS.URL, User: cfg.NATS.User, Name: "vigie-serve"}
+	conn := natsConnect(cfg, "vigie-serve")
 	if len(cfg.NATS.URL) == 0 {
 		if ep, err := bus.ReadEndpoint(cfg.Data); err == nil && processAlive(ep.PID) && ep.PID != os.Getpid() {
 			return nil, fmt.Errorf("data folder %q is in use by vigie process %d", cfg.Data, ep.PID)
@@ -332,6 +333,7 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 		}
 		idxr := indexer.New(a.bus, a.idx, indexer.Options{
 			BatchSize: cfg.Index.BatchSize, FlushInterval: cfg.Index.FlushInterval.D(), Review: review, Metrics: a.metrics,
+			Retention: time.Duration(cfg.Retention.ItemsDays) * 24 * time.Hour,
 		}, log)
 		a.stages = append(a.stages, stage{name: "indexer", run: idxr.Run})
 	}
@@ -595,6 +597,14 @@ func authorizeSubscriptions(r *http.Request, owner string) bool {
 
 // wrapIndex, when set by a test, wraps the index backend (fault injection).
 var wrapIndex func(index.Backend) index.Backend
+
+// natsConnect is how to reach the configured external NATS server.
+func natsConnect(cfg config.Config, name string) bus.ConnectConfig {
+	return bus.ConnectConfig{
+		URLs: cfg.NATS.URL, User: cfg.NATS.User, Name: name, CredsFile: cfg.NATS.CredsFile, NkeyFile: cfg.NATS.NkeyFile,
+		TLSCA: cfg.NATS.TLSCA, TLSCert: cfg.NATS.TLSCert, TLSKey: cfg.NATS.TLSKey,
+	}
+}
 
 // leaseOwner names this process in fetch leases: the host and the data
 // folder, so that a process restarted after a crash takes its own leases

@@ -33,6 +33,7 @@ type Config struct {
 	Site       Site          `yaml:"site"`
 	Auth       Auth          `yaml:"auth"`
 	Alerts     Alerts        `yaml:"alerts"`
+	Retention  Retention     `yaml:"retention"`
 	Sources    []Source      `yaml:"sources" doc:"Sources to ingest (list; see the source keys below)."`
 	FactChecks []string      `yaml:"factchecks" doc:"Fact-check files loaded at start by every matcher (ClaimReview JSON-LD, Fact Check Tools JSON, CSV, or TSV id, text, title)."`
 	Localities Localities    `yaml:"localities"`
@@ -49,6 +50,11 @@ type NATS struct {
 	URL             []string `yaml:"url" doc:"External NATS server URLs (comma-separated in the environment); empty runs an embedded server."`
 	User            string   `yaml:"user" doc:"User for an external NATS server."`
 	PasswordFile    string   `yaml:"password_file" doc:"File holding the password for an external NATS server."`
+	CredsFile       string   `yaml:"creds_file" doc:"NATS credentials file (JWT and nkey seed) for an external server."`
+	NkeyFile        string   `yaml:"nkey_file" doc:"File holding an nkey seed for an external server."`
+	TLSCA           string   `yaml:"tls_ca" doc:"PEM file of the CA that signs the NATS servers' certificates."`
+	TLSCert         string   `yaml:"tls_cert" doc:"PEM client certificate for mutual TLS with NATS."`
+	TLSKey          string   `yaml:"tls_key" doc:"PEM private key of the client certificate."`
 	Port            int      `yaml:"port" default:"-1" doc:"Port of the embedded server on 127.0.0.1; -1 picks a free one."`
 	Replicas        int      `yaml:"replicas" default:"1" doc:"Replicas of every stream and bucket (3 on a cluster)."`
 	DuplicateWindow Duration `yaml:"duplicate_window" default:"2m" doc:"JetStream de-duplication window of Nats-Msg-Id."`
@@ -110,6 +116,11 @@ type Auth struct {
 	SessionMax     Duration `yaml:"session_max" default:"168h" doc:"A session ends this long after login, used or not."`
 	TrustedOrigins []string `yaml:"trusted_origins" doc:"Extra origins allowed to send state-changing requests (cross-origin protection)."`
 	TrustedProxies []string `yaml:"trusted_proxies" doc:"Proxies (CIDR) whose X-Forwarded-For gives the client address for login rate limits."`
+}
+
+// Retention bounds how long raw content is kept.
+type Retention struct {
+	ItemsDays int `yaml:"items_days" default:"0" doc:"Purge raw items and their unreviewed claims older than this many days from the streams and the index (0 keeps them); verdicts and the audit log are kept."`
 }
 
 // Alerts configures alerting.
