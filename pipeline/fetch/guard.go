@@ -227,3 +227,10 @@ func normalizeHost(host string) (string, netip.Addr, error) {
 	}
 	return h, netip.Addr{}, nil
 }
+
+// BlockReason returns why a destination address must be refused ("loopback",
+// "private", "cloud metadata", …), or "" when it may be dialled.
+// allowPrivate lifts the private ranges, never the always-blocked ones
+// (unspecified, multicast, broadcast). Other clients that connect to
+// addresses users give (webhooks) use it at dial time too.
+func BlockReason(addr netip.Addr, allowPrivate bool) string { return blockReason(addr, allowPrivate) }

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"vigie/claims"
+	"vigie/pipeline/codec"
 	"vigie/pipeline/publish"
 	vigiev1 "vigie/proto/gen/vigie/v1"
 )
@@ -217,29 +218,11 @@ func checkURL(s string) error {
 	return nil
 }
 
-var ratingProto = map[claims.Rating]vigiev1.Rating{
-	claims.RatingFalse:       vigiev1.Rating_RATING_FALSE,
-	claims.RatingMostlyFalse: vigiev1.Rating_RATING_MOSTLY_FALSE,
-	claims.RatingMisleading:  vigiev1.Rating_RATING_MISLEADING,
-	claims.RatingMixed:       vigiev1.Rating_RATING_MIXED,
-	claims.RatingMostlyTrue:  vigiev1.Rating_RATING_MOSTLY_TRUE,
-	claims.RatingTrue:        vigiev1.Rating_RATING_TRUE,
-	claims.RatingUnproven:    vigiev1.Rating_RATING_UNPROVEN,
-	claims.RatingOther:       vigiev1.Rating_RATING_SATIRE_OTHER,
-}
-
 // RatingProto returns the protobuf enum of r; unspecified when r is not on the scale.
-func RatingProto(r claims.Rating) vigiev1.Rating { return ratingProto[r] }
+func RatingProto(r claims.Rating) vigiev1.Rating { return codec.Rating(r) }
 
 // RatingFromProto returns the rating of a protobuf enum; unknown when unspecified.
-func RatingFromProto(p vigiev1.Rating) claims.Rating {
-	for r, v := range ratingProto {
-		if v == p {
-			return r
-		}
-	}
-	return claims.RatingUnknown
-}
+func RatingFromProto(p vigiev1.Rating) claims.Rating { return codec.DomainRating(p) }
 
 func timestamp(t time.Time) *timestamppb.Timestamp {
 	if t.IsZero() {
