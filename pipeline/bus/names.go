@@ -16,6 +16,8 @@ const (
 	StreamVerdicts = "VERDICTS"
 	StreamAlerts   = "ALERTS"
 	StreamDLQ      = "DLQ"
+	// StreamDeliveries is the alerter's work queue of webhook deliveries.
+	StreamDeliveries = "DELIVERIES"
 )
 
 // Subject prefixes; every token after them matches TokenPattern.
@@ -26,6 +28,8 @@ const (
 	SubjectVerdicts = "vigie.verdicts"
 	SubjectAlerts   = "vigie.alerts"
 	SubjectDLQ      = "vigie.dlq"
+	// SubjectDeliveries prefixes vigie.deliveries.<subscription>.
+	SubjectDeliveries = "vigie.deliveries"
 )
 
 // Durable consumer names; every process of a service shares its consumer.
@@ -33,6 +37,10 @@ const (
 	ConsumerMatcher = "matcher"
 	ConsumerIndexer = "indexer"
 	ConsumerReview  = "indexer-review"
+	// ConsumerAlerter reads CLAIMS and VERDICTS for the alerter.
+	ConsumerAlerter = "alerter"
+	// ConsumerDeliveries reads the deliveries work queue.
+	ConsumerDeliveries = "alerter-deliveries"
 )
 
 // KV bucket names.
@@ -47,12 +55,19 @@ const (
 	BucketSessions   = "vigie_sessions"
 	BucketReporters  = "vigie_reporters"
 	BucketClusters   = "vigie_clusters"
+	// The alerter's buckets; their configurations depend on alerting
+	// options and are declared by services/alerter (Declarations).
+	BucketSubscriptions = "vigie_subscriptions"
+	BucketDeliveries    = "vigie_deliveries"
+	BucketAlerts        = "vigie_alerts"
+	BucketTrends        = "vigie_trends"
 )
 
 // Stage names, as used in dead-letter subjects vigie.dlq.<stage>.
 const (
 	StageMatcher = "matcher"
 	StageIndexer = "indexer"
+	StageAlerter = "alerter"
 )
 
 // TokenPattern is what a subject token may contain.

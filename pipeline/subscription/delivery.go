@@ -1,6 +1,8 @@
 package subscription
 
 import (
+	"vigie/pipeline/bus"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,7 +17,7 @@ import (
 )
 
 // DeliveryBucket is the KV bucket of delivery attempts and notices.
-const DeliveryBucket = "vigie_deliveries"
+const DeliveryBucket = bus.BucketDeliveries
 
 // DeliveryBucketConfig returns the deliveries bucket's configuration:
 // records are kept maxAge (30 days when zero).

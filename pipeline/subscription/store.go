@@ -1,6 +1,8 @@
 package subscription
 
 import (
+	"vigie/pipeline/bus"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,7 +15,7 @@ import (
 )
 
 // Bucket is the KV bucket of subscriptions.
-const Bucket = "vigie_subscriptions"
+const Bucket = bus.BucketSubscriptions
 
 // BucketConfig returns the subscriptions bucket's configuration, to apply
 // with CreateOrUpdateKeyValue.

@@ -19,23 +19,16 @@ import (
 	"vigie/pipeline/webhook"
 )
 
-// Names this service declares at start; the lead may move them into
-// pipeline/bus/names.go.
+// Names of what the alerter declares at start (defined with every other
+// name in pipeline/bus/names.go).
 const (
-	// ConsumerAlerter is the durable consumer on CLAIMS and on VERDICTS.
-	ConsumerAlerter = "alerter"
-	// ConsumerDeliveries is the durable consumer of the deliveries stream.
-	ConsumerDeliveries = "alerter-deliveries"
-	// StreamDeliveries is the work queue of pending webhook deliveries.
-	StreamDeliveries = "DELIVERIES"
-	// SubjectDeliveries prefixes vigie.deliveries.<subscription>.
-	SubjectDeliveries = "vigie.deliveries"
-	// BucketAlerts holds every alert raised, under "<subscription>.<alert id>".
-	BucketAlerts = "vigie_alerts"
-	// BucketTrends holds the trending counters, one key per cluster and window.
-	BucketTrends = "vigie_trends"
-	// StageAlerter names the alerter in dead-letter subjects.
-	StageAlerter = "alerter"
+	ConsumerAlerter    = bus.ConsumerAlerter
+	ConsumerDeliveries = bus.ConsumerDeliveries
+	StreamDeliveries   = bus.StreamDeliveries
+	SubjectDeliveries  = bus.SubjectDeliveries
+	BucketAlerts       = bus.BucketAlerts
+	BucketTrends       = bus.BucketTrends
+	StageAlerter       = bus.StageAlerter
 )
 
 // Options configure the alerter; zero fields take defaults.
