@@ -1,8 +1,6 @@
 package subscription
 
 import (
-	"vigie/pipeline/bus"
-
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"vigie/pipeline/bus"
 	"vigie/pipeline/webhook"
 )
 

@@ -1,8 +1,6 @@
 package subscription
 
 import (
-	"vigie/pipeline/bus"
-
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +10,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"vigie/pipeline/bus"
 )
 
 // Bucket is the KV bucket of subscriptions.

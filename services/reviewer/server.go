@@ -3,10 +3,8 @@ package reviewer
 import (
 	"context"
 	"embed"
-	"html/template"
 	"net/http"
-	"strconv"
-	"strings"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -14,13 +12,15 @@ import (
 
 	"vigie/pipeline/account"
 	"vigie/pipeline/index"
-	"vigie/pipeline/queue"
 	"vigie/pipeline/review"
 	"vigie/pipeline/source"
 )
 
 //go:embed templates/*.html
 var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
 
 // Readiness reports whether a dependency is up; nil means ready.
 type Readiness func(ctx context.Context) error
@@ -33,15 +33,30 @@ type Deps struct {
 	Sources *source.Registry
 	// Ready lists the dependencies /readyz checks.
 	Ready []Readiness
-	// Accounts holds users, sessions and tokens (nil: no authentication,
-	// for tests of the read-only API only).
+	// Accounts holds users, sessions and tokens (nil: login, account and
+	// two-factor pages answer 503).
 	Accounts *account.Store
-	// Policy says which role may call which route.
+	// Policy says which role may call which route (nil: account.DefaultPolicy).
+	// New extends it with the routes of ExtendPolicy.
 	Policy *account.Policy
 	// Cookie is the session cookie.
 	Cookie account.Cookie
-	// Review is the review workflow (actions, history, verdicts).
+	// Review is the review workflow (actions, history, verdicts); nil: the
+	// action routes answer 503.
 	Review *review.Workflow
+	// Alerts gives a subscriber its alerts and channel settings (nil: the
+	// subscriber view is empty).
+	Alerts AlertSource
+	// Reporters reads and erases tipster identities (nil: not shown).
+	Reporters Reporters
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed
+	// (login rate limit by client address).
+	TrustedProxies []netip.Prefix
+	// EventInterval is how often the live-events stream polls the index
+	// for new claims (default 5s).
+	EventInterval time.Duration
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
 }
 
 // Server serves the review UI and API.
@@ -50,60 +65,143 @@ type Server struct {
 	index    index.Backend
 	sources  *source.Registry
 	ready    []Readiness
+	policy   *account.Policy
 	draining atomic.Bool
-	tmpl     *template.Template
+	pages    *pageSet
 	log      *zap.Logger
+}
+
+// ExtendPolicy adds to p the routes the reviewer serves beyond
+// account.DefaultPolicy: the subscriber's alerts as JSON (admins, and a
+// subscriber for its own) and the erasure of a tipster's identity (admins
+// and editors, who may see it). It returns p.
+func ExtendPolicy(p *account.Policy) *account.Policy {
+	p.Allow("GET /api/v1/alerts", account.RoleAdmin)
+	p.AllowOwn("GET /api/v1/alerts", account.RoleSubscriber)
+	p.Allow("POST /api/v1/claims/{id}/tipster/erase", account.RolesPublish...)
+	return p
 }
 
 // New returns a server over its dependencies.
 func New(d Deps, log *zap.Logger) *Server {
-	t := template.Must(template.New("").Funcs(template.FuncMap{
-		"pct": func(f float64) string { return strconv.Itoa(int(f*100+0.5)) + "%" },
-		"date": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.UTC().Format("2006-01-02 15:04")
-		},
-	}).ParseFS(templateFS, "templates/*.html"))
-	return &Server{deps: d, index: d.Index, sources: d.Sources, ready: d.Ready, tmpl: t, log: log.Named("reviewer")}
+	if d.Policy == nil {
+		d.Policy = account.DefaultPolicy()
+	}
+	ExtendPolicy(d.Policy)
+	if d.EventInterval <= 0 {
+		d.EventInterval = 5 * time.Second
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Server{deps: d, index: d.Index, sources: d.Sources, ready: d.Ready, policy: d.Policy,
+		pages: mustPages(), log: log.Named("reviewer")}
 }
 
 // SetDraining turns readiness false; it is the first step of shutdown.
 func (s *Server) SetDraining() { s.draining.Store(true) }
 
-// Handler returns every route: the operations routes, the review UI and the API.
+// Handler returns every route: the operations routes, the review UI and
+// the API, each registered through the policy so that none skips the role
+// check. It must run inside account.Authenticator.Middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	s.opsRoutes(mux)
-	mux.HandleFunc("GET /api/v1/claims", s.apiClaims)
-	if s.sources != nil {
-		mux.HandleFunc("GET /api/v1/sources", s.apiSources)
+	for _, r := range s.routes() {
+		s.policy.Handle(mux, r.pattern, r.h, s.deny)
 	}
-	mux.HandleFunc("GET /{$}", s.queuePage)
 	return securityHeaders(mux)
+}
+
+// Routes returns the patterns Handler serves, sorted as registered; an
+// authorisation test walks them.
+func (s *Server) Routes() []string {
+	var out []string
+	for _, r := range s.routes() {
+		out = append(out, r.pattern)
+	}
+	return out
+}
+
+type route struct {
+	pattern string
+	h       http.Handler
+}
+
+func (s *Server) routes() []route {
+	f := func(p string, h http.HandlerFunc) route { return route{p, h} }
+	rs := []route{
+		f("GET /healthz", s.healthz),
+		f("GET /readyz", s.readyz),
+		{"GET /static/{path...}", http.StripPrefix("/", http.FileServerFS(staticFS))},
+		// Accounts.
+		f("GET /login", s.loginPage),
+		f("POST /login", s.login),
+		f("POST /logout", s.logout),
+		f("GET /account", s.accountPage),
+		f("POST /account/language", s.setLanguage),
+		f("POST /account/password", s.setPassword),
+		f("GET /account/2fa", s.totpPage),
+		f("POST /account/2fa/enrol", s.totpEnrol),
+		f("POST /account/2fa/confirm", s.totpConfirm),
+		f("GET /api/v1/me", s.apiMe),
+		// Queue and claims.
+		f("GET /{$}", s.queuePage),
+		f("GET /queue", s.queuePage),
+		f("GET /claims/{id}", s.claimPage),
+		f("GET /claims/{id}/verdict", s.verdictPage),
+		f("GET /events", s.events),
+		f("GET /api/v1/events", s.events),
+		f("GET /api/v1/claims", s.apiClaims),
+		f("GET /api/v1/search", s.apiClaims),
+		f("GET /api/v1/claims/{id}", s.apiClaim),
+		f("GET /api/v1/claims/{id}/history", s.apiHistory),
+		f("POST /api/v1/claims/{id}/assign", s.actAssign),
+		f("POST /api/v1/claims/{id}/status", s.actStatus),
+		f("POST /api/v1/claims/{id}/notes", s.actNote),
+		f("POST /api/v1/claims/{id}/merge", s.actMerge),
+		f("POST /api/v1/claims/{id}/tipster/erase", s.actEraseTipster),
+		// Verdicts.
+		f("GET /api/v1/verdicts", s.apiVerdicts),
+		f("GET /api/v1/verdicts/{id}", s.apiVerdict),
+		f("POST /api/v1/claims/{id}/verdict", s.actDraft),
+		f("PUT /api/v1/verdicts/{id}/draft", s.actDraft),
+		f("POST /api/v1/verdicts/{id}/submit", s.actSubmit),
+		f("POST /api/v1/verdicts/{id}/approve", s.actPublish),
+		f("POST /api/v1/verdicts/{id}/publish", s.actPublish),
+		f("POST /api/v1/verdicts/{id}/correct", s.actCorrect),
+		f("POST /api/v1/verdicts/{id}/retract", s.actRetract),
+		// Dashboard, admin, subscribers.
+		f("GET /dashboard", s.dashboardPage),
+		f("GET /api/v1/dashboard", s.apiDashboard),
+		f("GET /admin", s.adminPage),
+		f("GET /api/v1/audit", s.apiAudit),
+		f("GET /alerts", s.alertsPage),
+		f("GET /api/v1/alerts", s.apiAlerts),
+	}
+	if s.sources != nil {
+		rs = append(rs, f("GET /api/v1/sources", s.apiSources))
+	}
+	return rs
 }
 
 // OpsHandler returns only /healthz and /readyz, for processes that do not
 // serve the review UI.
 func (s *Server) OpsHandler() http.Handler {
 	mux := http.NewServeMux()
-	s.opsRoutes(mux)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
 	return mux
 }
 
-func (s *Server) opsRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "alive"})
-	})
-	mux.HandleFunc("GET /readyz", s.readyz)
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "alive"})
 }
 
 func securityHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Referrer-Policy", "same-origin")
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 		h.ServeHTTP(w, r)
 	})
 }
@@ -124,105 +222,24 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
-// ClaimsResponse is the JSON of GET /api/v1/claims.
-type ClaimsResponse struct {
-	Total  int                       `json:"total"`
-	Hits   []queue.Claim             `json:"hits"`
-	Facets map[string]map[string]int `json:"facets,omitempty"`
-}
-
-const maxLimit = 200
-
-// searchQuery reads the query parameters shared by the page and the API.
-func searchQuery(r *http.Request) (index.Query, error) {
-	v := r.URL.Query()
-	q := index.Query{Text: strings.TrimSpace(v.Get("q")), Filter: v.Get("filter"), Limit: 20}
-	if l := v.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > maxLimit {
-			return q, badRequest("limit must be an integer from 1 to " + strconv.Itoa(maxLimit))
-		}
-		q.Limit = n
+// deny writes the policy's refusals: JSON for the API and for clients that
+// do not want HTML, a redirect to the login page for an anonymous browser,
+// an HTML page otherwise.
+func (s *Server) deny(w http.ResponseWriter, r *http.Request, status int, reason string) {
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="vigie"`)
 	}
-	if o := v.Get("offset"); o != "" {
-		n, err := strconv.Atoi(o)
-		if err != nil || n < 0 {
-			return q, badRequest("offset must be a non-negative integer")
-		}
-		q.Offset = n
-	}
-	for _, f := range splitList(v.Get("facets")) {
-		q.Facets = append(q.Facets, f)
-	}
-	q.Sort = splitList(v.Get("sort"))
-	if len(q.Sort) == 0 && q.Text == "" {
-		q.Sort = []string{"detected:desc"}
-	}
-	return q, nil
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func (s *Server) search(ctx context.Context, q index.Query) (ClaimsResponse, error) {
-	res, err := s.index.Search(ctx, q)
-	if err != nil {
-		return ClaimsResponse{}, err
-	}
-	out := ClaimsResponse{Total: res.Total, Hits: make([]queue.Claim, 0, len(res.Hits)), Facets: res.Facets}
-	for _, h := range res.Hits {
-		c, err := queue.FromDocument(h.Doc)
-		if err != nil {
-			return out, err
-		}
-		out.Hits = append(out.Hits, c)
-	}
-	return out, nil
-}
-
-func (s *Server) apiClaims(w http.ResponseWriter, r *http.Request) {
-	q, err := searchQuery(r)
-	if err != nil {
-		s.writeError(w, r, err)
+	if !wantsHTML(r) {
+		writeJSON(w, status, map[string]string{"error": reason})
 		return
 	}
-	res, err := s.search(r.Context(), q)
-	if err != nil {
-		s.writeError(w, r, err)
+	if status == http.StatusUnauthorized && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
-	writeJSON(w, http.StatusOK, res)
-}
-
-type queueView struct {
-	Query string
-	Total int
-	Hits  []queue.Claim
-	Error string
-}
-
-func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
-	view := queueView{Query: r.URL.Query().Get("q")}
-	q, err := searchQuery(r)
-	if err == nil {
-		var res ClaimsResponse
-		res, err = s.search(r.Context(), q)
-		view.Total, view.Hits = res.Total, res.Hits
+	if p, ok := account.FromContext(r.Context()); ok && p.MustEnrolTOTP && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)
+		return
 	}
-	if err != nil {
-		status, msg := statusOf(err)
-		w.WriteHeader(status)
-		view.Error = msg
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := s.tmpl.ExecuteTemplate(w, "queue.html", view); err != nil {
-		s.log.Error("render queue", zap.Error(err))
-	}
+	s.renderError(w, r, status, reason)
 }
