@@ -3,9 +3,16 @@
 // repeat a claim that has already been fact-checked.
 //
 // It is pure Go, with no NATS, HTTP, index or protobuf imports. The facade is
-// Engine.Analyze over a Store of FactChecks; the parts live in sub-packages:
-// text (normalisation, tokens, stemming, sentences, language), match (BM25F
-// retrieval and learned re-ranking), worthiness (check-worthiness scoring),
-// claimreview (fact-check importers and rating normalisation) and eval
-// (evaluation measures).
+// Engine.Analyze over a Store of FactChecks: an item is split into sentences
+// (title first), each sentence gets a check-worthiness score with its top
+// reasons and is matched against the store; a claim is returned when it is
+// check-worthy or matched, flagged when a match at or above the suggest
+// threshold is rated false, mostly false or misleading. Claims carry a
+// SimHash Fingerprint for near-duplicate clustering (Near, Distance).
+//
+// The parts live in sub-packages: text (normalisation, tokens, stop words and
+// stemming, sentences, language), match (BM25F retrieval and learned
+// re-ranking), worthiness (check-worthiness scoring), claimreview (fact-check
+// importers and rating normalisation), eval (evaluation measures and `vigie
+// eval`) and training (`vigie train`). Quality figures: docs/quality.md.
 package claims

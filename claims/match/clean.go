@@ -14,7 +14,7 @@ var (
 	reDateTail  = regexp.MustCompile(`\s+(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}\s*$`)
 	reRT        = regexp.MustCompile(`^RT @\w+:\s*`)
 	reHandle    = regexp.MustCompile(`@(\w+)`)
-	reHashtag   = regexp.MustCompile(`#(\w+)`)
+	reHashtag   = regexp.MustCompile(`#([\p{L}\p{N}_]+)`)
 )
 
 // Clean prepares social-media text for matching: it drops retweet prefixes,

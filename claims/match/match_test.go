@@ -315,3 +315,12 @@ func TestSignatureYearAndYearFeatures(t *testing.T) {
 		}
 	}
 }
+
+func TestCleanUnicodeHashtag(t *testing.T) {
+	if got, want := Clean("خبر #كورونا_الجديد اليوم"), "خبر كورونا الجديد اليوم"; got != want {
+		t.Errorf("Clean = %q, want %q", got, want)
+	}
+	if got, want := Clean("#ÉtatDUrgence décrété"), "État D Urgence décrété"; got != want {
+		t.Errorf("Clean = %q, want %q", got, want)
+	}
+}
