@@ -104,7 +104,7 @@ type Demo struct {
 }
 
 // DemoUsers creates (or resets the password of) demo-admin, demo-editor,
-// demo-factchecker and demo-subscriber (locality FR-75056), and a new
+// demo-factchecker and demo-subscriber (locality PT-1312, Porto), and a new
 // read-only API token named "demo" for demo-factchecker, revoking earlier
 // ones of that name. For trying Vigie out only: never on a real install.
 func (s *Store) DemoUsers(ctx context.Context) (Demo, error) {
@@ -112,7 +112,7 @@ func (s *Store) DemoUsers(ctx context.Context) (Demo, error) {
 	for _, role := range Roles {
 		du := DemoUser{Name: "demo-" + role, Role: role, Password: NewPassword()}
 		if role == RoleSubscriber {
-			du.Locality = "FR-75056"
+			du.Locality = "PT-1312" // Porto: the demo's feeds, gazetteer and subscription are Portuguese
 		}
 		_, err := s.CreateUser(ctx, NewUser{Name: du.Name, Role: du.Role, Locality: du.Locality, Password: du.Password})
 		if errors.Is(err, ErrExists) {

@@ -103,7 +103,7 @@ func TestDemoUsers(t *testing.T) {
 			if err != nil || u.Role != Roles[i] || u.Role != du.Role {
 				t.Fatalf("round %d, %s: %+v %v", round, du.Name, u, err)
 			}
-			if u.Role == RoleSubscriber && u.Locality != "FR-75056" {
+			if u.Role == RoleSubscriber && u.Locality != "PT-1312" {
 				t.Fatalf("subscriber locality %q", u.Locality)
 			}
 		}

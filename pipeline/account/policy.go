@@ -216,7 +216,7 @@ func DefaultPolicy() *Policy {
 	for _, pat := range []string{
 		"GET /healthz", "GET /readyz", "GET /metrics",
 		"GET /login", "POST /login", "GET /static/{path...}",
-		"GET /v/{id}", "GET /verdicts", "GET /verdicts/{id}", "GET /feeds/verdicts.atom", "GET /feeds/verdicts.json",
+		"GET /v/{id}", "GET /verdicts", "GET /verdicts/{id}", "GET /feeds/verdicts.atom", "GET /feeds/verdicts.rss", "GET /feeds/verdicts.json",
 		"GET /api/v1/verdicts/public", "GET /api/v1/verdicts/public/{id}",
 	} {
 		p.Allow(pat, RolesPublic...)

@@ -32,10 +32,12 @@ import (
 	"vigie/pipeline/queue"
 	"vigie/pipeline/review"
 	"vigie/pipeline/source"
+	"vigie/pipeline/subscription"
 	"vigie/services/alerter"
 	"vigie/services/indexer"
 	"vigie/services/ingester"
 	"vigie/services/matcher"
+	"vigie/services/publisher"
 	"vigie/services/reviewer"
 	"vigie/services/vigie/config"
 )
@@ -177,6 +179,8 @@ type app struct {
 	policy   *account.Policy
 	cookie   account.Cookie
 	alerter  *alerter.Service
+	// publisherHandler serves the public verdict pages and feeds.
+	publisherHandler http.Handler
 	// demoToken is the demo's read-only API token, for the README's curl.
 	demoToken string
 
@@ -420,8 +424,27 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 		}
 	}
 
+	if cfg.Runs("publisher") {
+		pub := publisher.New(a.review, publisher.Options{Site: site, Details: publisher.IndexDetails(a.idx, site, log)}, log)
+		a.publisherHandler = pub.Handler()
+	}
+	if demo {
+		var subs *subscription.Store
+		if a.alerter != nil {
+			subs = a.alerter.Subscriptions()
+		}
+		if err := seedDemo(ctx, demoSeedDeps{Review: a.review, Subscriptions: subs, BaseURL: site.BaseURL, Out: stdout}); err != nil {
+			return nil, err
+		}
+	}
+
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", a.metrics.Handler())
+	if a.publisherHandler != nil {
+		for _, p := range publisher.Routes {
+			mux.Handle(p, a.publisherHandler) // public: verdict pages and feeds
+		}
+	}
 	if a.alerter != nil {
 		mux.Handle("/feeds/alerts/", a.alerter.Handler()) // private feeds: the token in the URL is the credential
 		mux.Handle("/api/v1/subscriptions", a.alerter.APIHandler())

@@ -1,0 +1,257 @@
+package publisher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"vigie/pipeline/publish"
+	"vigie/pipeline/review"
+)
+
+// VerdictSource reads verdicts; *review.Workflow satisfies it.
+type VerdictSource interface {
+	// Verdicts returns the current record of every verdict keep accepts,
+	// most recently published first.
+	Verdicts(ctx context.Context, keep func(*review.Verdict) bool) ([]*review.Verdict, error)
+	// Verdict returns the current record of one verdict, or an error
+	// wrapping review.ErrNotFound.
+	Verdict(ctx context.Context, verdictID string) (*review.Verdict, error)
+	// Versions returns every published version of a verdict, oldest first.
+	Versions(ctx context.Context, verdictID string) ([]*review.Verdict, error)
+}
+
+// Details is what a verdict record does not hold but its page may show:
+// when the claim was first made and the image or video it concerns.
+type Details struct {
+	// ClaimDate is when the claim was first made; zero when unknown.
+	ClaimDate time.Time
+	// Media is the image or video the claim concerns; nil when none.
+	Media *publish.Media
+}
+
+// Options configure the publisher; zero fields take defaults.
+type Options struct {
+	// Site names the newsroom and the public root of the pages (required:
+	// a Publisher name and an absolute http(s) BaseURL).
+	Site review.Site
+	// Details completes a verdict for its page and JSON-LD; when nil,
+	// DetectMedia finds images and videos among the appearances and the
+	// claim date stays unknown.
+	Details func(ctx context.Context, v *review.Verdict) Details
+	// FeedLimit is the most entries in a feed (default 100).
+	FeedLimit int
+	// PageSize is the most verdicts on one list page (default 50).
+	PageSize int
+	// CacheTTL is how long the list of published verdicts is reused
+	// (default 2s; negative reads it on every request).
+	CacheTTL time.Duration
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Service serves verdict pages and public feeds.
+type Service struct {
+	src  VerdictSource
+	opts Options
+	log  *zap.Logger
+
+	mu       sync.Mutex
+	cached   []published
+	cachedAt time.Time
+	// gen counts reloads of cached; rendered feeds of an older generation
+	// are stale.
+	gen      uint64
+	rendered map[string]renderedFeed
+}
+
+// renderedFeed is a feed body kept for the generation it was built from.
+type renderedFeed struct {
+	gen      uint64
+	body     []byte
+	modified time.Time
+}
+
+// maxRendered bounds the rendered feeds kept (one per format and filter).
+const maxRendered = 256
+
+// published is one published verdict: its record and its public form.
+type published struct {
+	rec *review.Verdict
+	pub publish.Verdict
+}
+
+// New returns the publisher over src. It never fails: a Site without a
+// publisher name is named "Vigie", and pages without an absolute BaseURL
+// carry no JSON-LD (a warning is logged once here).
+func New(src VerdictSource, opts Options, log *zap.Logger) *Service {
+	if log == nil {
+		log = zap.NewNop()
+	}
+	log = log.Named("publisher")
+	if opts.Site.Publisher.Name == "" {
+		opts.Site.Publisher.Name = "Vigie"
+	}
+	opts.Site.BaseURL = strings.TrimRight(opts.Site.BaseURL, "/")
+	if !isHTTPURL(opts.Site.BaseURL) {
+		log.Warn("site base url is not an absolute http(s) url: verdict pages carry no claim review",
+			zap.String("base_url", opts.Site.BaseURL))
+	}
+	if opts.FeedLimit <= 0 {
+		opts.FeedLimit = 100
+	}
+	if opts.PageSize <= 0 {
+		opts.PageSize = 50
+	}
+	if opts.CacheTTL == 0 {
+		opts.CacheTTL = 2 * time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Service{src: src, opts: opts, log: log}
+}
+
+// Routes are the patterns Handler serves, for the server's mux and the
+// access policy (all are public).
+var Routes = []string{
+	"GET /verdicts", "GET /verdicts/{id}", "GET /v/{id}",
+	"GET /feeds/verdicts.atom", "GET /feeds/verdicts.rss", "GET /feeds/verdicts.json",
+	"GET /api/v1/verdicts/public", "GET /api/v1/verdicts/public/{id}",
+}
+
+// Handler serves the public routes listed in Routes.
+func (s *Service) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /verdicts", s.serveList)
+	mux.HandleFunc("GET /verdicts/{id}", s.serveVerdict)
+	mux.HandleFunc("GET /v/{id}", s.serveShortLink)
+	mux.HandleFunc("GET /feeds/verdicts.atom", s.serveFeed(formatAtom))
+	mux.HandleFunc("GET /feeds/verdicts.rss", s.serveFeed(formatRSS))
+	mux.HandleFunc("GET /feeds/verdicts.json", s.serveFeed(formatJSON))
+	mux.HandleFunc("GET /api/v1/verdicts/public", s.serveAPIList)
+	mux.HandleFunc("GET /api/v1/verdicts/public/{id}", s.serveAPIVerdict)
+	return mux
+}
+
+// isPublic reports whether a verdict record may be shown: published at
+// least once (a retracted verdict stays visible, marked).
+func isPublic(v *review.Verdict) bool {
+	return v != nil && v.Version > 0 && (v.State == review.VerdictPublished || v.State == review.VerdictRetracted)
+}
+
+// publicVerdicts returns the published verdicts, newest first publication
+// first, from the cache when it is fresh.
+func (s *Service) publicVerdicts(ctx context.Context) ([]published, error) {
+	vs, _, err := s.publicVerdictsGen(ctx)
+	return vs, err
+}
+
+// publicVerdictsGen is publicVerdicts with the generation of the list.
+func (s *Service) publicVerdictsGen(ctx context.Context) ([]published, uint64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.opts.Now()
+	if s.opts.CacheTTL > 0 && s.cached != nil && now.Sub(s.cachedAt) < s.opts.CacheTTL {
+		return s.cached, s.gen, nil
+	}
+	recs, err := s.src.Verdicts(ctx, isPublic)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list published verdicts: %w", err)
+	}
+	out := make([]published, 0, len(recs))
+	for _, v := range recs {
+		out = append(out, published{rec: v, pub: s.toPublish(ctx, v)})
+	}
+	// Newest first publication first: a correction does not reorder the
+	// list (feeds order by update instead).
+	slices.SortStableFunc(out, func(a, b published) int {
+		if c := b.pub.Published.Compare(a.pub.Published); c != 0 {
+			return c
+		}
+		return strings.Compare(a.rec.ID, b.rec.ID)
+	})
+	s.cached, s.cachedAt = out, now
+	s.gen++
+	clear(s.rendered)
+	return out, s.gen, nil
+}
+
+// toPublish converts a record to the public form, completed with Details.
+func (s *Service) toPublish(ctx context.Context, v *review.Verdict) publish.Verdict {
+	pv := v.Publish(s.opts.Site)
+	var d Details
+	if s.opts.Details != nil {
+		d = s.opts.Details(ctx, v)
+	} else {
+		d = Details{Media: DetectMedia(pv)}
+	}
+	pv.ClaimDate, pv.Media = d.ClaimDate, d.Media
+	return pv
+}
+
+// errBadRequest marks a request the client must change.
+var errBadRequest = errors.New("bad request")
+
+// status maps an error to the HTTP status and the message shown.
+func status(err error) (int, string) {
+	switch {
+	case errors.Is(err, review.ErrNotFound):
+		return http.StatusNotFound, "verdict not found"
+	case errors.Is(err, errBadRequest):
+		return http.StatusBadRequest, err.Error()
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, "request cancelled or timed out"
+	}
+	return http.StatusServiceUnavailable, "verdicts unavailable, try again later"
+}
+
+// fail answers with the status of err, logging the unexpected ones.
+func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code, msg := status(err)
+	if code >= 500 {
+		s.log.Warn("public request failed", zap.String("path", r.URL.Path), zap.Error(err))
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	http.Error(w, msg, code)
+}
+
+// serveShortLink redirects /v/{id} to the verdict's stable page.
+func (s *Service) serveShortLink(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !validID(id) {
+		s.fail(w, r, fmt.Errorf("short link %q: %w", id, review.ErrNotFound))
+		return
+	}
+	v, err := s.src.Verdict(r.Context(), id)
+	if err == nil && !isPublic(v) {
+		err = fmt.Errorf("short link %q: %w", id, review.ErrNotFound)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/verdicts/"+id, http.StatusMovedPermanently)
+}
+
+// validID accepts verdict ids as the workflow makes them (claim ids:
+// [a-z0-9_-], 1 to 128); it keeps version keys ("id.v2") out.
+func validID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
