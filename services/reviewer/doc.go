@@ -1,4 +1,24 @@
-// Package reviewer is the web side of Vigie: the server-rendered review
-// queue, the JSON API under /api/v1 and the health endpoints /healthz and
-// /readyz.
+// Package reviewer is the web side of Vigie: the server-rendered review UI
+// (login and two-factor enrolment, the queue with facets and live updates,
+// the claim page, the verdict editor, the dashboard, the subscriber's
+// alerts), the JSON API under /api/v1 that does everything the UI does, and
+// the health endpoints /healthz and /readyz.
+//
+// Every route is registered through the account policy (account.Policy.Handle),
+// so none escapes the role check; Server.Routes lists them and
+// ExtendPolicy adds the two routes the default table lacks. The handler
+// expects account.Authenticator.Middleware (and cross-origin protection)
+// around it: it reads the principal from the request context.
+//
+// Review actions go to the review.Workflow with the claim revision the
+// actor saw; a stale revision is answered 409 with the field-level
+// difference (JSON for the API, a table for a form). The UI's forms post to
+// the same /api/v1 routes as API clients and get a 303 back to the page.
+//
+// Pages are html/template with a small script for progressive enhancement
+// (the "N new claims" banner fed by server-sent events); nothing needs a
+// JavaScript build or an outside service. UI strings are in en, fr, pt, es,
+// sv and ar (right-to-left), chosen by ?lang=, the switch's cookie, the
+// user's setting, then Accept-Language. Element ids that browser tests rely
+// on are listed in TESTIDS.md; the API is documented in docs/api.md.
 package reviewer

@@ -58,6 +58,9 @@ var errorTable = []struct {
 	{account.ErrWeakPassword, http.StatusBadRequest, ""},
 	{account.ErrInvalid, http.StatusBadRequest, ""},
 	{account.ErrConflict, http.StatusConflict, ""},
+	{account.ErrExists, http.StatusConflict, ""},
+	{account.ErrLastAdmin, http.StatusConflict, ""},
+	{account.ErrDisabled, http.StatusConflict, ""},
 	{account.ErrNotFound, http.StatusNotFound, "not found"},
 }
 

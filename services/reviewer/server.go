@@ -5,6 +5,7 @@ import (
 	"embed"
 	"net/http"
 	"net/netip"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -109,7 +110,7 @@ func (s *Server) Handler() http.Handler {
 	for _, r := range s.routes() {
 		s.policy.Handle(mux, r.pattern, r.h, s.deny)
 	}
-	return securityHeaders(mux)
+	return securityHeaders(rememberLanguage(mux))
 }
 
 // Routes returns the patterns Handler serves, sorted as registered; an
@@ -132,7 +133,7 @@ func (s *Server) routes() []route {
 	rs := []route{
 		f("GET /healthz", s.healthz),
 		f("GET /readyz", s.readyz),
-		{"GET /static/{path...}", http.StripPrefix("/", http.FileServerFS(staticFS))},
+		f("GET /static/{path...}", serveStatic),
 		// Accounts.
 		f("GET /login", s.loginPage),
 		f("POST /login", s.login),
@@ -177,9 +178,17 @@ func (s *Server) routes() []route {
 		f("GET /api/v1/audit", s.apiAudit),
 		f("GET /alerts", s.alertsPage),
 		f("GET /api/v1/alerts", s.apiAlerts),
-	}
-	if s.sources != nil {
-		rs = append(rs, f("GET /api/v1/sources", s.apiSources))
+		f("GET /api/v1/sources", s.apiSources),
+		// Users and tokens (admins).
+		f("GET /api/v1/users", s.withAccounts(s.apiUsers)),
+		f("POST /api/v1/users", s.withAccounts(s.apiCreateUser)),
+		f("GET /api/v1/users/{name}", s.withAccounts(s.apiUser)),
+		f("PUT /api/v1/users/{name}", s.withAccounts(s.apiUpdateUser)),
+		f("POST /api/v1/users/{name}/disable", s.withAccounts(s.apiDisableUser)),
+		f("POST /api/v1/users/{name}/2fa/reset", s.withAccounts(s.apiResetTOTP)),
+		f("GET /api/v1/tokens", s.withAccounts(s.apiTokens)),
+		f("POST /api/v1/tokens", s.withAccounts(s.apiCreateToken)),
+		f("DELETE /api/v1/tokens/{id}", s.withAccounts(s.apiRevokeToken)),
 	}
 	return rs
 }
@@ -237,9 +246,30 @@ func (s *Server) deny(w http.ResponseWriter, r *http.Request, status int, reason
 		http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
-	if p, ok := account.FromContext(r.Context()); ok && p.MustEnrolTOTP && r.Method == http.MethodGet {
-		http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)
-		return
+	if p, ok := account.FromContext(r.Context()); ok && r.Method == http.MethodGet {
+		switch {
+		case p.MustEnrolTOTP:
+			http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)
+			return
+		case p.Role == account.RoleSubscriber && r.URL.Path == "/":
+			http.Redirect(w, r, "/alerts", http.StatusSeeOther) // a subscriber's home
+			return
+		}
 	}
 	s.renderError(w, r, status, reason)
+}
+
+var staticFiles = http.FileServerFS(staticFS)
+
+// serveStatic serves the embedded assets, without directory listings.
+func serveStatic(w http.ResponseWriter, r *http.Request) {
+	p := r.PathValue("path")
+	if p == "" || strings.HasSuffix(p, "/") {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = "/static/" + p
+	staticFiles.ServeHTTP(w, r2)
 }

@@ -8,13 +8,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"go.uber.org/zap/zaptest"
 
+	"vigie/pipeline/account"
 	"vigie/pipeline/index"
 	"vigie/pipeline/queue"
 )
@@ -22,15 +22,8 @@ import (
 // fixture indexes claims in three languages from three sources.
 func fixture(t *testing.T) (*Server, []queue.Claim) {
 	t.Helper()
-	b, err := index.OpenBleve(filepath.Join(t.TempDir(), "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = b.Close() })
+	b := openIndex(t)
 	ctx := context.Background()
-	if err := b.EnsureSettings(ctx, queue.Settings()); err != nil {
-		t.Fatal(err)
-	}
 	langs := []string{"fr", "pt", "en", "fr", "fr", "pt"}
 	sources := []string{"le-monde", "jn-porto", "le-monde", "ouest-france", "le-monde", "jn-porto"}
 	var claims []queue.Claim
@@ -68,7 +61,7 @@ func get(t *testing.T, h http.Handler, target string) (*httptest.ResponseRecorde
 
 func TestClaimsFilterAndFacets(t *testing.T) {
 	srv, claims := fixture(t)
-	h := srv.Handler()
+	h := withRole(srv.Handler(), account.RoleFactChecker)
 	rec, res := get(t, h, "/api/v1/claims?filter="+url.QueryEscape("language = fr")+"&facets=source,language")
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)
@@ -104,7 +97,7 @@ func TestClaimsFilterAndFacets(t *testing.T) {
 
 func TestClaimsQueryParameters(t *testing.T) {
 	srv, claims := fixture(t)
-	h := srv.Handler()
+	h := withRole(srv.Handler(), account.RoleFactChecker)
 	t.Run("empty q lists all, newest first", func(t *testing.T) {
 		_, res := get(t, h, "/api/v1/claims?q=")
 		if res.Total != len(claims) {
@@ -145,7 +138,7 @@ func TestClaimsQueryParameters(t *testing.T) {
 
 func TestHealthAndReadiness(t *testing.T) {
 	srv, _ := fixture(t)
-	h := srv.Handler()
+	h := withRole(srv.Handler(), account.RoleFactChecker)
 	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/": 200, "/nope": 404} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
@@ -170,7 +163,7 @@ func TestHealthAndReadiness(t *testing.T) {
 func TestQueuePageEscapes(t *testing.T) {
 	srv, _ := fixture(t)
 	rec := httptest.NewRecorder()
-	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/?q="+url.QueryEscape(`"><script>alert(1)</script>`), nil))
+	withRole(srv.Handler(), account.RoleFactChecker).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/?q="+url.QueryEscape(`"><script>alert(1)</script>`), nil))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d", rec.Code)
 	}

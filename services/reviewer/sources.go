@@ -1,6 +1,7 @@
 package reviewer
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 )
@@ -25,6 +26,10 @@ type SourceView struct {
 }
 
 func (s *Server) apiSources(w http.ResponseWriter, r *http.Request) {
+	if s.sources == nil {
+		s.writeError(w, r, fmt.Errorf("sources: %w", errUnavailable))
+		return
+	}
 	srcs, err := s.sources.List(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)

@@ -1,0 +1,216 @@
+package reviewer
+
+import (
+	"net/http"
+	"strings"
+
+	"go.uber.org/zap"
+
+	"vigie/claims"
+	"vigie/pipeline/account"
+	"vigie/pipeline/queue"
+	"vigie/pipeline/review"
+)
+
+type claimView struct {
+	page
+	ClaimResponse
+	// Moves are the statuses the status form offers.
+	Moves []review.Status
+	// Users are who a claim may be assigned to.
+	Users []string
+	// Others are the other claims of the cluster with their revisions (for merging).
+	Others []otherClaim
+	// Before and After split the item title around the sentence when the
+	// title contains it, to show it in context (the index keeps the item's
+	// title and link, not its full text).
+	Before, Sentence, After string
+}
+
+type otherClaim struct {
+	Claim    queue.Claim
+	Revision uint64
+}
+
+// statusMoves are the statuses SetStatus moves to.
+var statusMoves = []review.Status{review.StatusNew, review.StatusTriage, review.StatusInProgress, review.StatusDismissed}
+
+func (s *Server) claimPage(w http.ResponseWriter, r *http.Request) {
+	v := claimView{page: s.newPage(r, "claim_title")}
+	c, err := s.loadClaim(r.Context(), principal(r), r.PathValue("id"))
+	if err != nil {
+		status, msg := statusOf(err)
+		s.renderError(w, r, status, msg)
+		return
+	}
+	v.ClaimResponse = c
+	for _, m := range statusMoves {
+		if review.CanMove(c.Review.Status, m) {
+			v.Moves = append(v.Moves, m)
+		}
+	}
+	for _, o := range c.Cluster.Others {
+		oc := otherClaim{Claim: o}
+		if s.deps.Review != nil {
+			if _, oc.Revision, err = s.deps.Review.Get(r.Context(), o.ID); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+		}
+		v.Others = append(v.Others, oc)
+	}
+	v.Users = s.assignees(r)
+	v.Sentence = c.Claim.Text
+	if i := strings.Index(c.Claim.ItemTitle, c.Claim.Text); i >= 0 && c.Claim.Text != "" {
+		v.Before, v.After = c.Claim.ItemTitle[:i], c.Claim.ItemTitle[i+len(c.Claim.Text):]
+	}
+	s.render(w, r, http.StatusOK, "claim", &v)
+}
+
+// assignees lists the users a claim may be assigned to: the caller first,
+// then every enabled newsroom account.
+func (s *Server) assignees(r *http.Request) []string {
+	me := principal(r).User
+	out := []string{me}
+	if s.deps.Accounts == nil {
+		return out
+	}
+	users, err := s.deps.Accounts.Users(r.Context())
+	if err != nil {
+		s.log.Warn("list users for assignment failed", zap.Error(err))
+		return out
+	}
+	for _, u := range users {
+		if !u.Disabled && u.Name != me && u.Role != account.RoleSubscriber {
+			out = append(out, u.Name)
+		}
+	}
+	return out
+}
+
+type verdictView struct {
+	page
+	ClaimResponse
+	Ratings []claims.Rating
+	// Input is what the form shows: the draft, or a fresh one from the claim.
+	Input review.VerdictInput
+	// CanEdit: the claim's status lets a draft be written.
+	CanEdit, CanSubmit, CanPublishNow, Published bool
+}
+
+func (s *Server) verdictPage(w http.ResponseWriter, r *http.Request) {
+	v := verdictView{page: s.newPage(r, "verdict_editor"), Ratings: review.VerdictRatings}
+	c, err := s.loadClaim(r.Context(), principal(r), r.PathValue("id"))
+	if err != nil {
+		status, msg := statusOf(err)
+		s.renderError(w, r, status, msg)
+		return
+	}
+	v.ClaimResponse = c
+	if c.Verdict != nil {
+		v.Input = c.Verdict.VerdictInput
+	} else {
+		v.Input = review.VerdictInput{ClaimReviewed: c.Claim.Text, Language: c.Claim.Language, Localities: c.Claim.Localities}
+		if u := c.Claim.ItemURL; strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
+			v.Input.Appearances = []string{c.Claim.ItemURL}
+		}
+	}
+	st := c.Review.Status
+	v.Published = st == review.StatusPublished
+	v.CanEdit = st == review.StatusNew || st == review.StatusTriage || st == review.StatusInProgress || st == review.StatusDraft ||
+		st == review.StatusAwaitingApproval
+	v.CanSubmit = st == review.StatusDraft
+	v.CanPublishNow = st == review.StatusAwaitingApproval && v.CanPublish
+	s.render(w, r, http.StatusOK, "verdict", &v)
+}
+
+// actEraseTipster erases the identity behind the claim's tip.
+func (s *Server) actEraseTipster(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if s.deps.Reporters == nil || s.index == nil {
+		s.writeError(w, r, errUnavailable)
+		return
+	}
+	doc, err := s.index.Get(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ref, _ := doc["reporter_ref"].(string)
+	if ref == "" {
+		s.writeError(w, r, badRequest("the claim does not come from a tip"))
+		return
+	}
+	if err := s.deps.Reporters.DeleteReporter(r.Context(), ref); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if isForm(r) {
+		http.Redirect(w, r, claimURL(id), http.StatusSeeOther)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"erased": true, "ref": ref})
+}
+
+type alertsView struct {
+	page
+	Subscriptions []SubscriptionView
+}
+
+func (s *Server) subscriberView(r *http.Request) ([]SubscriptionView, error) {
+	if s.deps.Alerts == nil {
+		return []SubscriptionView{}, nil
+	}
+	subs, err := s.deps.Alerts.SubscriberView(r.Context(), principal(r).User)
+	if subs == nil {
+		subs = []SubscriptionView{}
+	}
+	return subs, err
+}
+
+// alertsPage is the subscriber view: its subscriptions, alerts and channels.
+func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) {
+	subs, err := s.subscriberView(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	v := alertsView{page: s.newPage(r, "alerts_title"), Subscriptions: subs}
+	s.render(w, r, http.StatusOK, "alerts", &v)
+}
+
+func (s *Server) apiAlerts(w http.ResponseWriter, r *http.Request) {
+	subs, err := s.subscriberView(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"subscriptions": subs})
+}
+
+type adminView struct {
+	page
+	Users  []account.User
+	Tokens []TokenView
+}
+
+// adminPage lists the accounts and API tokens and links to the audit export.
+func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) {
+	v := adminView{page: s.newPage(r, "admin_title")}
+	if st := s.deps.Accounts; st != nil {
+		var err error
+		if v.Users, err = st.Users(r.Context()); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		ts, err := st.Tokens(r.Context(), "")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		for _, t := range ts {
+			v.Tokens = append(v.Tokens, tokenView(t))
+		}
+	}
+	s.render(w, r, http.StatusOK, "admin", &v)
+}

@@ -1,0 +1,377 @@
+package reviewer
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest"
+
+	"vigie/claims"
+	"vigie/pipeline/account"
+	"vigie/pipeline/bus"
+	"vigie/pipeline/bus/bustest"
+	"vigie/pipeline/index"
+	"vigie/pipeline/publish"
+	"vigie/pipeline/queue"
+	"vigie/pipeline/review"
+	"vigie/pipeline/source"
+)
+
+// testPassword is every test user's password.
+const testPassword = "correct horse battery staple"
+
+// roles are the roles of the matrix, anonymous first.
+var roles = []string{account.RoleAnonymous, account.RoleAdmin, account.RoleEditor, account.RoleFactChecker, account.RoleSubscriber}
+
+// withRole serves h as user "u-<role>" of role (no principal for anonymous).
+func withRole(h http.Handler, role string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if role != account.RoleAnonymous && role != "" {
+			r = r.WithContext(account.WithPrincipal(r.Context(), account.Principal{User: "u-" + role, Role: role, Via: account.ViaToken}))
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// openIndex opens a temporary Bleve index with the queue's settings.
+func openIndex(t testing.TB) index.Backend {
+	t.Helper()
+	b, err := index.OpenBleve(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = b.Close() })
+	if err := b.EnsureSettings(context.Background(), queue.Settings()); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// putClaims indexes claims.
+func putClaims(t testing.TB, idx index.Backend, cs ...queue.Claim) {
+	t.Helper()
+	var docs []index.Document
+	for _, c := range cs {
+		if c.Reasons == nil {
+			c.Reasons = []queue.Reason{}
+		}
+		if c.Matches == nil {
+			c.Matches = []queue.Match{}
+		}
+		if c.Localities == nil {
+			c.Localities = []string{}
+		}
+		if c.Status == "" {
+			c.Status = queue.StatusNew
+		}
+		d, err := queue.ToDocument(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, d)
+	}
+	if err := idx.Upsert(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// env is a whole reviewer over a real NATS server, account store, review
+// workflow and index, behind the same middleware as the serving process.
+type env struct {
+	t       *testing.T
+	srv     *Server
+	http    *httptest.Server
+	idx     index.Backend
+	store   *account.Store
+	wf      *review.Workflow
+	tokens  map[string]string // role → full-scope API token
+	reps    *fakeReporters
+	alerts  *fakeAlerts
+	mu      sync.Mutex
+	counter int
+}
+
+func newEnv(t *testing.T) *env { return newEnvWith(t, account.Config{}) }
+
+// newEnvWith is newEnv with an account configuration (password hashing is
+// always made cheap).
+func newEnvWith(t *testing.T, cfg account.Config) *env {
+	t.Helper()
+	ctx := context.Background()
+	ns := bustest.Server(t)
+	b := bustest.Bus(t, ns, bus.DefaultTopology())
+	log := zaptest.NewLogger(t)
+	fast := &argon2id.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+	cfg.PasswordParams = fast
+	store, err := account.Open(ctx, b.JS, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wf, err := review.New(ctx, b, review.Config{Site: review.Site{Publisher: publish.Party{Name: "La Vigie"}, BaseURL: "https://news.example"}}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srcKV, err := b.KV(ctx, bus.BucketSources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, idx: openIndex(t), store: store, wf: wf, tokens: map[string]string{},
+		reps: &fakeReporters{ids: map[string]string{}}, alerts: &fakeAlerts{}}
+	for _, role := range account.Roles {
+		name := "u-" + role
+		nu := account.NewUser{Name: name, Role: role, Password: testPassword}
+		if role == account.RoleSubscriber {
+			nu.Locality = "FR-75056"
+		}
+		if _, err := store.CreateUser(ctx, nu); err != nil {
+			t.Fatal(err)
+		}
+		tok, _, err := store.CreateToken(ctx, name, "test", account.ScopeFull)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[role] = tok
+	}
+	cookie := account.Cookie{Insecure: true}
+	e.srv = New(Deps{Index: e.idx, Sources: source.NewRegistry(srcKV), Ready: []Readiness{b.Ready}, Accounts: store,
+		Policy: account.DefaultPolicy(), Cookie: cookie, Review: wf, Alerts: e.alerts, Reporters: e.reps,
+		EventInterval: 20 * time.Millisecond}, log)
+	cop, err := account.CrossOrigin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.http = httptest.NewServer(cop.Handler(account.NewAuthenticator(store, cookie, nil, log).Middleware(e.srv.Handler())))
+	t.Cleanup(e.http.Close)
+	return e
+}
+
+// claim indexes a fresh claim and returns its id.
+func (e *env) claim(mod ...func(*queue.Claim)) string {
+	e.mu.Lock()
+	e.counter++
+	n := e.counter
+	e.mu.Unlock()
+	c := queue.Claim{ID: fmt.Sprintf("claim-%03d", n), Text: fmt.Sprintf("The mayor said the budget grew by %d percent.", n),
+		ItemID: fmt.Sprintf("item-%d", n), ItemTitle: "Council meeting", ItemURL: "https://news.example/item/" + fmt.Sprint(n),
+		Source: "le-monde", SourceName: "Le Monde", Language: "fr", Worthiness: 0.8, Detected: time.Now().UTC().Add(-time.Hour)}
+	for _, m := range mod {
+		m(&c)
+	}
+	putClaims(e.t, e.idx, c)
+	return c.ID
+}
+
+// do sends a request as role (anonymous: no credential) with a JSON body
+// (nil: none) and returns the status and body.
+func (e *env) do(role, method, path string, body any) (int, []byte) {
+	e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rd = strings.NewReader(string(b))
+	}
+	req, err := http.NewRequest(method, e.http.URL+path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if tok := e.tokens[role]; tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, Timeout: 30 * time.Second}
+
+// actor is the review actor of a test role.
+func actorOf(role string) review.Actor { return review.Actor{Name: "u-" + role, Role: role} }
+
+// completeVerdict is a verdict that may be submitted and published.
+func completeVerdict() review.VerdictInput {
+	return review.VerdictInput{ClaimReviewed: "The budget grew by 40 percent.", Rating: claims.RatingFalse, Summary: "It grew by 4 percent.",
+		Sources: []string{"https://town.example/budget"}, Language: "fr", Localities: []string{"FR-75056"}}
+}
+
+// drafted, submitted and published bring a fresh claim to a stage through
+// the workflow directly and return its id.
+func (e *env) drafted() string {
+	id := e.claim()
+	r, err := e.wf.SetStatus(context.Background(), actorOf(account.RoleFactChecker), id, 0, review.StatusInProgress)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.wf.DraftVerdict(context.Background(), actorOf(account.RoleFactChecker), id, r.Revision, completeVerdict()); err != nil {
+		e.t.Fatal(err)
+	}
+	return id
+}
+
+func (e *env) submitted() string {
+	id := e.drafted()
+	_, rev := e.state(id)
+	if _, err := e.wf.SubmitVerdict(context.Background(), actorOf(account.RoleFactChecker), id, rev); err != nil {
+		e.t.Fatal(err)
+	}
+	return id
+}
+
+func (e *env) published() string {
+	id := e.submitted()
+	_, rev := e.state(id)
+	if _, err := e.wf.PublishVerdict(context.Background(), actorOf(account.RoleEditor), id, rev); err != nil {
+		e.t.Fatal(err)
+	}
+	return id
+}
+
+func (e *env) state(id string) (review.State, uint64) {
+	e.t.Helper()
+	st, rev, err := e.wf.Get(context.Background(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return st, rev
+}
+
+// fakeReporters is an in-memory tipster store.
+type fakeReporters struct {
+	mu  sync.Mutex
+	ids map[string]string
+}
+
+func (f *fakeReporters) Tipster(_ context.Context, ref string) (Tipster, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	who, ok := f.ids[ref]
+	if !ok {
+		return Tipster{}, nil
+	}
+	return Tipster{Ref: ref, Identity: who}, nil
+}
+
+func (f *fakeReporters) DeleteReporter(_ context.Context, ref string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.ids, ref)
+	return nil
+}
+
+// fakeAlerts gives every subscriber one subscription with one alert.
+type fakeAlerts struct{}
+
+func (fakeAlerts) SubscriberView(_ context.Context, user string) ([]SubscriptionView, error) {
+	return []SubscriptionView{{ID: "sub_" + user, Name: "Alerts of " + user, Localities: []string{"FR-75056"},
+		FeedURL: "https://news.example/feeds/alerts/FR-75056?token=x", FeedOn: true,
+		Webhooks: []WebhookView{{URL: "https://town.example/hook", Enabled: true, LastStatus: 200}},
+		Alerts:   []AlertView{{ID: "al1", Kind: "flagged", Title: "A claim about " + user, Severity: 3, Status: "delivered", Time: time.Now()}}}}, nil
+}
+
+// setField adds a field to a claim's index document.
+func (e *env) setField(id, key string, value any) {
+	e.t.Helper()
+	d, err := e.idx.Get(context.Background(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	d[key] = value
+	if err := e.idx.Upsert(context.Background(), []index.Document{d}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// send is do with either a JSON body or a form; streams (/events) are cut
+// after the headers.
+func (e *env) send(role, method, path string, body any, form url.Values) (int, []byte) {
+	e.t.Helper()
+	if form == nil {
+		if strings.HasSuffix(path, "/events") {
+			return e.stream(role, path)
+		}
+		return e.do(role, method, path, body)
+	}
+	req, err := http.NewRequest(method, e.http.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if tok := e.tokens[role]; tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+// stream opens an event stream and returns its status once the headers came.
+func (e *env) stream(role, path string) (int, []byte) {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.http.URL+path, nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if tok := e.tokens[role]; tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	return resp.StatusCode, nil
+}
+
+func zaptestLogger(t *testing.T) *zap.Logger { return zaptest.NewLogger(t) }
+
+func itoa[T ~int | ~uint64](n T) string { return strconv.FormatUint(uint64(n), 10) }
+
+// fresh returns a new name with prefix.
+func (e *env) fresh(prefix string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.counter++
+	return fmt.Sprintf("%s-%03d", prefix, e.counter)
+}
+
+// user creates a fresh user of role and returns its name.
+func (e *env) user(role string) string {
+	e.t.Helper()
+	name := e.fresh("x")
+	if _, err := e.store.CreateUser(context.Background(), account.NewUser{Name: name, Role: role, Password: testPassword}); err != nil {
+		e.t.Fatal(err)
+	}
+	return name
+}
