@@ -52,17 +52,18 @@ func Item(it *vigiev1.Item) claims.Item {
 // ItemClaims builds the CLAIMS message for an item and its detected claims.
 func ItemClaims(it *vigiev1.Item, cs []claims.Claim, analyzed time.Time) *vigiev1.ItemClaims {
 	out := &vigiev1.ItemClaims{
-		ItemId:     it.GetId(),
-		SourceId:   it.GetSourceId(),
-		SourceName: it.GetSourceName(),
-		ItemTitle:  it.GetTitle(),
-		ItemUrl:    it.GetUrl(),
-		Language:   it.GetLanguage(),
-		Localities: it.GetLocalities(),
-		Published:  it.GetPublished(),
-		Analyzed:   timestamppb.New(analyzed),
-		Kind:       it.GetKind(),
-		Fetched:    it.GetFetched(),
+		ItemId:      it.GetId(),
+		SourceId:    it.GetSourceId(),
+		SourceName:  it.GetSourceName(),
+		ItemTitle:   it.GetTitle(),
+		ItemUrl:     it.GetUrl(),
+		Language:    it.GetLanguage(),
+		Localities:  it.GetLocalities(),
+		Published:   it.GetPublished(),
+		Analyzed:    timestamppb.New(analyzed),
+		Kind:        it.GetKind(),
+		Fetched:     it.GetFetched(),
+		ReporterRef: it.GetReporterRef(),
 	}
 	for _, c := range cs {
 		out.Claims = append(out.Claims, Claim(c))

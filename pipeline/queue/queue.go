@@ -42,25 +42,27 @@ type Reason struct {
 
 // Claim is one claim document; its JSON is a hit of GET /api/v1/claims.
 type Claim struct {
-	ID         string    `json:"id"`
-	Text       string    `json:"text"`
-	ItemID     string    `json:"item_id"`
-	ItemTitle  string    `json:"item_title"`
-	ItemURL    string    `json:"item_url"`
-	Source     string    `json:"source"`
-	SourceName string    `json:"source_name"`
-	Language   string    `json:"language"`
-	Localities []string  `json:"localities"`
-	Worthiness float64   `json:"worthiness"`
-	Reasons    []Reason  `json:"reasons"`
-	Matches    []Match   `json:"matches"`
-	Flagged    bool      `json:"flagged"`
-	Status     string    `json:"status"`
-	Assignee   string    `json:"assignee,omitempty"`
-	ClusterID  string    `json:"cluster_id,omitempty"`
-	Published  time.Time `json:"published,omitzero"`
-	Detected   time.Time `json:"detected"`
-	TopScore   float64   `json:"top_score"`
+	ID         string   `json:"id"`
+	Text       string   `json:"text"`
+	ItemID     string   `json:"item_id"`
+	ItemTitle  string   `json:"item_title"`
+	ItemURL    string   `json:"item_url"`
+	Source     string   `json:"source"`
+	SourceName string   `json:"source_name"`
+	Language   string   `json:"language"`
+	Localities []string `json:"localities"`
+	Worthiness float64  `json:"worthiness"`
+	Reasons    []Reason `json:"reasons"`
+	Matches    []Match  `json:"matches"`
+	Flagged    bool     `json:"flagged"`
+	Status     string   `json:"status"`
+	Assignee   string   `json:"assignee,omitempty"`
+	// ReporterRef points at a tipster's identity (shown only to roles that need it).
+	ReporterRef string    `json:"reporter_ref,omitempty"`
+	ClusterID   string    `json:"cluster_id,omitempty"`
+	Published   time.Time `json:"published,omitzero"`
+	Detected    time.Time `json:"detected"`
+	TopScore    float64   `json:"top_score"`
 }
 
 // Settings are the index settings of the queue.
@@ -100,22 +102,23 @@ func Docs(ic *vigiev1.ItemClaims, review func(claimID string) Review) ([]index.D
 	docs := make([]index.Document, 0, len(ic.GetClaims()))
 	for _, c := range ic.GetClaims() {
 		d := Claim{
-			ID:         c.GetId(),
-			Text:       c.GetText(),
-			ItemID:     ic.GetItemId(),
-			ItemTitle:  ic.GetItemTitle(),
-			ItemURL:    ic.GetItemUrl(),
-			Source:     ic.GetSourceId(),
-			SourceName: ic.GetSourceName(),
-			Language:   firstNonEmpty(c.GetLanguage(), ic.GetLanguage()),
-			Localities: nonNil(ic.GetLocalities()),
-			Worthiness: c.GetWorthiness(),
-			Flagged:    c.GetFlagged(),
-			Status:     StatusNew,
-			ClusterID:  c.GetClusterId(),
-			Detected:   ic.GetAnalyzed().AsTime().UTC(),
-			Reasons:    []Reason{},
-			Matches:    []Match{},
+			ID:          c.GetId(),
+			Text:        c.GetText(),
+			ItemID:      ic.GetItemId(),
+			ItemTitle:   ic.GetItemTitle(),
+			ItemURL:     ic.GetItemUrl(),
+			Source:      ic.GetSourceId(),
+			SourceName:  ic.GetSourceName(),
+			Language:    firstNonEmpty(c.GetLanguage(), ic.GetLanguage()),
+			Localities:  nonNil(ic.GetLocalities()),
+			Worthiness:  c.GetWorthiness(),
+			Flagged:     c.GetFlagged(),
+			Status:      StatusNew,
+			ClusterID:   c.GetClusterId(),
+			ReporterRef: ic.GetReporterRef(),
+			Detected:    ic.GetAnalyzed().AsTime().UTC(),
+			Reasons:     []Reason{},
+			Matches:     []Match{},
 		}
 		if ic.GetPublished() != nil {
 			d.Published = ic.GetPublished().AsTime().UTC()

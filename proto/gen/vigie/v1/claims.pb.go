@@ -456,7 +456,10 @@ type ItemClaims struct {
 	// kind is the item's source kind.
 	Kind SourceKind `protobuf:"varint,12,opt,name=kind,proto3,enum=vigie.v1.SourceKind" json:"kind,omitempty"`
 	// fetched is when the item was fetched, for fetch-to-searchable latency.
-	Fetched       *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=fetched,proto3" json:"fetched,omitempty"`
+	Fetched *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=fetched,proto3" json:"fetched,omitempty"`
+	// reporter_ref points at the tipster's identity (erasable KV entry) when
+	// the item is a tip; empty otherwise.
+	ReporterRef   string `protobuf:"bytes,14,opt,name=reporter_ref,json=reporterRef,proto3" json:"reporter_ref,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -582,6 +585,13 @@ func (x *ItemClaims) GetFetched() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *ItemClaims) GetReporterRef() string {
+	if x != nil {
+		return x.ReporterRef
+	}
+	return ""
+}
+
 var File_vigie_v1_claims_proto protoreflect.FileDescriptor
 
 const file_vigie_v1_claims_proto_rawDesc = "" +
@@ -618,7 +628,7 @@ const file_vigie_v1_claims_proto_rawDesc = "" +
 	"\n" +
 	"cluster_id\x18\t \x01(\tR\tclusterId\x12 \n" +
 	"\vfingerprint\x18\n" +
-	" \x01(\x04R\vfingerprint\"\xfb\x03\n" +
+	" \x01(\x04R\vfingerprint\"\x9e\x04\n" +
 	"\n" +
 	"ItemClaims\x12\x17\n" +
 	"\aitem_id\x18\x01 \x01(\tR\x06itemId\x12\x1b\n" +
@@ -638,7 +648,8 @@ const file_vigie_v1_claims_proto_rawDesc = "" +
 	" \x03(\v2\x0f.vigie.v1.ClaimR\x06claims\x12%\n" +
 	"\x0estore_revision\x18\v \x01(\x04R\rstoreRevision\x12(\n" +
 	"\x04kind\x18\f \x01(\x0e2\x14.vigie.v1.SourceKindR\x04kind\x124\n" +
-	"\afetched\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\afetched*\xcb\x01\n" +
+	"\afetched\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\afetched\x12!\n" +
+	"\freporter_ref\x18\x0e \x01(\tR\vreporterRef*\xcb\x01\n" +
 	"\x06Rating\x12\x16\n" +
 	"\x12RATING_UNSPECIFIED\x10\x00\x12\x10\n" +
 	"\fRATING_FALSE\x10\x01\x12\x17\n" +
