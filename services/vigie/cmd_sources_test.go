@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -135,10 +134,7 @@ func TestSourcesLiveAndAPI(t *testing.T) {
 	}
 	var views []reviewer.SourceView
 	bustest.Eventually(t, 20*time.Second, "both sources fetched", func() bool {
-		resp, err := http.Get("http://" + a.httpAddr + "/api/v1/sources")
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := authGet(t, a.httpAddr, "/api/v1/sources")
 		defer resp.Body.Close()
 		var v struct {
 			Sources []reviewer.SourceView `json:"sources"`

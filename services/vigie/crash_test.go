@@ -32,6 +32,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	onStarted = registerApp
 	code := m.Run()
 	if binDir != "" {
 		_ = os.RemoveAll(binDir)
@@ -84,6 +85,13 @@ func serveProcess(t *testing.T, bin, data, cfgPath string) (*exec.Cmd, bus.Endpo
 		}
 		return false
 	})
+	// An admin API token, through the running server (the first start created "admin").
+	out, err := exec.Command(bin, "tokens", "create", "--data", data, "--user", "admin", "--name", "tests").Output()
+	if err != nil {
+		t.Fatalf("vigie tokens create: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	apiTokens.Store(ep.HTTPAddr, strings.TrimSpace(lines[len(lines)-1]))
 	return cmd, ep
 }
 

@@ -11,12 +11,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap/zaptest"
 
+	"vigie/pipeline/account"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
 	"vigie/services/reviewer"
@@ -57,12 +59,38 @@ func testConfig(t *testing.T, data string, feedURLs ...string) config.Config {
 	return cfg
 }
 
-func getClaims(t *testing.T, addr, query string) reviewer.ClaimsResponse {
+// apiTokens maps an HTTP address to an admin API token for it: in-process
+// apps get one at start (onStarted, see TestMain), subprocesses from
+// `vigie tokens create` (serveProcess).
+var apiTokens sync.Map
+
+func registerApp(a *app) {
+	tok, _, err := a.accounts.CreateToken(context.Background(), "admin", "tests", account.ScopeFull)
+	if err == nil {
+		apiTokens.Store(a.httpAddr, tok)
+	}
+}
+
+// authGet does an authenticated GET against a Vigie of the test.
+func authGet(t *testing.T, addr, path string) *http.Response {
 	t.Helper()
-	resp, err := http.Get("http://" + addr + "/api/v1/claims?" + query)
+	req, err := http.NewRequest(http.MethodGet, "http://"+addr+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if tok, ok := apiTokens.Load(addr); ok {
+		req.Header.Set("Authorization", "Bearer "+tok.(string))
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func getClaims(t *testing.T, addr, query string) reviewer.ClaimsResponse {
+	t.Helper()
+	resp := authGet(t, addr, "/api/v1/claims?"+query)
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
@@ -126,10 +154,7 @@ func TestEndToEnd(t *testing.T) {
 		return false
 	})
 	// The raw JSON has exactly the documented field names.
-	resp, err := http.Get("http://" + a.httpAddr + "/api/v1/claims?q=&limit=1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := authGet(t, a.httpAddr, "/api/v1/claims?q=&limit=1")
 	var raw struct {
 		Total *int             `json:"total"`
 		Hits  []map[string]any `json:"hits"`
@@ -146,7 +171,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("hit has no %q field: %v", k, raw.Hits[0])
 		}
 	}
-	for _, path := range []string{"/healthz", "/readyz", "/"} {
+	for _, path := range []string{"/healthz", "/readyz"} {
 		r, err := http.Get("http://" + a.httpAddr + path)
 		if err != nil {
 			t.Fatal(err)
@@ -155,6 +180,20 @@ func TestEndToEnd(t *testing.T) {
 		if r.StatusCode != http.StatusOK {
 			t.Errorf("GET %s: %d", path, r.StatusCode)
 		}
+	}
+	// The queue page needs a reviewer; anonymous API calls are refused.
+	if r := authGet(t, a.httpAddr, "/"); r.StatusCode != http.StatusOK {
+		t.Errorf("GET / as admin: %d", r.StatusCode)
+	} else {
+		r.Body.Close()
+	}
+	anon, err := http.Get("http://" + a.httpAddr + "/api/v1/claims?q=")
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon.Body.Close()
+	if anon.StatusCode != http.StatusUnauthorized {
+		t.Errorf("anonymous GET /api/v1/claims: %d, want 401", anon.StatusCode)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -313,10 +314,6 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 	}
 	a.policy = account.DefaultPolicy()
 	a.cookie = account.Cookie{Insecure: !strings.HasPrefix(baseURL, "https://")}
-	a.rev = reviewer.New(reviewer.Deps{
-		Index: a.idx, Sources: a.registry, Ready: ready,
-		Accounts: a.accounts, Policy: a.policy, Cookie: a.cookie, Review: a.review,
-	}, log)
 	if cfg.Runs("alerter") {
 		a.alerter, err = alerter.New(a.bus, alerter.Options{
 			BaseURL: site.BaseURL, Publisher: site.Publisher, Metrics: a.metrics,
@@ -424,6 +421,21 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 		}
 	}
 
+	deps := reviewer.Deps{
+		Index: a.idx, Sources: a.registry, Ready: ready,
+		Accounts: a.accounts, Policy: a.policy, Cookie: a.cookie, Review: a.review,
+		TrustedProxies: trustedProxies(cfg.Auth.TrustedProxies),
+	}
+	if a.alerter != nil {
+		deps.Alerts = alertViews{svc: a.alerter, baseURL: site.BaseURL}
+	}
+	reporters, err := ingester.OpenReporters(ctx, a.bus)
+	if err != nil {
+		return nil, err
+	}
+	deps.Reporters = tipsters{store: ingester.NewReporterStore(reporters)}
+	a.rev = reviewer.New(deps, log)
+
 	if cfg.Runs("publisher") {
 		pub := publisher.New(a.review, publisher.Options{Site: site, Details: publisher.IndexDetails(a.idx, site, log)}, log)
 		a.publisherHandler = pub.Handler()
@@ -494,6 +506,9 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 	}
 	if err := bus.WriteEndpoint(cfg.Data, ep); err != nil {
 		return nil, err
+	}
+	if onStarted != nil {
+		onStarted(a)
 	}
 	log.Info("vigie serving", zap.String("http", "http://"+a.httpAddr), zap.String("data", cfg.Data),
 		zap.Strings("services", stageNames(a.stages)), zap.Int("sources", len(a.sources)), zap.Int("factchecks", a.factchecks))
@@ -618,8 +633,23 @@ func authorizeSubscriptions(r *http.Request, owner string) bool {
 	return false
 }
 
+// onStarted, when set by a test, is told of every app that started.
+var onStarted func(*app)
+
 // wrapIndex, when set by a test, wraps the index backend (fault injection).
 var wrapIndex func(index.Backend) index.Backend
+
+// trustedProxies parses auth.trusted_proxies (validated when the
+// configuration was loaded).
+func trustedProxies(cidrs []string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, c := range cidrs {
+		if p, err := netip.ParsePrefix(c); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 // natsConnect is how to reach the configured external NATS server.
 func natsConnect(cfg config.Config, name string) bus.ConnectConfig {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"slices"
 	"strings"
@@ -259,6 +260,11 @@ func (c *Config) normalize() error {
 		}
 		if s.Interval == 0 {
 			s.Interval = c.Fetch.Interval
+		}
+	}
+	for _, p := range c.Auth.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			return fmt.Errorf("config: auth.trusted_proxies: %q is not a CIDR prefix (e.g. 10.0.0.0/8)", p)
 		}
 	}
 	for _, svc := range c.Services {
