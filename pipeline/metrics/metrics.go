@@ -67,6 +67,12 @@ func New() *Metrics {
 	f(m.ConsumerAckPend)
 	f(m.DeadLetterDepth)
 	f(m.StreamMessages)
+	// Every delivery outcome is exported from the start (at 0), so that
+	// dashboards and alerts on them work before the first delivery.
+	for _, o := range []string{"delivered", "retry", "gone", "expired"} {
+		m.AlertDeliveries.WithLabelValues("webhook", o)
+	}
+	m.AlertDeliveries.WithLabelValues("nats", "published")
 	return m
 }
 

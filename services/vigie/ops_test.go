@@ -53,6 +53,7 @@ func TestMetricsEndpoint(t *testing.T) {
 		"consumer pending":   regexp.MustCompile(`vigie_consumer_pending_messages\{consumer="matcher",stream="ITEMS"\} \d+`),
 		"redeliveries":       regexp.MustCompile(`vigie_consumer_redelivered_messages\{consumer="indexer",stream="CLAIMS"\} \d+`),
 		"dead-letter depth":  regexp.MustCompile(`vigie_dead_letter_messages 0`),
+		"alert deliveries":   regexp.MustCompile(`vigie_alert_deliveries_total\{channel="webhook",outcome="delivered"\} \d+`),
 		"go runtime metrics": regexp.MustCompile(`go_goroutines \d+`),
 	}
 	status, body := httpGet(t, "http://"+a.httpAddr+"/metrics")
