@@ -34,6 +34,10 @@ docs:
 demo:
 	$(GO) run ./services/vigie serve --demo
 
+# Screenshots of the UI for docs/screenshots (headless Chromium, as the browser tests).
+screenshots:
+	VIGIE_SCREENSHOTS=docs/screenshots $(GO) test ./services/vigie -run '^TestScreenshots$$' -count=1 -v
+
 # The fault suite at the issue's size (the default `go test` runs a short version).
 faults:
 	VIGIE_FAULT_ITEMS=10000 VIGIE_FAULT_KILLS=20 VIGIE_FAULT_OUTAGE_SECONDS=30 \

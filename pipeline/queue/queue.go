@@ -11,7 +11,7 @@ import (
 
 // SchemaVersion is bumped whenever documents are built differently; a
 // change triggers a rebuild of the index from the log.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Status values of a claim in the queue.
 const (
@@ -76,6 +76,9 @@ func Settings() index.Settings {
 			{Name: "text", Type: index.Text, Searchable: true},
 			{Name: "item_title", Type: index.Text, Searchable: true},
 			kw("item_id"),
+			// The canonical link: the same article reached through two
+			// sources has one item_url, so its claims can be found together.
+			kw("item_url"),
 			kw("source"),
 			kw("language"),
 			kw("localities"),

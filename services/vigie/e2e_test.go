@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -271,4 +272,27 @@ func consumerIdle(t *testing.T, js jetstream.JetStream, stream, durable string) 
 		t.Fatal(err)
 	}
 	return info.NumPending == 0 && info.NumAckPending == 0
+}
+
+// TestSameArticleTwoSources: one article reached through two sources (two
+// feed URLs with different tracking parameters) has one canonical link, and
+// a filter on it finds the claims of both sources.
+func TestSameArticleTwoSources(t *testing.T) {
+	feeds := feedServer(t, "jn-porto.rss")
+	cfg := testConfig(t, t.TempDir(), feeds.URL+"/jn-porto.rss?utm_source=a", feeds.URL+"/jn-porto.rss?utm_source=b")
+	a, err := startApp(context.Background(), cfg, false, io.Discard, zaptest.NewLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.shutdown(10 * time.Second)
+	var hit reviewer.ClaimsResponse
+	bustest.Eventually(t, 20*time.Second, "claims from both sources", func() bool {
+		hit = getClaims(t, a.httpAddr, "q=cigarros&facets=source")
+		return len(hit.Facets["source"]) == 2
+	})
+	u := hit.Hits[0].ItemURL
+	both := getClaims(t, a.httpAddr, "q=&facets=source&filter="+url.QueryEscape("item_url = "+strconv.Quote(u)))
+	if both.Facets["source"]["feed-0"] == 0 || both.Facets["source"]["feed-1"] == 0 {
+		t.Fatalf("filter on the canonical link %s: %v", u, both.Facets)
+	}
 }

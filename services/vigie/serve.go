@@ -182,6 +182,8 @@ type app struct {
 	alerter  *alerter.Service
 	// publisherHandler serves the public verdict pages and feeds.
 	publisherHandler http.Handler
+	// listener is bound early; the HTTP server takes it over.
+	listener net.Listener
 	// demoToken is the demo's read-only API token, for the README's curl.
 	demoToken string
 
@@ -274,9 +276,17 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 		return nil, err
 	}
 	a.registry = source.NewRegistry(sourcesKV)
+	// Listen first: the public base URL defaults to the address really bound
+	// (the configured port may be 0).
+	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", cfg.HTTP.Addr, err)
+	}
+	a.listener = ln
+	a.httpAddr = ln.Addr().String()
 	baseURL := cfg.Site.BaseURL
 	if baseURL == "" {
-		baseURL = "http://" + cfg.HTTP.Addr
+		baseURL = "http://" + a.httpAddr
 	}
 	site := review.Site{Publisher: publish.Party{Name: cfg.Site.Publisher}, BaseURL: strings.TrimRight(baseURL, "/")}
 	a.accounts, err = account.Open(ctx, a.bus.JS, account.Config{
@@ -475,11 +485,6 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 	} else {
 		mux.Handle("/", a.rev.OpsHandler())
 	}
-	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
-	if err != nil {
-		return nil, fmt.Errorf("listen on %s: %w", cfg.HTTP.Addr, err)
-	}
-	a.httpAddr = ln.Addr().String()
 	cop, err := account.CrossOrigin(cfg.Auth.TrustedOrigins...)
 	if err != nil {
 		return nil, fmt.Errorf("auth.trusted_origins: %w", err)
@@ -572,6 +577,9 @@ func (a *app) abort() {
 	a.closed.Do(func() {
 		if a.demo != nil {
 			a.demo.close()
+		}
+		if a.listener != nil && a.httpSrv == nil {
+			_ = a.listener.Close()
 		}
 		if a.idx != nil {
 			_ = a.idx.Close()
