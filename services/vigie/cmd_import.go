@@ -103,8 +103,9 @@ func runImportItems(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 
-	bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("importing "+filepath.Base(path)),
-		progressbar.OptionShowCount(), progressbar.OptionThrottle(100_000_000), progressbar.OptionClearOnFinish())
+	// The bar is made once the total is known: a bar of unknown size spins
+	// from a goroutine of its own, which races with updates.
+	var bar *progressbar.ProgressBar
 	type lineError struct {
 		line int
 		err  error
@@ -113,10 +114,13 @@ func runImportItems(ctx context.Context, args []string, stdout, stderr io.Writer
 	failed := 0
 	st, err := ingester.ImportItems(ctx, svc, file, f, *sourceID,
 		func(done, total int) {
-			if total >= 0 && bar.GetMax() != total {
-				bar.ChangeMax(total)
+			if bar == nil && total >= 0 {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("importing "+filepath.Base(path)),
+					progressbar.OptionShowCount(), progressbar.OptionThrottle(100_000_000), progressbar.OptionClearOnFinish())
 			}
-			_ = bar.Set(done)
+			if bar != nil {
+				_ = bar.Set(done)
+			}
 		},
 		func(line int, err error) {
 			failed++
@@ -124,7 +128,9 @@ func runImportItems(ctx context.Context, args []string, stdout, stderr io.Writer
 				lineErrs = append(lineErrs, lineError{line, err})
 			}
 		})
-	_ = bar.Finish()
+	if bar != nil {
+		_ = bar.Finish()
+	}
 
 	fmt.Fprintf(stdout, "%s: %d records, %d new items published, %d already known, %d refused\n",
 		path, st.Records, st.Published, st.Known, st.Failed)

@@ -34,10 +34,19 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer closeBus()
-	bar := progressbar.NewOptions64(-1, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("replaying CLAIMS"),
+	// The bar is sized before the replay starts: a spinner (unknown size)
+	// renders from a goroutine of its own.
+	st, err := b.JS.Stream(ctx, bus.StreamClaims)
+	if err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	bar := progressbar.NewOptions64(int64(info.State.Msgs), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("replaying CLAIMS"),
 		progressbar.OptionShowCount(), progressbar.OptionThrottle(100_000_000), progressbar.OptionClearOnFinish())
-	docs, err := rebuildIndex(ctx, b, *data, func(done, total uint64) {
-		bar.ChangeMax64(int64(total))
+	docs, err := rebuildIndex(ctx, b, *data, func(done, _ uint64) {
 		_ = bar.Set64(int64(done))
 	})
 	_ = bar.Finish()
