@@ -1,7 +1,7 @@
 # Vigie — build, test, lint, generate.
 GO ?= go
 
-.PHONY: all build test test-short lint fmt proto docs fuzz fuzz-short faults load bench screenshots demo clean
+.PHONY: all build test test-short lint fmt proto docs fuzz fuzz-short faults load hostile reliability bench bench-quick screenshots demo clean
 
 all: lint test
 
@@ -34,6 +34,24 @@ docs:
 demo:
 	$(GO) run ./services/vigie serve --demo
 
+# Writes docs/benchmarks.md (about 17 min on 2 cores; ~2 GB temporary index).
+bench:
+	$(GO) run ./services/vigie bench --search-docs 1000000
+
+bench-quick:
+	$(GO) run ./services/vigie bench --quick
+
+# 60 s of load; writes the load section of docs/reliability.md.
+load:
+	VIGIE_REPORT=1 VIGIE_LOAD_SECONDS=60 $(GO) test ./services/vigie -run '^TestLoad$$' -count=1 -v -timeout 10m
+
+hostile:
+	VIGIE_REPORT=1 $(GO) test ./services/vigie -run '^TestHostile' -count=1 -v
+
+# Hostile + 60 s load + fault suite at the issue's sizes; regenerates docs/reliability.md.
+reliability:
+	bash scripts/reliability.sh full
+
 # Screenshots of the UI for docs/screenshots (headless Chromium, as the browser tests).
 screenshots:
 	VIGIE_SCREENSHOTS=docs/screenshots $(GO) test ./services/vigie -run '^TestScreenshots$$' -count=1 -v
@@ -41,7 +59,7 @@ screenshots:
 # The fault suite at the issue's size (the default `go test` runs a short version).
 faults:
 	VIGIE_FAULT_ITEMS=10000 VIGIE_FAULT_KILLS=20 VIGIE_FAULT_OUTAGE_SECONDS=30 \
-	  $(GO) test -count=1 -timeout 60m -run 'Fault|Crash|Cluster|Poison|DeadLetter' -v ./services/... 2>&1 | grep -E '^(=== RUN|--- |ok|FAIL|PASS)|_test.go'
+	  $(GO) test -count=1 -timeout 60m -run 'Fault|Crash|Kill|Cluster|Poison|DeadLetter' -v ./services/... 2>&1 | grep -E '^(=== RUN|--- |ok|FAIL|PASS)|_test.go'
 
 # Every fuzz target for 20 s from its committed corpus; fuzz-short for CI.
 fuzz:

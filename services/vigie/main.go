@@ -27,6 +27,7 @@ Usage:
   vigie status [--data DIR]              streams, consumers and message counts
   vigie reindex [--data DIR]             rebuild the search index from the log
   vigie dlq list|redrive [--stage S]     dead-lettered messages
+  vigie bench [--out FILE] [--items N] [--runs N] [--search-docs N] [--quick]   benchmark report (docs/benchmarks.md)
   vigie sources list|add|update|remove|enable|import|export   manage sources
   vigie import items [--data DIR] [--source ID] FILE.jsonl|.csv
   vigie import factchecks [--data DIR] FILE...   ClaimReview JSON-LD, Fact Check Tools JSON, CSV, TSV
@@ -57,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runUsers(ctx, args[1:], stdout, stderr)
 	case "tokens":
 		return runTokens(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return runBench(ctx, args[1:], stdout, stderr)
 	case "dlq":
 		return runDLQ(ctx, args[1:], stdout, stderr)
 	case "sources":
