@@ -37,10 +37,13 @@ func bandOf(fp uint64, b int) uint64 {
 type Clusters struct {
 	kv jetstream.KeyValue
 
-	mu    sync.RWMutex
-	fps   map[uint64]bool
-	index [bands]map[uint64][]uint64
-	ready chan struct{}
+	mu  sync.RWMutex
+	fps map[uint64]bool
+	// assign serialises look-up-then-create within this process, so that
+	// near-duplicates analysed at the same time join one cluster.
+	assign sync.Mutex
+	index  [bands]map[uint64][]uint64
+	ready  chan struct{}
 }
 
 // NewClusters returns clusters over the bucket.
@@ -120,6 +123,8 @@ func (c *Clusters) Assign(ctx context.Context, fp uint64) (string, error) {
 	if fp == 0 {
 		return "", nil
 	}
+	c.assign.Lock()
+	defer c.assign.Unlock()
 	if near, ok := c.nearest(fp); ok {
 		return clusterID(near), nil
 	}

@@ -3,8 +3,10 @@ package matcher
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -86,11 +88,27 @@ func (s *Service) Run(ctx context.Context) error {
 	return s.bus.Work(ctx, cons, bus.WorkerConfig{Stage: bus.StageMatcher, Batch: s.opts.Batch}, s.handle)
 }
 
+// handle analyses a batch on every core: items are independent, and the
+// engine and the stores are safe for concurrent use.
 func (s *Service) handle(ctx context.Context, msgs []jetstream.Msg) []error {
 	errs := make([]error, len(msgs))
-	for i, m := range msgs {
-		errs[i] = s.process(ctx, m.Data())
+	workers := min(runtime.GOMAXPROCS(0), len(msgs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = s.process(ctx, msgs[i].Data())
+			}
+		}()
 	}
+	for i := range msgs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	return errs
 }
 
