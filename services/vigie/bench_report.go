@@ -147,6 +147,8 @@ func (r *benchReport) markdown() string {
 	w("## Cold start and memory\n\n")
 	w("Cold start (fresh data folder: embedded NATS started, streams created, %d fact-checks loaded, index created) until `/readyz` answers 200: **%.2f s** (median; runs %s s).\n\n", f.factchecks, median(r.cold), fmtRuns(r.cold))
 	w("Peak memory of the whole `vigie bench` process (VmHWM of /proc/self/status, every phase above in one process, including the %d-claim match store): **%.0f MiB**.\n\n", f.matcherStore, float64(r.peakRSS)/(1<<20))
+	w("## The index layer alone\n\n")
+	w("Bleve indexing rate, search latency p50/p95 at 100,000 and 1,000,000 claim documents of the index's own documented generator, and bytes per document on disk are in [benchmarks-index.md](benchmarks-index.md) (`go test ./pipeline/index/ -bench BenchmarkBleve…`, with the commands that produced them).\n\n")
 	w("## Reproduce\n\n```\n%s\n```\n\nfrom the repository root (the datasets are read from `--shared`, default ../shared). `vigie bench --quick` is the CI version (small sizes, one run, report in a temporary file).\n", strings.TrimSpace(r.command))
 	return b.String()
 }
