@@ -64,28 +64,11 @@ func (c *Clusters) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("watch clusters: %w", err)
 	}
-	defer func() { _ = w.Stop() }()
-	initial := true
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case e, ok := <-w.Updates():
-			if !ok {
-				return nil
-			}
-			if e == nil {
-				if initial {
-					initial = false
-					close(c.ready)
-				}
-				continue
-			}
-			if fp, err := strconv.ParseUint(strings.TrimPrefix(e.Key(), "c."), 16, 64); err == nil {
-				c.add(fp)
-			}
+	return follow(ctx, w, c.ready, func(e jetstream.KeyValueEntry) {
+		if fp, err := strconv.ParseUint(strings.TrimPrefix(e.Key(), "c."), 16, 64); err == nil {
+			c.add(fp)
 		}
-	}
+	})
 }
 
 func (c *Clusters) add(fp uint64) {

@@ -42,26 +42,7 @@ func (f *Follower) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("watch fact-checks: %w", err)
 	}
-	defer func() { _ = w.Stop() }()
-	initial := true
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case e, ok := <-w.Updates():
-			if !ok {
-				return nil
-			}
-			if e == nil {
-				if initial {
-					initial = false
-					close(f.ready)
-				}
-				continue
-			}
-			f.apply(e)
-		}
-	}
+	return follow(ctx, w, f.ready, f.apply)
 }
 
 func (f *Follower) apply(e jetstream.KeyValueEntry) {
