@@ -15,6 +15,8 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"vigie/pipeline/publish/publishtest"
 )
 
 // needXmllint returns the xmllint path, skipping the test when it is
@@ -207,25 +209,7 @@ func TestRelaxNGOracle(t *testing.T) {
 
 func compileJSONFeedSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	f, err := os.Open(filepath.Join(specs, "jsonfeed", "schema-v1.1.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource("schema-v1.1.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile("schema-v1.1.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return publishtest.JSONFeedSchema(t, specs)
 }
 
 func validateJSON(s *jsonschema.Schema, b []byte) error {

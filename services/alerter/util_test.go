@@ -2,17 +2,17 @@ package alerter
 
 import (
 	"bytes"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	tspb "google.golang.org/protobuf/types/known/timestamppb"
 
 	"vigie/pipeline/publish"
+	"vigie/pipeline/publish/publishtest"
 )
 
 func ts(t time.Time) *tspb.Timestamp { return tspb.New(t) }
@@ -61,24 +61,7 @@ func validateAtom(t *testing.T, body []byte) {
 // validateJSONFeed checks a JSON Feed against the JSON Feed 1.1 schema.
 func validateJSONFeed(t *testing.T, body []byte) {
 	t.Helper()
-	f, err := os.Open(filepath.Join(specs, "jsonfeed", "schema-v1.1.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource("schema-v1.1.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile("schema-v1.1.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := publishtest.JSONFeedSchema(t, specs)
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)

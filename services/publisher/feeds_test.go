@@ -14,6 +14,8 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"vigie/pipeline/publish/publishtest"
 )
 
 // threeVerdicts publishes a Porto, a Paris and a Stockholm verdict, in
@@ -31,25 +33,7 @@ func threeVerdicts(t *testing.T) *env {
 
 func jsonFeedSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	f, err := os.Open(filepath.Join(specs, "jsonfeed", "schema-v1.1.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource("schema-v1.1.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile("schema-v1.1.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return publishtest.JSONFeedSchema(t, specs)
 }
 
 // TestFeedsPassStandards checks the three feeds, unfiltered and filtered,

@@ -1,0 +1,37 @@
+// Package publishtest holds test helpers shared by the packages that write
+// standard feeds: the JSON Feed 1.1 schema compiled from the specification
+// files in ../shared/specs.
+package publishtest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// JSONFeedSchema compiles specsDir/jsonfeed/schema-v1.1.json, with format
+// assertions on.
+func JSONFeedSchema(t testing.TB, specsDir string) *jsonschema.Schema {
+	t.Helper()
+	f, err := os.Open(filepath.Join(specsDir, "jsonfeed", "schema-v1.1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource("schema-v1.1.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile("schema-v1.1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
