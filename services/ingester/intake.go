@@ -29,7 +29,7 @@ import (
 // BucketReporters is the KV bucket holding the identity of tip reporters,
 // one erasable entry per tip, keyed by a random reference. It is declared
 // here until it moves to pipeline/bus/names.go.
-const BucketReporters = "vigie_reporters"
+const BucketReporters = bus.BucketReporters
 
 // TiplineSourceID is the source id of every tip sent to the intake.
 const TiplineSourceID = "tipline"
@@ -100,23 +100,10 @@ func NewIntake(svc *Service, opts IntakeOptions) (*Intake, error) {
 	}, nil
 }
 
-// OpenReporters declares the reporters bucket (idempotently) and opens it.
+// OpenReporters opens the reporters bucket, declared with the rest of the
+// topology (pipeline/bus names.go).
 func OpenReporters(ctx context.Context, b *bus.Bus) (jetstream.KeyValue, error) {
-	replicas := b.Topology().Replicas
-	if replicas < 1 {
-		replicas = 1
-	}
-	kv, err := b.JS.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket:      BucketReporters,
-		Description: "identity of tip reporters, erasable, referred to by items",
-		History:     1,
-		Storage:     jetstream.FileStorage,
-		Replicas:    replicas,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("declare bucket %s: %w", BucketReporters, err)
-	}
-	return kv, nil
+	return b.KV(ctx, BucketReporters)
 }
 
 // ReadSecretFile reads the intake secrets from a file: one "whsec_…" per
