@@ -261,3 +261,21 @@ func (r *Registry) Watch(ctx context.Context, fn func(s Source, deleted bool)) e
 		}
 	}
 }
+
+// Failed records a failed fetch: one more consecutive failure, its error
+// and kind; the source is disabled, with the reason kept, once
+// maxFailures consecutive failures are reached.
+func (st *State) Failed(cause error, kind string, maxFailures int) {
+	st.Failures++
+	st.Status, st.LastError, st.ErrorKind = StatusError, cause.Error(), kind
+	if st.Failures >= maxFailures {
+		st.Status = StatusDisabled
+		st.LastError = fmt.Sprintf("disabled after %d consecutive failures; last: %s", st.Failures, cause)
+	}
+}
+
+// Succeeded records a successful fetch: the failure count and error clear.
+func (st *State) Succeeded() {
+	st.Failures = 0
+	st.Status, st.LastError, st.ErrorKind = StatusOK, "", ""
+}

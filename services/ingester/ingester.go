@@ -236,24 +236,15 @@ func (s *Service) Poll(ctx context.Context, src source.Source) (int, error) {
 		// Shutting down mid-poll: release the lease, due again at once.
 		st.NextFetch = time.Time{}
 	case perr != nil:
-		st.Failures++
-		st.LastError = perr.Error()
-		st.ErrorKind = errorKind(perr)
-		st.Status = source.StatusError
+		st.Failed(perr, errorKind(perr), s.opts.MaxFailures)
 		var se *fetch.StatusError
 		if errors.As(perr, &se) {
 			hints.RetryAfter = se.RetryAfter
 		}
 		delay := max(s.opts.Backoff.Delay(st.Failures), hints.RetryAfter)
 		st.NextFetch = now.Add(delay).UTC()
-		if st.Failures >= s.opts.MaxFailures {
-			st.Status = source.StatusDisabled
-			st.LastError = fmt.Sprintf("disabled after %d consecutive failures; last: %s", st.Failures, perr)
-		}
 	default:
-		st.Failures = 0
-		st.LastError, st.ErrorKind = "", ""
-		st.Status = source.StatusOK
+		st.Succeeded()
 		st.NextFetch = now.Add(fetch.NextPoll(hints, nil)).UTC()
 	}
 	if _, err := s.registry.SetState(context.WithoutCancel(ctx), src.ID, st, rev); err != nil {

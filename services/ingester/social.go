@@ -155,7 +155,7 @@ func (s *Service) holdAndStream(ctx context.Context, src source.Source) error {
 		}
 		return s.updateLease(sctx, src, ls, func(st *source.State) {
 			st.Cursor = cursor
-			st.Status, st.LastError, st.ErrorKind, st.Failures = source.StatusOK, "", "", 0
+			st.Succeeded()
 			st.LastFetch = s.opts.Now().UTC()
 			if !p.Deleted {
 				st.Items++
@@ -193,12 +193,7 @@ func (s *Service) recordFailure(ctx context.Context, src source.Source, cause er
 	if err != nil {
 		return
 	}
-	st.Failures++
-	st.Status, st.LastError, st.ErrorKind = source.StatusError, cause.Error(), "stream"
-	if st.Failures >= s.opts.MaxFailures {
-		st.Status = source.StatusDisabled
-		st.LastError = fmt.Sprintf("disabled after %d consecutive failures; last: %s", st.Failures, cause)
-	}
+	st.Failed(cause, "stream", s.opts.MaxFailures)
 	_, _ = s.registry.SetState(ctx, src.ID, st, rev)
 }
 
