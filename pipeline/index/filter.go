@@ -176,6 +176,9 @@ func (v Value) String() string {
 }
 
 func quoteAttr(a string) string {
+	if a == "" {
+		return `""`
+	}
 	for _, r := range a {
 		if !isWordRune(r) {
 			return Value{Text: a}.String()
@@ -505,6 +508,9 @@ func (p *parser) parseCondition() (Filter, error) {
 		return nil, err
 	}
 	field, fpos := attr.Text, attr.Pos
+	if field == "" {
+		return nil, p.lex.errAt(fpos, "expected an attribute name, found an empty string")
+	}
 	switch {
 	case p.tok.kind == tkOp:
 		op := Op(p.tok.text)

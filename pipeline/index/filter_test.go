@@ -164,6 +164,7 @@ func TestParseFilterErrors(t *testing.T) {
 		{"NOT without EXISTS", "a NOT x", 7, "EXISTS or IN"},
 		{"column counts runes", "ville = Montréal AND", 21, "end of the expression"},
 		{"operator first", "= 1", 1, "attribute name"},
+		{"empty attribute", `"" 0 TO 1`, 1, "attribute name, found an empty string"},
 		{"nested too deep", strings.Repeat("(", 70) + "a = 1" + strings.Repeat(")", 70), 65, "nested deeper"},
 	}
 	for _, tc := range tests {
