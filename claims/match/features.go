@@ -25,8 +25,9 @@ type prepared struct {
 	entities   []string // folded capitalised words, sorted, unique
 	gramsText  []uint32 // sorted unique char 4-gram hashes of the text
 	gramsTitle []uint32
-	key        string // folded tokens of the claim text: equal for duplicates
-	years      []int  // years (1900–2099) named in the text or title, sorted unique
+	key        string    // folded tokens of the claim text: equal for duplicates
+	years      []int     // years (1900–2099) named in the text or title, sorted unique
+	sem        *semantic // word vectors of text and title (English only, else nil)
 }
 
 // query is a prepared query.
@@ -36,6 +37,7 @@ type query struct {
 	numbers  []string
 	entities []string
 	grams    []uint32
+	mean     []float32 // mean word vector (semantic.go), nil when absent
 }
 
 func langOf(d Doc) string {
@@ -50,12 +52,14 @@ func prepareDoc(d Doc) *prepared {
 	a := text.AnalyzerFor(lang)
 	p := &prepared{lang: lang}
 	tt, ti := text.Tokenize(d.Text), text.Tokenize(d.Title)
-	for _, t := range a.TermsOf(tt) {
+	textTerms, titleTerms := a.TermsOf(tt), a.TermsOf(ti)
+	for _, t := range textTerms {
 		p.textStems = append(p.textStems, t.Stem)
 	}
-	for _, t := range a.TermsOf(ti) {
+	for _, t := range titleTerms {
 		p.titleStems = append(p.titleStems, t.Stem)
 	}
+	p.sem = semanticOf(lang, append(textTerms, titleTerms...))
 	p.numbers = numbersOf(append(slices.Clone(tt), ti...))
 	p.years = yearsOf(p.numbers)
 	p.entities = slices.Clip(append(entitiesOf(d.Text, tt, a), entitiesOf(d.Title, ti, a)...))
@@ -93,11 +97,17 @@ func sortedSet(s []uint32) []uint32 {
 	return slices.Clip(slices.Compact(c))
 }
 
-func prepareQuery(q, lang string) *query {
+// prepareQuery prepares q; sem computes its mean word vector (only worth it
+// when the model weighs wv_cos).
+func prepareQuery(q, lang string, sem bool) *query {
 	a := text.AnalyzerFor(lang)
 	p := &query{surface: map[string]string{}}
 	toks := text.Tokenize(q)
-	for _, t := range a.TermsOf(toks) {
+	terms := a.TermsOf(toks)
+	if sem {
+		p.mean = meanOf(lang, terms)
+	}
+	for _, t := range terms {
 		p.stems = append(p.stems, t.Stem)
 		if _, ok := p.surface[t.Stem]; !ok {
 			p.surface[t.Stem] = t.Text

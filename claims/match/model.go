@@ -27,6 +27,7 @@ var FeatureNames = []string{
 	"dup_count",    // log(1+copies of this claim text among the candidates)
 	"year_agree",   // the claim names the year the query was published
 	"year_other",   // the claim names years, none of them the query's
+	"wv_cos",       // cosine of SIF-weighted mean word vectors (English; absent: training mean)
 }
 
 func featureIndex(name string) int {
@@ -45,6 +46,7 @@ var (
 	featChar4Text  = featureIndex("char4_text")
 	featYearAgree  = featureIndex("year_agree")
 	featYearOther  = featureIndex("year_other")
+	featWVCos      = featureIndex("wv_cos")
 )
 
 // featureSign is the declared monotonicity of each feature: +1 more means a
@@ -68,6 +70,7 @@ var featureSign = []float64{
 	0,  // dup_count
 	+1, // year_agree
 	-1, // year_other
+	+1, // wv_cos
 }
 
 // Model is a logistic re-ranker: p = sigmoid(A*(w·f + Bias) + B), where A, B

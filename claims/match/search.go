@@ -60,6 +60,12 @@ func (x *Index) Search(q string, opt Options) []Result {
 // SearchContext is Search with a context for the Embedder; the error is the
 // Embedder's (the lexical results are still returned).
 func (x *Index) SearchContext(ctx context.Context, q string, opt Options) ([]Result, error) {
+	return x.search(ctx, q, opt, true)
+}
+
+// search is SearchContext; with impute false, absent features stay NaN (for
+// Train, which imputes its own means).
+func (x *Index) search(ctx context.Context, q string, opt Options, impute bool) ([]Result, error) {
 	if opt.Clean && !stage(opt.Stages, "noclean") {
 		if opt.Year == 0 {
 			opt.Year = SignatureYear(q)
@@ -79,7 +85,7 @@ func (x *Index) SearchContext(ctx context.Context, q string, opt Options) ([]Res
 	if limit <= 0 {
 		limit = 5
 	}
-	qp := prepareQuery(q, lang)
+	qp := prepareQuery(q, lang, m.Weights[featWVCos] != 0)
 	x.mu.RLock()
 	qt := x.queryTermsLocked(qp.stems)
 	hits := x.bm25Locked(qt, max(m.Candidates, limit))
@@ -104,6 +110,11 @@ func (x *Index) SearchContext(ctx context.Context, q string, opt Options) ([]Res
 		err = embedFeature(ctx, opt.Embedder, q, docs, res)
 	}
 	for i := range res {
+		for j, v := range res[i].Features {
+			if impute && math.IsNaN(v) {
+				res[i].Features[j] = m.Mean[j]
+			}
+		}
 		if stage(opt.Stages, "bm25") {
 			res[i].Score = res[i].BM25 / (res[i].BM25 + 10)
 			continue
@@ -271,6 +282,7 @@ func (x *Index) featuresLocked(qc *queryCtx, d *docInfo, h hit, top float64, ran
 		0,
 		0,
 		0,
+		semFeature(qp.mean, dp.sem),
 	}
 	if qc.year > 0 && len(dp.years) > 0 {
 		if _, ok := slices.BinarySearch(dp.years, qc.year); ok {

@@ -28,6 +28,9 @@ type TrainOptions struct {
 	Pairwise bool
 	// Embedder, when set, feeds the embedding feature during training.
 	Embedder Embedder
+	// Lexical leaves the word-vector feature out (weight 0): the ablation
+	// of the semantic stage.
+	Lexical bool
 }
 
 // Train fits the re-ranker on train (logistic regression on standardised
@@ -43,12 +46,32 @@ func Train(ctx context.Context, idx *Index, train, dev []LabeledQuery, opt Train
 	}
 	n := len(FeatureNames)
 	base := Model{Weights: make([]float64, n), Mean: make([]float64, n), Scale: ones(n), A: 1, Candidates: opt.Candidates, Source: opt.Source}
-	X, y, groups, err := candidates(ctx, idx, train, opt, &base)
+	X, y, groups, err := candidates(ctx, idx, train, opt, &base, false)
 	if err != nil {
 		return Model{}, err
 	}
 	if len(X) == 0 {
 		return Model{}, fmt.Errorf("train matcher: no candidates")
+	}
+	// absent features take the mean of the present ones (as in Search)
+	for j := 0; j < n; j++ {
+		var s float64
+		k := 0
+		for _, x := range X {
+			if !math.IsNaN(x[j]) {
+				s += x[j]
+				k++
+			}
+		}
+		mu := 0.0
+		if k > 0 {
+			mu = s / float64(k)
+		}
+		for _, x := range X {
+			if math.IsNaN(x[j]) {
+				x[j] = mu
+			}
+		}
 	}
 	// standardise
 	for j := 0; j < n; j++ {
@@ -82,6 +105,12 @@ func Train(ctx context.Context, idx *Index, train, dev []LabeledQuery, opt Train
 	// match lower (it extrapolates sanely to exact repeats, which training
 	// tweets rarely are).
 	dropped := make([]bool, n)
+	if opt.Lexical {
+		dropped[featWVCos] = true
+		for _, z := range Z {
+			z[featWVCos] = 0
+		}
+	}
 	var w []float64
 	for round := 0; round <= n; round++ {
 		w = newtonLogistic(Z, y, opt.L2, n)
@@ -177,7 +206,7 @@ func Train(ctx context.Context, idx *Index, train, dev []LabeledQuery, opt Train
 	}
 	// Platt calibration on dev raw scores
 	if len(dev) > 0 {
-		Xd, yd, _, err := candidates(ctx, idx, dev, opt, &base)
+		Xd, yd, _, err := candidates(ctx, idx, dev, opt, &base, true)
 		if err != nil {
 			return Model{}, err
 		}
@@ -199,7 +228,9 @@ func ones(n int) []float64 {
 	return o
 }
 
-func candidates(ctx context.Context, idx *Index, qs []LabeledQuery, opt TrainOptions, m *Model) ([][]float64, []float64, []rankGroup, error) {
+// candidates returns the features of the BM25F candidates of qs; with impute
+// false, absent features are NaN.
+func candidates(ctx context.Context, idx *Index, qs []LabeledQuery, opt TrainOptions, m *Model, impute bool) ([][]float64, []float64, []rankGroup, error) {
 	var X [][]float64
 	var y []float64
 	var groups []rankGroup
@@ -207,7 +238,7 @@ func candidates(ctx context.Context, idx *Index, qs []LabeledQuery, opt TrainOpt
 		if err := ctx.Err(); err != nil {
 			return nil, nil, nil, fmt.Errorf("train matcher: %w", err)
 		}
-		rs, err := idx.SearchContext(ctx, q.Text, Options{Lang: opt.Lang, Limit: opt.Candidates, Clean: true, Model: m, Embedder: opt.Embedder, Stages: "bm25"})
+		rs, err := idx.search(ctx, q.Text, Options{Lang: opt.Lang, Limit: opt.Candidates, Clean: true, Model: m, Embedder: opt.Embedder, Stages: "bm25"}, impute)
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("train matcher: %w", err)
 		}
