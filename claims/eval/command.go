@@ -166,7 +166,7 @@ func worthinessCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	threshold := fs.Float64("threshold", claims.DefaultConfig().WorthinessThreshold, "score from which a sentence is predicted check-worthy")
 	lang := fs.String("lang", "", `language of the sentences ("" detects per sentence)`)
-	train := fs.String("train", "", "fit the model's weights on this labelled TSV first (same-split comparison; nothing is written)")
+	train := fs.String("train", "", "fit the model's weights on this labelled TSV first, intercept shifted by its positive rate (same-split comparison; nothing is written)")
 	c := fs.Float64("c", 1, "inverse L2 strength of the model fitted with --train (the baseline always uses C = 1)")
 	baseline := fs.Bool("baseline", false, "score with the baseline instead: logistic regression on lower-cased unigrams+bigrams, L2, C=1, fitted on --train")
 	if err := fs.Parse(args); err != nil {
@@ -202,7 +202,7 @@ func worthinessCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 		if *lang == "" {
 			*lang = DominantLanguage(tr)
 		}
-		m, err := worthiness.Train(ctx, examples(tr), worthiness.TrainOptions{Lang: *lang, Bigrams: true, C: *c, Source: *train})
+		m, err := worthiness.Train(ctx, examples(tr), worthiness.TrainOptions{Lang: *lang, Bigrams: true, C: *c, BaseRateThreshold: true, Source: *train})
 		if err != nil {
 			return fmt.Errorf("eval worthiness: %w", err)
 		}

@@ -18,11 +18,18 @@ type TrainOptions struct {
 	Bigrams  bool    // add stem bigrams to the lexical keys
 	MinAbs   float64 // lexical weights with |w| below this are pruned from the model (default 0)
 	Source   string  // provenance written into the model
+
+	// BaseRateThreshold shifts the fitted intercept by −logit(π), π the
+	// positive rate of the examples, so that a score of 0.5 is the decision
+	// "likelihood ratio ≥ 1": the Bayes rule for balanced error, which does
+	// not move when the positive rate of the data scored differs from π.
+	BaseRateThreshold bool
 }
 
 // Train fits a Model on labelled examples: logistic regression over the
 // interpretable features and binary lexical keys (stems, optionally stem
-// bigrams), L2-regularised, by L-BFGS. Deterministic.
+// bigrams), L2-regularised, by L-BFGS; with BaseRateThreshold, the intercept
+// is then shifted by the examples' positive rate. Deterministic.
 func Train(ctx context.Context, ex []Example, opt TrainOptions) (*Model, error) {
 	if len(ex) == 0 {
 		return nil, fmt.Errorf("train worthiness: no examples")
@@ -127,6 +134,16 @@ func Train(ctx context.Context, ex []Example, opt TrainOptions) (*Model, error) 
 			m.Lexical[lang] = map[string]float64{}
 		}
 		m.Lexical[lang][key] = round6(v)
+	}
+	if opt.BaseRateThreshold {
+		pos := 0
+		for _, p := range ps {
+			pos += int(p.y)
+		}
+		if pos > 0 && pos < len(ps) {
+			m.BaseRate = round6(float64(pos) / float64(len(ps)))
+			m.Bias -= math.Log(m.BaseRate / (1 - m.BaseRate))
+		}
 	}
 	m.Bias = round6(m.Bias)
 	return m, nil

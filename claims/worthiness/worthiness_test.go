@@ -4,7 +4,10 @@ import (
 	"context"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
+
+	"vigie/claims/text"
 )
 
 func feature(f []float64, name string) float64 {
@@ -119,10 +122,126 @@ func TestBaselineTokens(t *testing.T) {
 	}
 }
 
+func TestTruncate(t *testing.T) {
+	tests := []struct {
+		name, in string
+		n        int
+		want     string
+	}{
+		{"long", "besmettingen", 5, "besme"},
+		{"exact", "zorg", 4, "zorg"},
+		{"short", "op", 5, "op"},
+		{"empty", "", 5, ""},
+		{"cyrillic", "правителството", 5, "прави"},
+		{"turkish", "açıklamasında", 5, "açıkl"},
+		{"zero", "word", 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := truncate(tt.in, tt.n); got != tt.want {
+				t.Errorf("truncate(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLexicalTerms(t *testing.T) {
+	tests := []struct {
+		name, lang, in string
+		want           []string
+	}{
+		// no stemmer: truncation to PrefixLen letters, numbers as <num>
+		{"nl truncated", "nl", "Kabinet ondersteunt ondernemers in 2020", []string{"kabin", "onder", "onder", "in", "<num>"}},
+		{"und truncated", "", "правителството обяви", []string{"прави", "обяви"}},
+		// a stemmer: Snowball stems, no truncation
+		{"en stemmed", "en", "The governments announced", []string{"the", "govern", "announc"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := LexicalTerms(text.AnalyzerFor(tt.lang), text.Tokenize(tt.in))
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("LexicalTerms = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBaseRateThreshold(t *testing.T) {
+	var ex []Example
+	for i := 0; i < 10; i++ {
+		ex = append(ex,
+			Example{Text: "The deficit grew by 20 percent in 2019 according to the report.", Label: true},
+			Example{Text: "Thank you very much, good night everybody.", Label: false},
+			Example{Text: "I love you all, what a wonderful crowd!", Label: false},
+			Example{Text: "Crime fell last year, officials said, but what a night.", Label: i%2 == 0},
+		)
+	}
+	ctx := context.Background()
+	plain, err := Train(ctx, ex, TrainOptions{Lang: "en", Bigrams: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := TrainOptions{Lang: "en", Bigrams: true, BaseRateThreshold: true}
+	shifted, err := Train(ctx, ex, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rate = 15.0 / 40
+	if plain.BaseRate != 0 || shifted.BaseRate != rate {
+		t.Fatalf("base rates %v, %v; want 0, %v", plain.BaseRate, shifted.BaseRate, rate)
+	}
+	if want := plain.Bias - math.Log(rate/(1-rate)); math.Abs(shifted.Bias-want) > 2e-6 {
+		t.Errorf("shifted bias %v, want %v", shifted.Bias, want)
+	}
+	if !reflect.DeepEqual(plain.FeatureWeights, shifted.FeatureWeights) || !reflect.DeepEqual(plain.Lexical, shifted.Lexical) {
+		t.Error("the shift changed weights other than the bias")
+	}
+	// a sentence the unshifted model scores at the base rate sits at 0.5
+	s := "Crime fell last year, officials said, but what a night."
+	p, _ := plain.Score(s, "en")
+	q, _ := shifted.Score(s, "en")
+	if want := p / (p + (1-p)*rate/(1-rate)); math.Abs(q-want) > 1e-5 {
+		t.Errorf("shifted score %v, want %v (unshifted %v)", q, want, p)
+	}
+	again, _ := Train(ctx, ex, opt)
+	a, _ := shifted.MarshalIndent()
+	b, _ := again.MarshalIndent()
+	if string(a) != string(b) {
+		t.Error("training with BaseRateThreshold not deterministic")
+	}
+	// one class only: nothing to shift
+	one, err := Train(ctx, ex[:1], opt)
+	if err != nil || one.BaseRate != 0 {
+		t.Errorf("one-class training: base rate %v, err %v", one.BaseRate, err)
+	}
+}
+
 func BenchmarkScore(b *testing.B) {
 	m := DefaultModel()
 	s := "The unemployment rate fell to 3.5 percent in 2019, the lowest level in 50 years, the minister said."
 	for b.Loop() {
 		_, _ = m.Score(s, "en")
 	}
+}
+
+func FuzzLexicalTerms(f *testing.F) {
+	for _, s := range []string{"Kabinet ondersteunt ondernemers in 2020", "правителството обяви", "açıklamasında %50", ""} {
+		f.Add(s)
+	}
+	plain := text.AnalyzerFor("")
+	f.Fuzz(func(t *testing.T, s string) {
+		toks := text.Tokenize(s)
+		terms := LexicalTerms(plain, toks)
+		if len(terms) != len(toks) {
+			t.Fatalf("%d terms for %d tokens", len(terms), len(toks))
+		}
+		for i, term := range terms {
+			if n := len([]rune(term)); n > PrefixLen && term != "<num>" {
+				t.Errorf("term %q of %q has %d letters", term, toks[i].Text, n)
+			}
+			if !toks[i].Number && !strings.HasPrefix(toks[i].Text, term) {
+				t.Errorf("term %q is not a prefix of %q", term, toks[i].Text)
+			}
+		}
+	})
 }
