@@ -85,7 +85,7 @@ func (x *Index) search(ctx context.Context, q string, opt Options, impute bool) 
 	if limit <= 0 {
 		limit = 5
 	}
-	qp := prepareQuery(q, lang, m.Weights[featWVCos] != 0)
+	qp := prepareQuery(q, lang, m.Weights[featWVCos] != 0 || !impute) // training sees every feature
 	x.mu.RLock()
 	qt := x.queryTermsLocked(qp.stems)
 	hits := x.bm25Locked(qt, max(m.Candidates, limit))
