@@ -156,3 +156,26 @@ func TestEvalWorthinessCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestDominantLanguage: a train split in a language Detect recognises and
+// Snowball stems (nl, tr) is processed as that language, not as
+// undetermined text (which gets truncation stems).
+func TestDominantLanguage(t *testing.T) {
+	tests := []struct {
+		want string
+		ss   []string
+	}{
+		{"nl", []string{"Het kabinet heeft vandaag gezegd dat de maatregelen niet worden verlengd.", "De minister zei dat er meer geld naar de zorg gaat.", "ok"}},
+		{"tr", []string{"Sağlık Bakanlığı bugün yeni vaka sayısını açıkladı ve bu çok önemli.", "Bu konuda daha fazla bilgi için açıklama bekleniyor ve herkes merak ediyor.", "ok"}},
+		{"und", []string{"Правительство заявило.", "Число случаев удвоилось.", "The government said that the number of cases has doubled."}},
+	}
+	for _, tt := range tests {
+		var ss []Sentence
+		for _, s := range tt.ss {
+			ss = append(ss, Sentence{Text: s})
+		}
+		if got := DominantLanguage(ss); got != tt.want {
+			t.Errorf("DominantLanguage(%q) = %q, want %q", tt.ss, got, tt.want)
+		}
+	}
+}

@@ -8,18 +8,23 @@ import (
 
 	snowball "github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/arabic"
+	"github.com/blevesearch/snowballstem/dutch"
 	"github.com/blevesearch/snowballstem/english"
 	"github.com/blevesearch/snowballstem/french"
 	"github.com/blevesearch/snowballstem/portuguese"
 	"github.com/blevesearch/snowballstem/spanish"
 	"github.com/blevesearch/snowballstem/swedish"
+	"github.com/blevesearch/snowballstem/turkish"
 )
 
 //go:embed stopwords/*.txt
 var stopFS embed.FS
 
-// Languages lists the languages with a stop word list and a stemmer.
-var Languages = []string{"ar", "en", "es", "fr", "pt", "sv"}
+// Languages lists the languages with a stop word list and a stemmer: every
+// language Detect recognises that the Snowball stemmers of
+// github.com/blevesearch/snowballstem cover. nl and tr are not among Vigie's
+// product languages, but they get their real stemmer rather than none.
+var Languages = []string{"ar", "en", "es", "fr", "nl", "pt", "sv", "tr"}
 
 // Analyzer turns text into index terms for one language: tokens, folded,
 // stop words removed, stemmed. The zero language ("" or unknown) folds and
@@ -28,6 +33,10 @@ type Analyzer struct {
 	lang string
 	stop map[string]bool
 	stem func(*snowball.Env) bool
+	// foldStem folds the stemmer's output: the Turkish stemmer rewrites a
+	// final consonant (c → ç, g → k …), which must land back in the folded
+	// space of the tokens.
+	foldStem bool
 
 	mu    sync.RWMutex
 	cache map[string]string // word → stem, bounded by maxStemCache
@@ -46,10 +55,11 @@ func loadAnalyzers() {
 	analyzers = map[string]*Analyzer{}
 	stems := map[string]func(*snowball.Env) bool{
 		"ar": arabic.Stem, "en": english.Stem, "es": spanish.Stem,
-		"fr": french.Stem, "pt": portuguese.Stem, "sv": swedish.Stem,
+		"fr": french.Stem, "nl": dutch.Stem, "pt": portuguese.Stem,
+		"sv": swedish.Stem, "tr": turkish.Stem,
 	}
 	for _, l := range Languages {
-		a := &Analyzer{lang: l, stop: map[string]bool{}, stem: stems[l]}
+		a := &Analyzer{lang: l, stop: map[string]bool{}, stem: stems[l], foldStem: l == "tr"}
 		f, err := stopFS.Open("stopwords/" + l + ".txt")
 		if err != nil {
 			panic("text: embedded stop words missing for " + l) // build-time invariant
@@ -89,7 +99,10 @@ func (a *Analyzer) Lang() string { return a.lang }
 func (a *Analyzer) IsStop(w string) bool { return a.stop[w] }
 
 // Stem returns the stem of the folded word w (w itself without a stemmer).
-// Numbers are returned unchanged.
+// Numbers are returned unchanged. Words are stemmed after folding: for
+// Turkish this loses ç ğ ş ö ü (dotless ı is kept), so some suffixes are not
+// recognised; on the tr train split of CheckThat! 2022, 92.8 % of word tokens
+// get the same stem as the folded stem of the Turkish-lower-cased word.
 func (a *Analyzer) Stem(w string) string {
 	if a.stem == nil || len(w) < 3 {
 		return w
@@ -103,6 +116,9 @@ func (a *Analyzer) Stem(w string) string {
 	env := snowball.NewEnv(w)
 	a.stem(env)
 	st = env.Current()
+	if a.foldStem {
+		st = Fold(st)
+	}
 	a.mu.Lock()
 	if a.cache == nil || len(a.cache) >= maxStemCache {
 		a.cache = make(map[string]string, 1024) // reset: simple bound, deterministic results

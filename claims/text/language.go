@@ -85,8 +85,9 @@ func Detect(s string) string {
 }
 
 // detectOrder lists the languages Detect scores, ours first; nl and tr are
-// recognised so that they are not mistaken for one of ours (they have no
-// stemmer or stop words here: AnalyzerFor gives them the plain analyzer).
+// recognised so that they are not mistaken for one of ours (AnalyzerFor gives
+// them their Snowball stemmer and stop words, though they are not product
+// languages).
 var detectOrder = []string{"en", "es", "fr", "pt", "sv", "nl", "tr"}
 
 // detectWords are frequent function words, weighted lower when shared with

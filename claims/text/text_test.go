@@ -134,6 +134,11 @@ func TestAnalyzer(t *testing.T) {
 		{"es", "Las elecciones presidenciales", []string{"eleccion", "presidencial"}},
 		{"sv", "Kommunerna satsade på skolorna", []string{"kommun", "sats", "skol"}},
 		{"ar", "قال الوزير إن المدارس", []string{"قال", "وزير", "مدارس"}},
+		// nl and tr: Snowball Dutch and Turkish, stop words (het, de, met, ve) removed
+		{"nl", "Het kabinet steunt de ondernemers met nieuwe maatregelen", []string{"kabinet", "steunt", "ondernemer", "nieuw", "maatregel"}},
+		{"nl", "De werkloosheid steeg volgens de cijfers", []string{"werklos", "steg", "volgen", "cijfer"}},
+		{"tr", "Kitaplardan ve öğrencilerimizin evlerinden", []string{"kitap", "ogrenci", "ev"}},
+		{"tr", "Bakanın demeci", []string{"baka", "demec"}}, // the stemmer turns the final c into ç; folded back
 		{"pt-BR", "os números", []string{"numer"}},
 		{"xx", "The towers", []string{"the", "towers"}},
 	}
@@ -143,6 +148,34 @@ func TestAnalyzer(t *testing.T) {
 				t.Errorf("Stems(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestDetectSelectsAnalyzer checks that the languages Detect recognises get
+// their own analyzer, with a stemmer, wherever Snowball covers them.
+func TestDetectSelectsAnalyzer(t *testing.T) {
+	tests := []struct{ in, lang string }{
+		{"The government said that the number of cases has doubled since last week.", "en"},
+		{"Het kabinet heeft vandaag gezegd dat de maatregelen niet worden verlengd.", "nl"},
+		{"Sağlık Bakanlığı bugün yeni vaka sayısını açıkladı ve bu çok önemli bir gelişme.", "tr"},
+		{"Правительство заявило, что число случаев удвоилось.", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			l := Detect(tt.in)
+			if l != tt.lang {
+				t.Fatalf("Detect = %q, want %q", l, tt.lang)
+			}
+			a := AnalyzerFor(l)
+			if a.Lang() != tt.lang || (a.stem != nil) != (tt.lang != "") {
+				t.Errorf("AnalyzerFor(%q): lang %q, stemmer %v", l, a.Lang(), a.stem != nil)
+			}
+		})
+	}
+	for _, l := range Languages {
+		if a := AnalyzerFor(l); a.stem == nil || len(a.stop) == 0 {
+			t.Errorf("%s: stemmer %v, %d stop words", l, a.stem != nil, len(a.stop))
+		}
 	}
 }
 

@@ -101,9 +101,10 @@ func (m *Model) Score(sentence, lang string) (float64, []Contribution) {
 
 // LexicalTerms returns the lexical keys of a token sequence: the stem of
 // every token, stop words included (pronouns and modals carry signal for
-// check-worthiness), numbers as "<num>". Languages without a stemmer (the
-// plain analyzer) get truncation stemming instead: a word is cut to its
-// first PrefixLen letters.
+// check-worthiness), numbers as "<num>". Every language with a Snowball
+// stemmer uses it (text.Languages: ar en es fr nl pt sv tr); the others (the
+// plain analyzer: bg, undetermined text) get truncation stemming instead: a
+// word is cut to its first PrefixLen letters.
 func LexicalTerms(a *text.Analyzer, toks []text.Token) []string {
 	out := make([]string, 0, len(toks))
 	for _, t := range toks {
@@ -124,7 +125,8 @@ func LexicalTerms(a *text.Analyzer, toks []text.Token) []string {
 // retrieval literature on truncation as a language-independent stemmer
 // (McNamee, Nicholas and Mayfield, SIGIR 2009: 4- and 5-letter prefixes come
 // close to Snowball across European languages); cross-validation on the bg,
-// nl and tr train splits agrees (docs/quality.md, "Check-worthiness").
+// nl and tr train splits agreed when nl and tr had no stemmer yet
+// (docs/quality.md, "Check-worthiness").
 const PrefixLen = 5
 
 // truncate returns the first n runes of w.

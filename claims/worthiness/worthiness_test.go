@@ -150,11 +150,13 @@ func TestLexicalTerms(t *testing.T) {
 		name, lang, in string
 		want           []string
 	}{
-		// no stemmer: truncation to PrefixLen letters, numbers as <num>
-		{"nl truncated", "nl", "Kabinet ondersteunt ondernemers in 2020", []string{"kabin", "onder", "onder", "in", "<num>"}},
-		{"und truncated", "", "правителството обяви", []string{"прави", "обяви"}},
-		// a stemmer: Snowball stems, no truncation
+		// no stemmer (bg, undetermined): truncation to PrefixLen letters, numbers as <num>
+		{"und truncated", "", "Kabinet ondersteunt ondernemers in 2020", []string{"kabin", "onder", "onder", "in", "<num>"}},
+		{"bg truncated", "bg", "правителството обяви", []string{"прави", "обяви"}},
+		// a stemmer: Snowball stems, stop words kept, no truncation
 		{"en stemmed", "en", "The governments announced", []string{"the", "govern", "announc"}},
+		{"nl stemmed", "nl", "Het kabinet steunt de ondernemers in 2020", []string{"het", "kabinet", "steunt", "de", "ondernemer", "in", "<num>"}},
+		{"tr stemmed", "tr", "Bu kitaplardan ve evlerinden", []string{"bu", "kitap", "ve", "ev"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
