@@ -48,7 +48,7 @@ section=$(mktemp)
 	echo
 	echo "Command: \`$envs $faultcmd\` (run by \`scripts/reliability.sh $mode\` on $(date -u '+%Y-%m-%d %H:%M UTC'), $(go env GOVERSION), $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg) at the end; ${took} s in all)."
 	echo
-	echo "Sizes: $envs (the issue's: 10,000 items, 20 kills, 30 s outage — \`scripts/reliability.sh full\`). What each test asserts is in its doc comment in services/vigie (fault_test.go, crash_test.go, cluster_test.go, intake_crash_test.go, cmd_dlq_test.go)."
+	echo "Sizes: $envs (the issue's: 10,000 items, 20 kills, 30 s outage — \`scripts/reliability.sh full\`). What each test asserts is in its doc comment in services/vigie (fault_test.go, fault_disk_test.go, crash_test.go, cluster_test.go, intake_crash_test.go, cmd_dlq_test.go)."
 	echo
 	echo "| test | result | duration |"
 	echo "| --- | --- | ---: |"
@@ -57,7 +57,7 @@ section=$(mktemp)
 	echo "What the tests logged (seeds, sizes):"
 	echo
 	echo '```'
-	grep -E '^\s+(fault|crash|cluster|intake_crash|cmd_dlq)_test\.go:[0-9]+: ' "$log" | sed -E 's/^\s+//' | head -40
+	grep -E '^\s+(fault|fault_disk|crash|cluster|intake_crash|cmd_dlq)_test\.go:[0-9]+: ' "$log" | sed -E 's/^\s+//' | head -40
 	echo '```'
 	echo "<!-- end faults -->"
 } >"$section"

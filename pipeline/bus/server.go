@@ -6,8 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -44,8 +48,15 @@ type EmbeddedConfig struct {
 
 // Embedded is a nats-server running inside this process.
 type Embedded struct {
+	mu       sync.Mutex // guards srv (Restart replaces it)
 	srv      *server.Server
+	opts     *server.Options
+	log      *zap.Logger
 	endpoint Endpoint
+	// storeErr is the first write error JetStream logged since the server
+	// started: once a stream fails a write (a full disk) it refuses every
+	// later write until it is loaded again.
+	storeErr atomic.Pointer[string]
 }
 
 // StartEmbedded starts a nats-server with JetStream on disk and waits until it accepts connections.
@@ -77,17 +88,65 @@ func StartEmbedded(cfg EmbeddedConfig, log *zap.Logger) (*Embedded, error) {
 		// Leave room for Vigie's own largest messages (items with their HTML).
 		MaxPayload: 8 << 20,
 	}
-	srv, err := server.NewServer(opts)
+	e := &Embedded{opts: opts, log: log}
+	srv, err := e.start()
+	if err != nil {
+		return nil, err
+	}
+	e.srv = srv
+	e.endpoint = Endpoint{URL: srv.ClientURL(), User: cfg.User, Password: cfg.Password, PID: os.Getpid()}
+	// A restart listens where the clients already connect.
+	if addr, ok := srv.Addr().(*net.TCPAddr); ok {
+		opts.Port = addr.Port
+	}
+	return e, nil
+}
+
+func (e *Embedded) start() (*server.Server, error) {
+	srv, err := server.NewServer(e.opts.Clone())
 	if err != nil {
 		return nil, fmt.Errorf("create embedded nats server: %w", err)
 	}
-	srv.SetLoggerV2(&natsLogger{log: log.Named("nats").Sugar()}, false, false, false)
+	srv.SetLoggerV2(&natsLogger{log: e.log.Named("nats").Sugar(), onError: e.noteError}, false, false, false)
 	go srv.Start()
 	if !srv.ReadyForConnections(30 * time.Second) {
 		srv.Shutdown()
 		return nil, errors.New("embedded nats server not ready after 30s")
 	}
-	return &Embedded{srv: srv, endpoint: Endpoint{URL: srv.ClientURL(), User: cfg.User, Password: cfg.Password, PID: os.Getpid()}}, nil
+	return srv, nil
+}
+
+// noteError keeps the first JetStream write error the server logs.
+func (e *Embedded) noteError(msg string) {
+	if strings.Contains(msg, "critical write error") || strings.Contains(msg, "no space left on device") {
+		e.storeErr.CompareAndSwap(nil, &msg)
+	}
+}
+
+// StoreError returns, when JetStream failed to write its files since the
+// server started, an error saying so (the streams that failed refuse
+// writes until Restart); nil otherwise.
+func (e *Embedded) StoreError() error {
+	if m := e.storeErr.Load(); m != nil {
+		return fmt.Errorf("JetStream failed to write in %s (%s): the embedded NATS server restarts once the disk has room", e.opts.StoreDir, *m)
+	}
+	return nil
+}
+
+// Restart stops the server and starts it again on the same port and
+// files; clients reconnect by themselves. It clears StoreError.
+func (e *Embedded) Restart() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.srv.Shutdown()
+	e.srv.WaitForShutdown()
+	e.storeErr.Store(nil)
+	srv, err := e.start()
+	if err != nil {
+		return err
+	}
+	e.srv = srv
+	return nil
 }
 
 // Endpoint returns how to reach the server.
@@ -95,6 +154,8 @@ func (e *Embedded) Endpoint() Endpoint { return e.endpoint }
 
 // Shutdown stops the server and waits for it.
 func (e *Embedded) Shutdown() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	e.srv.Shutdown()
 	e.srv.WaitForShutdown()
 }
@@ -144,11 +205,20 @@ func randomSecret() string {
 }
 
 // natsLogger adapts zap to nats-server's logger.
-type natsLogger struct{ log *zap.SugaredLogger }
+type natsLogger struct {
+	log     *zap.SugaredLogger
+	onError func(msg string)
+}
 
 func (l *natsLogger) Noticef(format string, v ...any) { l.log.Debugf(format, v...) }
 func (l *natsLogger) Warnf(format string, v ...any)   { l.log.Warnf(format, v...) }
-func (l *natsLogger) Fatalf(format string, v ...any)  { l.log.Errorf(format, v...) }
-func (l *natsLogger) Errorf(format string, v ...any)  { l.log.Errorf(format, v...) }
-func (l *natsLogger) Debugf(format string, v ...any)  {}
-func (l *natsLogger) Tracef(format string, v ...any)  {}
+func (l *natsLogger) Fatalf(format string, v ...any)  { l.Errorf(format, v...) }
+func (l *natsLogger) Errorf(format string, v ...any) {
+	msg := fmt.Sprintf(format, v...)
+	l.log.Error(msg)
+	if l.onError != nil {
+		l.onError(msg)
+	}
+}
+func (l *natsLogger) Debugf(format string, v ...any) {}
+func (l *natsLogger) Tracef(format string, v ...any) {}

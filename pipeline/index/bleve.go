@@ -201,11 +201,25 @@ func (b *Bleve) Upsert(ctx context.Context, docs []Document) error {
 			}
 			fields[i] = nil
 		}
-		if err := b.idx.Batch(batch); err != nil {
+		if err := safeBatch(b.idx, batch); err != nil {
 			return fmt.Errorf("bleve upsert: %w", err)
 		}
 	}
 	return nil
+}
+
+// safeBatch applies a batch, turning a panic inside Bleve into an error.
+// Bleve's scorch engine can panic on a batch after its persister failed
+// (seen with "no space left on device": a segment of the root snapshot is
+// closed under it); the batch is then not applied, and the caller retries
+// it like any failed write.
+func safeBatch(idx bleve.Index, batch *bleve.Batch) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("bleve panicked: %v", r)
+		}
+	}()
+	return idx.Batch(batch)
 }
 
 // SwapBleveDirs replaces the index folder live by fresh, both closed: live
@@ -245,7 +259,7 @@ func (b *Bleve) Delete(ctx context.Context, ids []string) error {
 		for _, id := range ids[start:min(start+bleveBatch, len(ids))] {
 			batch.Delete(id)
 		}
-		if err := b.idx.Batch(batch); err != nil {
+		if err := safeBatch(b.idx, batch); err != nil {
 			return fmt.Errorf("bleve delete: %w", err)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"vigie/pipeline/bus"
+	"vigie/pipeline/disk"
 	"vigie/pipeline/feed"
 	"vigie/pipeline/fetch"
 	"vigie/pipeline/metrics"
@@ -43,7 +44,15 @@ type Options struct {
 	Owner string
 	// Social locates the social networks' endpoints.
 	Social SocialOptions
+	// Disk refuses new items while the data folder is nearly full (nil:
+	// never). Sources are then looked at again every DiskWait, without
+	// counting a failure against them.
+	Disk *disk.Guard
 }
+
+// DiskWait is how often a source is looked at again while the data folder
+// is nearly full.
+const DiskWait = 30 * time.Second
 
 // Service polls sources and publishes their new items.
 type Service struct {
@@ -181,6 +190,8 @@ func (s *Service) tick(ctx context.Context, src source.Source) (time.Duration, e
 		return min(st.NextFetch.Sub(now), time.Minute), nil
 	case st.LeaseOwner != "" && st.LeaseOwner != s.opts.Owner && st.LeaseUntil.After(now):
 		return min(st.LeaseUntil.Sub(now), time.Minute), nil
+	case s.opts.Disk.Check() != nil:
+		return DiskWait, nil // the guard logs the state once, not every source
 	}
 	_, err = s.Poll(ctx, src)
 	if errors.Is(err, source.ErrConflict) {
@@ -199,6 +210,9 @@ func (s *Service) Poll(ctx context.Context, src source.Source) (int, error) {
 	}
 	if st.Status == source.StatusDisabled {
 		return 0, fmt.Errorf("source %q is disabled: %s", src.ID, st.LastError)
+	}
+	if err := s.opts.Disk.Check(); err != nil {
+		return 0, fmt.Errorf("poll %q: %w", src.ID, err)
 	}
 	now := s.opts.Now()
 	if st.LeaseOwner != "" && st.LeaseOwner != s.opts.Owner && st.LeaseUntil.After(now) {
@@ -235,6 +249,10 @@ func (s *Service) Poll(ctx context.Context, src source.Source) (int, error) {
 	case perr != nil && ctx.Err() != nil:
 		// Shutting down mid-poll: release the lease, due again at once.
 		st.NextFetch = time.Time{}
+	case errors.Is(perr, disk.ErrLow):
+		// Not the source's fault: the feed is fetched again whole (its
+		// validators are not saved) once there is room.
+		st.NextFetch = now.Add(DiskWait).UTC()
 	case perr != nil:
 		st.Failed(perr, errorKind(perr), s.opts.MaxFailures)
 		var se *fetch.StatusError
@@ -326,8 +344,14 @@ func (s *Service) poll(ctx context.Context, src source.Source, st *source.State)
 // Publish publishes an item unless its id is known; it reports whether the
 // item was new. The id is recorded in vigie_seen after JetStream
 // acknowledged the message.
+//
+// While the data folder is nearly full it returns an error matching
+// disk.ErrLow, before anything is written.
 func (s *Service) Publish(ctx context.Context, it *vigiev1.Item) (bool, error) {
 	id := it.GetId()
+	if err := s.opts.Disk.Check(); err != nil {
+		return false, fmt.Errorf("item %s not published: %w", id, err)
+	}
 	if _, err := s.seen.Get(ctx, id); err == nil {
 		return false, nil
 	} else if !errors.Is(err, jetstream.ErrKeyNotFound) {

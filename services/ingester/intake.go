@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,6 +22,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"vigie/pipeline/bus"
+	"vigie/pipeline/disk"
 	"vigie/pipeline/link"
 	"vigie/pipeline/webhook"
 	vigiev1 "vigie/proto/gen/vigie/v1"
@@ -150,6 +152,14 @@ type TipResponse struct {
 	ID string `json:"id"`
 }
 
+// refuseLowDisk answers a tip that arrives while the data folder is nearly
+// full: 507 with a Retry-After, which a Standard Webhooks sender retries. The
+// folder and its figures stay in the server's log, not in the answer.
+func refuseLowDisk(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(DiskWait/time.Second)))
+	writeJSON(w, http.StatusInsufficientStorage, IntakeError{Error: "tip not stored: the server's storage is nearly full, retry later"})
+}
+
 // IntakeError is the body of an error answer; Field names the offending
 // JSON field (or header) when there is one.
 type IntakeError struct {
@@ -186,6 +196,10 @@ func (in *Intake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	tip, ferr := ParseTip(body)
 	if ferr != nil {
 		writeJSON(w, http.StatusBadRequest, IntakeError{Error: ferr.Msg, Field: ferr.Field})
+		return
+	}
+	if err := in.svc.opts.Disk.Check(); err != nil {
+		refuseLowDisk(w) // the guard logs the state with the figures
 		return
 	}
 	webhookID := r.Header.Get(webhook.HeaderID)
@@ -230,6 +244,10 @@ func (in *Intake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// The entry is kept: JetStream may hold the item (the failure can
 		// come after its acknowledgement), and the entry names its item, so
 		// it stays erasable.
+		if errors.Is(err, disk.ErrLow) {
+			refuseLowDisk(w)
+			return
+		}
 		in.log.Error("tip not published", zap.String("item_id", id), zap.Error(err))
 		writeJSON(w, http.StatusServiceUnavailable, IntakeError{Error: "tip not stored, retry later"})
 		return

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"vigie/pipeline/disk"
 	"vigie/pipeline/social"
 	"vigie/pipeline/social/bluesky"
 	"vigie/pipeline/social/mastodon"
@@ -77,13 +78,17 @@ func firstNonEmpty(a, b string) string {
 func (s *Service) runSocial(ctx context.Context, src source.Source) {
 	for ctx.Err() == nil {
 		err := s.holdAndStream(ctx, src)
-		if err != nil && ctx.Err() == nil && !errors.Is(err, source.ErrConflict) {
+		lowDisk := errors.Is(err, disk.ErrLow) // not the source's fault; the guard logs it
+		if err != nil && ctx.Err() == nil && !errors.Is(err, source.ErrConflict) && !lowDisk {
 			s.log.Warn("social source stopped", zap.String("source", src.ID), zap.Error(err))
 			s.recordFailure(ctx, src, err)
 		}
 		wait := 5 * time.Second
-		if errors.Is(err, source.ErrConflict) {
+		switch {
+		case errors.Is(err, source.ErrConflict):
 			wait = s.socialLease() / 2 // another process streams it: look again later
+		case lowDisk:
+			wait = DiskWait // resumes from the saved cursor once there is room
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -116,6 +121,9 @@ func (s *Service) holdAndStream(ctx context.Context, src source.Source) error {
 	}
 	if st.Status == source.StatusDisabled {
 		return source.ErrConflict // wait; re-enabling restarts the loop
+	}
+	if err := s.opts.Disk.Check(); err != nil {
+		return err
 	}
 	now := s.opts.Now()
 	if st.LeaseOwner != "" && st.LeaseOwner != s.opts.Owner && st.LeaseUntil.After(now) {

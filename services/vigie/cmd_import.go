@@ -13,7 +13,9 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"go.uber.org/zap"
 
+	"vigie/pipeline/disk"
 	"vigie/services/ingester"
+	"vigie/services/vigie/config"
 )
 
 const importUsage = `Usage:
@@ -93,12 +95,20 @@ func runImportItems(ctx context.Context, args []string, stdout, stderr io.Writer
 	defer file.Close()
 
 	log := zap.NewNop()
+	cfg, err := config.Load("", os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	guard := disk.NewGuard(*data, uint64(cfg.DataMinFree), log)
+	if err := guard.Check(); err != nil {
+		return fmt.Errorf("import items %s: nothing imported: %w", path, err)
+	}
 	b, closeBus, err := openData(ctx, *data, log)
 	if err != nil {
 		return err
 	}
 	defer closeBus()
-	svc, err := ingester.New(ctx, b, ingester.Options{}, log)
+	svc, err := ingester.New(ctx, b, ingester.Options{Disk: guard}, log)
 	if err != nil {
 		return err
 	}
@@ -139,6 +149,9 @@ func runImportItems(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	if failed > len(lineErrs) {
 		fmt.Fprintf(stdout, "… and %d more refused lines\n", failed-len(lineErrs))
+	}
+	if errors.Is(err, disk.ErrLow) {
+		return fmt.Errorf("%w; the items before it are stored: run the same command again once space is freed (they are skipped)", err)
 	}
 	if err != nil {
 		return err

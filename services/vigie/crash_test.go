@@ -75,7 +75,15 @@ func serveProcess(t *testing.T, bin, data, cfgPath string) (*exec.Cmd, bus.Endpo
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_, _ = cmd.Process.Wait()
+		if t.Failed() {
+			if b, err := os.ReadFile(logf.Name()); err == nil {
+				t.Logf("log of vigie serve (pid %d), last 4 KiB:\n%s", cmd.Process.Pid, b[max(0, len(b)-4096):])
+			}
+		}
+	})
 	var ep bus.Endpoint
 	bustest.Eventually(t, 30*time.Second, "the endpoint file", func() bool {
 		e, err := bus.ReadEndpoint(data)

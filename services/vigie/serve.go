@@ -26,6 +26,7 @@ import (
 	"vigie/claims/locality"
 	"vigie/pipeline/account"
 	"vigie/pipeline/bus"
+	"vigie/pipeline/disk"
 	"vigie/pipeline/fetch"
 	"vigie/pipeline/index"
 	"vigie/pipeline/metrics"
@@ -180,6 +181,8 @@ type app struct {
 	policy   *account.Policy
 	cookie   account.Cookie
 	alerter  *alerter.Service
+	// disk refuses new items while the data folder is nearly full.
+	disk *disk.Guard
 	// publisherHandler serves the public verdict pages and feeds.
 	publisherHandler http.Handler
 	// listener is bound early; the HTTP server takes it over.
@@ -222,6 +225,12 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 	}()
 	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
 		return nil, fmt.Errorf("create data folder %q: %w", cfg.Data, err)
+	}
+	a.disk = disk.NewGuard(cfg.Data, uint64(cfg.DataMinFree), log)
+	if err := a.disk.Check(); err != nil {
+		// Start anyway: /readyz says why, accepted items are processed, and
+		// new ones flow again as soon as space is freed.
+		fmt.Fprintf(stdout, "warning: %v\n", err)
 	}
 	top := bus.Topology{
 		Replicas:        cfg.NATS.Replicas,
@@ -268,6 +277,10 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 	}
 	var ready []reviewer.Readiness
 	ready = append(ready, a.bus.Ready)
+	ready = append(ready, func(context.Context) error { return a.disk.Check() })
+	if a.emb != nil {
+		ready = append(ready, func(context.Context) error { return a.emb.StoreError() })
+	}
 	if a.idx != nil {
 		ready = append(ready, func(ctx context.Context) error { _, err := a.idx.Count(ctx); return err })
 	}
@@ -411,6 +424,7 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 			Backoff: fetch.Backoff{Base: cfg.Fetch.BackoffBase.D(), Max: cfg.Fetch.BackoffMax.D()},
 			Owner:   leaseOwner(cfg.Data),
 			Social:  ingester.SocialOptions{JetstreamURL: cfg.Bluesky.JetstreamURL, AppViewURL: cfg.Bluesky.AppViewURL},
+			Disk:    a.disk,
 		}, log)
 		if err != nil {
 			return nil, err
@@ -502,7 +516,12 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 		st := &a.stages[i]
 		st.cancel, st.done = a.goStage(ctx, st.name, st.run)
 	}
-	a.stopWatch, a.watchDone = a.goStage(ctx, "metrics", func(ctx context.Context) error {
+	a.stopWatch, a.watchDone = a.goStage(ctx, "watch", func(ctx context.Context) error {
+		var wg sync.WaitGroup
+		if a.emb != nil {
+			wg.Go(func() { a.healStore(ctx, 2*time.Second) })
+		}
+		defer wg.Wait()
 		a.metrics.WatchJetStream(ctx, a.bus.JS, []string{bus.StreamItems, bus.StreamClaims, bus.StreamReview, bus.StreamDLQ}, bus.StreamDLQ,
 			[]metrics.ConsumerRef{{Stream: bus.StreamItems, Durable: bus.ConsumerMatcher}, {Stream: bus.StreamClaims, Durable: bus.ConsumerIndexer}, {Stream: bus.StreamReview, Durable: bus.ConsumerReview}},
 			5*time.Second)
@@ -527,6 +546,37 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 		fmt.Fprintf(stdout, "Demo: %d sample feeds served from http://%s/ ; try:\n  curl -H 'Authorization: Bearer %s' 'http://%s/api/v1/claims?q='\n", len(a.demo.feeds), a.demo.addr, a.demoToken, a.httpAddr)
 	}
 	return a, nil
+}
+
+// healStore restarts the embedded NATS server when JetStream failed to
+// write its files (the disk filled up: the streams that failed refuse
+// writes until they are loaded again) and the data folder has room again;
+// it looks every interval, and restarts at most once a minute (a write
+// error with room on the disk, e.g. a permission, would otherwise restart
+// it in a loop). Nothing acknowledged is lost: JetStream reloads what it
+// stored, the clients reconnect and the workers retry.
+func (a *app) healStore(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	var last time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		serr := a.emb.StoreError()
+		if serr == nil || a.disk.Check() != nil || time.Since(last) < time.Minute {
+			continue
+		}
+		last = time.Now()
+		a.log.Warn("restarting the embedded NATS server after a write failure, now that the disk has room", zap.Error(serr))
+		if err := a.emb.Restart(); err != nil {
+			a.log.Error("embedded NATS server restart failed", zap.Error(err))
+			continue
+		}
+		a.log.Info("embedded NATS server restarted")
+	}
 }
 
 // goStage runs fn in its own cancellable context.
@@ -562,7 +612,7 @@ func (a *app) shutdown(timeout time.Duration) error {
 	for i := len(a.stages) - 1; i >= 0; i-- {
 		wait(a.stages[i].name, a.stages[i].cancel, a.stages[i].done)
 	}
-	wait("metrics", a.stopWatch, a.watchDone)
+	wait("watch", a.stopWatch, a.watchDone)
 	a.bus.Close()
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()

@@ -20,25 +20,26 @@ import (
 // Config is the whole configuration. Tags: yaml is the key, default its
 // default value, doc its description.
 type Config struct {
-	Data       string        `yaml:"data" default:"./vigie-data" doc:"Folder holding JetStream files, the embedded index and credentials."`
-	Services   []string      `yaml:"services" doc:"Services this process runs (ingester, matcher, indexer, reviewer, alerter, publisher; comma-separated in the environment); empty runs all."`
-	HTTP       HTTP          `yaml:"http"`
-	NATS       NATS          `yaml:"nats"`
-	Fetch      Fetch         `yaml:"fetch"`
-	Index      Index         `yaml:"index"`
-	Meili      Meili         `yaml:"meili"`
-	Matcher    Matcher       `yaml:"matcher"`
-	Log        Log           `yaml:"log"`
-	Intake     Intake        `yaml:"intake"`
-	Bluesky    Bluesky       `yaml:"bluesky"`
-	Site       Site          `yaml:"site"`
-	Auth       Auth          `yaml:"auth"`
-	Alerts     Alerts        `yaml:"alerts"`
-	Retention  Retention     `yaml:"retention"`
-	Sources    []Source      `yaml:"sources" doc:"Sources to ingest (list; see the source keys below)."`
-	FactChecks []string      `yaml:"factchecks" doc:"Fact-check files loaded at start by every matcher (ClaimReview JSON-LD, Fact Check Tools JSON, CSV, or TSV id, text, title)."`
-	Localities Localities    `yaml:"localities"`
-	Shutdown   ShutdownLimit `yaml:"shutdown"`
+	Data        string        `yaml:"data" default:"./vigie-data" doc:"Folder holding JetStream files, the embedded index and credentials."`
+	DataMinFree int64         `yaml:"data_min_free_bytes" default:"268435456" doc:"Free space kept on the data folder's disk: below it, new items (feeds, posts, tips, imports) are refused with an error naming the folder and /readyz fails, while items already accepted are still processed; 0 disables the check."`
+	Services    []string      `yaml:"services" doc:"Services this process runs (ingester, matcher, indexer, reviewer, alerter, publisher; comma-separated in the environment); empty runs all."`
+	HTTP        HTTP          `yaml:"http"`
+	NATS        NATS          `yaml:"nats"`
+	Fetch       Fetch         `yaml:"fetch"`
+	Index       Index         `yaml:"index"`
+	Meili       Meili         `yaml:"meili"`
+	Matcher     Matcher       `yaml:"matcher"`
+	Log         Log           `yaml:"log"`
+	Intake      Intake        `yaml:"intake"`
+	Bluesky     Bluesky       `yaml:"bluesky"`
+	Site        Site          `yaml:"site"`
+	Auth        Auth          `yaml:"auth"`
+	Alerts      Alerts        `yaml:"alerts"`
+	Retention   Retention     `yaml:"retention"`
+	Sources     []Source      `yaml:"sources" doc:"Sources to ingest (list; see the source keys below)."`
+	FactChecks  []string      `yaml:"factchecks" doc:"Fact-check files loaded at start by every matcher (ClaimReview JSON-LD, Fact Check Tools JSON, CSV, or TSV id, text, title)."`
+	Localities  Localities    `yaml:"localities"`
+	Shutdown    ShutdownLimit `yaml:"shutdown"`
 }
 
 // HTTP configures the web server.
@@ -271,6 +272,9 @@ func (c *Config) normalize() error {
 		if !slices.Contains(KnownServices, svc) {
 			return fmt.Errorf("config: services: unknown service %q (want some of %s)", svc, strings.Join(KnownServices, ", "))
 		}
+	}
+	if c.DataMinFree < 0 {
+		return fmt.Errorf("config: data_min_free_bytes %d is negative (0 disables the check)", c.DataMinFree)
 	}
 	switch c.Index.Backend {
 	case "bleve", "meilisearch":

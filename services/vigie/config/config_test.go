@@ -82,6 +82,16 @@ factchecks:
 		{name: "duplicate source id", yaml: "sources:\n  - {id: a, url: http://x}\n  - {id: a, url: http://y}\n", wantErr: "duplicate id"},
 		{name: "source without url", yaml: "sources:\n  - {name: A}\n", wantErr: "url is required"},
 		{name: "unknown backend", env: map[string]string{"VIGIE_INDEX_BACKEND": "solr"}, wantErr: "index.backend"},
+		{name: "negative disk reserve", yaml: "data_min_free_bytes: -1\n", wantErr: "data_min_free_bytes"},
+		{
+			name: "disk reserve from the environment",
+			env:  map[string]string{"VIGIE_DATA_MIN_FREE_BYTES": "1048576"},
+			check: func(t *testing.T, c Config) {
+				if c.DataMinFree != 1<<20 {
+					t.Fatalf("data_min_free_bytes = %d, want 1 MiB", c.DataMinFree)
+				}
+			},
+		},
 		{name: "empty file", yaml: "\n", check: func(t *testing.T, c Config) {
 			if c.HTTP.Addr != Default().HTTP.Addr {
 				t.Fatal("empty file changed defaults")
