@@ -283,6 +283,8 @@ type searchResult struct {
 	ingestedDuring           uint64        // ITEMS messages published while the queries ran
 	restart                  time.Duration // clean stop to /readyz
 	restartItems, restartDoc int
+	restartFilled            int           // labelled copies added to ITEMS for the restart figure
+	fillTime                 time.Duration // how long adding them took
 }
 
 // benchSearchCorpus writes n claim documents into the Bleve index of data:
@@ -371,8 +373,9 @@ func apiGet(ctx context.Context, client *http.Client, u, token string) (time.Dur
 // runSearch builds a corpus of n claim documents, starts the app on it
 // with the generated feeds as sources (so ingestion runs during the
 // queries), measures both query kinds through GET /api/v1/claims, then
-// stops cleanly and measures the restart to /readyz.
-func runSearch(ctx context.Context, dir, fcPath string, base [][]index.Document, n int, docs [][]byte, total, queries int, log *zap.Logger) (searchResult, error) {
+// stops cleanly, tops ITEMS up to restartItems items (benchFillItems) and
+// measures the restart to /readyz.
+func runSearch(ctx context.Context, dir, fcPath string, base [][]index.Document, n int, docs [][]byte, total, queries, restartItems int, log *zap.Logger) (searchResult, error) {
 	res := searchResult{docs: n, queries: queries}
 	data := filepath.Join(dir, "data")
 	var err error
@@ -439,6 +442,13 @@ func runSearch(ctx context.Context, dir, fcPath string, base [][]index.Document,
 		return res, fmt.Errorf("clean stop: %w", err)
 	}
 	t := time.Now()
+	added, err := benchFillItems(ctx, data, restartItems, log)
+	if err != nil {
+		return res, fmt.Errorf("fill to %d items: %w", restartItems, err)
+	}
+	res.restartItems += added
+	res.restartFilled, res.fillTime = added, time.Since(t)
+	t = time.Now()
 	b, err := startApp(ctx, cfg, false, io.Discard, log)
 	if err != nil {
 		return res, fmt.Errorf("restart: %w", err)

@@ -136,8 +136,8 @@ func (r *benchReport) markdown() string {
 		w("Target p95 ≤ 50 ms at 1,000,000 claims (text + one filter): **not judged** — measured at %d documents, not 1,000,000 (at this size the p95 is %s the 50 ms bound). Rerun with `--search-docs 1000000` (about %.0f minutes of building at the rate above).\n\n",
 			s.docs, map[bool]string{true: "within", false: "over"}[s.textP95 <= 50*time.Millisecond], 1e6/s.buildRate/60)
 	}
-	w("Restart: clean stop (`shutdown`) of that process once ingestion finished, with %d items on ITEMS and %d documents in the index, then `startApp` until `GET /readyz` answers 200: **%s**. ",
-		s.restartItems, s.restartDoc, s.restart.Round(time.Millisecond))
+	w("Restart: clean stop (`shutdown`) of that process once ingestion finished; then, the process stopped, ITEMS topped up to %d items with %d LABELLED COPIES of its own items (ids `fill-N`; CLAIMS gets a copy of a claims message for each, vigie_seen their ids, the matcher's and the indexer's consumers acknowledge them all, as after processing: %s; `benchFillItems` in services/vigie/bench_fill.go); %d documents in the index; then `startApp` until `GET /readyz` answers 200: **%s**. ",
+		s.restartItems, s.restartFilled, s.fillTime.Round(time.Second), s.restartDoc, s.restart.Round(time.Millisecond))
 	if s.restartItems >= 1_000_000 {
 		w("Target ≤ 10 s with 1M items: %s.\n\n", verdict(s.restart.Seconds(), 10, false, " s"))
 	} else {

@@ -115,6 +115,12 @@ func TestBenchFlags(t *testing.T) {
 		{name: "quick keeps given sizes", args: []string{"--quick", "--items", "900", "--out", "x.md"}, check: func(f benchFlags) bool {
 			return f.items == 900 && f.runs == 1 && f.out == "x.md"
 		}},
+		{name: "restart items follow the search corpus", args: []string{"--search-docs", "1000000"}, check: func(f benchFlags) bool {
+			return f.restartItems == 1_000_000
+		}},
+		{name: "restart items given", args: []string{"--quick", "--restart-items", "7000"}, check: func(f benchFlags) bool {
+			return f.restartItems == 7000 && f.searchDocs == 5000
+		}},
 		{name: "zero items", args: []string{"--items", "0"}, wantErr: true},
 		{name: "stray argument", args: []string{"extra"}, wantErr: true},
 	}

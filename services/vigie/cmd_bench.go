@@ -24,6 +24,7 @@ type benchFlags struct {
 	out, shared, cpuProfile                           string
 	items, runs, factchecks, matcherStore, searchDocs int
 	queries                                           int
+	restartItems                                      int
 	quick                                             bool
 }
 
@@ -39,6 +40,7 @@ func parseBenchFlags(args []string, stderr io.Writer) (benchFlags, error) {
 	fs.IntVar(&f.matcherStore, "matcher-store", 200_000, "fact-checks in the store of the sentence-rate figure")
 	fs.IntVar(&f.searchDocs, "search-docs", 200_000, "claim documents in the index of the search and restart figures")
 	fs.IntVar(&f.queries, "queries", 200, "queries of each kind for the search percentiles")
+	fs.IntVar(&f.restartItems, "restart-items", 0, "items on ITEMS for the restart figure, topped up with labelled copies (default: --search-docs)")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the first end-to-end run to `file` (go tool pprof)")
 	fs.BoolVar(&f.quick, "quick", false, "small sizes and one run, report to a temporary file unless --out is given (CI)")
 	if err := fs.Parse(args); err != nil {
@@ -61,6 +63,9 @@ func parseBenchFlags(args []string, stderr io.Writer) (benchFlags, error) {
 		if !set["out"] {
 			f.out = filepath.Join(os.TempDir(), fmt.Sprintf("vigie-bench-%d.md", os.Getpid()))
 		}
+	}
+	if f.restartItems <= 0 {
+		f.restartItems = f.searchDocs
 	}
 	if f.items < 1 || f.runs < 1 || f.factchecks < 1 || f.matcherStore < 1 || f.searchDocs < 1 || f.queries < 1 {
 		fmt.Fprintln(stderr, "vigie bench: sizes must be positive")
@@ -209,8 +214,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	big = nil
 	runtime.GC()
 
-	step("search and restart at %d claim documents", f.searchDocs)
-	if rep.search, err = runSearch(ctx, sub("search"), fcPath, rep.shape.docs, f.searchDocs, docs, f.items, f.queries, log); err != nil {
+	step("search at %d claim documents, restart with %d items", f.searchDocs, f.restartItems)
+	if rep.search, err = runSearch(ctx, sub("search"), fcPath, rep.shape.docs, f.searchDocs, docs, f.items, f.queries, f.restartItems, log); err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
 	rep.peakRSS = peakRSS()
