@@ -207,6 +207,11 @@ func parseVigieArgs(t *testing.T, where string, args []string) vigieArgs {
 		t.Fatalf("%s: empty vigie command line", where)
 	}
 	va := vigieArgs{command: args[0], flags: map[string]string{}}
+	if _, one := known[args[0]]; !one && len(args) > 1 {
+		if _, two := known[args[0]+" "+args[1]]; two { // "import items"
+			va.command, args = args[0]+" "+args[1], args[1:]
+		}
+	}
 	flags, ok := known[va.command]
 	if !ok {
 		t.Fatalf("%s: vigie has no subcommand %q (have %v)", where, va.command, mapKeys(known))

@@ -124,7 +124,7 @@ func TestClusterNodeLoss(t *testing.T) {
 	}
 	defer a.shutdown(20 * time.Second)
 
-	bustest.Eventually(t, 60*time.Second, "1,000 items on ITEMS", func() bool { n, ok := tryStreamMsgs(a.bus.JS, bus.StreamItems); return ok && n >= 1000 })
+	bustest.Eventually(t, 3*time.Minute, "1,000 items on ITEMS", func() bool { n, ok := tryStreamMsgs(a.bus.JS, bus.StreamItems); return ok && n >= 1000 })
 	c.Stop(1)
 	t.Log("node n2 stopped")
 
