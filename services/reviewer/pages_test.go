@@ -20,6 +20,7 @@ import (
 	"vigie/pipeline/account"
 	"vigie/pipeline/queue"
 	"vigie/pipeline/review"
+	"vigie/pipeline/source"
 )
 
 // browser is an HTTP client with a cookie jar that asks for HTML.
@@ -533,5 +534,36 @@ func TestTwoFactorEnrolmentRequired(t *testing.T) {
 	resp, page = b2.req("POST", "/login", url.Values{"name": {"u-editor"}, "password": {testPassword}})
 	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(page, "two-factor") && !strings.Contains(page, "Enter your two-factor code") {
 		t.Fatalf("login without code: %d", resp.StatusCode)
+	}
+}
+
+// TestQueueFacetLabels: the source facet shows the sources' names (the id
+// of a source no longer registered), and a claim without a language adds
+// no empty, unusable value to the language facet.
+func TestQueueFacetLabels(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if err := e.srv.sources.Put(ctx, source.Source{ID: "le-monde", Name: "Le Monde (Paris)", Kind: source.KindFeed, URL: "https://lemonde.example/rss"}); err != nil {
+		t.Fatal(err)
+	}
+	e.claim()
+	e.claim(func(c *queue.Claim) { c.Source, c.SourceName = "gone", "" })
+	e.claim(func(c *queue.Claim) { c.Language = "" })
+	b := e.browser(t)
+	b.login("u-factchecker")
+	_, page := b.req("GET", "/queue", nil)
+	label := regexp.MustCompile(`data-facet="([a-z]+)" data-value="([^"]*)"[^>]*>([^<]*)<span`)
+	got := map[string]string{}
+	for _, m := range label.FindAllStringSubmatch(page, -1) {
+		got[m[1]+"="+m[2]] = strings.TrimSpace(m[3])
+	}
+	if got["source=le-monde"] != "Le Monde (Paris)" || got["source=gone"] != "gone" {
+		t.Errorf("source facet labels %v, want the registered name and the bare id", got)
+	}
+	if _, ok := got["language="]; ok {
+		t.Errorf("language facet has an empty value: %v", got)
+	}
+	if got["language=fr"] != "fr" {
+		t.Errorf("language facet %v, want fr", got)
 	}
 }

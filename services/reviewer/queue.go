@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"go.uber.org/zap"
+
 	"vigie/pipeline/index"
 	"vigie/pipeline/queue"
 )
@@ -267,8 +269,15 @@ func (s *Server) fillQueue(ctx context.Context, view *queueView, p queueParams, 
 		}
 		g := facetGroup{Param: f.Param, Label: f.Label}
 		for value, n := range counts {
+			if value == "" {
+				// No value (a claim whose language was not determined):
+				// there is nothing to filter on, so no link.
+				continue
+			}
 			label := value
 			switch f.Param {
+			case "source":
+				label = s.sourceName(ctx, value)
 			case "status":
 				label = tr(view.Lang, "status_"+value)
 			case "flagged":
@@ -325,4 +334,42 @@ func (s *Server) count(ctx context.Context, text, filter string) (int, error) {
 		return 0, err
 	}
 	return res.Total, nil
+}
+
+// sourceNames is a snapshot of the sources' display names by id.
+type sourceNames struct {
+	byID  map[string]string
+	taken time.Time
+}
+
+// sourceNamesTTL is how long the queue reuses the source names it read.
+const sourceNamesTTL = 30 * time.Second
+
+// sourceName returns the display name of a source for the queue's facet:
+// its name in the registry (read at most every sourceNamesTTL), else the id
+// (a source removed since, or no registry).
+func (s *Server) sourceName(ctx context.Context, id string) string {
+	if s.sources == nil {
+		return id
+	}
+	names := s.names.Load()
+	if names == nil || time.Since(names.taken) > sourceNamesTTL {
+		list, err := s.sources.List(ctx)
+		if err != nil {
+			s.log.Warn("source names not read", zap.Error(err))
+			if names == nil {
+				return id
+			}
+		} else {
+			names = &sourceNames{byID: make(map[string]string, len(list)), taken: time.Now()}
+			for _, src := range list {
+				names.byID[src.ID] = src.Name
+			}
+			s.names.Store(names)
+		}
+	}
+	if n := names.byID[id]; n != "" {
+		return n
+	}
+	return id
 }

@@ -70,6 +70,8 @@ type Server struct {
 	draining atomic.Bool
 	pages    *pageSet
 	log      *zap.Logger
+	// names caches the sources' display names for the queue's facet.
+	names atomic.Pointer[sourceNames]
 }
 
 // ExtendPolicy adds to p the routes the reviewer serves beyond
