@@ -27,12 +27,13 @@ type prepared struct {
 	gramsTitle []uint32
 	key        string    // folded tokens of the claim text: equal for duplicates
 	years      []int     // years (1900–2099) named in the text or title, sorted unique
-	sem        *semantic // word vectors of text and title (English only, else nil)
+	sem        *semantic // word vectors of text and title (English only, and only once a model needs them; else nil)
 }
 
 // query is a prepared query.
 type query struct {
 	stems    []string
+	words    []string          // folded word of each stem
 	surface  map[string]string // stem → first folded surface form
 	numbers  []string
 	entities []string
@@ -47,7 +48,9 @@ func langOf(d Doc) string {
 	return detectLang(d.Text + " " + d.Title)
 }
 
-func prepareDoc(d Doc) *prepared {
+// prepareDoc prepares d for the index; sem computes its mean word vector
+// (only when a model weighs wv_cos, see Index.enableSemantic).
+func prepareDoc(d Doc, sem bool) *prepared {
 	lang := langOf(d)
 	a := text.AnalyzerFor(lang)
 	p := &prepared{lang: lang}
@@ -59,7 +62,9 @@ func prepareDoc(d Doc) *prepared {
 	for _, t := range titleTerms {
 		p.titleStems = append(p.titleStems, t.Stem)
 	}
-	p.sem = semanticOf(lang, append(textTerms, titleTerms...))
+	if sem {
+		p.sem = semanticOf(lang, append(textTerms, titleTerms...))
+	}
 	p.numbers = numbersOf(append(slices.Clone(tt), ti...))
 	p.years = yearsOf(p.numbers)
 	p.entities = slices.Clip(append(entitiesOf(d.Text, tt, a), entitiesOf(d.Title, ti, a)...))
@@ -109,6 +114,7 @@ func prepareQuery(q, lang string, sem bool) *query {
 	}
 	for _, t := range terms {
 		p.stems = append(p.stems, t.Stem)
+		p.words = append(p.words, t.Text)
 		if _, ok := p.surface[t.Stem]; !ok {
 			p.surface[t.Stem] = t.Text
 		}

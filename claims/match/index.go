@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 // Doc is one document of the index: a fact-checked claim.
@@ -56,6 +57,10 @@ type Index struct {
 	live                      int
 	sumText                   float64
 	sumTitle                  float64
+	// semOn is set once a search used a model that weighs wv_cos: from then
+	// on every claim carries its mean word vector (semantic.go). Until then
+	// no claim pays for it.
+	semOn atomic.Bool
 }
 
 // NewIndex returns an empty index.
@@ -72,16 +77,39 @@ func (x *Index) Len() int {
 
 // Add inserts or replaces documents.
 func (x *Index) Add(docs ...Doc) {
+	sem := x.semOn.Load()
 	preps := make([]*prepared, len(docs))
 	for i, d := range docs {
-		preps[i] = prepareDoc(d)
+		preps[i] = prepareDoc(d, sem)
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	for i, d := range docs {
+		if !sem && x.semOn.Load() { // enabled meanwhile
+			preps[i].sem = semanticOfDoc(d, preps[i].lang)
+		}
 		x.removeLocked(d.ID)
 		x.addLocked(d, preps[i])
 	}
+}
+
+// enableSemantic computes the mean word vectors of every claim, once: the
+// first search with a model that weighs wv_cos pays for it.
+func (x *Index) enableSemantic() {
+	if x.semOn.Load() {
+		return
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.semOn.Load() {
+		return
+	}
+	for i := range x.docs {
+		if d := &x.docs[i]; !x.deleted[i] && d.prep.sem == nil {
+			d.prep.sem = semanticOfDoc(d.doc, d.prep.lang)
+		}
+	}
+	x.semOn.Store(true)
 }
 
 // Remove deletes the document with this id, if present.

@@ -84,8 +84,11 @@ type Model struct {
 	Mean  []float64 `json:"mean"`
 	Scale []float64 `json:"scale"`
 	// Candidates is the number of BM25 candidates re-ranked.
-	Candidates int    `json:"candidates"`
-	Source     string `json:"source"`
+	Candidates int `json:"candidates"`
+	// SplitCompounds splits query words unknown to the index into two
+	// indexed words ("georgesoros" → "george soros", compound.go).
+	SplitCompounds bool   `json:"split_compounds,omitempty"`
+	Source         string `json:"source"`
 }
 
 //go:embed model/matcher.json

@@ -85,8 +85,15 @@ func (x *Index) search(ctx context.Context, q string, opt Options, impute bool) 
 	if limit <= 0 {
 		limit = 5
 	}
-	qp := prepareQuery(q, lang, m.Weights[featWVCos] != 0 || !impute) // training sees every feature
+	sem := m.Weights[featWVCos] != 0 || !impute // training sees every feature
+	if sem {
+		x.enableSemantic()
+	}
+	qp := prepareQuery(q, lang, sem)
 	x.mu.RLock()
+	if m.SplitCompounds {
+		x.splitCompoundsLocked(qp, lang)
+	}
 	qt := x.queryTermsLocked(qp.stems)
 	hits := x.bm25Locked(qt, max(m.Candidates, limit))
 	// candidates far below the best cannot win: drop them before the costly

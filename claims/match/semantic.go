@@ -85,6 +85,15 @@ func semanticOf(lang string, terms []text.Term) *semantic {
 	return s
 }
 
+// semanticOfDoc is semanticOf over the terms of a claim's text and title.
+func semanticOfDoc(d Doc, lang string) *semantic {
+	if lang != semLang {
+		return nil
+	}
+	a := text.AnalyzerFor(lang)
+	return semanticOf(lang, append(a.Terms(d.Text), a.Terms(d.Title)...))
+}
+
 // semFeature is the cosine of the query's and the claim's mean vectors, NaN
 // when either is absent.
 func semFeature(q []float32, d *semantic) float64 {

@@ -54,8 +54,29 @@ func TestSemanticFeature(t *testing.T) {
 
 func BenchmarkSemanticFeature(b *testing.B) {
 	q := prepareQuery("The biggest mansion in Texas was sold for a record price", "en", true)
-	d := prepareDoc(Doc{ID: "1", Text: "Photo shows the largest mansion ever built in Texas", Language: "en"})
+	d := prepareDoc(Doc{ID: "1", Text: "Photo shows the largest mansion ever built in Texas", Language: "en"}, true)
 	for b.Loop() {
 		semFeature(q.mean, d.sem)
+	}
+}
+
+// TestSemanticLazy checks that no claim pays for word vectors while the
+// model does not weigh wv_cos, and that claims get them (those present and
+// those added later) once a model does.
+func TestSemanticLazy(t *testing.T) {
+	x := NewIndex()
+	x.Add(Doc{ID: "1", Text: "Photo shows the largest mansion ever built in Texas", Language: "en"})
+	x.Search("biggest mansion Texas", Options{Lang: "en"})
+	if x.docs[0].prep.sem != nil || x.semOn.Load() {
+		t.Fatal("claim vectors computed for a model with wv_cos weight 0")
+	}
+	m := DefaultModel()
+	m.Weights[featWVCos] = 1
+	x.Search("biggest mansion Texas", Options{Lang: "en", Model: &m})
+	x.Add(Doc{ID: "2", Text: "The biggest mansion in Texas photographed from above", Language: "en"})
+	for _, d := range x.docs {
+		if d.prep.sem == nil {
+			t.Errorf("claim %s: no vector after a search with wv_cos", d.id)
+		}
 	}
 }

@@ -31,6 +31,9 @@ type TrainOptions struct {
 	// Lexical leaves the word-vector feature out (weight 0): the ablation
 	// of the semantic stage.
 	Lexical bool
+	// SplitCompounds sets Model.SplitCompounds (queries' glued words split
+	// in training and in use).
+	SplitCompounds bool
 }
 
 // Train fits the re-ranker on train (logistic regression on standardised
@@ -45,7 +48,7 @@ func Train(ctx context.Context, idx *Index, train, dev []LabeledQuery, opt Train
 		opt.L2 = 1
 	}
 	n := len(FeatureNames)
-	base := Model{Weights: make([]float64, n), Mean: make([]float64, n), Scale: ones(n), A: 1, Candidates: opt.Candidates, Source: opt.Source}
+	base := Model{Weights: make([]float64, n), Mean: make([]float64, n), Scale: ones(n), A: 1, Candidates: opt.Candidates, SplitCompounds: opt.SplitCompounds, Source: opt.Source}
 	X, y, groups, err := candidates(ctx, idx, train, opt, &base, false)
 	if err != nil {
 		return Model{}, err

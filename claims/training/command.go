@@ -105,13 +105,14 @@ func matcherCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 	out := fs.String("out", DefaultMatcherOut, "model file to write")
 	pointwise := fs.Bool("pointwise", false, "ablation: fit the weights pointwise instead of pairwise (not the committed model)")
 	semantic := fs.Bool("semantic", false, "use the word-vector feature wv_cos (English; not the committed model, see docs/quality.md)")
+	split := fs.Bool("split", false, `split query words unknown to the claims into two known words ("georgesoros"; not the committed model, see docs/quality.md)`)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
 		return fmt.Errorf("train matcher: %w", err)
 	}
-	m, err := TrainMatcher(ctx, *vclaims, *tq, *tr, *dq, *dr, !*pointwise, *semantic)
+	m, err := TrainMatcher(ctx, *vclaims, *tq, *tr, *dq, *dr, !*pointwise, *semantic, *split)
 	if err != nil {
 		return err
 	}
@@ -128,7 +129,7 @@ func matcherCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 
 const usage = `usage:
   vigie train worthiness [--train F.tsv] [--lang en] [--out claims/worthiness/model/worthiness.json]
-  vigie train matcher [--pointwise] [--semantic] [--vclaims V] [--train-queries Q --train-qrels R] [--dev-queries Q --dev-qrels R] [--out claims/match/model/matcher.json]
+  vigie train matcher [--pointwise] [--semantic] [--split] [--vclaims V] [--train-queries Q --train-qrels R] [--dev-queries Q --dev-qrels R] [--out claims/match/model/matcher.json]
 Defaults read ../shared/datasets from the repository root. Run "vigie train matcher --help" for the flags.
 `
 
@@ -138,8 +139,8 @@ const MatcherCandidates = 10
 
 // TrainMatcher trains the re-ranker on the train queries (pairwise, or
 // pointwise for the ablation) and calibrates it on the dev queries; semantic
-// adds the word-vector feature (English).
-func TrainMatcher(ctx context.Context, vclaims, trainQ, trainR, devQ, devR string, pairwise, semantic bool) (match.Model, error) {
+// adds the word-vector feature (English); split sets Model.SplitCompounds.
+func TrainMatcher(ctx context.Context, vclaims, trainQ, trainR, devQ, devR string, pairwise, semantic, split bool) (match.Model, error) {
 	idx, err := eval.LoadIndex(vclaims, "en")
 	if err != nil {
 		return match.Model{}, fmt.Errorf("train matcher: %w", err)
@@ -159,9 +160,12 @@ func TrainMatcher(ctx context.Context, vclaims, trainQ, trainR, devQ, devR strin
 	if semantic {
 		kind += ", with the word-vector feature"
 	}
+	if split {
+		kind += ", glued query words split"
+	}
 	src := fmt.Sprintf("vigie train matcher: %s logistic regression (L2, Newton) on the BM25F candidates of %d train queries, Platt-calibrated on %d dev queries (%s)",
 		kind, len(train), len(dev), filepath.ToSlash(filepath.Dir(trainQ)))
-	return match.Train(ctx, idx, train, dev, match.TrainOptions{Lang: "en", Candidates: MatcherCandidates, Pairwise: pairwise, Lexical: !semantic, Source: src})
+	return match.Train(ctx, idx, train, dev, match.TrainOptions{Lang: "en", Candidates: MatcherCandidates, Pairwise: pairwise, Lexical: !semantic, SplitCompounds: split, Source: src})
 }
 
 func labeled(queries, qrels string) ([]match.LabeledQuery, error) {
