@@ -122,5 +122,12 @@ func (g *Guard) Check() error {
 	return low
 }
 
+// Measure reads the free (available to this user) and total bytes of the
+// filesystem holding the folder, now.
+func (g *Guard) Measure() (free, total uint64, err error) { return g.statfs(g.dir) }
+
+// Reserve is the free space the guard keeps, in bytes.
+func (g *Guard) Reserve() uint64 { return g.reserve }
+
 // Dir is the watched folder.
 func (g *Guard) Dir() string { return g.dir }

@@ -134,9 +134,18 @@ func TestGracefulStopAndStatus(t *testing.T) {
 			Name     string `json:"name"`
 			Messages uint64 `json:"messages"`
 		} `json:"streams"`
+		Disk *struct {
+			Dir     string `json:"dir"`
+			Free    uint64 `json:"free_bytes"`
+			Total   uint64 `json:"total_bytes"`
+			Reserve uint64 `json:"reserve_bytes"`
+		} `json:"disk"`
 	}
 	if err := json.Unmarshal(out.Bytes(), &status); err != nil {
 		t.Fatalf("status output %q: %v", out.String(), err)
+	}
+	if d := status.Disk; d == nil || d.Dir != data || d.Total == 0 || d.Free > d.Total || d.Reserve != 256<<20 {
+		t.Fatalf("status disk %+v, want the data folder's figures and the default 256 MiB reserve", status.Disk)
 	}
 	found := false
 	for _, s := range status.Streams {

@@ -6,8 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"go.uber.org/zap"
+
+	"vigie/pipeline/disk"
+	"vigie/services/vigie/config"
 )
 
 // runStatus prints the streams and consumers of the server that serves a data folder.
@@ -41,11 +45,36 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		out = append(out, streamInfo{Name: sc.Name, Messages: info.State.Msgs, Bytes: info.State.Bytes})
 	}
+	// The data folder's free space against the reserve of the configuration
+	// in the environment (what `vigie serve` refuses new items under).
+	cfg, err := config.Load("", os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	guard := disk.NewGuard(*data, uint64(cfg.DataMinFree), nil)
+	type diskInfo struct {
+		Dir     string `json:"dir"`
+		Free    uint64 `json:"free_bytes"`
+		Total   uint64 `json:"total_bytes"`
+		Reserve uint64 `json:"reserve_bytes"`
+		Low     bool   `json:"low"`
+	}
+	var di *diskInfo
+	if free, total, err := guard.Measure(); err == nil {
+		di = &diskInfo{Dir: *data, Free: free, Total: total, Reserve: guard.Reserve(), Low: guard.Check() != nil}
+	}
 	if *asJSON {
-		return json.NewEncoder(stdout).Encode(map[string]any{"streams": out})
+		return json.NewEncoder(stdout).Encode(map[string]any{"streams": out, "disk": di})
 	}
 	for _, s := range out {
 		fmt.Fprintf(stdout, "%-9s %8d messages %10d bytes\n", s.Name, s.Messages, s.Bytes)
+	}
+	if di != nil {
+		state := "ok"
+		if di.Low {
+			state = "NEARLY FULL: new items are refused"
+		}
+		fmt.Fprintf(stdout, "data folder %s: %s free of %s (reserve %s): %s\n", di.Dir, disk.Bytes(di.Free), disk.Bytes(di.Total), disk.Bytes(di.Reserve), state)
 	}
 	return nil
 }
