@@ -143,6 +143,9 @@ func (e *Embedded) Restart() error {
 	e.storeErr.Store(nil)
 	srv, err := e.start()
 	if err != nil {
+		// Still broken: StoreError keeps saying so, and the caller may try again.
+		msg := "restart failed: " + err.Error()
+		e.storeErr.Store(&msg)
 		return err
 	}
 	e.srv = srv
