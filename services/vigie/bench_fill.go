@@ -14,6 +14,7 @@ import (
 
 	"vigie/pipeline/bus"
 	"vigie/pipeline/codec"
+	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
 // benchFillItems brings a stopped data folder to target items as if the
@@ -47,7 +48,7 @@ func benchFillItems(ctx context.Context, data string, target int, log *zap.Logge
 	if add <= 0 {
 		return 0, nil
 	}
-	items, err := sampleMsgs(ctx, js, bus.StreamItems, 200)
+	itemMsgs, err := sampleMsgs(ctx, js, bus.StreamItems, 200)
 	if err != nil {
 		return 0, err
 	}
@@ -58,26 +59,31 @@ func benchFillItems(ctx context.Context, data string, target int, log *zap.Logge
 	if _, err := js.KeyValue(ctx, bus.BucketSeen); err != nil {
 		return 0, err
 	}
+	// Decoded once; each copy only changes the id before it is encoded.
+	items := make([]*vigiev1.Item, len(itemMsgs))
+	for i, m := range itemMsgs {
+		if items[i], err = codec.DecodeItem(m.Data); err != nil {
+			return 0, err
+		}
+	}
+	claimSets := make([]*vigiev1.ItemClaims, len(claimMsgs))
+	for i, m := range claimMsgs {
+		if claimSets[i], err = codec.DecodeItemClaims(m.Data); err != nil {
+			return 0, err
+		}
+	}
 	for i := range add {
 		id := fmt.Sprintf("fill-%d", i)
-		im := items[i%len(items)]
-		it, err := codec.DecodeItem(im.Data)
-		if err != nil {
-			return 0, err
-		}
+		it := items[i%len(items)]
 		it.Id = id
 		b, _ := proto.Marshal(it)
-		if _, err := js.PublishMsgAsync(&nats.Msg{Subject: im.Subject, Data: b, Header: nats.Header{"Nats-Msg-Id": []string{id}}}); err != nil {
+		if _, err := js.PublishMsgAsync(&nats.Msg{Subject: itemMsgs[i%len(items)].Subject, Data: b, Header: nats.Header{"Nats-Msg-Id": []string{id}}}); err != nil {
 			return 0, err
 		}
-		cm := claimMsgs[i%len(claimMsgs)]
-		ic, err := codec.DecodeItemClaims(cm.Data)
-		if err != nil {
-			return 0, err
-		}
+		ic := claimSets[i%len(claimSets)]
 		ic.ItemId = id
 		b, _ = proto.Marshal(ic)
-		if _, err := js.PublishMsgAsync(&nats.Msg{Subject: cm.Subject, Data: b, Header: nats.Header{"Nats-Msg-Id": []string{id}}}); err != nil {
+		if _, err := js.PublishMsgAsync(&nats.Msg{Subject: claimMsgs[i%len(claimSets)].Subject, Data: b, Header: nats.Header{"Nats-Msg-Id": []string{id}}}); err != nil {
 			return 0, err
 		}
 		// The seen bucket's subject, written without waiting like the rest.

@@ -61,7 +61,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	var di *diskInfo
 	if free, total, err := guard.Measure(); err == nil {
-		di = &diskInfo{Dir: *data, Free: free, Total: total, Reserve: guard.Reserve(), Low: guard.Check() != nil}
+		di = &diskInfo{Dir: *data, Free: free, Total: total, Reserve: guard.Reserve(), Low: free < guard.Reserve()}
 	}
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(map[string]any{"streams": out, "disk": di})
