@@ -2,21 +2,13 @@ package claims
 
 import (
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
-)
 
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	d := filepath.Join("..", "..", "shared")
-	if _, err := os.Stat(d); err != nil {
-		t.Fatalf("shared folder missing at %s: %v", d, err)
-	}
-	return d
-}
+	"vigie/datasets"
+)
 
 func testStore() *Store {
 	s := NewStore()
@@ -195,8 +187,11 @@ func TestConcurrentStore(t *testing.T) {
 	}
 }
 
-func TestLoadTSV(t *testing.T) {
-	f, err := os.Open(filepath.Join(sharedDir(t), "datasets", "claim-matching", "checkthat2020-en", "vclaims.tsv"))
+// TestLoadTSVCheckThat2020 loads the CheckThat! 2020 collection, the
+// dataset LoadTSV's format comes from (evaluation data, outside the
+// repository).
+func TestLoadTSVCheckThat2020(t *testing.T) {
+	f, err := os.Open(datasets.Require(t, "claim-matching", "checkthat2020-en", "vclaims.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,6 +206,22 @@ func TestLoadTSV(t *testing.T) {
 	if fcs[0].ID != "0" || !strings.HasPrefix(fcs[0].Text, "122 detainees") || !strings.HasPrefix(fcs[0].Title, "Did 122 Prisoners") {
 		t.Errorf("first record %+v", fcs[0])
 	}
+}
+
+func TestLoadTSV(t *testing.T) {
+	t.Run("collection shape", func(t *testing.T) {
+		// the CheckThat! 2020 layout: id, text, title; no quoting, so quotes
+		// and apostrophes are text
+		in := "id\ttext\ttitle\n0\t5G towers spread the \"virus\".\tDid 5G Spread It?\n1\tThe mayor's claim\t\n"
+		fcs, err := LoadTSV(strings.NewReader(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fcs) != 2 || fcs[0].ID != "0" || fcs[0].Text != `5G towers spread the "virus".` || fcs[0].Title != "Did 5G Spread It?" ||
+			fcs[1].ID != "1" || fcs[1].Text != "The mayor's claim" || fcs[1].Title != "" {
+			t.Errorf("got %+v", fcs)
+		}
+	})
 	for _, tt := range []struct{ name, in, err string }{
 		{"no id column", "text\ttitle\nx\ty\n", "no id column"},
 		{"empty", "", "empty input"},
@@ -261,7 +272,7 @@ func TestClaimIDPinned(t *testing.T) {
 const pinnedClaimID = "78218006036586a7ccbd56d13642c3d6" // sha256("item-1\x000")[:16] in hex
 
 func BenchmarkAnalyze(b *testing.B) {
-	f, err := os.Open(filepath.Join(sharedDir(b), "datasets", "claim-matching", "checkthat2020-en", "vclaims.tsv"))
+	f, err := os.Open(datasets.Require(b, "claim-matching", "checkthat2020-en", "vclaims.tsv"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,13 +2,13 @@ package claims_test
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"vigie/claims"
 	"vigie/claims/claimreview"
+	"vigie/fixtures"
 )
 
 // TestImportedFactChecksFlagItems loads the Brazilian and Arabic fact-check
@@ -17,7 +17,7 @@ import (
 func TestImportedFactChecksFlagItems(t *testing.T) {
 	store := claims.NewStore()
 	for _, f := range []string{"factckbr_pt_br_claimreview.tsv", "google_factcheck_api_arabic_claim_reviews.json"} {
-		r, err := os.Open(filepath.Join("..", "..", "shared", "testdata", "claimreview", f))
+		r, err := os.Open(fixtures.Path("claimreview", f))
 		if err != nil {
 			t.Fatal(err)
 		}

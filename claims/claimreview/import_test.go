@@ -11,18 +11,10 @@ import (
 	"testing"
 
 	"vigie/claims"
+	"vigie/fixtures"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
-
-func shared(t testing.TB, parts ...string) string {
-	t.Helper()
-	p := filepath.Join(append([]string{"..", "..", "..", "shared"}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("shared file missing: %v", err)
-	}
-	return p
-}
 
 func importFile(t *testing.T, path string) ([]claims.FactCheck, *Report) {
 	t.Helper()
@@ -103,7 +95,7 @@ func TestImportSharedFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fcs, rep := importFile(t, shared(t, "testdata", "claimreview", tt.file))
+			fcs, rep := importFile(t, fixtures.Path("claimreview", tt.file))
 			if rep.Format != tt.format {
 				t.Errorf("format %s, want %s", rep.Format, tt.format)
 			}
@@ -128,7 +120,7 @@ func TestImportSharedFiles(t *testing.T) {
 }
 
 func TestSchemaOrgExamples(t *testing.T) {
-	fcs, _ := importFile(t, shared(t, "testdata", "claimreview", "schemaorg_claimreview_example_1.jsonld"))
+	fcs, _ := importFile(t, fixtures.Path("claimreview", "schemaorg_claimreview_example_1.jsonld"))
 	fc := fcs[0]
 	// textual "True" wins over the inconsistent ratingValue 1 of 6
 	if fc.Rating != claims.RatingTrue || fc.TextualRating != "True" || fc.Claimant != "Rich Perry" || !strings.Contains(fc.Text, "3,000 homicides") {
@@ -137,7 +129,7 @@ func TestSchemaOrgExamples(t *testing.T) {
 	if fc.Date.Format("2006-01-02") != "2014-07-23" || fc.Publisher != "http://www.politifact.com/" {
 		t.Errorf("example 1 date/publisher: %v %q", fc.Date, fc.Publisher)
 	}
-	fcs, _ = importFile(t, shared(t, "testdata", "claimreview", "schemaorg_claimreview_example_2.jsonld"))
+	fcs, _ = importFile(t, fixtures.Path("claimreview", "schemaorg_claimreview_example_2.jsonld"))
 	fc = fcs[0]
 	// no reviewRating: unknown, never guessed from reviewBody
 	if fc.Rating != claims.RatingUnknown || fc.Claimant != "Barack Obama" {
@@ -251,7 +243,7 @@ func TestNormalize(t *testing.T) {
 // TestXFactMapsCovered checks that every native rating of the X-Fact maps
 // that is not ambiguous normalises to a known rating.
 func TestXFactMapsCovered(t *testing.T) {
-	dir := shared(t, "testdata", "claimreview", "xfact_rating_label_maps")
+	dir := fixtures.Path("claimreview", "xfact_rating_label_maps")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
 	if len(files) < 30 {
 		t.Fatalf("found %d label maps", len(files))

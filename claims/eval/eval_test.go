@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"vigie/datasets"
 )
 
 func TestAveragePrecision(t *testing.T) {
@@ -85,13 +87,11 @@ func TestReaders(t *testing.T) {
 	}
 }
 
+// dataset is the path of a file of the evaluation datasets (outside the
+// repository: see package datasets).
 func dataset(t testing.TB, parts ...string) string {
 	t.Helper()
-	p := filepath.Join(append([]string{"..", "..", "..", "shared", "datasets"}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("dataset missing: %v", err)
-	}
-	return p
+	return datasets.Require(t, parts...)
 }
 
 // TestEvalMatchCommand runs `vigie eval match` on the dev split twice:

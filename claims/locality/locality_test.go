@@ -10,8 +10,9 @@ import (
 	"testing"
 )
 
-// gazetteers is ../shared/testdata/gazetteer seen from this package.
-var gazetteers = filepath.Join("..", "..", "..", "shared", "testdata", "gazetteer")
+// gazetteers holds the localities.csv of each country (provenance in each
+// folder's SOURCE.txt).
+var gazetteers = filepath.Join("testdata", "gazetteer")
 
 func loadCSV(t testing.TB, path string) *Gazetteer {
 	t.Helper()

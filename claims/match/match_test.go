@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"vigie/datasets"
 )
 
 func TestClean(t *testing.T) {
@@ -243,13 +243,11 @@ func TestModel(t *testing.T) {
 	}
 }
 
+// sharedMatch is the path of a file of the CheckThat! 2020 claim-matching
+// set (evaluation data, outside the repository: see package datasets).
 func sharedMatch(t testing.TB, parts ...string) string {
 	t.Helper()
-	p := filepath.Join(append([]string{"..", "..", "..", "shared", "datasets", "claim-matching", "checkthat2020-en"}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("dataset missing: %v", err)
-	}
-	return p
+	return datasets.Require(t, append([]string{"claim-matching", "checkthat2020-en"}, parts...)...)
 }
 
 func TestTrainDeterministic(t *testing.T) {

@@ -3,16 +3,17 @@ package text
 import (
 	"bufio"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"vigie/datasets"
+	"vigie/fixtures"
 )
 
-// labelled reads the text column of a TSV from ../shared (column col).
-func labelled(t testing.TB, col int, parts ...string) []string {
+// labelled reads the text column col of the TSV at path (header skipped).
+func labelled(t testing.TB, col int, path string) []string {
 	t.Helper()
-	p := filepath.Join(append([]string{"..", "..", "..", "shared"}, parts...)...)
-	f, err := os.Open(p)
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatalf("labelled set missing: %v", err)
 	}
@@ -32,34 +33,42 @@ func labelled(t testing.TB, col int, parts ...string) []string {
 	return out
 }
 
-// TestDetectAccuracy measures Detect on the labelled languages of
-// ../shared (figures in docs/quality.md; run with -v to print them).
+// TestDetectAccuracy measures Detect on labelled languages: the FACTCK.BR
+// claims of package fixtures and the CheckThat! 2022 tweets of the
+// evaluation datasets, outside the repository (figures in docs/quality.md;
+// run with -v to print them).
 func TestDetectAccuracy(t *testing.T) {
-	cw := []string{"datasets", "check-worthiness"}
+	checkThat := func(lang string) func(testing.TB) string {
+		return func(tb testing.TB) string {
+			return datasets.Require(tb, "check-worthiness", "checkthat2022-tweets-"+lang, "dev.tsv")
+		}
+	}
 	sets := []struct {
 		name string
 		want string // "" = not one of our languages: Detect should abstain
 		min  float64
-		text []string
+		col  int
+		path func(testing.TB) string
 	}{
-		{"en checkthat2022 dev", "en", 0.95, labelled(t, 2, append(cw, "checkthat2022-tweets-en", "dev.tsv")...)},
-		{"es checkthat2022 dev", "es", 0.95, labelled(t, 2, append(cw, "checkthat2022-tweets-es", "dev.tsv")...)},
-		{"ar checkthat2022 dev", "ar", 0.99, labelled(t, 2, append(cw, "checkthat2022-tweets-ar", "dev.tsv")...)},
-		{"pt FACTCK.BR claims", "pt", 0.90, labelled(t, 3, "testdata", "claimreview", "factckbr_pt_br_claimreview.tsv")},
-		{"bg checkthat2022 dev (abstain)", "", 0.95, labelled(t, 2, append(cw, "checkthat2022-tweets-bg", "dev.tsv")...)},
-		{"nl checkthat2022 dev", "nl", 0.80, labelled(t, 2, append(cw, "checkthat2022-tweets-nl", "dev.tsv")...)},
-		{"tr checkthat2022 dev", "tr", 0.80, labelled(t, 2, append(cw, "checkthat2022-tweets-tr", "dev.tsv")...)},
+		{"en checkthat2022 dev", "en", 0.95, 2, checkThat("en")},
+		{"es checkthat2022 dev", "es", 0.95, 2, checkThat("es")},
+		{"ar checkthat2022 dev", "ar", 0.99, 2, checkThat("ar")},
+		{"pt FACTCK.BR claims", "pt", 0.90, 3, func(testing.TB) string { return fixtures.Path("claimreview", "factckbr_pt_br_claimreview.tsv") }},
+		{"bg checkthat2022 dev (abstain)", "", 0.95, 2, checkThat("bg")},
+		{"nl checkthat2022 dev", "nl", 0.80, 2, checkThat("nl")},
+		{"tr checkthat2022 dev", "tr", 0.80, 2, checkThat("tr")},
 	}
 	for _, s := range sets {
 		t.Run(s.name, func(t *testing.T) {
+			text := labelled(t, s.col, s.path(t))
 			ok := 0
-			for _, x := range s.text {
+			for _, x := range text {
 				if Detect(x) == s.want {
 					ok++
 				}
 			}
-			acc := float64(ok) / float64(len(s.text))
-			t.Logf("%s: %d/%d = %.3f", s.name, ok, len(s.text), acc)
+			acc := float64(ok) / float64(len(text))
+			t.Logf("%s: %d/%d = %.3f", s.name, ok, len(text), acc)
 			if acc < s.min {
 				t.Errorf("accuracy %.3f below %.2f", acc, s.min)
 			}

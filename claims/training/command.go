@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -56,7 +57,7 @@ func worthinessCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 	}
 	m, err := TrainWorthiness(ctx, *train, *lang)
 	if err != nil {
-		return err
+		return datasetHint(err)
 	}
 	b, err := m.MarshalIndent()
 	if err != nil {
@@ -114,7 +115,7 @@ func matcherCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	m, err := TrainMatcher(ctx, *vclaims, *tq, *tr, *dq, *dr, !*pointwise, *semantic, *split)
 	if err != nil {
-		return err
+		return datasetHint(err)
 	}
 	b, err := m.MarshalIndent()
 	if err != nil {
@@ -124,6 +125,15 @@ func matcherCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 		return fmt.Errorf("train matcher: %w", err)
 	}
 	_, err = fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", *out, len(b))
+	return err
+}
+
+// datasetHint says, on a missing training file, where the training sets are
+// expected: they are evaluation data kept outside the repository.
+func datasetHint(err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w (the training sets are not part of the repository: the defaults read ../shared/datasets, the shared folder beside the repository root; run from the root with it there, or name the files with the flags, see --help)", err)
+	}
 	return err
 }
 

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"vigie/datasets"
 )
 
 // repoRoot is the repository root relative to this package; the default
@@ -13,34 +15,45 @@ import (
 const repoRoot = "../.."
 
 // TestCommittedModelsReproduce trains each model twice into temp files: the
-// two runs must be byte-identical, and identical to the committed model.
+// two runs must be byte-identical, and identical to the committed model. The
+// training sets are evaluation data, outside the repository (package
+// datasets); the models record the default path of their set, which the
+// test passes explicitly.
 func TestCommittedModelsReproduce(t *testing.T) {
-	if err := os.Chdir(repoRoot); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Chdir("claims/training")
-	for _, tt := range []struct{ name, committed string }{
-		{"worthiness", DefaultWorthinessOut},
-		{"matcher", DefaultMatcherOut},
+	dir := datasets.Require(t)
+	match := filepath.Join(dir, "claim-matching", "checkthat2020-en")
+	for _, tt := range []struct {
+		name, committed string
+		args            []string
+	}{
+		{"worthiness", DefaultWorthinessOut, []string{"--train", filepath.Join(dir, "check-worthiness", "claimbuster-en", "train.tsv")}},
+		{"matcher", DefaultMatcherOut, []string{
+			"--vclaims", filepath.Join(match, "vclaims.tsv"),
+			"--train-queries", filepath.Join(match, "train", "queries.tsv"), "--train-qrels", filepath.Join(match, "train", "qrels.tsv"),
+			"--dev-queries", filepath.Join(match, "dev", "queries.tsv"), "--dev-qrels", filepath.Join(match, "dev", "qrels.tsv"),
+		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var outs [2][]byte
 			for i := range outs {
 				p := filepath.Join(t.TempDir(), "model.json")
 				var stdout, stderr bytes.Buffer
-				if err := Command(context.Background(), []string{tt.name, "--out", p}, &stdout, &stderr); err != nil {
+				args := append(append([]string{tt.name}, tt.args...), "--out", p)
+				if err := Command(context.Background(), args, &stdout, &stderr); err != nil {
 					t.Fatal(err, stderr.String())
 				}
 				b, err := os.ReadFile(p)
 				if err != nil {
 					t.Fatal(err)
 				}
-				outs[i] = b
+				// the model names its training set as given: put back the
+				// default path, relative to the repository root
+				outs[i] = bytes.ReplaceAll(b, []byte(filepath.ToSlash(dir)), []byte("../shared/datasets"))
 			}
 			if !bytes.Equal(outs[0], outs[1]) {
 				t.Fatal("two trainings differ")
 			}
-			committed, err := os.ReadFile(tt.committed)
+			committed, err := os.ReadFile(filepath.Join(repoRoot, tt.committed))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -13,12 +13,13 @@ import (
 	"time"
 
 	"vigie/pipeline/publish"
+	"vigie/specs"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// capSpecs is ../shared/specs/cap seen from this package's folder.
-var capSpecs = filepath.Join("..", "..", "..", "shared", "specs", "cap")
+// capSpecs is the CAP 1.2 folder of package specs (XSD and examples).
+var capSpecs = specs.Path("cap")
 
 // xmllintSchema validates file against the CAP 1.2 XSD; it skips when
 // xmllint is missing, except under CI=true where that fails.

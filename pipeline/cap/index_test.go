@@ -13,6 +13,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"vigie/pipeline/publish"
+	"vigie/specs"
 )
 
 func TestIndexValidatesAgainstAtomRelaxNG(t *testing.T) {
@@ -52,7 +53,7 @@ func TestIndexValidatesAgainstAtomRelaxNG(t *testing.T) {
 	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rng := filepath.Join("..", "..", "..", "shared", "specs", "atom", "atom.rng.derived-by-trang.rng")
+	rng := specs.Path("atom", "atom.rng.derived-by-trang.rng")
 	if out, err := exec.Command(bin, "--noout", "--relaxng", rng, file).CombinedOutput(); err != nil {
 		t.Errorf("CAP index fails the Atom RELAX NG schema: %v", errors.New(string(out)))
 	}

@@ -63,7 +63,7 @@ func TestSanitize(t *testing.T) {
 }
 
 func TestSanitizeJSONFeedScript(t *testing.T) {
-	body, err := os.ReadFile(filepath.Join(sharedDir, "feeds/feedparser_jsonfeed_v1_example.json"))
+	body, err := os.ReadFile(filepath.Join(fixtureDir, "feeds/feedparser_jsonfeed_v1_example.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +263,7 @@ func TestLimits(t *testing.T) {
 }
 
 func TestDeadline(t *testing.T) {
-	body, err := os.ReadFile(filepath.Join(sharedDir, "feeds/feeder_londonist_local_rss_large.xml"))
+	body, err := os.ReadFile(filepath.Join(fixtureDir, "feeds/feeder_londonist_local_rss_large.xml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +376,7 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// BenchmarkParse parses every fixture of ../shared/testdata/feeds per
+// BenchmarkParse parses every fixture of fixtures/feeds per
 // iteration and reports items/s alongside MB/s.
 func BenchmarkParse(b *testing.B) {
 	var bodies [][]byte

@@ -16,27 +16,29 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vigie/fixtures"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
-// sharedDir is ../shared/testdata relative to the repository root, which
-// is three levels above this package.
-const sharedDir = "../../../shared/testdata"
+// fixtureDir holds the real-world feeds of package fixtures (feeds/ and
+// feeds/malformed/, provenance in their SOURCE.txt).
+var fixtureDir = fixtures.Path()
 
 // fixtureFiles lists the feed fixtures of dir (not SOURCE.txt or dotfiles).
 func fixtureFiles(t testing.TB, dir string) []string {
 	t.Helper()
-	entries, err := os.ReadDir(filepath.Join(sharedDir, dir))
+	entries, err := os.ReadDir(filepath.Join(fixtureDir, dir))
 	if err != nil {
-		t.Fatalf("read fixtures (../shared must sit next to the repository): %v", err)
+		t.Fatalf("read fixtures: %v", err)
 	}
 	var out []string
 	for _, e := range entries {
 		if e.IsDir() || strings.HasPrefix(e.Name(), ".") || e.Name() == "SOURCE.txt" {
 			continue
 		}
-		out = append(out, filepath.Join(sharedDir, dir, e.Name()))
+		out = append(out, filepath.Join(fixtureDir, dir, e.Name()))
 	}
 	if len(out) == 0 {
 		t.Fatalf("no fixtures in %s", dir)
@@ -159,7 +161,7 @@ func oracle(t *testing.T, body []byte) (items []rawItem, hasLang bool) {
 	return items, hasLang
 }
 
-// TestParseFixtures runs every file of ../shared/testdata/feeds through
+// TestParseFixtures runs every file of fixtures/feeds through
 // Parse: each yields its items, and every item has a title, link, date and
 // language wherever the file gives one.
 func TestParseFixtures(t *testing.T) {
@@ -297,7 +299,7 @@ func TestGolden(t *testing.T) {
 	for _, rel := range goldenCases {
 		name := strings.TrimSuffix(filepath.Base(rel), filepath.Ext(rel))
 		t.Run(name, func(t *testing.T) {
-			body, err := os.ReadFile(filepath.Join(sharedDir, rel))
+			body, err := os.ReadFile(filepath.Join(fixtureDir, rel))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -373,7 +375,7 @@ func TestEncodings(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(filepath.Base(tc.file), func(t *testing.T) {
-			body, err := os.ReadFile(filepath.Join(sharedDir, tc.file))
+			body, err := os.ReadFile(filepath.Join(fixtureDir, tc.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -394,7 +396,7 @@ func TestEncodings(t *testing.T) {
 		})
 	}
 	t.Run("utf-16le with BOM", func(t *testing.T) {
-		body, err := os.ReadFile(filepath.Join(sharedDir, "feeds/malformed/feedparser_utf16le_bom.xml"))
+		body, err := os.ReadFile(filepath.Join(fixtureDir, "feeds/malformed/feedparser_utf16le_bom.xml"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,11 +11,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vigie/fixtures"
+	"vigie/specs"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-const sharedDir = "../../../shared"
 
 func TestParseSharedLists(t *testing.T) {
 	tests := []struct {
@@ -30,7 +31,7 @@ func TestParseSharedLists(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
-			f, err := os.Open(filepath.Join(sharedDir, "testdata/opml", tc.file))
+			f, err := os.Open(fixtures.Path("opml", tc.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,7 +59,7 @@ func TestParseSharedLists(t *testing.T) {
 }
 
 func TestParseFranceRawAmpersand(t *testing.T) {
-	f, err := os.Open(filepath.Join(sharedDir, "testdata/opml/awesome_rss_feeds_France.opml"))
+	f, err := os.Open(fixtures.Path("opml", "awesome_rss_feeds_France.opml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,10 +78,10 @@ func TestParseFranceRawAmpersand(t *testing.T) {
 }
 
 // TestFeedValidatorCases runs the W3C Feed Validator OPML cases of
-// ../shared/specs/opml: valid ones parse, invalid ones fail with the
+// specs/opml: valid ones parse, invalid ones fail with the
 // problem their label names.
 func TestFeedValidatorCases(t *testing.T) {
-	dir := filepath.Join(sharedDir, "specs/opml/feedvalidator-testcases")
+	dir := specs.Path("opml", "feedvalidator-testcases")
 	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -12,16 +12,14 @@ import (
 	"time"
 
 	"vigie/pipeline/publish/schemaorg"
+	"vigie/specs"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// specs is ../shared/specs seen from this package's folder.
-var specs = filepath.Join("..", "..", "..", "shared", "specs")
-
 func loadVocabulary(t *testing.T) *schemaorg.Vocabulary {
 	t.Helper()
-	f, err := os.Open(filepath.Join(specs, "schemaorg", "factcheck-terms.json"))
+	f, err := os.Open(specs.Path("schemaorg", "factcheck-terms.json"))
 	if err != nil {
 		t.Fatalf("read schema.org subset: %v", err)
 	}

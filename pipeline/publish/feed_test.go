@@ -17,6 +17,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"vigie/pipeline/publish/publishtest"
+	"vigie/specs"
 )
 
 // needXmllint returns the xmllint path, skipping the test when it is
@@ -37,7 +38,7 @@ func needXmllint(t *testing.T) string {
 func xmllintRelaxNG(t *testing.T, file string) error {
 	t.Helper()
 	bin := needXmllint(t)
-	out, err := exec.Command(bin, "--noout", "--relaxng", filepath.Join(specs, "atom", "atom.rng.derived-by-trang.rng"), file).CombinedOutput()
+	out, err := exec.Command(bin, "--noout", "--relaxng", specs.Path("atom", "atom.rng.derived-by-trang.rng"), file).CombinedOutput()
 	if err != nil {
 		return &xmllintError{out: string(out), err: err}
 	}
@@ -183,7 +184,7 @@ func TestAtomValidatesAgainstRelaxNG(t *testing.T) {
 // accepts valid Atom from the W3C feed validator's test cases.
 func TestRelaxNGOracle(t *testing.T) {
 	needXmllint(t)
-	dir := filepath.Join(specs, "atom", "feedvalidator-testcases", "atom")
+	dir := specs.Path("atom", "feedvalidator-testcases", "atom")
 	cases := []struct {
 		file  string
 		valid bool
@@ -209,7 +210,7 @@ func TestRelaxNGOracle(t *testing.T) {
 
 func compileJSONFeedSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	return publishtest.JSONFeedSchema(t, specs)
+	return publishtest.JSONFeedSchema(t)
 }
 
 func validateJSON(s *jsonschema.Schema, b []byte) error {

@@ -5,16 +5,16 @@ import (
 	"errors"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"vigie/specs"
 )
 
-// vectorsPath is the Standard Webhooks vectors in ../shared/specs, relative
-// to this package's folder.
-var vectorsPath = filepath.Join("..", "..", "..", "shared", "specs", "standard-webhooks", "vectors.json")
+// vectorsPath is the Standard Webhooks signature vectors of package specs.
+var vectorsPath = specs.Path("standard-webhooks", "vectors.json")
 
 type vectorFile struct {
 	Official []struct {

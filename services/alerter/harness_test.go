@@ -28,9 +28,6 @@ import (
 	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
-// specs is ../shared/specs seen from this package's folder.
-var specs = filepath.Join("..", "..", "..", "shared", "specs")
-
 const (
 	paris = "FR-75056"
 	porto = "PT-1312"

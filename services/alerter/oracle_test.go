@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
+
+	"vigie/specs"
 )
 
 // TestIndependentVerifierAgainstOfficialVector checks the test's own
@@ -15,7 +16,7 @@ import (
 // Standard Webhooks known-answer vector: it must accept it at that time and
 // reject it when one byte of the body changes or the clock is 6 minutes off.
 func TestIndependentVerifierAgainstOfficialVector(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(specs, "standard-webhooks", "vectors.json"))
+	b, err := os.ReadFile(specs.Path("standard-webhooks", "vectors.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

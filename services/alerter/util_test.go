@@ -13,6 +13,7 @@ import (
 
 	"vigie/pipeline/publish"
 	"vigie/pipeline/publish/publishtest"
+	"vigie/specs"
 )
 
 func ts(t time.Time) *tspb.Timestamp { return tspb.New(t) }
@@ -49,19 +50,19 @@ func xmllint(t *testing.T, body []byte, args ...string) {
 // validateCAP checks a CAP message against the OASIS CAP 1.2 XSD.
 func validateCAP(t *testing.T, body []byte) {
 	t.Helper()
-	xmllint(t, body, "--schema", filepath.Join(specs, "cap", "CAP-v1.2.xsd"))
+	xmllint(t, body, "--schema", specs.Path("cap", "CAP-v1.2.xsd"))
 }
 
 // validateAtom checks an Atom document against the RFC 4287 RELAX NG schema.
 func validateAtom(t *testing.T, body []byte) {
 	t.Helper()
-	xmllint(t, body, "--relaxng", filepath.Join(specs, "atom", "atom.rng.derived-by-trang.rng"))
+	xmllint(t, body, "--relaxng", specs.Path("atom", "atom.rng.derived-by-trang.rng"))
 }
 
 // validateJSONFeed checks a JSON Feed against the JSON Feed 1.1 schema.
 func validateJSONFeed(t *testing.T, body []byte) {
 	t.Helper()
-	s := publishtest.JSONFeedSchema(t, specs)
+	s := publishtest.JSONFeedSchema(t)
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)

@@ -26,6 +26,7 @@ import (
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
 	vigiev1 "vigie/proto/gen/vigie/v1"
+	"vigie/specs"
 )
 
 const (
@@ -50,7 +51,7 @@ func hmacSign(t testing.TB, secret, id string, ts int64, body []byte) string {
 // TestHMACSignMatchesOfficialVector checks the test signer against the
 // known-answer vector shared by the reference libraries.
 func TestHMACSignMatchesOfficialVector(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "specs", "standard-webhooks", "vectors.json"))
+	raw, err := os.ReadFile(specs.Path("standard-webhooks", "vectors.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,12 +16,14 @@ import (
 	"github.com/coder/websocket"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"vigie/fixtures"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/source"
 )
 
-const corpus = "../../../shared/testdata/social/bluesky/jetstream_expected_v1_2026-07-04.jsonl"
+// corpus is the real Jetstream capture of package fixtures.
+var corpus = fixtures.Path("social", "bluesky", "jetstream_expected_v1_2026-07-04.jsonl")
 
 // jetstream replays the corpus after the requested cursor; each
 // connection is dropped (no close frame) after dropAfter events when set.

@@ -16,6 +16,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"vigie/pipeline/publish/publishtest"
+	"vigie/specs"
 )
 
 // threeVerdicts publishes a Porto, a Paris and a Stockholm verdict, in
@@ -33,7 +34,7 @@ func threeVerdicts(t *testing.T) *env {
 
 func jsonFeedSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	return publishtest.JSONFeedSchema(t, specs)
+	return publishtest.JSONFeedSchema(t)
 }
 
 // TestFeedsPassStandards checks the three feeds, unfiltered and filtered,
@@ -79,7 +80,7 @@ func TestFeedsPassStandards(t *testing.T) {
 					}
 					bin := needXmllint(t)
 					out, err := exec.Command(bin, "--noout", "--relaxng",
-						filepath.Join(specs, "atom", "atom.rng.derived-by-trang.rng"), file).CombinedOutput()
+						specs.Path("atom", "atom.rng.derived-by-trang.rng"), file).CombinedOutput()
 					if err != nil {
 						t.Errorf("atom feed fails RFC 4287 RELAX NG: %v\n%s\n%s", err, out, body)
 					}

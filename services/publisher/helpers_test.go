@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -20,9 +19,6 @@ import (
 	"vigie/pipeline/publish"
 	"vigie/pipeline/review"
 )
-
-// specs is ../shared/specs seen from this package's folder.
-var specs = filepath.Join("..", "..", "..", "shared", "specs")
 
 var (
 	factchecker = review.Actor{Name: "fanny", Role: review.RoleFactChecker}

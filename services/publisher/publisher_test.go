@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -15,11 +14,12 @@ import (
 	"vigie/pipeline/publish"
 	"vigie/pipeline/publish/schemaorg"
 	"vigie/pipeline/review"
+	"vigie/specs"
 )
 
 func vocabulary(t *testing.T) *schemaorg.Vocabulary {
 	t.Helper()
-	f, err := os.Open(filepath.Join(specs, "schemaorg", "factcheck-terms.json"))
+	f, err := os.Open(specs.Path("schemaorg", "factcheck-terms.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

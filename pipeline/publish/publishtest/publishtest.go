@@ -1,21 +1,22 @@
 // Package publishtest holds test helpers shared by the packages that write
-// standard feeds: the JSON Feed 1.1 schema compiled from the specification
-// files in ../shared/specs.
+// standard feeds: the JSON Feed 1.1 schema compiled from its copy in package
+// specs.
 package publishtest
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"vigie/specs"
 )
 
-// JSONFeedSchema compiles specsDir/jsonfeed/schema-v1.1.json, with format
-// assertions on.
-func JSONFeedSchema(t testing.TB, specsDir string) *jsonschema.Schema {
+// JSONFeedSchema compiles the JSON Feed 1.1 schema (specs/jsonfeed/
+// schema-v1.1.json), with format assertions on.
+func JSONFeedSchema(t testing.TB) *jsonschema.Schema {
 	t.Helper()
-	f, err := os.Open(filepath.Join(specsDir, "jsonfeed", "schema-v1.1.json"))
+	f, err := os.Open(specs.Path("jsonfeed", "schema-v1.1.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

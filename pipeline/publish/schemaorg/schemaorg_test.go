@@ -2,17 +2,16 @@ package schemaorg
 
 import (
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-)
 
-var specs = filepath.Join("..", "..", "..", "..", "shared", "specs", "schemaorg")
+	"vigie/specs"
+)
 
 func loadVocabulary(t *testing.T) *Vocabulary {
 	t.Helper()
-	f, err := os.Open(filepath.Join(specs, "factcheck-terms.json"))
+	f, err := os.Open(specs.Path("schemaorg", "factcheck-terms.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +28,7 @@ func loadVocabulary(t *testing.T) *Vocabulary {
 
 func example(t *testing.T, file string) [][]byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(specs, "examples", file))
+	b, err := os.ReadFile(specs.Path("schemaorg", "examples", file))
 	if err != nil {
 		t.Fatal(err)
 	}

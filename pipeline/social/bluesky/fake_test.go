@@ -17,10 +17,12 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"vigie/fixtures"
 )
 
-// fixtureDir is ../shared/testdata/social/bluesky seen from this package.
-var fixtureDir = filepath.Join("..", "..", "..", "..", "shared", "testdata", "social", "bluesky")
+// fixtureDir holds the real Jetstream captures of package fixtures.
+var fixtureDir = fixtures.Path("social", "bluesky")
 
 const (
 	corpusFile = "jetstream_expected_v1_2026-07-04.jsonl" // 152 real events, live order

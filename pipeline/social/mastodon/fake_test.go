@@ -16,9 +16,9 @@ import (
 	"time"
 )
 
-// fixtureDir is ../shared/testdata/social/mastodon seen from this package
-// (the repository's parent folder holds shared/).
-var fixtureDir = filepath.Join("..", "..", "..", "..", "shared", "testdata", "social", "mastodon")
+// fixtureDir holds real Mastodon API responses and documentation examples
+// (provenance in its SOURCE.txt).
+var fixtureDir = filepath.Join("testdata", "api")
 
 func readFixture(tb testing.TB, name string) []byte {
 	tb.Helper()
