@@ -14,15 +14,17 @@ import (
 
 	"go.uber.org/zap/zaptest"
 
+	"vigie/fixtures"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/fetch"
 	"vigie/pipeline/source"
 )
 
+// fixtureFeed is a real RSS feed (Jornal de Notícias, ISO-8859-1).
 func fixtureFeed(t *testing.T) []byte {
 	t.Helper()
-	b, err := os.ReadFile("../vigie/demo/jn-porto.rss")
+	b, err := os.ReadFile(fixtures.Path("feeds", "rssparser_jn_pt_rss_iso8859-1.rss"))
 	if err != nil {
 		t.Fatal(err)
 	}
