@@ -72,16 +72,6 @@ func TestToken(t *testing.T) {
 	}
 }
 
-func TestBackoff(t *testing.T) {
-	base, max := 100*time.Millisecond, time.Second
-	for n, want := range map[uint64]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 3: 400 * time.Millisecond, 10: time.Second} {
-		got := bus.Backoff(n, base, max)
-		if got > want || got < want*8/10 {
-			t.Errorf("Backoff(%d) = %v, want in [%v, %v]", n, got, want*8/10, want)
-		}
-	}
-}
-
 // TestWorkerAckPolicy covers the three outcomes: ack, retry then dead-letter
 // after the delivery limit, and immediate dead-letter of a permanent failure.
 func TestWorkerAckPolicy(t *testing.T) {

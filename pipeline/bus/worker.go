@@ -4,13 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
+	"math"
 	"strconv"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
+
+	"vigie/pipeline/retry"
 )
 
 // Dead-letter headers, set on every message published to vigie.dlq.<stage>.
@@ -63,20 +65,11 @@ type WorkerConfig struct {
 	BaseBackoff, MaxBackoff time.Duration
 }
 
-// Backoff is the delay before delivery number n+1 after n failed
-// deliveries: exponential from base, capped, with up to 20% jitter.
-func Backoff(n uint64, base, max time.Duration) time.Duration {
-	if n < 1 {
-		n = 1
-	}
-	d := base
-	for i := uint64(1); i < n && d < max; i++ {
-		d *= 2
-	}
-	if d > max {
-		d = max
-	}
-	return d - time.Duration(rand.Int64N(int64(d)/5+1))
+// backoff is the delay before delivery number n+1 after n failed
+// deliveries: exponential from BaseBackoff, capped at MaxBackoff, shortened
+// by up to 20% at random.
+func (cfg WorkerConfig) backoff() retry.Backoff {
+	return retry.Backoff{Base: cfg.BaseBackoff, Max: cfg.MaxBackoff, Jitter: retry.Jitter{Down: 0.2}}
 }
 
 // Work runs h over cons until ctx ends; the batch in hand when ctx ends is
@@ -159,7 +152,7 @@ func (b *Bus) settle(ctx context.Context, log *zap.Logger, cfg WorkerConfig, m j
 		_ = m.Term()
 		return
 	}
-	delay := Backoff(delivered, cfg.BaseBackoff, cfg.MaxBackoff)
+	delay := cfg.backoff().Delay(int(min(delivered, math.MaxInt32)))
 	log.Info("message retried", zap.String("subject", m.Subject()), zap.Uint64("seq", seq),
 		zap.Uint64("deliveries", delivered), zap.Duration("delay", delay), zap.Error(res))
 	_ = m.NakWithDelay(delay)

@@ -5,41 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"vigie/pipeline/retry"
 )
-
-// MaxRetryAfter caps a server-sent Retry-After so a hostile or buggy server
-// cannot park a source forever.
-const MaxRetryAfter = 7 * 24 * time.Hour
-
-// ParseRetryAfter parses a Retry-After header value, either delay-seconds or
-// an HTTP-date relative to now. It returns zero for an empty, malformed or
-// past value, and caps the result at MaxRetryAfter.
-func ParseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	var d time.Duration
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n <= 0 {
-			return 0
-		}
-		if n > int64(MaxRetryAfter/time.Second) {
-			return MaxRetryAfter
-		}
-		d = time.Duration(n) * time.Second
-	} else {
-		t, err := http.ParseTime(v)
-		if err != nil {
-			return 0
-		}
-		d = t.Sub(now)
-	}
-	if d <= 0 {
-		return 0
-	}
-	return min(d, MaxRetryAfter)
-}
 
 // ParseMaxAge returns the freshness lifetime of a response: Cache-Control
 // max-age (zero for no-store/no-cache), else Expires minus Date (or now).
@@ -62,8 +30,8 @@ func ParseMaxAge(h http.Header, now time.Time) time.Duration {
 					switch {
 					case err != nil || n <= 0:
 						maxAge = 0
-					case n > int64(MaxRetryAfter/time.Second):
-						maxAge = MaxRetryAfter
+					case n > int64(retry.MaxAfter/time.Second):
+						maxAge = retry.MaxAfter
 					default:
 						maxAge = time.Duration(n) * time.Second
 					}
@@ -84,7 +52,7 @@ func ParseMaxAge(h http.Header, now time.Time) time.Duration {
 			base = d
 		}
 		if d := t.Sub(base); d > 0 {
-			return min(d, MaxRetryAfter)
+			return min(d, retry.MaxAfter)
 		}
 	}
 	return 0

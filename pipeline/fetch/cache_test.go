@@ -9,33 +9,6 @@ import (
 
 var dnsErr = net.DNSError{Err: "no such host", Name: "x.test", IsNotFound: true}
 
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
-	tests := []struct {
-		name, in string
-		want     time.Duration
-	}{
-		{"empty", "", 0},
-		{"seconds", "120", 2 * time.Minute},
-		{"spaces", " 5 ", 5 * time.Second},
-		{"zero", "0", 0},
-		{"negative", "-5", 0},
-		{"http-date", "Fri, 27 Nov 2026 09:10:00 GMT", 10 * time.Minute},
-		{"rfc850 date", "Friday, 27-Nov-26 09:01:00 GMT", time.Minute},
-		{"past date", "Fri, 27 Nov 2026 08:00:00 GMT", 0},
-		{"garbage", "soon", 0},
-		{"huge seconds capped", "99999999999", MaxRetryAfter},
-		{"far date capped", "Fri, 27 Nov 2099 09:00:00 GMT", MaxRetryAfter},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := ParseRetryAfter(tc.in, now); got != tc.want {
-				t.Errorf("ParseRetryAfter(%q) = %v, want %v", tc.in, got, tc.want)
-			}
-		})
-	}
-}
-
 func TestParseMaxAge(t *testing.T) {
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	tests := []struct {

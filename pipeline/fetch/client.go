@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"vigie/pipeline/retry"
 )
 
 // Defaults applied by New to zero Config fields.
@@ -306,7 +308,7 @@ func (c *Client) Get(ctx context.Context, rawURL string, v Validators) (*Respons
 	}
 	defer resp.Body.Close()
 	now := c.cfg.Now()
-	retryAfter := ParseRetryAfter(resp.Header.Get("Retry-After"), now)
+	retryAfter, _ := retry.ParseAfter(resp.Header.Get("Retry-After"), now)
 	out := &Response{
 		Status:       resp.StatusCode,
 		ContentType:  resp.Header.Get("Content-Type"),

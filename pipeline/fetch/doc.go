@@ -11,7 +11,8 @@
 // URL validation, and IPv4-mapped or embedded IPv6 addresses are checked by
 // their IPv4 part.
 //
-// The package also offers conditional GET (Validators), Retry-After and
-// Cache-Control max-age parsing, a per-host concurrency limiter (HostLimiter)
-// and an exponential backoff with jitter (Backoff) for the scheduler.
+// The package also offers conditional GET (Validators), Cache-Control max-age
+// parsing, a per-host concurrency limiter (HostLimiter) and the delay before
+// the next poll (NextPoll). Retry-After and the backoff after failures come
+// from pipeline/retry.
 package fetch

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"vigie/pipeline/retry"
 )
 
 func TestHostKey(t *testing.T) {
@@ -130,43 +132,6 @@ func TestPolitenessFiftySourcesOneHost(t *testing.T) {
 	}
 }
 
-func TestBackoff(t *testing.T) {
-	fixed := func(v float64) func() float64 { return func() float64 { return v } }
-	b := Backoff{Base: time.Second, Max: time.Minute}
-	tests := []struct {
-		name     string
-		rnd      float64
-		failures int
-		want     time.Duration
-	}{
-		{"first failure low", 0, 1, 500 * time.Millisecond},
-		{"first failure high", 0.999999, 1, 999999500 * time.Nanosecond},
-		{"third failure mid", 0.5, 3, 3 * time.Second},
-		{"capped", 0, 30, 30 * time.Second},
-		{"capped high", 0.5, 1000, 45 * time.Second},
-		{"zero failures as first", 0, 0, 500 * time.Millisecond},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			bb := b
-			bb.Rand = fixed(tc.rnd)
-			if got := bb.Delay(tc.failures); got != tc.want {
-				t.Errorf("Delay(%d) = %v, want %v", tc.failures, got, tc.want)
-			}
-		})
-	}
-	t.Run("defaults and range with real rand", func(t *testing.T) {
-		var d Backoff
-		for f := 1; f < 40; f++ {
-			full := min(time.Minute<<min(f-1, 20), 24*time.Hour)
-			got := d.Delay(f)
-			if got < full/2 || got >= full {
-				t.Fatalf("Delay(%d) = %v outside [%v, %v)", f, got, full/2, full)
-			}
-		}
-	})
-}
-
 func TestNextPoll(t *testing.T) {
 	zero := func() float64 { return 0 }
 	tests := []struct {
@@ -182,7 +147,7 @@ func TestNextPoll(t *testing.T) {
 		{"retry-after floor", PollHints{Interval: 10 * time.Minute, RetryAfter: 2 * time.Hour}, zero, 2 * time.Hour},
 		{"jitter up to 10%", PollHints{Interval: 10 * time.Minute}, func() float64 { return 0.5 }, 10*time.Minute + 30*time.Second},
 		{"default interval", PollHints{}, zero, 15 * time.Minute},
-		{"absurd ttl capped", PollHints{TTL: 1000 * 24 * time.Hour}, zero, MaxRetryAfter},
+		{"absurd ttl capped", PollHints{TTL: 1000 * 24 * time.Hour}, zero, retry.MaxAfter},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"go.uber.org/zap"
+
+	"vigie/pipeline/retry"
 )
 
 // retryTransport retries requests answered 503 Service Unavailable (or 429
@@ -25,6 +26,10 @@ type retryTransport struct {
 	// sleep waits d or until the request is canceled; replaceable in tests.
 	sleep func(req *http.Request, d time.Duration) error
 }
+
+// busyBackoff spaces retries of a busy server that sent no Retry-After:
+// 100 ms doubling up to 25.6 s, without jitter.
+var busyBackoff = retry.Backoff{Base: 100 * time.Millisecond, Max: 100 * time.Millisecond << 8}
 
 // RoundTrip implements http.RoundTripper.
 func (rt *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -56,7 +61,11 @@ func (rt *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if (resp.StatusCode != http.StatusServiceUnavailable && resp.StatusCode != http.StatusTooManyRequests) || attempt >= rt.max {
 			return resp, nil
 		}
-		wait, fromHeader := retryAfter(resp.Header.Get("Retry-After"), attempt, rt.maxWait)
+		wait, fromHeader := retry.ParseAfter(resp.Header.Get("Retry-After"), time.Now())
+		if !fromHeader {
+			wait = busyBackoff.Delay(attempt + 1)
+		}
+		wait = min(wait, rt.maxWait)
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		_ = resp.Body.Close()
 		rt.log.Warn("meilisearch busy, retrying",
@@ -81,30 +90,4 @@ func sleepCtx(req *http.Request, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-// retryAfter reads a Retry-After value (delay in seconds or an HTTP date);
-// without one, it backs off exponentially from 100 ms. The wait is capped at
-// max.
-func retryAfter(h string, attempt int, max time.Duration) (time.Duration, bool) {
-	var d time.Duration
-	fromHeader := false
-	if secs, err := strconv.Atoi(h); err == nil && secs >= 0 {
-		d, fromHeader = time.Duration(secs)*time.Second, true
-	} else if t, err := http.ParseTime(h); err == nil {
-		d, fromHeader = max0(time.Until(t)), true
-	} else {
-		d = 100 * time.Millisecond << min(attempt, 8)
-	}
-	if d > max {
-		d = max
-	}
-	return d, fromHeader
-}
-
-func max0(d time.Duration) time.Duration {
-	if d < 0 {
-		return 0
-	}
-	return d
 }

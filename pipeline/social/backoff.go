@@ -2,8 +2,9 @@ package social
 
 import (
 	"context"
-	"math/rand/v2"
 	"time"
+
+	"vigie/pipeline/retry"
 )
 
 // Clock is the time source the clients wait on. Tests inject a fake one so
@@ -36,39 +37,8 @@ func (SystemClock) Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Backoff computes reconnect and retry delays: exponential from Base, capped
-// at Max, with "full jitter" (a uniform draw in [d/2, d]) so that many clients
-// that lost the same server do not come back in step.
-type Backoff struct {
-	// Base is the first delay (default 1s).
-	Base time.Duration
-	// Max caps the delay (default 2m).
-	Max time.Duration
-	// Jitter returns a number in [0, 1); nil uses math/rand/v2.
-	Jitter func() float64
-}
-
-// Delay returns the delay before retry number attempt (0 for the first retry).
-func (b Backoff) Delay(attempt int) time.Duration {
-	base, maxD := b.Base, b.Max
-	if base <= 0 {
-		base = time.Second
-	}
-	if maxD <= 0 {
-		maxD = 2 * time.Minute
-	}
-	if maxD < base {
-		maxD = base
-	}
-	d := base
-	for i := 0; i < attempt && d < maxD; i++ {
-		d *= 2
-	}
-	d = min(d, maxD)
-	j := b.Jitter
-	if j == nil {
-		j = rand.Float64
-	}
-	half := d / 2
-	return half + time.Duration(j()*float64(d-half))
-}
+// DefaultBackoff spaces the clients' reconnects and retries: 1 s, doubling
+// with each consecutive failure up to 2 min, with equal jitter so that many
+// clients that lost the same server do not come back in step. A client fills
+// the fields its caller left zero from it.
+var DefaultBackoff = retry.Backoff{Base: time.Second, Max: 2 * time.Minute, Jitter: retry.EqualJitter}

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"time"
 
 	"go.uber.org/zap"
+
+	"vigie/pipeline/retry"
 )
 
 // Errors returned by Deliverer.Deliver when a message was not delivered.
@@ -83,15 +83,13 @@ func (p Policy) withDefaults() Policy {
 // r a random number in [0,1) choosing the jitter (0.5 means none).
 func (p Policy) Delay(n int, r float64) time.Duration {
 	p = p.withDefaults()
-	if n < 1 {
-		n = 1
+	b := retry.Backoff{
+		Base:       p.InitialDelay,
+		Max:        p.MaxDelay,
+		Multiplier: p.Multiplier,
+		Jitter:     retry.Jitter{Down: p.Jitter, Up: p.Jitter},
 	}
-	d := float64(p.InitialDelay) * math.Pow(p.Multiplier, float64(n-1))
-	if d > float64(p.MaxDelay) || math.IsInf(d, 0) || math.IsNaN(d) {
-		d = float64(p.MaxDelay)
-	}
-	d *= 1 + p.Jitter*(2*r-1)
-	return time.Duration(d)
+	return b.DelayAt(n, r)
 }
 
 // Next returns when attempt n+1 should happen after attempt n failed at now,
@@ -339,26 +337,12 @@ func (d *Deliverer) send(ctx context.Context, ep Endpoint, msg Message, now time
 	_, rerr := io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain))
 	resp.Body.Close()
 	*latency = time.Since(start)
-	retryAfter := parseRetryAfter(resp.Header.Get("Retry-After"), now)
+	retryAfter, _ := retry.ParseAfter(resp.Header.Get("Retry-After"), now)
 	if rerr != nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		// The status line arrived: the receiver accepted the message.
 		d.log.Debug("webhook response body unread", zap.String("webhook_id", msg.ID), zap.Error(rerr))
 	}
 	return resp.StatusCode, retryAfter, nil
-}
-
-// parseRetryAfter reads a Retry-After header: seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
 
 // Result sums up a delivery made by Deliver.

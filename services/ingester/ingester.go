@@ -19,6 +19,7 @@ import (
 	"vigie/pipeline/feed"
 	"vigie/pipeline/fetch"
 	"vigie/pipeline/metrics"
+	"vigie/pipeline/retry"
 	"vigie/pipeline/source"
 	vigiev1 "vigie/proto/gen/vigie/v1"
 )
@@ -34,8 +35,9 @@ type Options struct {
 	MaxFailures int
 	// PerHost is the most concurrent fetches to one host from this process (default 2).
 	PerHost int
-	// Backoff spaces retries after failures (defaults: 1 minute doubling to 24 hours).
-	Backoff fetch.Backoff
+	// Backoff spaces retries after failures; its zero fields come from
+	// DefaultBackoff.
+	Backoff retry.Backoff
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Metrics records items and fetch errors; nil records nothing.
@@ -49,6 +51,10 @@ type Options struct {
 	// counting a failure against them.
 	Disk *disk.Guard
 }
+
+// DefaultBackoff spaces a failing source's retries: 1 minute, doubling with
+// each consecutive failure up to 24 hours, with equal jitter.
+var DefaultBackoff = retry.Backoff{Base: time.Minute, Max: 24 * time.Hour, Jitter: retry.EqualJitter}
 
 // DiskWait is how often a source is looked at again while the data folder
 // is nearly full.
@@ -89,6 +95,7 @@ func New(ctx context.Context, b *bus.Bus, opts Options, log *zap.Logger) (*Servi
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	opts.Backoff = opts.Backoff.Or(DefaultBackoff)
 	if opts.Owner == "" {
 		host, _ := os.Hostname()
 		r := make([]byte, 4)

@@ -18,6 +18,7 @@ import (
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/fetch"
+	"vigie/pipeline/retry"
 	"vigie/pipeline/source"
 )
 
@@ -33,7 +34,7 @@ func fixtureFeed(t *testing.T) []byte {
 
 func newService(t *testing.T, b *bus.Bus, mod func(*Options)) *Service {
 	t.Helper()
-	opts := Options{Fetch: fetch.Config{AllowPrivateNetworks: true, Timeout: 5 * time.Second}, Backoff: fetch.Backoff{Base: time.Millisecond, Max: 5 * time.Millisecond}}
+	opts := Options{Fetch: fetch.Config{AllowPrivateNetworks: true, Timeout: 5 * time.Second}, Backoff: retry.Backoff{Base: time.Millisecond, Max: 5 * time.Millisecond}}
 	if mod != nil {
 		mod(&opts)
 	}

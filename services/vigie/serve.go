@@ -32,6 +32,7 @@ import (
 	"vigie/pipeline/metrics"
 	"vigie/pipeline/publish"
 	"vigie/pipeline/queue"
+	"vigie/pipeline/retry"
 	"vigie/pipeline/review"
 	"vigie/pipeline/source"
 	"vigie/pipeline/subscription"
@@ -421,7 +422,7 @@ func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Write
 		}
 		a.ing, err = ingester.New(ctx, a.bus, ingester.Options{
 			Fetch: fetchCfg, MaxFailures: cfg.Fetch.MaxFailures, PerHost: cfg.Fetch.PerHost, Metrics: a.metrics,
-			Backoff: fetch.Backoff{Base: cfg.Fetch.BackoffBase.D(), Max: cfg.Fetch.BackoffMax.D()},
+			Backoff: retry.Backoff{Base: cfg.Fetch.BackoffBase.D(), Max: cfg.Fetch.BackoffMax.D()},
 			Owner:   leaseOwner(cfg.Data),
 			Social:  ingester.SocialOptions{JetstreamURL: cfg.Bluesky.JetstreamURL, AppViewURL: cfg.Bluesky.AppViewURL},
 			Disk:    a.disk,

@@ -14,6 +14,7 @@ import (
 	"github.com/coder/websocket"
 	"go.uber.org/zap"
 
+	"vigie/pipeline/retry"
 	"vigie/pipeline/social"
 )
 
@@ -45,8 +46,9 @@ type Config struct {
 	Logger *zap.Logger
 	// Clock is used for the reconnect backoff; nil is the system clock.
 	Clock social.Clock
-	// Backoff spaces reconnections (exponential with jitter).
-	Backoff social.Backoff
+	// Backoff spaces reconnections; its zero fields come from
+	// social.DefaultBackoff.
+	Backoff retry.Backoff
 	// ReorderWindow is how long an event is held to be emitted in time_us
 	// order (default 2s). Events arriving later than this behind a newer
 	// one are still emitted, out of order.
@@ -87,6 +89,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = social.SystemClock{}
 	}
+	cfg.Backoff = cfg.Backoff.Or(social.DefaultBackoff)
 	if cfg.ReorderWindow <= 0 {
 		cfg.ReorderWindow = DefaultReorderWindow
 	}
@@ -186,7 +189,7 @@ func (c *Client) Stream(ctx context.Context, cursor string, emit func(social.Pos
 		if progressed {
 			attempt = 0
 		}
-		wait := c.cfg.Backoff.Delay(attempt)
+		wait := c.cfg.Backoff.Delay(attempt + 1)
 		attempt++
 		c.log.Warn("jetstream disconnected; reconnecting", zap.Duration("wait", wait),
 			zap.Int64("cursor", st.cursor), zap.Error(err))

@@ -12,6 +12,7 @@ import (
 
 	"go.uber.org/zap/zaptest"
 
+	"vigie/pipeline/retry"
 	"vigie/pipeline/social"
 	"vigie/pipeline/social/socialtest"
 )
@@ -84,7 +85,7 @@ func newTestClient(t *testing.T, f *fakeJetstream, clk *fakeClock, filter Filter
 		HTTPClient:    f.srv.Client(),
 		Logger:        zaptest.NewLogger(t),
 		Clock:         clk,
-		Backoff:       social.Backoff{Base: time.Second, Max: 4 * time.Second},
+		Backoff:       retry.Backoff{Base: time.Second, Max: 4 * time.Second},
 		ReorderWindow: 300 * time.Millisecond,
 	})
 	if err != nil {

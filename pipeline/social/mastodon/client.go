@@ -14,6 +14,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"vigie/pipeline/retry"
 	"vigie/pipeline/social"
 )
 
@@ -70,7 +71,7 @@ type Client struct {
 	userAgent   string
 	log         *zap.Logger
 	clock       social.Clock
-	backoff     social.Backoff
+	backoff     retry.Backoff
 	pageLimit   int
 	maxPages    int
 	maxRetries  int
@@ -99,8 +100,9 @@ func WithLogger(l *zap.Logger) Option { return func(c *Client) { c.log = l } }
 // WithClock sets the clock used for rate-limit waits and backoff.
 func WithClock(clk social.Clock) Option { return func(c *Client) { c.clock = clk } }
 
-// WithBackoff sets the retry and reconnect backoff.
-func WithBackoff(b social.Backoff) Option { return func(c *Client) { c.backoff = b } }
+// WithBackoff sets the retry and reconnect backoff; its zero fields come
+// from social.DefaultBackoff.
+func WithBackoff(b retry.Backoff) Option { return func(c *Client) { c.backoff = b } }
 
 // WithStreamingURL sets the base URL of the streaming server, when it is not
 // the API host (see the instance's configuration.urls.streaming). A value
@@ -178,6 +180,7 @@ func NewClient(baseURL string, httpClient *http.Client, token string, opts ...Op
 	for _, o := range opts {
 		o(c)
 	}
+	c.backoff = c.backoff.Or(social.DefaultBackoff)
 	return c, nil
 }
 
@@ -267,21 +270,6 @@ func parseReset(v string, now time.Time) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// retryAfter reads Retry-After (seconds or HTTP date).
-func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0, false
-	}
-	if n, err := strconv.Atoi(v); err == nil {
-		return time.Duration(max(n, 0)) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
-}
-
 // get performs a REST GET with rate-limit waits and retries, and returns the
 // capped body.
 func (c *Client) get(ctx context.Context, path string, q url.Values) ([]byte, error) {
@@ -305,7 +293,7 @@ func (c *Client) get(ctx context.Context, path string, q url.Values) ([]byte, er
 			return nil, fmt.Errorf("get %s after %d attempts: %w", path, attempt+1, err)
 		}
 		if wait < 0 {
-			wait = c.backoff.Delay(attempt)
+			wait = c.backoff.Delay(attempt + 1)
 		}
 		if wait > c.maxWait {
 			return nil, fmt.Errorf("get %s: retry in %s: %w", path, wait, ErrRateLimited)
@@ -340,7 +328,7 @@ func (c *Client) getOnce(ctx context.Context, rawURL string) (body []byte, wait 
 	case resp.StatusCode == http.StatusTooManyRequests:
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		now := c.clock.Now()
-		if d, ok := retryAfter(resp.Header, now); ok {
+		if d, ok := retry.ParseAfter(resp.Header.Get("Retry-After"), now); ok {
 			return nil, d, fmt.Errorf("status 429: %w", ErrRateLimited)
 		}
 		if reset, ok := parseReset(resp.Header.Get("X-RateLimit-Reset"), now); ok && reset.After(now) {
@@ -352,7 +340,7 @@ func (c *Client) getOnce(ctx context.Context, rawURL string) (body []byte, wait 
 		u := *req.URL
 		u.RawQuery = ""
 		he := &HTTPError{StatusCode: resp.StatusCode, URL: u.String()}
-		if d, ok := retryAfter(resp.Header, c.clock.Now()); ok && resp.StatusCode == http.StatusServiceUnavailable {
+		if d, ok := retry.ParseAfter(resp.Header.Get("Retry-After"), c.clock.Now()); ok && resp.StatusCode == http.StatusServiceUnavailable {
 			return nil, d, he
 		}
 		return nil, -1, he

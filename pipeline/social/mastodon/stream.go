@@ -13,6 +13,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"vigie/pipeline/retry"
 	"vigie/pipeline/social"
 )
 
@@ -56,7 +57,7 @@ func (c *Client) Stream(ctx context.Context, spec StreamSpec, cursor string, emi
 		if progressed {
 			attempt = 0
 		}
-		wait := c.backoff.Delay(attempt)
+		wait := c.backoff.Delay(attempt + 1)
 		var rl *retryAfterError
 		if errors.As(err, &rl) {
 			wait = max(wait, rl.wait)
@@ -103,7 +104,7 @@ func (c *Client) streamOnce(ctx context.Context, spec StreamSpec, st *streamStat
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		if d, ok := retryAfter(resp.Header, c.clock.Now()); ok {
+		if d, ok := retry.ParseAfter(resp.Header.Get("Retry-After"), c.clock.Now()); ok {
 			return false, &retryAfterError{wait: d}
 		}
 		return false, &HTTPError{StatusCode: resp.StatusCode, URL: c.endpoint(c.streamBase, path, nil)}

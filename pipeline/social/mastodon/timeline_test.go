@@ -13,12 +13,13 @@ import (
 
 	"go.uber.org/zap/zaptest"
 
+	"vigie/pipeline/retry"
 	"vigie/pipeline/social"
 )
 
 func newTestClient(t *testing.T, f *fakeServer, clk *fakeClock, opts ...Option) *Client {
 	t.Helper()
-	opts = append([]Option{WithLogger(zaptest.NewLogger(t)), WithClock(clk), WithBackoff(social.Backoff{Base: time.Second, Max: 8 * time.Second})}, opts...)
+	opts = append([]Option{WithLogger(zaptest.NewLogger(t)), WithClock(clk), WithBackoff(retry.Backoff{Base: time.Second, Max: 8 * time.Second})}, opts...)
 	c, err := NewClient(f.URL(), f.srv.Client(), "secret-token", opts...)
 	if err != nil {
 		t.Fatal(err)
