@@ -2,7 +2,6 @@ package alerter
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"vigie/pipeline/httpapi"
 	"vigie/pipeline/subscription"
 	"vigie/pipeline/webhook"
 )
@@ -71,50 +71,21 @@ func (s *Service) authorized(r *http.Request, owner string) bool {
 	return s.opts.Authorize != nil && s.opts.Authorize(r, owner)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+// fail answers err as httpapi's table says.
+func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {
+	httpapi.WriteError(w, r, s.log, err)
 }
-
-type apiError struct {
-	Error  string                    `json:"error"`
-	Fields []subscription.FieldError `json:"fields,omitempty"`
-}
-
-// fail maps an error to its status and message: the one table of this API.
-func (s *Service) fail(w http.ResponseWriter, err error) {
-	var ve *subscription.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		writeJSON(w, http.StatusBadRequest, apiError{Error: "the subscription is not valid", Fields: ve.Fields})
-	case errors.Is(err, subscription.ErrNotFound):
-		writeJSON(w, http.StatusNotFound, apiError{Error: "no such subscription or webhook"})
-	case errors.Is(err, subscription.ErrConflict):
-		writeJSON(w, http.StatusConflict, apiError{Error: "the subscription changed since you read it: read it again"})
-	case errors.Is(err, subscription.ErrExists):
-		writeJSON(w, http.StatusConflict, apiError{Error: "a subscription with this id exists"})
-	case errors.Is(err, errBadRequest):
-		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error()})
-	default:
-		s.log.Error("subscriptions api failed", zap.Error(err))
-		writeJSON(w, http.StatusInternalServerError, apiError{Error: "internal error"})
-	}
-}
-
-var errBadRequest = errors.New("bad request")
 
 func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(io.LimitReader(r.Body, maxAPIBody))
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%w: body is not the expected JSON: %v", errBadRequest, err)
+		return fmt.Errorf("%w: body is not the expected JSON: %v", httpapi.ErrBadRequest, err)
 	}
 	return nil
 }
 
 func forbidden(w http.ResponseWriter) {
-	writeJSON(w, http.StatusForbidden, apiError{Error: "not allowed"})
+	httpapi.WriteJSON(w, http.StatusForbidden, httpapi.ErrorBody{Error: "not allowed"})
 }
 
 // withSub loads {id} and checks the caller may act for its owner.
@@ -126,7 +97,7 @@ func (s *Service) withSub(h func(http.ResponseWriter, *http.Request, subscriptio
 		}
 		sub, err := s.subs.Get(r.Context(), r.PathValue("id"))
 		if err != nil {
-			s.fail(w, err)
+			s.fail(w, r, err)
 			return
 		}
 		if !s.authorized(r, sub.Owner) {
@@ -148,7 +119,7 @@ func (s *Service) apiList(w http.ResponseWriter, r *http.Request) {
 	}
 	subs, err := s.subs.List(r.Context())
 	if err != nil {
-		s.fail(w, err)
+		s.fail(w, r, err)
 		return
 	}
 	out := []subscriptionView{}
@@ -157,7 +128,7 @@ func (s *Service) apiList(w http.ResponseWriter, r *http.Request) {
 			out = append(out, view(sub))
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"subscriptions": out})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"subscriptions": out})
 }
 
 // feedLinks are the private feed addresses with the token.
@@ -170,7 +141,7 @@ func (s *Service) feedLinks(id, token string) map[string]string {
 func (s *Service) apiCreate(w http.ResponseWriter, r *http.Request) {
 	var in subscription.Subscription
 	if err := decode(r, &in); err != nil {
-		s.fail(w, err)
+		s.fail(w, r, err)
 		return
 	}
 	if !s.authorized(r, in.Owner) {
@@ -187,7 +158,7 @@ func (s *Service) apiCreate(w http.ResponseWriter, r *http.Request) {
 	for i := range in.Webhooks {
 		sec, err := webhook.NewSecret()
 		if err != nil {
-			s.fail(w, err)
+			s.fail(w, r, err)
 			return
 		}
 		in.Webhooks[i].ID, in.Webhooks[i].Secrets, in.Webhooks[i].Health = subscription.NewWebhookID(), []string{sec}, webhook.Health{}
@@ -195,7 +166,7 @@ func (s *Service) apiCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	sub, err := s.subs.Create(r.Context(), in)
 	if err != nil {
-		s.fail(w, err)
+		s.fail(w, r, err)
 		return
 	}
 	out["subscription"] = view(sub)
@@ -205,7 +176,7 @@ func (s *Service) apiCreate(w http.ResponseWriter, r *http.Request) {
 	if len(secrets) > 0 {
 		out["webhook_secrets"] = secrets
 	}
-	writeJSON(w, http.StatusCreated, out)
+	httpapi.WriteJSON(w, http.StatusCreated, out)
 }
 
 func (s *Service) apiNotices(w http.ResponseWriter, r *http.Request) {
@@ -215,14 +186,14 @@ func (s *Service) apiNotices(w http.ResponseWriter, r *http.Request) {
 	}
 	ns, err := s.dlog.Notices(r.Context(), "")
 	if err != nil {
-		s.fail(w, err)
+		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"notices": ns})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"notices": ns})
 }
 
 func (s *Service) apiGet(w http.ResponseWriter, _ *http.Request, sub subscription.Subscription) {
-	writeJSON(w, http.StatusOK, view(sub))
+	httpapi.WriteJSON(w, http.StatusOK, view(sub))
 }
 
 // apiPut changes the fields a subscriber edits; channels' secrets, tokens
@@ -230,7 +201,7 @@ func (s *Service) apiGet(w http.ResponseWriter, _ *http.Request, sub subscriptio
 func (s *Service) apiPut(w http.ResponseWriter, r *http.Request, sub subscription.Subscription) {
 	var in subscriptionView
 	if err := decode(r, &in); err != nil {
-		s.fail(w, err)
+		s.fail(w, r, err)
 		return
 	}
 	if in.Owner != "" && in.Owner != sub.Owner && !s.authorized(r, in.Owner) {
@@ -238,7 +209,7 @@ func (s *Service) apiPut(w http.ResponseWriter, r *http.Request, sub subscriptio
 		return
 	}
 	if in.Revision == 0 {
-		s.fail(w, fmt.Errorf("%w: revision is required", errBadRequest))
+		s.fail(w, r, fmt.Errorf("%w: revision is required", httpapi.ErrBadRequest))
 		return
 	}
 	next := sub
@@ -251,10 +222,10 @@ func (s *Service) apiPut(w http.ResponseWriter, r *http.Request, sub subscriptio
 	next.Revision = in.Revision
 	saved, err := s.subs.Update(r.Context(), next)
 	if err != nil {
-		s.fail(w, err)
+		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, view(saved))
+	httpapi.WriteJSON(w, http.StatusOK, view(saved))
 }
 
 func (s *Service) apiDelete(w http.ResponseWriter, r *http.Request, sub subscription.Subscription) {
@@ -262,13 +233,13 @@ func (s *Service) apiDelete(w http.ResponseWriter, r *http.Request, sub subscrip
 	if v := r.URL.Query().Get("revision"); v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
-			s.fail(w, fmt.Errorf("%w: revision %q is not a number", errBadRequest, v))
+			s.fail(w, r, fmt.Errorf("%w: revision %q is not a number", httpapi.ErrBadRequest, v))
 			return
 		}
 		rev = n
 	}
 	if err := s.subs.Delete(r.Context(), sub.ID, rev); err != nil {
-		s.fail(w, err)
+		s.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -277,7 +248,7 @@ func (s *Service) apiDelete(w http.ResponseWriter, r *http.Request, sub subscrip
 func (s *Service) modify(w http.ResponseWriter, r *http.Request, id string, fn func(*subscription.Subscription) error) (subscription.Subscription, bool) {
 	sub, err := s.subs.Modify(r.Context(), id, fn)
 	if err != nil {
-		s.fail(w, err)
+		s.fail(w, r, err)
 		return sub, false
 	}
 	return sub, true
@@ -289,13 +260,13 @@ func (s *Service) apiRotateToken(w http.ResponseWriter, r *http.Request, sub sub
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"subscription": view(saved), "feed_token": tok, "feed": s.feedLinks(saved.ID, tok)})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"subscription": view(saved), "feed_token": tok, "feed": s.feedLinks(saved.ID, tok)})
 }
 
 func (s *Service) apiRevokeToken(w http.ResponseWriter, r *http.Request, sub subscription.Subscription) {
 	saved, ok := s.modify(w, r, sub.ID, func(x *subscription.Subscription) error { x.RevokeToken(); return nil })
 	if ok {
-		writeJSON(w, http.StatusOK, view(saved))
+		httpapi.WriteJSON(w, http.StatusOK, view(saved))
 	}
 }
 
@@ -308,16 +279,16 @@ type webhookInput struct {
 func (s *Service) apiAddWebhook(w http.ResponseWriter, r *http.Request, sub subscription.Subscription) {
 	var in webhookInput
 	if err := decode(r, &in); err != nil {
-		s.fail(w, err)
+		s.fail(w, r, err)
 		return
 	}
 	if in.URL == nil {
-		s.fail(w, fmt.Errorf("%w: url is required", errBadRequest))
+		s.fail(w, r, fmt.Errorf("%w: url is required", httpapi.ErrBadRequest))
 		return
 	}
 	sec, err := webhook.NewSecret()
 	if err != nil {
-		s.fail(w, err)
+		s.fail(w, r, err)
 		return
 	}
 	wh := subscription.Webhook{ID: subscription.NewWebhookID(), URL: *in.URL, Secrets: []string{sec}, Enabled: true,
@@ -333,7 +304,7 @@ func (s *Service) apiAddWebhook(w http.ResponseWriter, r *http.Request, sub subs
 		return
 	}
 	wh.Secrets = nil
-	writeJSON(w, http.StatusCreated, map[string]any{"subscription": view(saved), "webhook": wh, "secret": sec})
+	httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"subscription": view(saved), "webhook": wh, "secret": sec})
 }
 
 // editWebhook applies fn to webhook {wid}.
@@ -341,7 +312,7 @@ func (s *Service) editWebhook(w http.ResponseWriter, r *http.Request, sub subscr
 	fn func(x *subscription.Subscription, i int)) (subscription.Subscription, bool) {
 	wid := r.PathValue("wid")
 	if _, _, ok := sub.Webhook(wid); !ok {
-		s.fail(w, fmt.Errorf("webhook %s: %w", wid, subscription.ErrNotFound))
+		s.fail(w, r, fmt.Errorf("webhook %s: %w", wid, subscription.ErrNotFound))
 		return sub, false
 	}
 	return s.modify(w, r, sub.ID, func(x *subscription.Subscription) error {
@@ -357,7 +328,7 @@ func (s *Service) editWebhook(w http.ResponseWriter, r *http.Request, sub subscr
 func (s *Service) apiPatchWebhook(w http.ResponseWriter, r *http.Request, sub subscription.Subscription) {
 	var in webhookInput
 	if err := decode(r, &in); err != nil {
-		s.fail(w, err)
+		s.fail(w, r, err)
 		return
 	}
 	saved, ok := s.editWebhook(w, r, sub, func(x *subscription.Subscription, i int) {
@@ -376,7 +347,7 @@ func (s *Service) apiPatchWebhook(w http.ResponseWriter, r *http.Request, sub su
 		}
 	})
 	if ok {
-		writeJSON(w, http.StatusOK, view(saved))
+		httpapi.WriteJSON(w, http.StatusOK, view(saved))
 	}
 }
 
@@ -385,21 +356,21 @@ func (s *Service) apiDeleteWebhook(w http.ResponseWriter, r *http.Request, sub s
 		x.Webhooks = append(x.Webhooks[:i], x.Webhooks[i+1:]...)
 	})
 	if ok {
-		writeJSON(w, http.StatusOK, view(saved))
+		httpapi.WriteJSON(w, http.StatusOK, view(saved))
 	}
 }
 
 func (s *Service) apiRotateSecret(w http.ResponseWriter, r *http.Request, sub subscription.Subscription) {
 	sec, err := webhook.NewSecret()
 	if err != nil {
-		s.fail(w, err)
+		s.fail(w, r, err)
 		return
 	}
 	saved, ok := s.editWebhook(w, r, sub, func(x *subscription.Subscription, i int) {
 		x.Webhooks[i].Secrets = []string{sec, x.Webhooks[i].Secrets[0]}
 	})
 	if ok {
-		writeJSON(w, http.StatusOK, map[string]any{"subscription": view(saved), "secret": sec})
+		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"subscription": view(saved), "secret": sec})
 	}
 }
 
@@ -408,7 +379,7 @@ func (s *Service) apiDropSecret(w http.ResponseWriter, r *http.Request, sub subs
 		x.Webhooks[i].Secrets = x.Webhooks[i].Secrets[:1]
 	})
 	if ok {
-		writeJSON(w, http.StatusOK, view(saved))
+		httpapi.WriteJSON(w, http.StatusOK, view(saved))
 	}
 }
 
@@ -416,19 +387,19 @@ func (s *Service) apiDropSecret(w http.ResponseWriter, r *http.Request, sub subs
 func (s *Service) apiTest(w http.ResponseWriter, r *http.Request, sub subscription.Subscription) {
 	wh, _, ok := sub.Webhook(r.PathValue("wid"))
 	if !ok {
-		s.fail(w, subscription.ErrNotFound)
+		s.fail(w, r, subscription.ErrNotFound)
 		return
 	}
 	signer, err := webhook.NewSigner(wh.Secrets...)
 	if err != nil {
-		s.fail(w, err)
+		s.fail(w, r, err)
 		return
 	}
 	now := s.opts.Now().UTC()
 	msg, err := webhook.NewMessage(webhook.NewMessageID(), webhook.TypeTest, now,
 		map[string]string{"subscription_id": sub.ID, "webhook_id": wh.ID, "message": "Test delivery from Vigie."})
 	if err != nil {
-		s.fail(w, err)
+		s.fail(w, r, err)
 		return
 	}
 	a := s.deliver.Attempt(r.Context(), webhook.Endpoint{URL: wh.URL, Signer: signer}, msg, 1, time.Time{})
@@ -440,29 +411,29 @@ func (s *Service) apiTest(w http.ResponseWriter, r *http.Request, sub subscripti
 		s.log.Warn("test delivery not recorded", zap.Error(err))
 	}
 	s.opts.Metrics.AlertDelivery("webhook_test", a.Outcome.String())
-	writeJSON(w, http.StatusOK, d)
+	httpapi.WriteJSON(w, http.StatusOK, d)
 }
 
 func (s *Service) apiDeliveries(w http.ResponseWriter, r *http.Request, sub subscription.Subscription) {
 	ds, err := s.dlog.List(r.Context(), sub.ID)
 	if err != nil {
-		s.fail(w, err)
+		s.fail(w, r, err)
 		return
 	}
 	if ds == nil {
 		ds = []subscription.Delivery{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"deliveries": ds})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"deliveries": ds})
 }
 
 func (s *Service) apiAlerts(w http.ResponseWriter, r *http.Request, sub subscription.Subscription) {
 	recs, err := s.Alerts(r.Context(), sub.ID, 500)
 	if err != nil {
-		s.fail(w, err)
+		s.fail(w, r, err)
 		return
 	}
 	if recs == nil {
 		recs = []Record{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"alerts": recs})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"alerts": recs})
 }

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -23,6 +22,7 @@ import (
 
 	"vigie/pipeline/bus"
 	"vigie/pipeline/disk"
+	"vigie/pipeline/httpapi"
 	"vigie/pipeline/link"
 	"vigie/pipeline/webhook"
 	vigiev1 "vigie/proto/gen/vigie/v1"
@@ -156,46 +156,51 @@ type TipResponse struct {
 // full: 507 with a Retry-After, which a Standard Webhooks sender retries. The
 // folder and its figures stay in the server's log, not in the answer.
 func refuseLowDisk(w http.ResponseWriter) {
-	w.Header().Set("Retry-After", strconv.Itoa(int(DiskWait/time.Second)))
-	writeJSON(w, http.StatusInsufficientStorage, IntakeError{Error: "tip not stored: the server's storage is nearly full, retry later"})
+	p := httpapi.ProblemOf(httpapi.Errorf(disk.ErrLow, "tip not stored: the server's storage is nearly full, retry later"))
+	p.RetryAfter = DiskWait
+	httpapi.WriteProblem(w, p)
 }
 
-// IntakeError is the body of an error answer; Field names the offending
-// JSON field (or header) when there is one.
-type IntakeError struct {
-	Error string `json:"error"`
-	Field string `json:"field,omitempty"`
+// refuse answers err as httpapi's table says (an httpapi.ErrorBody, whose
+// Field names the offending JSON field or header when there is one); the
+// intake logs what the server must know itself.
+func refuse(w http.ResponseWriter, r *http.Request, err error) {
+	httpapi.WriteError(w, r, nil, err)
 }
+
+// errNotStored answers a tip that could not be stored for now.
+var errNotStored = httpapi.Errorf(httpapi.ErrUnavailable, "tip not stored, retry later")
 
 // ServeHTTP handles one tip.
 func (in *Intake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		writeJSON(w, http.StatusMethodNotAllowed, IntakeError{Error: "method not allowed: use POST"})
+		refuse(w, r, httpapi.Errorf(httpapi.ErrMethodNotAllowed, "method not allowed: use POST"))
 		return
 	}
+	tooLarge := httpapi.Errorf(httpapi.ErrTooLarge, "body larger than %d bytes", in.maxBody)
 	if r.ContentLength > in.maxBody {
-		writeJSON(w, http.StatusRequestEntityTooLarge, IntakeError{Error: fmt.Sprintf("body larger than %d bytes", in.maxBody)})
+		refuse(w, r, tooLarge)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, in.maxBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			writeJSON(w, http.StatusRequestEntityTooLarge, IntakeError{Error: fmt.Sprintf("body larger than %d bytes", in.maxBody)})
+			refuse(w, r, tooLarge)
 			return
 		}
-		writeJSON(w, http.StatusBadRequest, IntakeError{Error: "read body: " + err.Error()})
+		refuse(w, r, httpapi.Errorf(httpapi.ErrBadRequest, "read body: %v", err))
 		return
 	}
 	if err := in.verifier.Verify(r.Header, body, in.now()); err != nil {
 		in.log.Info("tip refused: bad signature", zap.Error(err))
-		writeJSON(w, http.StatusUnauthorized, IntakeError{Error: signatureReason(err)})
+		refuse(w, r, httpapi.Errorf(httpapi.ErrUnauthorized, "%s", signatureReason(err)))
 		return
 	}
 	tip, ferr := ParseTip(body)
 	if ferr != nil {
-		writeJSON(w, http.StatusBadRequest, IntakeError{Error: ferr.Msg, Field: ferr.Field})
+		refuse(w, r, &httpapi.FieldError{Field: ferr.Field, Message: ferr.Msg})
 		return
 	}
 	if err := in.svc.opts.Disk.Check(); err != nil {
@@ -209,11 +214,11 @@ func (in *Intake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// A retried delivery of an item already published is answered at once,
 	// without storing its reporter a second time.
 	if _, err := in.svc.seen.Get(ctx, id); err == nil {
-		writeJSON(w, http.StatusAccepted, TipResponse{ID: id})
+		httpapi.WriteJSON(w, http.StatusAccepted, TipResponse{ID: id})
 		return
 	} else if !errors.Is(err, jetstream.ErrKeyNotFound) {
 		in.log.Error("tip not stored", zap.String("item_id", id), zap.Error(err))
-		writeJSON(w, http.StatusServiceUnavailable, IntakeError{Error: "tip not stored, retry later"})
+		refuse(w, r, errNotStored)
 		return
 	}
 	it := &vigiev1.Item{
@@ -234,7 +239,7 @@ func (in *Intake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ref, err := in.store.put(ctx, Reporter{Reporter: tip.Reporter, ItemID: id, Received: in.now().UTC()})
 		if err != nil {
 			in.log.Error("tip not stored", zap.String("item_id", id), zap.Error(err))
-			writeJSON(w, http.StatusServiceUnavailable, IntakeError{Error: "tip not stored, retry later"})
+			refuse(w, r, errNotStored)
 			return
 		}
 		it.ReporterRef = ref
@@ -249,7 +254,7 @@ func (in *Intake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		in.log.Error("tip not published", zap.String("item_id", id), zap.Error(err))
-		writeJSON(w, http.StatusServiceUnavailable, IntakeError{Error: "tip not stored, retry later"})
+		refuse(w, r, errNotStored)
 		return
 	}
 	if !isNew && it.ReporterRef != "" {
@@ -260,7 +265,7 @@ func (in *Intake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	in.log.Info("tip accepted", zap.String("item_id", id), zap.String("webhook_id", webhookID))
-	writeJSON(w, http.StatusAccepted, TipResponse{ID: id})
+	httpapi.WriteJSON(w, http.StatusAccepted, TipResponse{ID: id})
 }
 
 // signatureReason is the message of a 401, naming what was wrong without
@@ -278,13 +283,6 @@ func signatureReason(err error) string {
 	default:
 		return "invalid webhook signature"
 	}
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }
 
 // Tip is a validated tip.

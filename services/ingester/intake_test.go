@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -25,6 +26,7 @@ import (
 
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
+	"vigie/pipeline/httpapi"
 	vigiev1 "vigie/proto/gen/vigie/v1"
 	"vigie/specs"
 )
@@ -107,7 +109,7 @@ func newIntakeEnv(t *testing.T, mod func(*IntakeOptions)) *intakeEnv {
 }
 
 // post sends body signed with secret under webhook id at ts; sig overrides the signature when not empty.
-func (e *intakeEnv) post(t *testing.T, id string, ts time.Time, body []byte, secret string) (int, IntakeError, TipResponse) {
+func (e *intakeEnv) post(t *testing.T, id string, ts time.Time, body []byte, secret string) (int, httpapi.ErrorBody, TipResponse) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, e.srv.URL, bytes.NewReader(body))
 	if err != nil {
@@ -122,7 +124,7 @@ func (e *intakeEnv) post(t *testing.T, id string, ts time.Time, body []byte, sec
 	return e.do(t, req)
 }
 
-func (e *intakeEnv) do(t *testing.T, req *http.Request) (int, IntakeError, TipResponse) {
+func (e *intakeEnv) do(t *testing.T, req *http.Request) (int, httpapi.ErrorBody, TipResponse) {
 	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -130,10 +132,10 @@ func (e *intakeEnv) do(t *testing.T, req *http.Request) (int, IntakeError, TipRe
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
-		t.Errorf("Content-Type %q, want application/json", ct)
+	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		t.Errorf("Content-Type %q, want application/json", resp.Header.Get("Content-Type"))
 	}
-	var ie IntakeError
+	var ie httpapi.ErrorBody
 	var tr TipResponse
 	if resp.StatusCode == http.StatusAccepted {
 		if err := json.Unmarshal(b, &tr); err != nil {

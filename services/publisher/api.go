@@ -9,6 +9,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"vigie/pipeline/httpapi"
 	"vigie/pipeline/publish"
 	"vigie/pipeline/review"
 )
@@ -80,7 +81,7 @@ func (s *Service) serveAPIList(w http.ResponseWriter, r *http.Request) {
 	limit := 100
 	if raw := r.URL.Query().Get("limit"); raw != "" {
 		if limit, err = strconv.Atoi(raw); err != nil || limit < 1 || limit > maxAPILimit {
-			s.failJSON(w, r, fmt.Errorf("limit %q: want 1 to %d: %w", raw, maxAPILimit, errBadRequest))
+			s.failJSON(w, r, fmt.Errorf("limit %q: want 1 to %d: %w", raw, maxAPILimit, httpapi.ErrBadRequest))
 			return
 		}
 	}
@@ -133,17 +134,14 @@ func (s *Service) writeJSON(w http.ResponseWriter, r *http.Request, v any, modif
 	}
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Access-Control-Allow-Origin", "*") // public data, no credentials
-	publish.ServeFeed(w, r, "application/json; charset=utf-8", body, modified)
+	publish.ServeFeed(w, r, httpapi.ContentTypeJSON, body, modified)
 }
 
 // failJSON answers with the status of err and {"error": message}.
 func (s *Service) failJSON(w http.ResponseWriter, r *http.Request, err error) {
-	code, msg := status(err)
-	if code >= 500 {
+	p := problem(err)
+	if p.Status >= 500 {
 		s.log.Warn("public api request failed", zap.String("path", r.URL.Path), zap.Error(err))
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg})
+	httpapi.WriteProblem(w, p)
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"vigie/pipeline/httpapi"
 	"vigie/pipeline/publish"
 )
 
@@ -39,7 +40,7 @@ var ratingAliases = map[string]publish.Rating{
 // or comma-separated, at most 20 values). Localities are upper-cased,
 // languages lower-cased, ratings take their normalised names
 // ("mostly false" and "mostly-false" give mostly_false). An invalid value
-// is an error wrapping errBadRequest.
+// is an error wrapping httpapi.ErrBadRequest.
 func ParseFilter(q url.Values) (Filter, error) {
 	var f Filter
 	split := func(key string) ([]string, error) {
@@ -51,10 +52,10 @@ func ParseFilter(q url.Values) (Filter, error) {
 					continue
 				}
 				if len(v) > maxFilterValue {
-					return nil, fmt.Errorf("filter %s: value longer than %d bytes: %w", key, maxFilterValue, errBadRequest)
+					return nil, fmt.Errorf("filter %s: value longer than %d bytes: %w", key, maxFilterValue, httpapi.ErrBadRequest)
 				}
 				if len(out) == maxFilterValues {
-					return nil, fmt.Errorf("filter %s: more than %d values: %w", key, maxFilterValues, errBadRequest)
+					return nil, fmt.Errorf("filter %s: more than %d values: %w", key, maxFilterValues, httpapi.ErrBadRequest)
 				}
 				out = append(out, v)
 			}
@@ -68,7 +69,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 	for _, l := range locs {
 		l = strings.ToUpper(l)
 		if !localityPattern.MatchString(l) {
-			return Filter{}, fmt.Errorf("filter locality %q: not a code like FR-75056: %w", l, errBadRequest)
+			return Filter{}, fmt.Errorf("filter locality %q: not a code like FR-75056: %w", l, httpapi.ErrBadRequest)
 		}
 		f.Localities = appendNew(f.Localities, l)
 	}
@@ -79,7 +80,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 	for _, l := range langs {
 		l = strings.ToLower(l)
 		if !languagePattern.MatchString(l) {
-			return Filter{}, fmt.Errorf("filter language %q: not a language tag like pt or pt-br: %w", l, errBadRequest)
+			return Filter{}, fmt.Errorf("filter language %q: not a language tag like pt or pt-br: %w", l, httpapi.ErrBadRequest)
 		}
 		f.Languages = appendNew(f.Languages, l)
 	}
@@ -91,7 +92,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 		r, ok := parseRating(raw)
 		if !ok {
 			return Filter{}, fmt.Errorf("filter rating %q: not one of false, mostly_false, misleading, mixed, "+
-				"mostly_true, true, unproven, satire_other: %w", raw, errBadRequest)
+				"mostly_true, true, unproven, satire_other: %w", raw, httpapi.ErrBadRequest)
 		}
 		f.Ratings = appendNew(f.Ratings, r)
 	}

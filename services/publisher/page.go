@@ -15,6 +15,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"vigie/pipeline/httpapi"
 	"vigie/pipeline/publish"
 	"vigie/pipeline/review"
 )
@@ -288,7 +289,7 @@ func (s *Service) serveList(w http.ResponseWriter, r *http.Request) {
 	pageNo := 1
 	if raw := r.URL.Query().Get("page"); raw != "" {
 		if pageNo, err = strconv.Atoi(raw); err != nil || pageNo < 1 || pageNo > 100000 {
-			s.fail(w, r, fmt.Errorf("page %q: %w", raw, errBadRequest))
+			s.fail(w, r, fmt.Errorf("page %q: %w", raw, httpapi.ErrBadRequest))
 			return
 		}
 	}

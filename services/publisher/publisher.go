@@ -2,7 +2,6 @@ package publisher
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -12,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"vigie/pipeline/httpapi"
 	"vigie/pipeline/publish"
 	"vigie/pipeline/review"
 )
@@ -197,30 +197,29 @@ func (s *Service) toPublish(ctx context.Context, v *review.Verdict) publish.Verd
 	return pv
 }
 
-// errBadRequest marks a request the client must change.
-var errBadRequest = errors.New("bad request")
-
-// status maps an error to the HTTP status and the message shown.
-func status(err error) (int, string) {
-	switch {
-	case errors.Is(err, review.ErrNotFound):
-		return http.StatusNotFound, "verdict not found"
-	case errors.Is(err, errBadRequest):
-		return http.StatusBadRequest, err.Error()
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return http.StatusServiceUnavailable, "request cancelled or timed out"
+// problem is httpapi's answer to err in the public site's words: what is
+// missing is a verdict, and a failure of no known kind is the verdicts
+// being out of reach for now (503), not an internal error.
+func problem(err error) httpapi.Problem {
+	p := httpapi.ProblemOf(err)
+	switch p.Status {
+	case http.StatusNotFound:
+		p.Body.Error = "verdict not found"
+	case http.StatusInternalServerError:
+		p.Status, p.Body.Error = http.StatusServiceUnavailable, "verdicts unavailable, try again later"
 	}
-	return http.StatusServiceUnavailable, "verdicts unavailable, try again later"
+	return p
 }
 
-// fail answers with the status of err, logging the unexpected ones.
+// fail answers a page or feed request with the status of err and its
+// message as text, logging the unexpected ones.
 func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code, msg := status(err)
-	if code >= 500 {
+	p := problem(err)
+	if p.Status >= 500 {
 		s.log.Warn("public request failed", zap.String("path", r.URL.Path), zap.Error(err))
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	http.Error(w, msg, code)
+	http.Error(w, p.Body.Error, p.Status)
 }
 
 // serveShortLink redirects /v/{id} to the verdict's stable page.

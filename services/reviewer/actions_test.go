@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"vigie/pipeline/account"
+	"vigie/pipeline/httpapi"
 	"vigie/pipeline/review"
 )
 
@@ -46,7 +47,7 @@ func TestConflictThroughAPI(t *testing.T) {
 		if st != http.StatusConflict {
 			t.Fatalf("second edit: %d, want 409: %s", st, b)
 		}
-		er := decode[ErrorResponse](t, b)
+		er := decode[httpapi.ErrorBody](t, b)
 		if er.Conflict == nil || er.Error == "" {
 			t.Fatalf("409 without the conflict: %s", b)
 		}
@@ -79,7 +80,7 @@ func TestConflictThroughAPI(t *testing.T) {
 			t.Fatalf("statuses %v, want one 200 and one 409: %s / %s", codes, bodies[0], bodies[1])
 		}
 		for _, b := range bodies {
-			if er := (ErrorResponse{}); json.Unmarshal(b, &er) == nil && er.Conflict != nil {
+			if er := (httpapi.ErrorBody{}); json.Unmarshal(b, &er) == nil && er.Conflict != nil {
 				if len(er.Conflict.Diff) != 1 || er.Conflict.Diff[0].Field != "notes" {
 					t.Errorf("diff of the losing note: %+v", er.Conflict.Diff)
 				}
@@ -226,7 +227,7 @@ func TestActionErrors(t *testing.T) {
 			if st != c.want {
 				t.Fatalf("%d, want %d: %s", st, c.want, b)
 			}
-			if decode[ErrorResponse](t, b).Error == "" {
+			if decode[httpapi.ErrorBody](t, b).Error == "" {
 				t.Fatalf("no error message: %s", b)
 			}
 		})

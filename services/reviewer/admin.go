@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"vigie/pipeline/account"
+	"vigie/pipeline/httpapi"
 )
 
 // UserRequest is the body of POST /api/v1/users and PUT /api/v1/users/{name};
@@ -59,7 +60,7 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, st *account.St
 	if us == nil {
 		us = []account.User{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": us})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"users": us})
 }
 
 func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request, st *account.Store) {
@@ -74,7 +75,7 @@ func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request, st *accou
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, u)
+	httpapi.WriteJSON(w, http.StatusCreated, u)
 }
 
 func (s *Server) apiUser(w http.ResponseWriter, r *http.Request, st *account.Store) {
@@ -83,7 +84,7 @@ func (s *Server) apiUser(w http.ResponseWriter, r *http.Request, st *account.Sto
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, u)
+	httpapi.WriteJSON(w, http.StatusOK, u)
 }
 
 // apiUpdateUser changes a user's role, locality or language; a change made
@@ -116,7 +117,7 @@ func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request, st *accou
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, u)
+	httpapi.WriteJSON(w, http.StatusOK, u)
 }
 
 // apiDisableUser disables a user (body {"disabled": false} enables it again).
@@ -133,7 +134,7 @@ func (s *Server) apiDisableUser(w http.ResponseWriter, r *http.Request, st *acco
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"name": r.PathValue("name"), "disabled": disabled})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"name": r.PathValue("name"), "disabled": disabled})
 }
 
 func (s *Server) apiResetTOTP(w http.ResponseWriter, r *http.Request, st *account.Store) {
@@ -141,7 +142,7 @@ func (s *Server) apiResetTOTP(w http.ResponseWriter, r *http.Request, st *accoun
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"name": r.PathValue("name"), "totp_enabled": false})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"name": r.PathValue("name"), "totp_enabled": false})
 }
 
 // apiTokens lists every token, or those of ?user=.
@@ -155,7 +156,7 @@ func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request, st *account.S
 	for _, t := range ts {
 		out = append(out, tokenView(t))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"tokens": out})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"tokens": out})
 }
 
 // apiCreateToken makes a token; the answer is the only time it is shown.
@@ -173,7 +174,7 @@ func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request, st *acco
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"token": tok, "info": tokenView(t)})
+	httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"token": tok, "info": tokenView(t)})
 }
 
 func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request, st *account.Store) {
@@ -182,5 +183,5 @@ func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request, st *acco
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, tokenView(t))
+	httpapi.WriteJSON(w, http.StatusOK, tokenView(t))
 }

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"vigie/pipeline/account"
+	"vigie/pipeline/httpapi"
 	"vigie/pipeline/index"
 	"vigie/pipeline/queue"
 	"vigie/pipeline/review"
@@ -131,7 +132,7 @@ func (s *Server) apiClaims(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, res)
+	httpapi.WriteJSON(w, http.StatusOK, res)
 }
 
 // loadClaim reads everything the claim page and GET /api/v1/claims/{id} show.
@@ -227,7 +228,7 @@ func (s *Server) apiClaim(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, c)
+	httpapi.WriteJSON(w, http.StatusOK, c)
 }
 
 func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) {
@@ -244,7 +245,7 @@ func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) {
 	if h == nil {
 		h = []review.Event{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"claim_id": r.PathValue("id"), "events": h})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"claim_id": r.PathValue("id"), "events": h})
 }
 
 func (s *Server) workflow() (*review.Workflow, error) {
@@ -307,7 +308,7 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, res review.Resu
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}
-	writeJSON(w, http.StatusOK, ActionResponse{State: res.State, Revision: res.Revision, Event: res.Event, Verdict: res.Verdict})
+	httpapi.WriteJSON(w, http.StatusOK, ActionResponse{State: res.State, Revision: res.Revision, Event: res.Event, Verdict: res.Verdict})
 }
 
 // act runs one action on the claim of the path after checking that the
@@ -437,7 +438,7 @@ func (s *Server) apiVerdicts(w http.ResponseWriter, r *http.Request) {
 	if vs == nil {
 		vs = []*review.Verdict{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"verdicts": vs})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"verdicts": vs})
 }
 
 func (s *Server) apiVerdict(w http.ResponseWriter, r *http.Request) {
@@ -459,7 +460,7 @@ func (s *Server) apiVerdict(w http.ResponseWriter, r *http.Request) {
 	if versions == nil {
 		versions = []*review.Verdict{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"verdict": v, "versions": versions})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"verdict": v, "versions": versions})
 }
 
 // apiAudit streams the whole review log as JSON lines (admins).
@@ -479,7 +480,7 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, principal(r))
+	httpapi.WriteJSON(w, http.StatusOK, principal(r))
 }
 
 // parseDate reads a YYYY-MM-DD date or an RFC 3339 time; empty is zero.

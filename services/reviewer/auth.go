@@ -9,6 +9,8 @@ import (
 	"go.uber.org/zap"
 
 	"vigie/pipeline/account"
+	"vigie/pipeline/httpapi"
+	"vigie/pipeline/retry"
 )
 
 // safeNext keeps a post-login redirect on this site.
@@ -46,7 +48,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		var rl *account.RateLimitError
 		switch {
 		case errors.As(err, &rl):
-			w.Header().Set("Retry-After", fmt.Sprint(int(rl.RetryAfter.Seconds()+0.999)))
+			w.Header().Set("Retry-After", retry.FormatAfter(rl.RetryAfter))
 			v.Error = tr(v.Lang, "rate_limited")
 		case errors.Is(err, account.ErrTOTPRequired):
 			v.Error, v.NeedCode = tr(v.Lang, "totp_needed"), true
@@ -153,7 +155,7 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"language": lang})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"language": lang})
 }
 
 func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
@@ -214,7 +216,7 @@ func (s *Server) totpEnrol(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !isForm(r) {
-		writeJSON(w, http.StatusOK, e)
+		httpapi.WriteJSON(w, http.StatusOK, e)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -260,5 +262,5 @@ func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]bool{"totp_enabled": true})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]bool{"totp_enabled": true})
 }

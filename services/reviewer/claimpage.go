@@ -8,6 +8,7 @@ import (
 
 	"vigie/claims"
 	"vigie/pipeline/account"
+	"vigie/pipeline/httpapi"
 	"vigie/pipeline/queue"
 	"vigie/pipeline/review"
 )
@@ -149,7 +150,7 @@ func (s *Server) actEraseTipster(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, claimURL(id), http.StatusSeeOther)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"erased": true, "ref": ref})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"erased": true, "ref": ref})
 }
 
 type alertsView struct {
@@ -185,7 +186,7 @@ func (s *Server) apiAlerts(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"subscriptions": subs})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"subscriptions": subs})
 }
 
 type adminView struct {

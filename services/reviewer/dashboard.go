@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"vigie/pipeline/httpapi"
 	"vigie/pipeline/index"
 	"vigie/pipeline/queue"
 	"vigie/pipeline/review"
@@ -158,7 +159,7 @@ func (s *Server) apiDashboard(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, d)
+	httpapi.WriteJSON(w, http.StatusOK, d)
 }
 
 type dashboardView struct {

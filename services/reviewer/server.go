@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"vigie/pipeline/account"
+	"vigie/pipeline/httpapi"
 	"vigie/pipeline/index"
 	"vigie/pipeline/review"
 	"vigie/pipeline/source"
@@ -205,7 +206,7 @@ func (s *Server) OpsHandler() http.Handler {
 }
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "alive"})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "alive"})
 }
 
 func securityHeaders(h http.Handler) http.Handler {
@@ -219,18 +220,18 @@ func securityHeaders(h http.Handler) http.Handler {
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if s.draining.Load() {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
+		httpapi.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
 	for _, check := range s.ready {
 		if err := check(ctx); err != nil {
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "error": err.Error()})
+			httpapi.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "error": err.Error()})
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
 // deny writes the policy's refusals: JSON for the API and for clients that
@@ -241,7 +242,7 @@ func (s *Server) deny(w http.ResponseWriter, r *http.Request, status int, reason
 		w.Header().Set("WWW-Authenticate", `Bearer realm="vigie"`)
 	}
 	if !wantsHTML(r) {
-		writeJSON(w, status, map[string]string{"error": reason})
+		httpapi.WriteJSON(w, status, httpapi.ErrorBody{Error: reason})
 		return
 	}
 	if status == http.StatusUnauthorized && r.Method == http.MethodGet {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"vigie/pipeline/httpapi"
 )
 
 // SourceView is one source in GET /api/v1/sources.
@@ -52,5 +54,5 @@ func (s *Server) apiSources(w http.ResponseWriter, r *http.Request) {
 			LastFetch: st.LastFetch, NextFetch: st.NextFetch, Failures: st.Failures, Items: st.Items,
 		})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"sources": out})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"sources": out})
 }
