@@ -1,4 +1,7 @@
-// Package match finds, for a sentence, the fact-checked claims it repeats.
+// Package match is the matching algorithm that finds, for a sentence, the
+// fact-checked claims it repeats (pure Go, no NATS), whereas its look-alike
+// services/matcher is the pipeline stage that runs the claims engine, which
+// uses this package, on every item.
 //
 // An Index holds documents (claim text and title) in memory with an inverted
 // index scored by BM25F (text and title fields weighted), updated

@@ -1,5 +1,9 @@
-// Package index is Vigie's search index: the projection of the CLAIMS log that
-// the review queue, the API and the public pages query.
+// Package index is Vigie's search index (the Backend contract and its two
+// implementations) that the review queue, the API and the public pages
+// query, whereas its look-alike services/indexer is the pipeline stage that
+// writes the CLAIMS stream into it.
+//
+// The index is a projection of the CLAIMS log: it can be rebuilt by replay.
 //
 // One contract, [Backend], has two implementations:
 //

@@ -1,7 +1,10 @@
-// Package publish turns published verdicts into their public forms:
-// ClaimReview (and MediaReview) JSON-LD for the verdict page, and feeds of
-// verdicts in Atom 1.0 (RFC 4287), RSS 2.0 and JSON Feed 1.1, with the
-// ETag and Last-Modified validators for conditional requests.
+// Package publish encodes published verdicts in their public formats and
+// serves nothing, whereas its look-alike services/publisher is the web
+// service that serves what this package writes.
+//
+// It writes ClaimReview (and MediaReview) JSON-LD for the verdict page, and
+// feeds of verdicts in Atom 1.0 (RFC 4287), RSS 2.0 and JSON Feed 1.1, with
+// the ETag and Last-Modified validators for conditional requests.
 //
 // Verdict is this package's own input type; the publisher service converts
 // the domain or protobuf verdict into it. Ratings use Vigie's normalised

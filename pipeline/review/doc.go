@@ -1,5 +1,10 @@
-// Package review is the review workflow: what fact-checkers and editors do
-// to a claim, checked, recorded and applied over NATS.
+// Package review is the review workflow, the rules and the record of what
+// fact-checkers and editors do to a claim, applied over NATS with no HTTP,
+// whereas its look-alike services/reviewer is the web UI and JSON API
+// through which people call it.
+//
+// It holds the statuses and their moves, the claim revisions, the audit
+// events and the verdict versions.
 //
 // # Actions and roles
 //

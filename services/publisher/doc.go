@@ -1,5 +1,7 @@
-// Package publisher is the service that shows published verdicts to the
-// public: the verdict pages at a stable URL, with their ClaimReview (and,
+// Package publisher is the public web service of published verdicts, whereas
+// the formats it serves are written by its look-alike pipeline/publish.
+//
+// It serves the verdict pages at a stable URL, with their ClaimReview (and,
 // for an image or a video, MediaReview) JSON-LD; the list of verdicts; the
 // public feeds in Atom, RSS 2.0 and JSON Feed 1.1; the public JSON API
 // (/api/v1/verdicts/public); and the short links /v/{id}. Routes lists

@@ -1,8 +1,11 @@
-// Package reviewer is the web side of Vigie: the server-rendered review UI
-// (login and two-factor enrolment, the queue with facets and live updates,
-// the claim page, the verdict editor, the dashboard, the subscriber's
-// alerts), the JSON API under /api/v1 that does everything the UI does, and
-// the health endpoints /healthz and /readyz.
+// Package reviewer is the newsroom's web server, the review UI and the JSON
+// API under /api/v1 that people work in, whereas the rules it applies are
+// its look-alike pipeline/review, the workflow it calls.
+//
+// It serves the server-rendered review UI (login and two-factor enrolment,
+// the queue with facets and live updates, the claim page, the verdict
+// editor, the dashboard, the subscriber's alerts), the JSON API that does
+// everything the UI does, and the health endpoints /healthz and /readyz.
 //
 // Every route is registered through the account policy (account.Policy.Handle),
 // so none escapes the role check; Server.Routes lists them and
