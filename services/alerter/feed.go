@@ -15,7 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
 
-	"vigie/pipeline/cap"
+	"vigie/pipeline/alertprotocol"
 	"vigie/pipeline/publish"
 	"vigie/pipeline/subscription"
 )
@@ -249,8 +249,8 @@ func (s *Service) capSender() string {
 
 // capOptions returns the CAP options of a verdict alert; earlier versions'
 // alerts of the same verdict (in recs) become its references.
-func (s *Service) capOptions(r Record, recs []Record) cap.Options {
-	o := cap.Options{Sender: s.capSender(), SenderName: s.opts.Publisher.Name, Sent: r.Verdict.Published,
+func (s *Service) capOptions(r Record, recs []Record) alertprotocol.Options {
+	o := alertprotocol.Options{Sender: s.capSender(), SenderName: s.opts.Publisher.Name, Sent: r.Verdict.Published,
 		Severity: r.Severity}
 	for _, code := range r.Verdict.Localities {
 		name := code
@@ -259,10 +259,10 @@ func (s *Service) capOptions(r Record, recs []Record) cap.Options {
 				name = l.Name
 			}
 		}
-		o.Areas = append(o.Areas, cap.Area{Code: code, Name: name})
+		o.Areas = append(o.Areas, alertprotocol.Area{Code: code, Name: name})
 	}
 	if len(o.Areas) == 0 {
-		o.Areas = []cap.Area{{Code: r.Locality, Name: r.Locality}}
+		o.Areas = []alertprotocol.Area{{Code: r.Locality, Name: r.Locality}}
 	}
 	for version := 1; version < r.Verdict.Version; version++ {
 		sent := r.Verdict.Published
@@ -271,7 +271,7 @@ func (s *Service) capOptions(r Record, recs []Record) cap.Options {
 				sent = e.Verdict.Published
 			}
 		}
-		o.References = append(o.References, cap.Reference{Sender: o.Sender, Identifier: cap.Identifier(r.Verdict.ID, version), Sent: sent})
+		o.References = append(o.References, alertprotocol.Reference{Sender: o.Sender, Identifier: alertprotocol.Identifier(r.Verdict.ID, version), Sent: sent})
 	}
 	return o
 }
@@ -288,7 +288,7 @@ func (s *Service) capEntries(sub subscription.Subscription, recs []Record) []pub
 			continue
 		}
 		u := s.feedURL(sub.ID, "/cap/"+r.ID+".xml")
-		out = append(out, cap.IndexEntry(s.capVerdict(r), s.capOptions(r, recs), u))
+		out = append(out, alertprotocol.IndexEntry(s.capVerdict(r), s.capOptions(r, recs), u))
 		if len(out) == s.opts.FeedLimit {
 			break
 		}
@@ -321,10 +321,10 @@ func (s *Service) serveCAP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := cap.Write(&buf, s.capVerdict(recs[i]), s.capOptions(recs[i], recs)); err != nil {
+	if err := alertprotocol.Write(&buf, s.capVerdict(recs[i]), s.capOptions(recs[i], recs)); err != nil {
 		s.log.Error("cap message not written", zap.String("alert_id", alertID), zap.Error(err))
 		http.Error(w, "CAP message unavailable", http.StatusInternalServerError)
 		return
 	}
-	serve(w, r, cap.ContentType, buf.Bytes(), recs[i].Verdict.Published)
+	serve(w, r, alertprotocol.ContentType, buf.Bytes(), recs[i].Verdict.Published)
 }

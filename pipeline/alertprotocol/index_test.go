@@ -1,4 +1,4 @@
-package cap
+package alertprotocol
 
 import (
 	"bytes"
