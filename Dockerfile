@@ -3,7 +3,7 @@
 # Vigie: one static binary on a distroless base, run as a non-root user.
 #   docker build -t vigie:dev .
 # The same image runs every service: `vigie serve --only matcher ...`.
-# deployments/deployments_test.go parses this file (no Docker engine in CI).
+# The tests of deployments/validate parse this file (no Docker engine in CI).
 
 ARG GO_VERSION=1.26
 

@@ -1,4 +1,4 @@
-package deployments
+package validate
 
 import (
 	"bufio"
@@ -26,7 +26,7 @@ import (
 	"vigie/services/vigie/config"
 )
 
-var kubeDir = "kubernetes"
+var kubeDir = filepath.Join(deploymentsDir, "kubernetes")
 
 // kubeObjects is every object of the manifests, decoded strictly.
 type kubeObjects struct {

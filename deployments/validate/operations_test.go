@@ -1,4 +1,4 @@
-package deployments
+package validate
 
 import (
 	"path/filepath"

@@ -1,4 +1,4 @@
-package deployments
+package validate
 
 import (
 	"bufio"
@@ -264,6 +264,10 @@ func TestDockerignore(t *testing.T) {
 		{"services", false},
 		{"deployments", false},
 		{"deployments/healthcheck", false},
+		{"deployments/validate", true},
+		{"fixtures", true},
+		{"specs", true},
+		{"tools", true},
 		{"claims", false},
 		{"pipeline", false},
 		{"proto", false},

@@ -1,4 +1,4 @@
-package deployments
+package validate
 
 import (
 	"context"
@@ -20,7 +20,7 @@ import (
 )
 
 // composeDir holds compose.yaml.
-var composeDir = filepath.Join("compose")
+var composeDir = filepath.Join(deploymentsDir, "compose")
 
 func loadCompose(t *testing.T) *types.Project {
 	t.Helper()
@@ -173,7 +173,7 @@ func TestCompose(t *testing.T) {
 				t.Errorf("%s: JetStream's /data is not on a named volume", name)
 			}
 		}
-		opts := natsOptions(t, filepath.Join("nats", "cluster.conf"), natsTestEnv(t, "n1"))
+		opts := natsOptions(t, filepath.Join(deploymentsDir, "nats", "cluster.conf"), natsTestEnv(t, "n1"))
 		var routes []string
 		for _, r := range opts.Routes {
 			if r.Port() != "6222" {

@@ -1,4 +1,4 @@
-package deployments
+package validate
 
 import (
 	"go/ast"
@@ -16,7 +16,11 @@ import (
 )
 
 // repoRoot is the repository root, seen from this package's folder.
-const repoRoot = ".."
+const repoRoot = "../.."
+
+// deploymentsDir holds the files these tests validate (compose/,
+// kubernetes/, nats/, systemd/), seen from this package's folder.
+const deploymentsDir = ".."
 
 // services are the services every deployment runs as separate processes
 // (`vigie serve --only NAME`). TestServicesKnown checks that the binary knows
@@ -263,7 +267,7 @@ var vigieEnvPattern = regexp.MustCompile(`\bVIGIE_[A-Z0-9_]+\b`)
 // not define.
 func TestEnvNamesExist(t *testing.T) {
 	var files []string
-	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(deploymentsDir, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}

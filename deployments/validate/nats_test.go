@@ -1,4 +1,4 @@
-package deployments
+package validate
 
 import (
 	"context"
@@ -26,7 +26,7 @@ import (
 )
 
 // The NATS configurations of deployments/nats.
-var natsConfigs = []string{filepath.Join("nats", "cluster.conf"), filepath.Join("nats", "single.conf")}
+var natsConfigs = []string{filepath.Join(deploymentsDir, "nats", "cluster.conf"), filepath.Join(deploymentsDir, "nats", "single.conf")}
 
 // municipalities are the integration users of accounts.conf, by locality.
 var municipalities = map[string]string{"FR-75056": "fr-75056", "FR-69123": "fr-69123"}
@@ -195,7 +195,7 @@ func TestNATSOptions(t *testing.T) {
 // startNATS starts single.conf in process on a random 127.0.0.1 port.
 func startNATS(t *testing.T, env map[string]string) *server.Server {
 	t.Helper()
-	opts := natsOptions(t, filepath.Join("nats", "single.conf"), env)
+	opts := natsOptions(t, filepath.Join(deploymentsDir, "nats", "single.conf"), env)
 	opts.Host, opts.Port = "127.0.0.1", -1
 	opts.HTTPPort = 0
 	opts.StoreDir = t.TempDir()
@@ -465,7 +465,7 @@ func TestNATSHelmValues(t *testing.T) {
 			} `json:"env"`
 		} `json:"container"`
 	}
-	raw := readFile(t, filepath.Join("kubernetes", "nats-values.yaml"))
+	raw := readFile(t, filepath.Join(kubeDir, "nats-values.yaml"))
 	// Not strict: the chart has many more keys than this test reads.
 	if err := yaml.Unmarshal(raw, &values); err != nil {
 		t.Fatalf("nats-values.yaml: %v", err)
@@ -483,7 +483,7 @@ func TestNATSHelmValues(t *testing.T) {
 	if len(c.Merge) == 0 {
 		t.Fatal("config.merge is empty: the accounts would be missing")
 	}
-	cluster, err := conf.ParseFile(filepath.Join("nats", "cluster.conf"))
+	cluster, err := conf.ParseFile(filepath.Join(deploymentsDir, "nats", "cluster.conf"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -499,7 +499,7 @@ func TestNATSHelmValues(t *testing.T) {
 		}
 	}
 	ops := string(readFile(t, filepath.Join(repoRoot, "docs", "operations.md")))
-	for _, v := range natsVars(t, filepath.Join("nats", "accounts.conf")) {
+	for _, v := range natsVars(t, filepath.Join(deploymentsDir, "nats", "accounts.conf")) {
 		e, ok := values.Container.Env[v]
 		if !ok {
 			t.Errorf("container.env does not set %s", v)

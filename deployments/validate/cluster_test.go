@@ -1,4 +1,4 @@
-package deployments
+package validate
 
 import (
 	"context"
@@ -51,7 +51,7 @@ func TestNATSClusterConfig(t *testing.T) {
 	var servers []*server.Server
 	for i := range 3 {
 		env["NATS_SERVER_NAME"] = fmt.Sprintf("n%d", i+1)
-		opts := natsOptions(t, filepath.Join("nats", "cluster.conf"), env)
+		opts := natsOptions(t, filepath.Join(deploymentsDir, "nats", "cluster.conf"), env)
 		if len(opts.Routes) != 3 {
 			t.Fatalf("cluster.conf has %d routes, want 3", len(opts.Routes))
 		}

@@ -1,4 +1,4 @@
-package deployments
+package validate
 
 import (
 	"bufio"
@@ -15,7 +15,7 @@ import (
 	"vigie/services/vigie/config"
 )
 
-var systemdDir = "systemd"
+var systemdDir = filepath.Join(deploymentsDir, "systemd")
 
 // unit is a parsed systemd unit file: section -> key -> values in order.
 type unit map[string]map[string][]string
@@ -164,7 +164,7 @@ func TestSystemdUnits(t *testing.T) {
 		for k := range env {
 			checkEnv(t, "nats.conf drop-in", k)
 		}
-		opts := natsOptions(t, filepath.Join("nats", "single.conf"), natsTestEnv(t, "unused"))
+		opts := natsOptions(t, filepath.Join(deploymentsDir, "nats", "single.conf"), natsTestEnv(t, "unused"))
 		if want := "nats://127.0.0.1:" + strconv.Itoa(opts.Port); env["VIGIE_NATS_URL"] != want {
 			t.Errorf("VIGIE_NATS_URL=%q, want %s (single.conf's client port)", env["VIGIE_NATS_URL"], want)
 		}
@@ -186,7 +186,7 @@ func TestSystemdUnits(t *testing.T) {
 		if len(exec) != 3 || filepath.Base(exec[0]) != "nats-server" || exec[1] != "--config" {
 			t.Fatalf("ExecStart=%q, want nats-server --config FILE", exec)
 		}
-		conf := filepath.Join("nats", filepath.Base(exec[2]))
+		conf := filepath.Join(deploymentsDir, "nats", filepath.Base(exec[2]))
 		if _, err := os.Stat(conf); err != nil {
 			t.Fatalf("ExecStart's configuration %s is not in deployments/nats: %v", exec[2], err)
 		}
