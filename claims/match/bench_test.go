@@ -22,11 +22,10 @@ import (
 const ExpansionFactor = 20
 
 type benchStore struct {
-	idx          *Index
-	bytesPerDoc  float64
-	sentences    []string
-	docs         int
-	buildSeconds float64
+	idx         *Index
+	bytesPerDoc float64
+	sentences   []string
+	docs        int
 }
 
 var (

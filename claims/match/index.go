@@ -53,7 +53,6 @@ type Index struct {
 	normText, normTitle       []float32
 	normAvgText, normAvgTitle float64
 	byID                      map[string]uint32
-	gramDF                    map[uint32]uint32 // char 4-gram hash → live documents containing it (text ∪ title)
 	live                      int
 	sumText                   float64
 	sumTitle                  float64

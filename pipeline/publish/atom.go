@@ -7,9 +7,6 @@ import (
 	"time"
 )
 
-// atomNS is the Atom 1.0 namespace.
-const atomNS = "http://www.w3.org/2005/Atom"
-
 type atomLink struct {
 	Rel  string `xml:"rel,attr"`
 	Type string `xml:"type,attr,omitempty"`

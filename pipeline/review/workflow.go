@@ -304,7 +304,7 @@ func (w *Workflow) retried(ctx context.Context, a Actor, claimID string, seen ui
 		if err != nil || !ch.after.Equal(e.After) || ch.detail != e.Detail || !sameVerdict(ch.verdict, e.Verdict) {
 			return Result{}, false
 		}
-		rev := e.Revision
+		var rev uint64
 		if i+1 < len(hist) {
 			rev = hist[i+1].Revision
 		} else if rev, err = w.appliedRevision(ctx, e); err != nil {

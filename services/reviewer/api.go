@@ -63,9 +63,6 @@ type ActionResponse struct {
 
 const maxLimit = 200
 
-// sortKeys are the sort keys the queue accepts.
-var sortKeys = map[string]bool{"worthiness": true, "detected": true, "published": true, "top_score": true, "flagged": true}
-
 // searchQuery reads the query parameters shared by the page and the API.
 func searchQuery(r *http.Request) (index.Query, error) {
 	v := r.URL.Query()

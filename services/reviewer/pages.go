@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -157,6 +156,3 @@ func decodeJSON(r *http.Request, v any) error {
 	}
 	return nil
 }
-
-// staticPath is where an embedded asset is served.
-func staticPath(name string) string { return "/" + path.Join("static", name) }

@@ -30,7 +30,7 @@ func ParseSourceURL(raw string) (f Filter, handle string, err error) {
 		return Filter{}, "", fmt.Errorf("parse bluesky url: %w", err)
 	}
 	if u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
-		return Filter{}, "", fmt.Errorf("parse bluesky url %q: want https://bsky.app/...", raw)
+		return Filter{}, "", fmt.Errorf("parse bluesky url %q: want an https://bsky.app/ address", raw)
 	}
 	parts := strings.FieldsFunc(u.Path, func(r rune) bool { return r == '/' })
 	switch {

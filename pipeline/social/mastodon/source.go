@@ -25,7 +25,7 @@ func ParseTimelineURL(raw string) (string, TimelineSpec, error) {
 		return "", TimelineSpec{}, fmt.Errorf("parse timeline url: %w", err)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", TimelineSpec{}, fmt.Errorf("parse timeline url %q: want http(s)://host/...", raw)
+		return "", TimelineSpec{}, fmt.Errorf("parse timeline url %q: want an http(s)://host/ address", raw)
 	}
 	base := u.Scheme + "://" + u.Host
 	parts := strings.FieldsFunc(u.Path, func(r rune) bool { return r == '/' })
