@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"vigie/datasets"
+	"vigie/claims/datasets"
 )
 
 func testStore() *Store {

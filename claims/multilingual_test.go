@@ -8,7 +8,7 @@ import (
 
 	"vigie/claims"
 	"vigie/claims/claimreview"
-	"vigie/fixtures"
+	"vigie/claims/fixtures"
 )
 
 // TestImportedFactChecksFlagItems loads the Brazilian and Arabic fact-check

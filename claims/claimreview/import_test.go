@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"vigie/claims"
-	"vigie/fixtures"
+	"vigie/claims/fixtures"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")

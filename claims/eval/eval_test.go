@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"vigie/datasets"
+	"vigie/claims/datasets"
 )
 
 func TestAveragePrecision(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"vigie/datasets"
+	"vigie/claims/datasets"
 )
 
 func TestClean(t *testing.T) {

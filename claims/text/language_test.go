@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"vigie/datasets"
-	"vigie/fixtures"
+	"vigie/claims/datasets"
+	"vigie/claims/fixtures"
 )
 
 // labelled reads the text column col of the TSV at path (header skipped).

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"vigie/datasets"
+	"vigie/claims/datasets"
 )
 
 // repoRoot is the repository root relative to this package; the default

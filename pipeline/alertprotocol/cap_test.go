@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"vigie/pipeline/publish"
-	"vigie/specs"
+	"vigie/pipeline/specs"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")

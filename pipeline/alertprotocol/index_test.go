@@ -13,7 +13,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"vigie/pipeline/publish"
-	"vigie/specs"
+	"vigie/pipeline/specs"
 )
 
 func TestIndexValidatesAgainstAtomRelaxNG(t *testing.T) {

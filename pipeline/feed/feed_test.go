@@ -376,7 +376,7 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// BenchmarkParse parses every fixture of fixtures/feeds per
+// BenchmarkParse parses every fixture of pipeline/fixtures/feeds per
 // iteration and reports items/s alongside MB/s.
 func BenchmarkParse(b *testing.B) {
 	var bodies [][]byte

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"vigie/fixtures"
+	"vigie/pipeline/fixtures"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -161,7 +161,7 @@ func oracle(t *testing.T, body []byte) (items []rawItem, hasLang bool) {
 	return items, hasLang
 }
 
-// TestParseFixtures runs every file of fixtures/feeds through
+// TestParseFixtures runs every file of pipeline/fixtures/feeds through
 // Parse: each yields its items, and every item has a title, link, date and
 // language wherever the file gives one.
 func TestParseFixtures(t *testing.T) {

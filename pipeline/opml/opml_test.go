@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"vigie/fixtures"
-	"vigie/specs"
+	"vigie/pipeline/fixtures"
+	"vigie/pipeline/specs"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -78,7 +78,7 @@ func TestParseFranceRawAmpersand(t *testing.T) {
 }
 
 // TestFeedValidatorCases runs the W3C Feed Validator OPML cases of
-// specs/opml: valid ones parse, invalid ones fail with the
+// pipeline/specs/opml: valid ones parse, invalid ones fail with the
 // problem their label names.
 func TestFeedValidatorCases(t *testing.T) {
 	dir := specs.Path("opml", "feedvalidator-testcases")

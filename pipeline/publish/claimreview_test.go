@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"vigie/pipeline/publish/schemaorg"
-	"vigie/specs"
+	"vigie/pipeline/specs"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")

@@ -17,7 +17,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"vigie/pipeline/publish/publishtest"
-	"vigie/specs"
+	"vigie/pipeline/specs"
 )
 
 // needXmllint returns the xmllint path, skipping the test when it is

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"vigie/specs"
+	"vigie/pipeline/specs"
 )
 
 // vectorsPath is the Standard Webhooks signature vectors of package specs.

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"vigie/specs"
+	"vigie/pipeline/specs"
 )
 
 // TestIndependentVerifierAgainstOfficialVector checks the test's own

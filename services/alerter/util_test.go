@@ -13,7 +13,7 @@ import (
 
 	"vigie/pipeline/publish"
 	"vigie/pipeline/publish/publishtest"
-	"vigie/specs"
+	"vigie/pipeline/specs"
 )
 
 func ts(t time.Time) *tspb.Timestamp { return tspb.New(t) }

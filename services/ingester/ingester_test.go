@@ -14,10 +14,10 @@ import (
 
 	"go.uber.org/zap/zaptest"
 
-	"vigie/fixtures"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/fetch"
+	"vigie/pipeline/fixtures"
 	"vigie/pipeline/retry"
 	"vigie/pipeline/source"
 )

@@ -27,8 +27,8 @@ import (
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/httpapi"
+	"vigie/pipeline/specs"
 	vigiev1 "vigie/proto/gen/vigie/v1"
-	"vigie/specs"
 )
 
 const (

@@ -16,9 +16,9 @@ import (
 	"github.com/coder/websocket"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"vigie/fixtures"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
+	"vigie/pipeline/fixtures"
 	"vigie/pipeline/source"
 )
 

@@ -16,7 +16,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"vigie/pipeline/publish/publishtest"
-	"vigie/specs"
+	"vigie/pipeline/specs"
 )
 
 // threeVerdicts publishes a Porto, a Paris and a Stockholm verdict, in

@@ -14,7 +14,7 @@ import (
 	"vigie/pipeline/publish"
 	"vigie/pipeline/publish/schemaorg"
 	"vigie/pipeline/review"
-	"vigie/specs"
+	"vigie/pipeline/specs"
 )
 
 func vocabulary(t *testing.T) *schemaorg.Vocabulary {

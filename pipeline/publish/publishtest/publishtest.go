@@ -9,11 +9,11 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"vigie/specs"
+	"vigie/pipeline/specs"
 )
 
-// JSONFeedSchema compiles the JSON Feed 1.1 schema (specs/jsonfeed/
-// schema-v1.1.json), with format assertions on.
+// JSONFeedSchema compiles the JSON Feed 1.1 schema (pipeline/specs/
+// jsonfeed/schema-v1.1.json), with format assertions on.
 func JSONFeedSchema(t testing.TB) *jsonschema.Schema {
 	t.Helper()
 	f, err := os.Open(specs.Path("jsonfeed", "schema-v1.1.json"))

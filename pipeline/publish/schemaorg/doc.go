@@ -1,5 +1,5 @@
 // Package schemaorg checks JSON-LD structured data against a schema.org
-// vocabulary subset (the fact-check subset kept in specs/schemaorg)
+// vocabulary subset (the fact-check subset kept in pipeline/specs/schemaorg)
 // and against Google's required and recommended ClaimReview fields. Tests
 // use it on verdict pages: ExtractJSONLD pulls the documents out of the
 // HTML, Vocabulary.Check reports every term used outside the vocabulary or

@@ -25,7 +25,7 @@ type Vocabulary struct {
 }
 
 // ReadVocabulary reads a terms summary in the format of
-// specs/schemaorg/factcheck-terms.json.
+// pipeline/specs/schemaorg/factcheck-terms.json.
 func ReadVocabulary(r io.Reader) (*Vocabulary, error) {
 	var f struct {
 		Terms map[string]term `json:"terms"`

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"vigie/specs"
+	"vigie/pipeline/specs"
 )
 
 func loadVocabulary(t *testing.T) *Vocabulary {

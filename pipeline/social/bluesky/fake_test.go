@@ -18,7 +18,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"vigie/fixtures"
+	"vigie/pipeline/fixtures"
 )
 
 // fixtureDir holds the real Jetstream captures of package fixtures.
