@@ -74,6 +74,9 @@ type Match struct {
 	Explanation              string
 	SharedTerms              []string
 	SharedNumbers            []string
+	// Disagreements lists the figures, dates and persons the claim and the
+	// fact-check both name with no value in common (see Decisive).
+	Disagreements []Disagreement
 }
 
 // Claim is one check-worthy (or matched) sentence of an item.
@@ -87,4 +90,8 @@ type Claim struct {
 	Matches     []Match
 	Flagged     bool
 	Fingerprint uint64 // SimHash near-duplicate signature for clustering
+	// LowPriority marks a sentence kept although it is neither check-worthy
+	// (Worthiness under the threshold) nor matched: it could be a claim
+	// (CouldBeClaim), for a low-priority view (Config.KeepLowPriority).
+	LowPriority bool
 }

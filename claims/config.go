@@ -13,6 +13,11 @@ type Config struct {
 	MaxMatches int
 	// MinAutoWords is the minimum number of words for an automatic match.
 	MinAutoWords int
+	// KeepLowPriority makes Analyze also return the sentences under
+	// WorthinessThreshold and without a match that could be claims
+	// (CouldBeClaim), marked LowPriority, so that nothing is dropped in
+	// silence. Off, they are not returned (as before).
+	KeepLowPriority bool
 }
 
 // DefaultConfig returns the thresholds of Meedan's Alegre (suggest 0.70,

@@ -47,6 +47,19 @@ func NewEngine(store *Store, cfg Config) *Engine {
 	return &Engine{store: store, cfg: cfg, worth: worthiness.DefaultModel(), matcher: match.DefaultModel()}
 }
 
+// WithMatcherModel returns a copy of the engine that re-ranks with m instead
+// of the committed model (match.LoadModel reads one from a file, such as
+// `vigie train matcher --judgements … --out` writes).
+func (e *Engine) WithMatcherModel(m match.Model) *Engine {
+	c := *e
+	c.matcher = m
+	return &c
+}
+
+// MatcherModel returns the re-ranker the engine uses; its Source says where
+// it comes from.
+func (e *Engine) MatcherModel() match.Model { return e.matcher }
+
 // WithEmbedder returns a copy of the engine whose re-ranker uses e for its
 // semantic-similarity feature.
 func (e *Engine) WithEmbedder(emb match.Embedder) *Engine {
@@ -61,9 +74,11 @@ func (e *Engine) Config() Config { return e.cfg }
 // Analyze splits the item into sentences (title first, then text), scores
 // each for check-worthiness, matches it against the store, and returns the
 // claims whose worthiness is at least WorthinessThreshold or that have a
-// match at or above SuggestThreshold, in sentence order. It is
-// deterministic for a given item and store content. Claim.ID is a stable hex
-// hash of the item ID and the sentence index.
+// match at or above SuggestThreshold, in sentence order; with
+// KeepLowPriority, also the other sentences that could be claims, marked
+// LowPriority. It is deterministic for a given item and store content.
+// Claim.ID is a stable hex hash of the item ID and the sentence index (the
+// index among all the item's sentences, kept or not).
 func (e *Engine) Analyze(it Item) []Claim {
 	cs, _ := e.AnalyzeContext(context.Background(), it)
 	return cs
@@ -89,7 +104,11 @@ func (e *Engine) AnalyzeContext(ctx context.Context, it Item) ([]Claim, error) {
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
-		if c.Worthiness >= e.cfg.WorthinessThreshold || len(c.Matches) > 0 {
+		switch {
+		case c.Worthiness >= e.cfg.WorthinessThreshold || len(c.Matches) > 0:
+			out = append(out, c)
+		case e.cfg.KeepLowPriority && CouldBeClaim(s, c.Language):
+			c.LowPriority = true
 			out = append(out, c)
 		}
 	}
@@ -126,7 +145,9 @@ func (e *Engine) analyzeSentence(ctx context.Context, itemID string, index int, 
 			words++
 		}
 	}
-	res, err := e.store.index.SearchContext(ctx, cleaned, match.Options{Lang: slang, Limit: e.cfg.MaxMatches, Model: &e.matcher, Embedder: e.embedder, Year: year})
+	// a central figure that differs caps the score at the suggest threshold:
+	// shown for a person to judge, never automatic, never flagging
+	res, err := e.store.index.SearchContext(ctx, cleaned, match.Options{Lang: slang, Limit: e.cfg.MaxMatches, Model: &e.matcher, Embedder: e.embedder, Year: year, CapDecisive: e.cfg.SuggestThreshold})
 	for _, r := range res {
 		if r.Score < e.cfg.SuggestThreshold {
 			continue
@@ -140,10 +161,15 @@ func (e *Engine) analyzeSentence(ctx context.Context, itemID string, index int, 
 			TextualRating: fc.TextualRating, Publisher: fc.Publisher, URL: fc.URL,
 			Auto:        r.Score >= e.cfg.AutoThreshold && words >= e.cfg.MinAutoWords,
 			SharedTerms: r.SharedTerms, SharedNumbers: r.SharedNumbers,
+			Disagreements: disagreementsOf(r.Disagreements, s, slang),
+		}
+		decisive := m.Decisive()
+		if decisive {
+			m.Auto = false
 		}
 		m.Explanation = explain(m)
 		c.Matches = append(c.Matches, m)
-		if fc.Rating.Flagged() {
+		if fc.Rating.Flagged() && !decisive {
 			c.Flagged = true
 		}
 	}
@@ -167,6 +193,12 @@ func explain(m Match) string {
 	if len(m.SharedNumbers) > 0 {
 		b.WriteString("; shared numbers: ")
 		b.WriteString(strings.Join(m.SharedNumbers, ", "))
+	}
+	for _, d := range m.Disagreements {
+		fmt.Fprintf(&b, "; %s differs: %q vs %q", d.Kind, d.Claim, d.FactCheck)
+	}
+	if m.Decisive() {
+		b.WriteString(" (not automatic: a person must confirm)")
 	}
 	if m.Rating != "" && m.Rating != RatingUnknown {
 		b.WriteString("; rated ")

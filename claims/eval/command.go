@@ -18,13 +18,16 @@ import (
 
 // Command runs `vigie eval` with the arguments after "eval":
 //
-//	match --vclaims V --queries Q --qrels R [--run OUT] [--json] [--stages S] [--lang L]
+//	match --vclaims V --queries Q --qrels R [--run OUT] [--json] [--stages S] [--lang L] [--model M] [--cap-decisive C]
+//	match --judgements J [--model M] [--vclaims V] [--json]
+//	compare --qrels R A.run B.run
+//	cluster --dir D [--split S] [--threshold T] [--sweep] [--json]
 //	worthiness --sentences F [--json] [--threshold T] [--lang L] [--train F] [--baseline]
 //
 // Output is deterministic: two runs print the same bytes.
 func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("eval: want a subcommand: match or worthiness")
+		return errors.New("eval: want a subcommand: match, compare, cluster or worthiness")
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
@@ -34,12 +37,19 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return matchCommand(ctx, args[1:], stdout, stderr)
 	case "worthiness":
 		return worthinessCommand(ctx, args[1:], stdout, stderr)
+	case "compare":
+		return compareCommand(args[1:], stdout, stderr)
+	case "cluster":
+		return clusterCommand(ctx, args[1:], stdout, stderr)
 	}
-	return fmt.Errorf("eval: unknown subcommand %q (want match or worthiness)", args[0])
+	return fmt.Errorf("eval: unknown subcommand %q (want match, compare, cluster or worthiness)", args[0])
 }
 
 const usage = `usage:
-  vigie eval match --vclaims V.tsv --queries Q.tsv --qrels R.tsv [--run OUT] [--json] [--stages S] [--lang L] [--model M.json]
+  vigie eval match --vclaims V.tsv --queries Q.tsv --qrels R.tsv [--run OUT] [--json] [--stages S] [--lang L] [--model M.json] [--cap-decisive 0.70]
+  vigie eval match --judgements J.jsonl [--model M.json] [--vclaims V.tsv] [--json]
+  vigie eval compare --qrels R.tsv A.run B.run
+  vigie eval cluster --dir D [--split dev] [--threshold T] [--sweep] [--json]
   vigie eval worthiness --sentences F.tsv [--json] [--threshold T] [--lang L] [--train T.tsv [--baseline] [--c C]]
 Run "vigie eval match --help" for the flags.
 `
@@ -89,6 +99,7 @@ func matchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	stages := fs.String("stages", "", `ablation, comma-separated: "bm25" ranks by BM25F only, "nodup" keeps duplicate claims apart, "noclean" skips social-text cleaning`)
 	lang := fs.String("lang", "en", `language of queries and claims ("" detects)`)
 	modelFile := fs.String("model", "", "re-ranker model file to use instead of the committed one (ablations)")
+	capDecisive := fs.Float64("cap-decisive", 0, "cap the score of a claim whose central figure differs from the query's at this value, as the engine does at its suggest threshold (0: off)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -122,7 +133,7 @@ func matchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return fmt.Errorf("eval match: %w", err)
 	}
-	run, res, err := RunMatch(ctx, idx, qs, match.Options{Lang: *lang, Stages: *stages, Model: model}, 10)
+	run, res, err := RunMatch(ctx, idx, qs, match.Options{Lang: *lang, Stages: *stages, Model: model, CapDecisive: *capDecisive}, 10)
 	if err != nil {
 		return fmt.Errorf("eval match: %w", err)
 	}

@@ -115,6 +115,21 @@ func Bootstrap(xs []float64, rounds int, seed uint64) (lo, hi float64) {
 	return at(0.025), at(0.975)
 }
 
+// PairedBootstrap returns the 95% percentile interval of the mean of
+// a[i] − b[i] over rounds resamples of the indices with replacement, from a
+// fixed seed (deterministic): the paired comparison of two systems scored
+// on the same queries. a and b must have the same length.
+func PairedBootstrap(a, b []float64, rounds int, seed uint64) (lo, hi float64) {
+	if len(a) != len(b) {
+		return 0, 0
+	}
+	d := make([]float64, len(a))
+	for i := range a {
+		d[i] = a[i] - b[i]
+	}
+	return Bootstrap(d, rounds, seed)
+}
+
 // WorthScores are the check-worthiness measures.
 type WorthScores struct {
 	MAP       float64 `json:"map"`

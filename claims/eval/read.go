@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -137,4 +138,44 @@ func ReadSentences(r io.Reader) ([]Sentence, error) {
 		return out, fmt.Errorf("read sentences line %d: %w", line+1, err)
 	}
 	return out, nil
+}
+
+// ReadRun reads a TREC run file (`query_id Q0 doc_id rank score tag`, tab or
+// space separated): the documents of each query in rank order.
+func ReadRun(r io.Reader) (Ranking, error) {
+	sc := scanner(r)
+	type entry struct {
+		doc  string
+		rank int
+	}
+	byQuery := map[string][]entry{}
+	line := 0
+	for sc.Scan() {
+		line++
+		f := strings.Fields(sc.Text())
+		if len(f) == 0 {
+			continue
+		}
+		if len(f) < 4 {
+			return nil, fmt.Errorf("read run line %d: want at least 4 fields, got %d", line, len(f))
+		}
+		rank, err := strconv.Atoi(f[3])
+		if err != nil {
+			return nil, fmt.Errorf("read run line %d: rank: %w", line, err)
+		}
+		byQuery[f[0]] = append(byQuery[f[0]], entry{f[2], rank})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read run line %d: %w", line+1, err)
+	}
+	run := Ranking{}
+	for q, es := range byQuery {
+		sort.SliceStable(es, func(i, j int) bool { return es[i].rank < es[j].rank })
+		ids := make([]string, len(es))
+		for i, e := range es {
+			ids[i] = e.doc
+		}
+		run[q] = ids
+	}
+	return run, nil
 }

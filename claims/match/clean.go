@@ -47,6 +47,19 @@ func Clean(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// cleanUnsigned is Clean with the signatures of embedded tweets removed
+// whole (author included), or "" when s has none.
+func cleanUnsigned(s string) string {
+	if !strings.ContainsAny(s, "—–") && !strings.Contains(s, "--") {
+		return ""
+	}
+	u := reSignature.ReplaceAllString(s, " ")
+	if u == s {
+		return ""
+	}
+	return Clean(u)
+}
+
 var reSigDate = regexp.MustCompile(`\(@\w+\)\s*(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, (\d{4})`)
 
 // SignatureYear returns the year of the last embedded-tweet signature

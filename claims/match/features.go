@@ -25,9 +25,10 @@ type prepared struct {
 	entities   []string // folded capitalised words, sorted, unique
 	gramsText  []uint32 // sorted unique char 4-gram hashes of the text
 	gramsTitle []uint32
-	key        string    // folded tokens of the claim text: equal for duplicates
-	years      []int     // years (1900–2099) named in the text or title, sorted unique
-	sem        *semantic // word vectors of text and title (English only, and only once a model needs them; else nil)
+	key        string       // folded tokens of the claim text: equal for duplicates
+	years      []int        // years (1900–2099) named in the text or title, sorted unique
+	sem        *semantic    // word vectors of text and title (English only, and only once a model needs them; else nil)
+	mentions   []docMention // figures, dates and persons of the text, then the title (disagree.go)
 }
 
 // query is a prepared query.
@@ -39,6 +40,8 @@ type query struct {
 	entities []string
 	grams    []uint32
 	mean     []float32 // mean word vector (semantic.go), nil when absent
+	text     string    // the query as searched, for the surfaces of mentions
+	mentions []text.Mention
 }
 
 func langOf(d Doc) string {
@@ -72,6 +75,7 @@ func prepareDoc(d Doc, sem bool) *prepared {
 	p.entities = slices.Compact(p.entities)
 	p.gramsText = charGrams(tt, 4)
 	p.gramsTitle = charGrams(ti, 4)
+	p.mentions = mentionsOfDoc(d, lang, tt, ti)
 	var kb strings.Builder
 	for _, t := range tt {
 		kb.WriteString(t.Text)
@@ -106,7 +110,7 @@ func sortedSet(s []uint32) []uint32 {
 // when the model weighs wv_cos).
 func prepareQuery(q, lang string, sem bool) *query {
 	a := text.AnalyzerFor(lang)
-	p := &query{surface: map[string]string{}}
+	p := &query{surface: map[string]string{}, text: q}
 	toks := text.Tokenize(q)
 	terms := a.TermsOf(toks)
 	if sem {
@@ -122,6 +126,7 @@ func prepareQuery(q, lang string, sem bool) *query {
 	p.numbers = numbersOf(toks)
 	p.entities = entitiesOf(q, toks, a)
 	p.grams = charGrams(toks, 4)
+	p.mentions = text.MentionsOf(q, toks, lang)
 	return p
 }
 

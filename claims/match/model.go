@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 )
 
 // FeatureNames names the re-ranking features, in the order of Model.Weights.
@@ -28,6 +29,12 @@ var FeatureNames = []string{
 	"year_agree",   // the claim names the year the query was published
 	"year_other",   // the claim names years, none of them the query's
 	"wv_cos",       // cosine of SIF-weighted mean word vectors (English; absent: training mean)
+	// disagreements (disagree.go): both texts name one of the kind, no value
+	// in common. Dates are no feature: year_other covers them, and a
+	// date_disagree feature cost one dev query on each CheckThat! set
+	// (docs/quality.md); their disagreements are still reported.
+	"figure_disagree", // numbers, amounts or percentages differ: 1 on a central figure, 0.5 on one among many
+	"person_disagree", // named persons differ
 }
 
 func featureIndex(name string) int {
@@ -47,6 +54,8 @@ var (
 	featYearAgree  = featureIndex("year_agree")
 	featYearOther  = featureIndex("year_other")
 	featWVCos      = featureIndex("wv_cos")
+	featFigure     = featureIndex("figure_disagree")
+	featPerson     = featureIndex("person_disagree")
 )
 
 // featureSign is the declared monotonicity of each feature: +1 more means a
@@ -71,6 +80,8 @@ var featureSign = []float64{
 	+1, // year_agree
 	-1, // year_other
 	+1, // wv_cos
+	-1, // figure_disagree
+	-1, // person_disagree
 }
 
 // Model is a logistic re-ranker: p = sigmoid(A*(w·f + Bias) + B), where A, B
@@ -102,6 +113,23 @@ func DefaultModel() Model {
 		panic(fmt.Sprintf("match: embedded model: %v", err)) // build-time invariant, covered by tests
 	}
 	return m
+}
+
+// LoadModel reads a model file written by `vigie train matcher`; an empty
+// path gives the committed model (DefaultModel).
+func LoadModel(path string) (Model, error) {
+	if path == "" {
+		return DefaultModel(), nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Model{}, fmt.Errorf("load matcher model: %w", err)
+	}
+	m, err := ParseModel(b)
+	if err != nil {
+		return Model{}, fmt.Errorf("load matcher model %s: %w", path, err)
+	}
+	return m, nil
 }
 
 // ParseModel decodes and checks a model file.

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"vigie/claims/text"
 )
 
 // Embedder turns texts into vectors for a semantic-similarity feature. An
@@ -26,6 +28,10 @@ type Options struct {
 	// Year is the year the query text was published (0: unknown; with
 	// Clean, the date of an embedded tweet's signature is used when Year is 0).
 	Year int
+	// CapDecisive, when above 0, caps the score of a result with a decisive
+	// disagreement (a figure central to both texts differs, see
+	// Disagreement.Decisive) at this value before results are ordered.
+	CapDecisive float64
 	// Stages switches stages off for ablations, a comma-separated list:
 	// "bm25" ranks by BM25F only (no re-ranker), "nodup" keeps duplicate
 	// claims apart, "noclean" ignores Clean.
@@ -40,6 +46,9 @@ type Result struct {
 	Features      []float64 // in FeatureNames order
 	SharedTerms   []string  // folded surface forms of shared terms, by decreasing idf
 	SharedNumbers []string
+	// Disagreements lists the kinds of figure, date or person both texts
+	// name with no value in common, in text.MentionKinds order.
+	Disagreements []Disagreement
 }
 
 // defaultModel is parsed on first use, so that `vigie train matcher` still
@@ -66,10 +75,12 @@ func (x *Index) SearchContext(ctx context.Context, q string, opt Options) ([]Res
 // search is SearchContext; with impute false, absent features stay NaN (for
 // Train, which imputes its own means).
 func (x *Index) search(ctx context.Context, q string, opt Options, impute bool) ([]Result, error) {
+	unsigned := "" // the cleaned query without an embedded tweet's signature, when it has one
 	if opt.Clean && !stage(opt.Stages, "noclean") {
 		if opt.Year == 0 {
 			opt.Year = SignatureYear(q)
 		}
+		unsigned = cleanUnsigned(q)
 		q = Clean(q)
 	}
 	lang := opt.Lang
@@ -90,6 +101,10 @@ func (x *Index) search(ctx context.Context, q string, opt Options, impute bool) 
 		x.enableSemantic()
 	}
 	qp := prepareQuery(q, lang, sem)
+	if unsigned != "" && unsigned != q {
+		// the author of an embedded tweet is no person the claim names
+		qp.text, qp.mentions = unsigned, text.Mentions(unsigned, lang)
+	}
 	x.mu.RLock()
 	if m.SplitCompounds {
 		x.splitCompoundsLocked(qp, lang)
@@ -127,6 +142,9 @@ func (x *Index) search(ctx context.Context, q string, opt Options, impute bool) 
 			continue
 		}
 		res[i].Score = math.Max(m.Prob(res[i].Features), nearDuplicate(res[i].Features))
+		if opt.CapDecisive > 0 && res[i].Score > opt.CapDecisive && decisive(res[i].Disagreements) {
+			res[i].Score = opt.CapDecisive
+		}
 	}
 	sort.SliceStable(res, func(i, j int) bool {
 		if res[i].Score != res[j].Score {
@@ -290,7 +308,11 @@ func (x *Index) featuresLocked(qc *queryCtx, d *docInfo, h hit, top float64, ran
 		0,
 		0,
 		semFeature(qp.mean, dp.sem),
+		0,
+		0,
 	}
+	ds := disagreements(qp.text, qp.mentions, qp.entities, d.doc, dp.mentions, dp.entities)
+	f[featFigure], f[featPerson] = disagreementFeatures(ds)
 	if qc.year > 0 && len(dp.years) > 0 {
 		if _, ok := slices.BinarySearch(dp.years, qc.year); ok {
 			f[featYearAgree] = 1
@@ -298,7 +320,7 @@ func (x *Index) featuresLocked(qc *queryCtx, d *docInfo, h hit, top float64, ran
 			f[featYearOther] = 1
 		}
 	}
-	return Result{ID: d.id, BM25: h.score, Features: f, SharedTerms: terms, SharedNumbers: nums}
+	return Result{ID: d.id, BM25: h.score, Features: f, SharedTerms: terms, SharedNumbers: nums, Disagreements: ds}
 }
 
 // fieldBM25Locked scores one field (term ids in order) for the query.
@@ -412,6 +434,16 @@ func nearDuplicate(f []float64) float64 {
 		return f[c4]
 	}
 	return 0
+}
+
+// decisive reports whether any disagreement is decisive.
+func decisive(ds []Disagreement) bool {
+	for _, d := range ds {
+		if d.Decisive() {
+			return true
+		}
+	}
+	return false
 }
 
 func stage(stages, name string) bool {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // LabeledQuery is a training query with its relevant document ids.
@@ -34,6 +35,8 @@ type TrainOptions struct {
 	// SplitCompounds sets Model.SplitCompounds (queries' glued words split
 	// in training and in use).
 	SplitCompounds bool
+	// Omit names features left out (weight 0), for ablations.
+	Omit []string
 }
 
 // Train fits the re-ranker on train (logistic regression on standardised
@@ -46,6 +49,11 @@ func Train(ctx context.Context, idx *Index, train, dev []LabeledQuery, opt Train
 	}
 	if opt.L2 <= 0 {
 		opt.L2 = 1
+	}
+	for _, name := range opt.Omit {
+		if !slices.Contains(FeatureNames, name) {
+			return Model{}, fmt.Errorf("train matcher: no feature %q to omit", name)
+		}
 	}
 	n := len(FeatureNames)
 	base := Model{Weights: make([]float64, n), Mean: make([]float64, n), Scale: ones(n), A: 1, Candidates: opt.Candidates, SplitCompounds: opt.SplitCompounds, Source: opt.Source}
@@ -108,10 +116,15 @@ func Train(ctx context.Context, idx *Index, train, dev []LabeledQuery, opt Train
 	// match lower (it extrapolates sanely to exact repeats, which training
 	// tweets rarely are).
 	dropped := make([]bool, n)
+	omit := slices.Clone(opt.Omit)
 	if opt.Lexical {
-		dropped[featWVCos] = true
+		omit = append(omit, FeatureNames[featWVCos])
+	}
+	for _, name := range omit {
+		j := featureIndex(name)
+		dropped[j] = true
 		for _, z := range Z {
-			z[featWVCos] = 0
+			z[j] = 0
 		}
 	}
 	var w []float64

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"vigie/claims/eval"
 	"vigie/claims/match"
@@ -98,22 +99,30 @@ func TrainWorthiness(ctx context.Context, path, lang string) (*worthiness.Model,
 func matcherCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("train matcher", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	vclaims := fs.String("vclaims", filepath.Join(DefaultMatchDir, "vclaims.tsv"), "collection of fact-checked claims")
-	tq := fs.String("train-queries", filepath.Join(DefaultMatchDir, "train", "queries.tsv"), "training queries")
-	tr := fs.String("train-qrels", filepath.Join(DefaultMatchDir, "train", "qrels.tsv"), "training qrels")
-	dq := fs.String("dev-queries", filepath.Join(DefaultMatchDir, "dev", "queries.tsv"), "calibration queries")
-	dr := fs.String("dev-qrels", filepath.Join(DefaultMatchDir, "dev", "qrels.tsv"), "calibration qrels")
+	var o MatcherOptions
+	fs.StringVar(&o.VClaims, "vclaims", filepath.Join(DefaultMatchDir, "vclaims.tsv"), "collection of fact-checked claims")
+	fs.StringVar(&o.TrainQueries, "train-queries", filepath.Join(DefaultMatchDir, "train", "queries.tsv"), "training queries")
+	fs.StringVar(&o.TrainQrels, "train-qrels", filepath.Join(DefaultMatchDir, "train", "qrels.tsv"), "training qrels")
+	fs.StringVar(&o.DevQueries, "dev-queries", filepath.Join(DefaultMatchDir, "dev", "queries.tsv"), "calibration queries")
+	fs.StringVar(&o.DevQrels, "dev-qrels", filepath.Join(DefaultMatchDir, "dev", "qrels.tsv"), "calibration qrels")
 	out := fs.String("out", DefaultMatcherOut, "model file to write")
 	pointwise := fs.Bool("pointwise", false, "ablation: fit the weights pointwise instead of pairwise (not the committed model)")
-	semantic := fs.Bool("semantic", false, "use the word-vector feature wv_cos (English; not the committed model, see docs/quality.md)")
-	split := fs.Bool("split", false, `split query words unknown to the claims into two known words ("georgesoros"; not the committed model, see docs/quality.md)`)
+	fs.BoolVar(&o.Semantic, "semantic", false, "use the word-vector feature wv_cos (English; not the committed model, see docs/quality.md)")
+	fs.BoolVar(&o.Split, "split", false, `split query words unknown to the claims into two known words ("georgesoros"; not the committed model, see docs/quality.md)`)
+	omit := fs.String("omit", "", "ablation: comma-separated features left out (weight 0), e.g. figure_disagree,date_disagree,person_disagree")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
 		return fmt.Errorf("train matcher: %w", err)
 	}
-	m, err := TrainMatcher(ctx, *vclaims, *tq, *tr, *dq, *dr, !*pointwise, *semantic, *split)
+	o.Pairwise = !*pointwise
+	for _, f := range strings.Split(*omit, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			o.Omit = append(o.Omit, f)
+		}
+	}
+	m, err := TrainMatcher(ctx, o)
 	if err != nil {
 		return datasetHint(err)
 	}
@@ -139,7 +148,7 @@ func datasetHint(err error) error {
 
 const usage = `usage:
   vigie train worthiness [--train F.tsv] [--lang en] [--out claims/worthiness/model/worthiness.json]
-  vigie train matcher [--pointwise] [--semantic] [--split] [--vclaims V] [--train-queries Q --train-qrels R] [--dev-queries Q --dev-qrels R] [--out claims/match/model/matcher.json]
+  vigie train matcher [--pointwise] [--semantic] [--split] [--omit F,G] [--vclaims V] [--train-queries Q --train-qrels R] [--dev-queries Q --dev-qrels R] [--out claims/match/model/matcher.json]
 Defaults read ../shared/datasets from the repository root. Run "vigie train matcher --help" for the flags.
 `
 
@@ -147,35 +156,53 @@ Defaults read ../shared/datasets from the repository root. Run "vigie train matc
 // re-ranker sees, chosen on the dev split (see docs/quality.md).
 const MatcherCandidates = 10
 
-// TrainMatcher trains the re-ranker on the train queries (pairwise, or
-// pointwise for the ablation) and calibrates it on the dev queries; semantic
-// adds the word-vector feature (English); split sets Model.SplitCompounds.
-func TrainMatcher(ctx context.Context, vclaims, trainQ, trainR, devQ, devR string, pairwise, semantic, split bool) (match.Model, error) {
-	idx, err := eval.LoadIndex(vclaims, "en")
+// MatcherOptions are the inputs of TrainMatcher.
+type MatcherOptions struct {
+	// VClaims is the collection; the train queries and qrels fit the
+	// weights, the dev ones the calibration.
+	VClaims, TrainQueries, TrainQrels, DevQueries, DevQrels string
+	// Pairwise fits on relevant − non-relevant differences (the committed
+	// model); false fits pointwise (an ablation).
+	Pairwise bool
+	// Semantic adds the word-vector feature (English).
+	Semantic bool
+	// Split sets Model.SplitCompounds.
+	Split bool
+	// Omit names features left out (ablations).
+	Omit []string
+}
+
+// TrainMatcher trains the re-ranker on the train queries and calibrates it
+// on the dev queries.
+func TrainMatcher(ctx context.Context, o MatcherOptions) (match.Model, error) {
+	idx, err := eval.LoadIndex(o.VClaims, "en")
 	if err != nil {
 		return match.Model{}, fmt.Errorf("train matcher: %w", err)
 	}
-	train, err := labeled(trainQ, trainR)
+	train, err := labeled(o.TrainQueries, o.TrainQrels)
 	if err != nil {
 		return match.Model{}, fmt.Errorf("train matcher: %w", err)
 	}
-	dev, err := labeled(devQ, devR)
+	dev, err := labeled(o.DevQueries, o.DevQrels)
 	if err != nil {
 		return match.Model{}, fmt.Errorf("train matcher: %w", err)
 	}
 	kind := "pairwise"
-	if !pairwise {
+	if !o.Pairwise {
 		kind = "pointwise"
 	}
-	if semantic {
+	if o.Semantic {
 		kind += ", with the word-vector feature"
 	}
-	if split {
+	if o.Split {
 		kind += ", glued query words split"
 	}
+	if len(o.Omit) > 0 {
+		kind += ", without " + strings.Join(o.Omit, ", ")
+	}
 	src := fmt.Sprintf("vigie train matcher: %s logistic regression (L2, Newton) on the BM25F candidates of %d train queries, Platt-calibrated on %d dev queries (%s)",
-		kind, len(train), len(dev), filepath.ToSlash(filepath.Dir(trainQ)))
-	return match.Train(ctx, idx, train, dev, match.TrainOptions{Lang: "en", Candidates: MatcherCandidates, Pairwise: pairwise, Lexical: !semantic, SplitCompounds: split, Source: src})
+		kind, len(train), len(dev), filepath.ToSlash(filepath.Dir(o.TrainQueries)))
+	return match.Train(ctx, idx, train, dev, match.TrainOptions{Lang: "en", Candidates: MatcherCandidates, Pairwise: o.Pairwise, Lexical: !o.Semantic, SplitCompounds: o.Split, Omit: o.Omit, Source: src})
 }
 
 func labeled(queries, qrels string) ([]match.LabeledQuery, error) {

@@ -119,3 +119,14 @@ var cueIndex = func() map[string]*cueSets {
 	}
 	return m
 }()
+
+// Greeting reports whether the folded word w is a greeting or courtesy cue
+// of lang ("thanks", "bonjour", "olá"), as the "greeting" feature reads it.
+// A language without a lexicon has none.
+func Greeting(w, lang string) bool {
+	c := cueIndex[baseLang(lang)]
+	if c == nil {
+		return false
+	}
+	return c.greeting[w] || baseLang(lang) == "ar" && c.greeting[stripArabicPrefix(w)]
+}

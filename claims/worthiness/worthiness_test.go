@@ -247,3 +247,14 @@ func FuzzLexicalTerms(f *testing.F) {
 		}
 	})
 }
+
+func TestGreeting(t *testing.T) {
+	for _, tt := range []struct {
+		w, lang string
+		want    bool
+	}{{"thanks", "en", true}, {"bonjour", "fr", true}, {"ola", "pt-BR", true}, {"vaccines", "en", false}, {"thanks", "xx", false}} {
+		if got := Greeting(tt.w, tt.lang); got != tt.want {
+			t.Errorf("Greeting(%q, %q) = %v", tt.w, tt.lang, got)
+		}
+	}
+}

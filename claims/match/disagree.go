@@ -1,0 +1,199 @@
+package match
+
+import (
+	"slices"
+
+	"vigie/claims/text"
+)
+
+// Disagreement is a kind of mention (figure, date, person) that both the
+// query and a claim name, with no value in common: "632 €" against
+// "1 000 €", 2019 against 2016, Joe Biden against Donald Trump. A side that
+// merely omits the kind is no disagreement.
+type Disagreement struct {
+	Kind text.MentionKind
+	// Query and Doc are the surface forms of the first mention of the kind
+	// in each text (Doc from the claim's text, else its title).
+	Query, Doc string
+	// Central is set when the kind has at most two mentions in each text:
+	// the figure is what both texts are about, not one of a list.
+	Central bool
+}
+
+// Decisive reports a disagreement on a figure (number, amount, percentage)
+// central to both texts: Options.CapDecisive caps the score of such a
+// match, and the engine never lets it be automatic or flag a claim.
+func (d Disagreement) Decisive() bool { return d.Central && d.Kind.Figure() }
+
+// maxCentral is the largest number of distinct mentions of a kind a text may
+// have for a disagreement on that kind to be central.
+const maxCentral = 2
+
+// docMention is a mention of a claim's text or title.
+type docMention struct {
+	text.Mention
+	title bool
+}
+
+// mentionsOfDoc returns the mentions of a claim's text, then its title.
+func mentionsOfDoc(d Doc, lang string, tt, ti []text.Token) []docMention {
+	var out []docMention
+	for _, m := range text.MentionsOf(d.Text, tt, lang) {
+		out = append(out, docMention{Mention: m})
+	}
+	for _, m := range text.MentionsOf(d.Title, ti, lang) {
+		out = append(out, docMention{Mention: m, title: true})
+	}
+	return slices.Clip(out)
+}
+
+// comparable reports whether two mentions of one kind measure the same sort
+// of thing: any two numbers or percentages; amounts in currencies, or in the
+// same unit.
+func comparable(a, b text.Mention) bool {
+	if a.Kind != text.MentionAmount {
+		return true
+	}
+	return a.Unit == b.Unit || currencyUnit(a.Unit) && currencyUnit(b.Unit)
+}
+
+func currencyUnit(u string) bool {
+	switch u {
+	case "EUR", "USD", "BRL", "GBP", "SEK", "CHF", "JPY", "CNY", "INR":
+		return true
+	}
+	return false
+}
+
+// disagreements compares the mentions of a query and a claim. qEnt and dEnt
+// are the folded capitalised words of each (see entitiesOf): a person of one
+// side whose family name the other side writes is no disagreement.
+func disagreements(q string, qm []text.Mention, qEnt []string, d Doc, dm []docMention, dEnt []string) []Disagreement {
+	if len(qm) == 0 || len(dm) == 0 {
+		return nil
+	}
+	var out []Disagreement
+	for _, k := range text.MentionKinds {
+		qi, di := -1, -1 // first comparable pair
+		nq, nd := distinct(qm, k), distinctDoc(dm, k)
+		if nq == 0 || nd == 0 {
+			continue
+		}
+		shared := false
+		for i, a := range qm {
+			if a.Kind != k {
+				continue
+			}
+			for j, b := range dm {
+				if b.Kind == k && qi < 0 && comparable(a, b.Mention) {
+					qi, di = i, j
+				}
+				if sameMention(a, b.Mention) {
+					shared = true
+				}
+			}
+			if k == text.MentionPerson && containsString(dEnt, a.Name) {
+				shared = true
+			}
+		}
+		for _, b := range dm {
+			if b.Kind != k {
+				continue
+			}
+			for _, a := range qm {
+				if sameMention(b.Mention, a) {
+					shared = true
+				}
+			}
+			if k == text.MentionPerson && containsString(qEnt, b.Name) {
+				shared = true
+			}
+		}
+		if shared || qi < 0 {
+			continue
+		}
+		src := d.Text
+		if dm[di].title {
+			src = d.Title
+		}
+		out = append(out, Disagreement{
+			Kind: k, Query: qm[qi].Surface(q), Doc: dm[di].Surface(src),
+			Central: nq <= maxCentral && nd <= maxCentral,
+		})
+	}
+	return out
+}
+
+// sameMention reports whether a and b can denote the same thing; figures
+// compare across kinds ("632 €" and "632").
+func sameMention(a, b text.Mention) bool {
+	if a.Kind.Figure() != b.Kind.Figure() || !a.Kind.Figure() && a.Kind != b.Kind {
+		return false
+	}
+	return a.SameAs(b)
+}
+
+// distinct counts the mentions of kind k that differ from every earlier one.
+func distinct(ms []text.Mention, k text.MentionKind) int {
+	n := 0
+	for i, m := range ms {
+		if m.Kind != k {
+			continue
+		}
+		dup := false
+		for _, p := range ms[:i] {
+			if p.Kind == k && p.SameAs(m) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			n++
+		}
+	}
+	return n
+}
+
+func distinctDoc(ms []docMention, k text.MentionKind) int {
+	n := 0
+	for i, m := range ms {
+		if m.Kind != k {
+			continue
+		}
+		dup := false
+		for _, p := range ms[:i] {
+			if p.Kind == k && p.SameAs(m.Mention) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			n++
+		}
+	}
+	return n
+}
+
+func containsString(sorted []string, s string) bool {
+	_, ok := slices.BinarySearch(sorted, s)
+	return ok
+}
+
+// disagreementFeatures returns the values of figure_disagree and
+// person_disagree: 1 for a disagreement of that kind (for figures: on a
+// central figure; 0.5 on one among many), else 0.
+func disagreementFeatures(ds []Disagreement) (figure, person float64) {
+	for _, d := range ds {
+		switch {
+		case d.Kind.Figure():
+			v := 0.5
+			if d.Central {
+				v = 1
+			}
+			figure = max(figure, v)
+		case d.Kind == text.MentionPerson:
+			person = 1
+		}
+	}
+	return figure, person
+}
