@@ -197,3 +197,17 @@ func disagreementFeatures(ds []Disagreement) (figure, person float64) {
 	}
 	return figure, person
 }
+
+// Disagreements compares the mentions of two plain texts (text.Mentions of
+// a and b): the figures, dates and persons both name with no value in
+// common. Persons compare by family name only.
+func Disagreements(a string, am []text.Mention, b string, bm []text.Mention) []Disagreement {
+	if len(am) == 0 || len(bm) == 0 {
+		return nil
+	}
+	dm := make([]docMention, len(bm))
+	for i, m := range bm {
+		dm[i] = docMention{Mention: m}
+	}
+	return disagreements(a, am, nil, Doc{Text: b}, dm, nil)
+}

@@ -424,3 +424,20 @@ func (x *Index) queryTermsLocked(stems []string) []uint32 {
 	}
 	return out
 }
+
+// IDFs returns the BM25 inverse document frequency of each stem over the
+// live documents, under one read lock; a stem the index does not know gets
+// the highest (an empty index weighs every stem alike).
+func (x *Index) IDFs(stems []string) []float64 {
+	out := make([]float64, len(stems))
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	for i, s := range stems {
+		t, ok := x.vocab[s]
+		if !ok {
+			t = unknownTerm
+		}
+		out[i] = x.idfLocked(t)
+	}
+	return out
+}

@@ -37,8 +37,9 @@ type Mention struct {
 	// Value is a figure's value, its multiplier word applied ("1,2 million"
 	// → 1200000).
 	Value float64
-	// Tol is half the precision a multiplier word implies ("1.2 million":
-	// 50,000; "2 million": 500,000); 0 for a figure written in full.
+	// Tol is the rounding a multiplier word implies: 5 % of the value, or
+	// half the last decimal written if more ("1.2 million": ±60,000; "R$ 1
+	// mil": ±50); 0 for a figure written in full.
 	Tol float64
 	// Unit is an amount's canonical currency or unit ("EUR", "USD", "BRL",
 	// "km", "year"), "%" for a percentage, "" otherwise.
@@ -469,7 +470,12 @@ func figureAt(s string, toks []Token, i int, en bool) (Mention, int, bool) {
 	}
 	m := Mention{Kind: MentionNumber, Start: start, Value: value * mul}
 	if mul != 1 {
-		m.Tol = 0.5 * mul * math.Pow(10, -float64(decimals))
+		// "2 million" is a round figure (±5 %); "1.25 million" is precise
+		// to its last decimal
+		m.Tol = 0.05 * m.Value
+		if decimals > 0 {
+			m.Tol = math.Max(m.Tol, 0.5*mul*math.Pow(10, -float64(decimals)))
+		}
 	}
 	end = toks[last].End
 	if after, uend, ok := unitAfter(s, toks, last); ok {

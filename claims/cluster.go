@@ -1,0 +1,225 @@
+package claims
+
+import (
+	"slices"
+	"sync"
+
+	"vigie/claims/match"
+	"vigie/claims/text"
+)
+
+// SameClaimThreshold is the similarity (see Clusterer.Similarity) from which
+// two claims are the same claim, chosen on the CheckThat! train splits
+// (docs/quality.md, "Clustering").
+const SameClaimThreshold = 0.25
+
+// Sketch is what the same-claim decision reads of one claim, computed once
+// by Clusterer.Sketch.
+type Sketch struct {
+	text     string    // cleaned
+	stems    []string  // sorted unique stems
+	weights  []float64 // the stems' rarity (idf)
+	total    float64   // sum of weights
+	mentions []text.Mention
+}
+
+// Clusterer decides whether two claims state the same claim, reworded or not,
+// and groups claims into clusters. Words weigh by their rarity among the
+// fact-checks of a Store (a word every fact-check uses says little), so that
+// "the same hoax in two outlets with different wording" shares its rare
+// words. A Clusterer is safe for concurrent use.
+type Clusterer struct {
+	index     *match.Index
+	threshold float64
+	max       int
+
+	mu       sync.Mutex
+	seq      int            // claims assigned so far
+	base     int            // seq of entries[0]
+	entries  []clusterEntry // the last max claims assigned, oldest first
+	byStem   map[string][]int
+	evicted  int // entries dropped since the last compaction of byStem
+	clusters int
+}
+
+type clusterEntry struct {
+	sketch  Sketch
+	cluster string
+}
+
+// DefaultClusterWindow is how many recent claims a Clusterer remembers.
+const DefaultClusterWindow = 100_000
+
+// NewClusterer returns a clusterer weighing words by their rarity among the
+// fact-checks of store (nil: every word weighs alike), deciding "same claim"
+// from threshold (0: SameClaimThreshold), remembering the last window
+// claims for Assign (0: DefaultClusterWindow).
+func NewClusterer(store *Store, threshold float64, window int) *Clusterer {
+	if threshold <= 0 {
+		threshold = SameClaimThreshold
+	}
+	if window <= 0 {
+		window = DefaultClusterWindow
+	}
+	idx := match.NewIndex()
+	if store != nil {
+		idx = store.Index()
+	}
+	return &Clusterer{index: idx, threshold: threshold, max: window, byStem: map[string][]int{}}
+}
+
+// Threshold returns the similarity from which two claims are the same.
+func (c *Clusterer) Threshold() float64 { return c.threshold }
+
+// Sketch prepares a claim's sentence for comparison: social noise cleaned,
+// stems (stop words removed) with their weights, figures and persons.
+func (c *Clusterer) Sketch(sentence, lang string) Sketch {
+	if lang == "" {
+		lang = text.Detect(sentence)
+	}
+	cleaned := match.Clean(sentence)
+	stems := text.AnalyzerFor(lang).Stems(cleaned)
+	slices.Sort(stems)
+	stems = slices.Clip(slices.Compact(stems))
+	s := Sketch{text: cleaned, stems: stems, weights: c.index.IDFs(stems), mentions: text.Mentions(cleaned, lang)}
+	for _, w := range s.weights {
+		s.total += w
+	}
+	return s
+}
+
+// Similarity returns how much two claims say the same thing, in [0,1]: the
+// rarity-weighted Dice coefficient of their stems (twice the weight of the
+// shared stems over the weight of both), or 0 when a figure central to both
+// differs ("632 €" and "1 000 €": a reworded claim whose amount differs is
+// not the same claim).
+func (c *Clusterer) Similarity(a, b Sketch) float64 {
+	if a.total+b.total == 0 {
+		return 0
+	}
+	var shared float64
+	i, j := 0, 0
+	for i < len(a.stems) && j < len(b.stems) {
+		switch {
+		case a.stems[i] < b.stems[j]:
+			i++
+		case a.stems[i] > b.stems[j]:
+			j++
+		default:
+			shared += a.weights[i] + b.weights[j]
+			i++
+			j++
+		}
+	}
+	if shared == 0 {
+		return 0
+	}
+	for _, d := range match.Disagreements(a.text, a.mentions, b.text, b.mentions) {
+		if d.Decisive() {
+			return 0
+		}
+	}
+	return shared / (a.total + b.total)
+}
+
+// SameClaim reports whether two claims state the same claim, and their
+// Similarity.
+func (c *Clusterer) SameClaim(a, b Claim) (bool, float64) {
+	s := c.Similarity(c.Sketch(a.Text, a.Language), c.Sketch(b.Text, b.Language))
+	return s >= c.threshold, s
+}
+
+// candidateStems is how many of a claim's rarest stems look up earlier
+// claims in Assign, and maxPerStem how many of the latest claims of each.
+const (
+	candidateStems = 6
+	maxPerStem     = 2000
+)
+
+// Assign puts the claim with this id and sketch into the cluster of the
+// most similar claim assigned before it, if any is the same claim (ties: the
+// earliest), else into a new cluster named after id; it returns the cluster.
+// Earlier claims are found through their rarest stems, among the last
+// window claims. The outcome depends on the order of the calls.
+func (c *Clusterer) Assign(id string, s Sketch) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	best, bestSim := -1, 0.0
+	seen := map[int]bool{}
+	for _, k := range rarest(s, candidateStems) {
+		ns := c.byStem[s.stems[k]]
+		if len(ns) > maxPerStem { // a common word: its latest claims only
+			ns = ns[len(ns)-maxPerStem:]
+		}
+		for _, n := range ns {
+			if n < c.base || seen[n] {
+				continue
+			}
+			seen[n] = true
+			sim := c.Similarity(s, c.entries[n-c.base].sketch)
+			if sim >= c.threshold && (sim > bestSim || sim == bestSim && n < best) {
+				best, bestSim = n, sim
+			}
+		}
+	}
+	cluster := id
+	if best >= 0 {
+		cluster = c.entries[best-c.base].cluster
+	} else {
+		c.clusters++
+	}
+	c.entries = append(c.entries, clusterEntry{sketch: s, cluster: cluster})
+	for _, st := range s.stems {
+		c.byStem[st] = append(c.byStem[st], c.seq)
+	}
+	c.seq++
+	if len(c.entries) > c.max {
+		c.entries[0] = clusterEntry{}
+		c.entries = c.entries[1:]
+		c.base++
+		c.evicted++
+		if c.evicted > c.max/2 {
+			c.compactLocked()
+		}
+	}
+	return cluster
+}
+
+// compactLocked drops evicted claims from the stem lists.
+func (c *Clusterer) compactLocked() {
+	for st, ns := range c.byStem {
+		k := 0
+		for k < len(ns) && ns[k] < c.base {
+			k++
+		}
+		if k == len(ns) {
+			delete(c.byStem, st)
+		} else if k > 0 {
+			c.byStem[st] = slices.Clone(ns[k:])
+		}
+	}
+	c.entries = slices.Clone(c.entries)
+	c.evicted = 0
+}
+
+// rarest returns the indices of the n highest-weighted stems of s (ties: the
+// first stem in order).
+func rarest(s Sketch, n int) []int {
+	idx := make([]int, len(s.stems))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		switch {
+		case s.weights[a] > s.weights[b]:
+			return -1
+		case s.weights[a] < s.weights[b]:
+			return 1
+		}
+		return 0
+	})
+	if len(idx) > n {
+		idx = idx[:n]
+	}
+	return idx
+}
