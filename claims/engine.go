@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"vigie/claims/match"
 	"vigie/claims/text"
@@ -119,6 +120,14 @@ func (e *Engine) AnalyzeContext(ctx context.Context, it Item) ([]Claim, error) {
 // itemID, whatever its worthiness.
 func (e *Engine) AnalyzeSentence(itemID string, index int, sentence, lang string) Claim {
 	c, _ := e.analyzeSentence(context.Background(), itemID, index, sentence, lang, 0)
+	return c
+}
+
+// AnalyzeSentenceAt is AnalyzeSentence for a sentence published at
+// published (zero: unknown), which the matcher compares with the years a
+// fact-check names, as Analyze does with Item.Published.
+func (e *Engine) AnalyzeSentenceAt(itemID string, index int, sentence, lang string, published time.Time) Claim {
+	c, _ := e.analyzeSentence(context.Background(), itemID, index, sentence, lang, published.Year())
 	return c
 }
 

@@ -10,6 +10,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"vigie/claims"
 	"vigie/claims/match"
@@ -47,7 +48,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 const usage = `usage:
   vigie eval match --vclaims V.tsv --queries Q.tsv --qrels R.tsv [--run OUT] [--json] [--stages S] [--lang L] [--model M.json] [--cap-decisive 0.70]
-  vigie eval match --judgements J.jsonl [--model M.json] [--vclaims V.tsv] [--json]
+  vigie eval match --judgements J.jsonl... [--judged-since T] [--model M.json] [--vclaims V.tsv] [--json]
   vigie eval compare --qrels R.tsv A.run B.run
   vigie eval cluster --dir D [--split dev] [--threshold T] [--sweep] [--json]
   vigie eval worthiness --sentences F.tsv [--json] [--threshold T] [--lang L] [--train T.tsv [--baseline] [--c C]]
@@ -99,12 +100,26 @@ func matchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	stages := fs.String("stages", "", `ablation, comma-separated: "bm25" ranks by BM25F only, "nodup" keeps duplicate claims apart, "noclean" skips social-text cleaning`)
 	lang := fs.String("lang", "en", `language of queries and claims ("" detects)`)
 	modelFile := fs.String("model", "", "re-ranker model file to use instead of the committed one (ablations)")
+	var judgements []string
+	fs.Func("judgements", "score the model on a workspace's judgement file instead (JSON Lines, docs/quality.md); repeat for several", func(v string) error {
+		judgements = append(judgements, v)
+		return nil
+	})
+	var judgedSince time.Time
+	fs.Func("judged-since", "with --judgements: score only the judgements judged at or after this time (RFC 3339)", func(v string) error {
+		t, err := time.Parse(time.RFC3339, v)
+		judgedSince = t
+		return err
+	})
 	capDecisive := fs.Float64("cap-decisive", 0, "cap the score of a claim whose central figure differs from the query's at this value, as the engine does at its suggest threshold (0: off)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
 		return fmt.Errorf("eval match: %w", err)
+	}
+	if len(judgements) > 0 {
+		return judgementsCommand(ctx, judgements, judgedSince, *modelFile, *vclaims, *lang, *asJSON, stdout)
 	}
 	var model *match.Model
 	if *modelFile != "" {

@@ -179,3 +179,49 @@ func TestDominantLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalJudgements scores the committed model and one refitted with the
+// synthetic judgements (`vigie train matcher --judgements`) on those
+// judgements: deterministic output; the refitted model makes no false
+// automatic match where the committed one makes some (docs/quality.md).
+func TestEvalJudgements(t *testing.T) {
+	judgements := filepath.Join("..", "testdata", "judgements.jsonl")
+	run := func(args ...string) JudgementScores {
+		t.Helper()
+		var a, b, errb bytes.Buffer
+		full := append([]string{"match", "--judgements", judgements, "--json"}, args...)
+		for _, out := range []*bytes.Buffer{&a, &b} {
+			if err := Command(context.Background(), full, out, &errb); err != nil {
+				t.Fatal(err, errb.String())
+			}
+		}
+		if a.String() != b.String() {
+			t.Fatalf("two runs differ")
+		}
+		var s JudgementScores
+		if err := json.Unmarshal(a.Bytes(), &s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	committed := run()
+	if committed.Pairs != 18 || committed.Confirmed != 10 || committed.Claims != 11 || committed.AutoFP == 0 {
+		t.Errorf("committed model on the judgements: %+v", committed)
+	}
+	model := filepath.Join("testdata", "newsroom-model.json")
+	refit := run("--model", model)
+	if refit.AutoFP != 0 || refit.AutoFP >= committed.AutoFP || refit.MAP5 < committed.MAP5 {
+		t.Errorf("refitted %+v vs committed %+v", refit, committed)
+	}
+	later := run("--judged-since", "2026-11-20T09:10:00Z")
+	if later.Pairs == 0 || later.Pairs >= committed.Pairs {
+		t.Errorf("--judged-since kept %d pairs", later.Pairs)
+	}
+	var text bytes.Buffer
+	if err := Command(context.Background(), []string{"match", "--judgements", judgements, "--model", model}, &text, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "18 judged pairs (10 confirmed, 8 rejected") || !strings.Contains(text.String(), "automatic  accuracy") {
+		t.Errorf("text output:\n%s", text.String())
+	}
+}

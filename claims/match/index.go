@@ -441,3 +441,48 @@ func (x *Index) IDFs(stems []string) []float64 {
 	}
 	return out
 }
+
+// includeLocked appends to hits the documents of ids it lacks, with their
+// BM25F scores, in ids order.
+func (x *Index) includeLocked(hits []hit, q []uint32, ids []string) []hit {
+	for _, id := range ids {
+		n, ok := x.byID[id]
+		if !ok || x.deleted[n] || slices.ContainsFunc(hits, func(h hit) bool { return h.doc == n }) {
+			continue
+		}
+		hits = append(hits, hit{doc: n, score: x.bm25OfLocked(q, n)})
+	}
+	return hits
+}
+
+// bm25OfLocked is the BM25F score bm25Locked gives document n for q.
+func (x *Index) bm25OfLocked(q []uint32, n uint32) float64 {
+	N := float64(x.live)
+	sorted := slices.Clone(q)
+	slices.Sort(sorted)
+	dp := x.docs[n].prep
+	var score float32
+	for i := 0; i < len(sorted); {
+		t := sorted[i]
+		j := i
+		for j < len(sorted) && sorted[j] == t {
+			j++
+		}
+		qtf := j - i
+		i = j
+		if t == unknownTerm {
+			continue
+		}
+		df := float64(len(x.postings[t]))
+		idf := math.Log(1 + (N-df+0.5)/(df+0.5))
+		if idf <= 0 || (df > maxDFShare*N && N > 1000) {
+			continue
+		}
+		qw := float32(idf * (1 + 0.2*float64(qtf-1)) * (k1 + 1))
+		tf := float32(count(dp.text, t))*x.normText[n] + float32(count(dp.title, t))*x.normTitle[n]
+		if tf > 0 {
+			score += qw * tf / (tf + float32(k1))
+		}
+	}
+	return float64(score)
+}

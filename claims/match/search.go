@@ -32,6 +32,10 @@ type Options struct {
 	// disagreement (a figure central to both texts differs, see
 	// Disagreement.Decisive) at this value before results are ordered.
 	CapDecisive float64
+	// include names documents re-ranked even when BM25F leaves them out
+	// (their features are needed to train on judged pairs); they are
+	// returned beyond Limit.
+	include []string
 	// Stages switches stages off for ablations, a comma-separated list:
 	// "bm25" ranks by BM25F only (no re-ranker), "nodup" keeps duplicate
 	// claims apart, "noclean" ignores Clean.
@@ -115,6 +119,14 @@ func (x *Index) search(ctx context.Context, q string, opt Options, impute bool) 
 	// features (keeping at least limit)
 	for len(hits) > limit && hits[len(hits)-1].score < minRelScore*hits[0].score {
 		hits = hits[:len(hits)-1]
+	}
+	if len(opt.include) > 0 {
+		hits = x.includeLocked(hits, qt, opt.include)
+		limit = max(limit, len(hits))
+		if len(hits) == 0 {
+			x.mu.RUnlock()
+			return nil, nil
+		}
 	}
 	res := make([]Result, len(hits))
 	docs := make([]*docInfo, len(hits))

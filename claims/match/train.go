@@ -37,7 +37,30 @@ type TrainOptions struct {
 	SplitCompounds bool
 	// Omit names features left out (weight 0), for ablations.
 	Omit []string
+	// Judged are claim–fact-check pairs people judged (their fact-checks
+	// must be documents of the index). They join the training data: every
+	// confirmed pair should outscore every rejected one, of any claim, since
+	// an automatic match is one threshold for all claims (pairwise; the
+	// pointwise ablation takes them as labelled rows), and every judged
+	// pair joins the calibration; each weighs JudgedWeight in all (default
+	// DefaultJudgedWeight) against one train candidate.
+	Judged       []Judged
+	JudgedWeight float64
 }
+
+// Judged is one claim–fact-check pair a person judged.
+type Judged struct {
+	Query string // the claim's sentence
+	Lang  string // its language ("" detects)
+	Year  int    // the year it was published (0: unknown)
+	DocID string // the fact-check, a document of the index
+	Same  bool   // confirmed as the same claim; false: rejected
+}
+
+// DefaultJudgedWeight is how many train candidates one judged pair weighs:
+// a newsroom's few hundred judgements then count as much as the thousands of
+// candidates of the base training set.
+const DefaultJudgedWeight = 10
 
 // Train fits the re-ranker on train (logistic regression on standardised
 // features of the BM25 candidates, Newton's method with an L2 penalty) and
@@ -64,6 +87,13 @@ func Train(ctx context.Context, idx *Index, train, dev []LabeledQuery, opt Train
 	if len(X) == 0 {
 		return Model{}, fmt.Errorf("train matcher: no candidates")
 	}
+	if opt.JudgedWeight <= 0 {
+		opt.JudgedWeight = DefaultJudgedWeight
+	}
+	J, err := judgedFeatures(ctx, idx, opt.Judged, &base)
+	if err != nil {
+		return Model{}, err
+	}
 	// absent features take the mean of the present ones (as in Search)
 	for j := 0; j < n; j++ {
 		var s float64
@@ -79,6 +109,11 @@ func Train(ctx context.Context, idx *Index, train, dev []LabeledQuery, opt Train
 			mu = s / float64(k)
 		}
 		for _, x := range X {
+			if math.IsNaN(x[j]) {
+				x[j] = mu
+			}
+		}
+		for _, x := range J.X {
 			if math.IsNaN(x[j]) {
 				x[j] = mu
 			}
@@ -127,9 +162,23 @@ func Train(ctx context.Context, idx *Index, train, dev []LabeledQuery, opt Train
 			z[j] = 0
 		}
 	}
+	zy, zw := y, []float64(nil)
+	if len(J.X) > 0 && !opt.Pairwise { // the pairwise fit takes them below
+
+		zw = make([]float64, len(Z), len(Z)+len(J.X))
+		for i := range zw {
+			zw[i] = 1
+		}
+		zy = slices.Clone(y)
+		for i := range J.X {
+			Z = append(Z, J.standardised(i, &base, dropped, 1))
+			zy = append(zy, J.y[i])
+			zw = append(zw, opt.JudgedWeight)
+		}
+	}
 	var w []float64
 	for round := 0; round <= n; round++ {
-		w = newtonLogistic(Z, y, opt.L2, n)
+		w = newtonLogistic(Z, zy, zw, opt.L2, n)
 		bad := -1
 		worst := 0.0
 		for j := 0; j < n; j++ {
@@ -180,10 +229,32 @@ func Train(ctx context.Context, idx *Index, train, dev []LabeledQuery, opt Train
 				}
 			}
 		}
+		var pw []float64
+		if len(J.pairs) > 0 {
+			// judged pairs: every confirmed pair should outscore every
+			// rejected one, of any claim (an automatic match is one
+			// threshold for all claims); each judged pair weighs
+			// JudgedWeight in all, against 1 for a train candidate's pair
+			pw = make([]float64, len(P))
+			for i := range pw {
+				pw[i] = 1
+			}
+			rw := opt.JudgedWeight * float64(len(J.X)) / float64(2*len(J.pairs))
+			for _, pr := range J.pairs {
+				d := J.difference(pr[0], pr[1], &base, dropped)
+				neg := make([]float64, len(d))
+				for k := range d {
+					neg[k] = -d[k]
+				}
+				P = append(P, d, neg)
+				py = append(py, 1, 0)
+				pw = append(pw, rw, rw)
+			}
+		}
 		if len(P) > 0 {
 			// same sign constraint as above: drop the worst violator, refit
 			for round := 0; round <= n; round++ {
-				base.Weights = newtonLogistic(P, py, opt.L2, n)
+				base.Weights = newtonLogistic(P, py, pw, opt.L2, n)
 				bad, worst := -1, 0.0
 				for j := 0; j < n; j++ {
 					if v := base.Weights[j] * featureSign[j]; !dropped[j] && v < worst {
@@ -230,10 +301,110 @@ func Train(ctx context.Context, idx *Index, train, dev []LabeledQuery, opt Train
 		for i, x := range Xd {
 			P[i] = []float64{base.Raw(x), 1}
 		}
-		ab := newtonLogistic(P, yd, 1e-3, 2)
+		var pw []float64
+		if len(J.X) > 0 {
+			pw = make([]float64, len(P))
+			for i := range pw {
+				pw[i] = 1
+			}
+			for i, x := range J.X {
+				P = append(P, []float64{base.Raw(x), 1})
+				yd = append(yd, J.y[i])
+				pw = append(pw, opt.JudgedWeight)
+			}
+		}
+		ab := newtonLogistic(P, yd, pw, 1e-3, 2)
 		base.A, base.B = ab[0], ab[1]
 	}
 	return base, nil
+}
+
+// judgedSet holds the features of judged pairs (absent features NaN until
+// imputed), their labels, and every (confirmed, rejected) pair of them.
+type judgedSet struct {
+	X     [][]float64
+	y     []float64
+	pairs [][2]int // indices into X: confirmed, rejected
+}
+
+// standardised returns row i standardised by m, dropped features zeroed,
+// with a last bias column holding bias.
+func (j *judgedSet) standardised(i int, m *Model, dropped []bool, bias float64) []float64 {
+	n := len(FeatureNames)
+	z := make([]float64, n+1)
+	for k := 0; k < n; k++ {
+		if m.Scale[k] > 0 && !dropped[k] {
+			z[k] = (j.X[i][k] - m.Mean[k]) / m.Scale[k]
+		}
+	}
+	z[n] = bias
+	return z
+}
+
+// difference returns the standardised difference of rows a and b.
+func (j *judgedSet) difference(a, b int, m *Model, dropped []bool) []float64 {
+	n := len(FeatureNames)
+	d := make([]float64, n)
+	for k := 0; k < n; k++ {
+		if m.Scale[k] > 0 && !dropped[k] {
+			d[k] = (j.X[a][k] - j.X[b][k]) / m.Scale[k]
+		}
+	}
+	return d
+}
+
+// judgedFeatures computes the features of each judged pair as the matcher
+// sees it: the claim's sentence cleaned, searched with the fact-check
+// re-ranked among the BM25F candidates.
+func judgedFeatures(ctx context.Context, idx *Index, js []Judged, m *Model) (judgedSet, error) {
+	var set judgedSet
+	type key struct {
+		q, lang string
+		year    int
+	}
+	var order []key
+	byClaim := map[key][]int{}
+	for i, j := range js {
+		k := key{j.Query, j.Lang, j.Year}
+		if _, ok := byClaim[k]; !ok {
+			order = append(order, k)
+		}
+		byClaim[k] = append(byClaim[k], i)
+	}
+	for _, k := range order {
+		if err := ctx.Err(); err != nil {
+			return set, fmt.Errorf("train matcher: %w", err)
+		}
+		members := byClaim[k]
+		ids := make([]string, len(members))
+		for i, ji := range members {
+			ids[i] = js[ji].DocID
+		}
+		rs, err := idx.search(ctx, Clean(k.q), Options{Lang: k.lang, Year: k.year, Limit: m.Candidates, Model: m, Stages: "bm25", include: ids}, false)
+		if err != nil {
+			return set, fmt.Errorf("train matcher: %w", err)
+		}
+		for _, ji := range members {
+			at := slices.IndexFunc(rs, func(r Result) bool { return r.ID == js[ji].DocID })
+			if at < 0 {
+				return set, fmt.Errorf("train matcher: judged fact-check %q is not in the index (or the claim %q has no words)", js[ji].DocID, k.q)
+			}
+			set.X = append(set.X, slices.Clone(rs[at].Features))
+			if js[ji].Same {
+				set.y = append(set.y, 1)
+			} else {
+				set.y = append(set.y, 0)
+			}
+		}
+	}
+	for c := range set.X {
+		for r := range set.X {
+			if set.y[c] == 1 && set.y[r] == 0 {
+				set.pairs = append(set.pairs, [2]int{c, r})
+			}
+		}
+	}
+	return set, nil
 }
 
 func ones(n int) []float64 {
@@ -277,8 +448,9 @@ func candidates(ctx context.Context, idx *Index, qs []LabeledQuery, opt TrainOpt
 }
 
 // newtonLogistic fits logistic regression weights (last column is the bias,
-// not penalised: the first pen columns are) by Newton's method.
-func newtonLogistic(Z [][]float64, y []float64, l2 float64, pen int) []float64 {
+// not penalised: the first pen columns are) by Newton's method; wts weighs
+// the rows (nil: all 1).
+func newtonLogistic(Z [][]float64, y, wts []float64, l2 float64, pen int) []float64 {
 	d := len(Z[0])
 	w := make([]float64, d)
 	for it := 0; it < 50; it++ {
@@ -293,9 +465,13 @@ func newtonLogistic(Z [][]float64, y []float64, l2 float64, pen int) []float64 {
 				s += w[j] * z[j]
 			}
 			p := sigmoid(s)
-			r := p * (1 - p)
+			wi := 1.0
+			if wts != nil {
+				wi = wts[i]
+			}
+			r := wi * p * (1 - p)
 			for j := range z {
-				g[j] += (p - y[i]) * z[j]
+				g[j] += wi * (p - y[i]) * z[j]
 				if z[j] == 0 {
 					continue
 				}

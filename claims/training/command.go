@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"vigie/claims"
 	"vigie/claims/eval"
 	"vigie/claims/match"
 	"vigie/claims/worthiness"
@@ -27,7 +29,7 @@ const (
 // Command runs `vigie train` with the arguments after "train":
 //
 //	worthiness [--train F] [--lang en] [--out F]
-//	matcher [--vclaims V] [--train-queries Q --train-qrels R] [--dev-queries Q --dev-qrels R] [--out F]
+//	matcher [--vclaims V] [--train-queries Q --train-qrels R] [--dev-queries Q --dev-qrels R] [--judgements J…] [--out F]
 func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return errors.New("train: want a subcommand: worthiness or matcher")
@@ -109,12 +111,22 @@ func matcherCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 	pointwise := fs.Bool("pointwise", false, "ablation: fit the weights pointwise instead of pairwise (not the committed model)")
 	fs.BoolVar(&o.Semantic, "semantic", false, "use the word-vector feature wv_cos (English; not the committed model, see docs/quality.md)")
 	fs.BoolVar(&o.Split, "split", false, `split query words unknown to the claims into two known words ("georgesoros"; not the committed model, see docs/quality.md)`)
-	omit := fs.String("omit", "", "ablation: comma-separated features left out (weight 0), e.g. figure_disagree,date_disagree,person_disagree")
+	omit := fs.String("omit", "", "ablation: comma-separated features left out (weight 0), e.g. figure_disagree,person_disagree")
+	fs.Var((*fileList)(&o.Judgements), "judgements", "a workspace's judgement file (JSON Lines, docs/quality.md); repeat for several: refit with its confirmed and rejected pairs (requires --out)")
+	fs.Float64Var(&o.JudgedWeight, "judgement-weight", match.DefaultJudgedWeight, "how many train candidates one judged pair weighs")
+	fs.Func("judged-before", "use only the judgements judged before this time (RFC 3339), to score the model on the later ones", func(v string) error {
+		t, err := time.Parse(time.RFC3339, v)
+		o.JudgedBefore = t
+		return err
+	})
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
 		return fmt.Errorf("train matcher: %w", err)
+	}
+	if len(o.Judgements) > 0 && !explicit(fs, "out") {
+		return errors.New("train matcher: --judgements needs --out: the committed model is replaced only when --out names it")
 	}
 	o.Pairwise = !*pointwise
 	for _, f := range strings.Split(*omit, ",") {
@@ -148,7 +160,7 @@ func datasetHint(err error) error {
 
 const usage = `usage:
   vigie train worthiness [--train F.tsv] [--lang en] [--out claims/worthiness/model/worthiness.json]
-  vigie train matcher [--pointwise] [--semantic] [--split] [--omit F,G] [--vclaims V] [--train-queries Q --train-qrels R] [--dev-queries Q --dev-qrels R] [--out claims/match/model/matcher.json]
+  vigie train matcher [--pointwise] [--semantic] [--split] [--omit F,G] [--judgements J.jsonl... --judgement-weight W --judged-before T] [--vclaims V] [--train-queries Q --train-qrels R] [--dev-queries Q --dev-qrels R] [--out claims/match/model/matcher.json]
 Defaults read ../shared/datasets from the repository root. Run "vigie train matcher --help" for the flags.
 `
 
@@ -170,6 +182,12 @@ type MatcherOptions struct {
 	Split bool
 	// Omit names features left out (ablations).
 	Omit []string
+	// Judgements are judgement files (claims.ReadJudgements) whose pairs
+	// join the training data, each weighing JudgedWeight (0: the default).
+	Judgements   []string
+	JudgedWeight float64
+	// JudgedBefore, when set, keeps the judgements judged before it.
+	JudgedBefore time.Time
 }
 
 // TrainMatcher trains the re-ranker on the train queries and calibrates it
@@ -200,9 +218,95 @@ func TrainMatcher(ctx context.Context, o MatcherOptions) (match.Model, error) {
 	if len(o.Omit) > 0 {
 		kind += ", without " + strings.Join(o.Omit, ", ")
 	}
-	src := fmt.Sprintf("vigie train matcher: %s logistic regression (L2, Newton) on the BM25F candidates of %d train queries, Platt-calibrated on %d dev queries (%s)",
-		kind, len(train), len(dev), filepath.ToSlash(filepath.Dir(o.TrainQueries)))
-	return match.Train(ctx, idx, train, dev, match.TrainOptions{Lang: "en", Candidates: MatcherCandidates, Pairwise: o.Pairwise, Lexical: !o.Semantic, SplitCompounds: o.Split, Omit: o.Omit, Source: src})
+	judged, desc, err := judgedPairs(idx, o.Judgements, o.JudgedBefore)
+	if err != nil {
+		return match.Model{}, fmt.Errorf("train matcher: %w", err)
+	}
+	src := fmt.Sprintf("vigie train matcher: %s logistic regression (L2, Newton) on the BM25F candidates of %d train queries%s, Platt-calibrated on %d dev queries (%s)",
+		kind, len(train), desc, len(dev), filepath.ToSlash(filepath.Dir(o.TrainQueries)))
+	return match.Train(ctx, idx, train, dev, match.TrainOptions{Lang: "en", Candidates: MatcherCandidates, Pairwise: o.Pairwise, Lexical: !o.Semantic,
+		SplitCompounds: o.Split, Omit: o.Omit, Judged: judged, JudgedWeight: o.JudgedWeight, Source: src})
+}
+
+// JudgedIDPrefix prefixes the ids of judged fact-checks in the training
+// collection, apart from the data set's own ids.
+const JudgedIDPrefix = "judged:"
+
+// judgedPairs reads judgement files, adds their fact-checks to idx and
+// returns their pairs, with a description for the model's provenance.
+func judgedPairs(idx *match.Index, files []string, before time.Time) ([]match.Judged, string, error) {
+	if len(files) == 0 {
+		return nil, "", nil
+	}
+	var js []claims.Judgement
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			return nil, "", err
+		}
+		part, err := claims.ReadJudgements(fh)
+		fh.Close()
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %w", f, err)
+		}
+		js = append(js, part...)
+	}
+	js = claims.JudgedBetween(js, time.Time{}, before)
+	if len(js) == 0 {
+		return nil, "", errors.New("no judgements to train on")
+	}
+	docs := map[string]match.Doc{}
+	var order []string
+	var out []match.Judged
+	confirmed := 0
+	for _, j := range js {
+		id := JudgedIDPrefix + j.FactCheckID
+		if _, ok := docs[id]; !ok {
+			order = append(order, id)
+		}
+		docs[id] = match.Doc{ID: id, Text: j.FactCheckText, Title: j.FactCheckTitle, Language: j.FactCheckLanguage}
+		year := 0
+		if !j.ClaimPublished.IsZero() {
+			year = j.ClaimPublished.Year()
+		}
+		same := j.Judgement == claims.JudgementConfirmed
+		if same {
+			confirmed++
+		}
+		out = append(out, match.Judged{Query: j.ClaimText, Lang: j.ClaimLanguage, Year: year, DocID: id, Same: same})
+	}
+	add := make([]match.Doc, len(order))
+	for i, id := range order {
+		add[i] = docs[id]
+	}
+	idx.Add(add...)
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = filepath.Base(f)
+	}
+	desc := fmt.Sprintf(" and %d judged pairs (%d confirmed, %d rejected; %s)", len(out), confirmed, len(out)-confirmed, strings.Join(names, ", "))
+	return out, desc, nil
+}
+
+// fileList is a repeatable flag of file names.
+type fileList []string
+
+func (f *fileList) String() string { return strings.Join(*f, ",") }
+
+func (f *fileList) Set(v string) error {
+	*f = append(*f, v)
+	return nil
+}
+
+// explicit reports whether the flag was given on the command line.
+func explicit(fs *flag.FlagSet, name string) bool {
+	found := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			found = true
+		}
+	})
+	return found
 }
 
 func labeled(queries, qrels string) ([]match.LabeledQuery, error) {

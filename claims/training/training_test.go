@@ -71,3 +71,50 @@ func TestCommandErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainWithJudgements refits the re-ranker with the synthetic judgement
+// file twice: byte-identical models, unlike the committed one, naming the
+// judgements in their provenance; --judgements without --out is refused.
+func TestTrainWithJudgements(t *testing.T) {
+	if err := os.Chdir(repoRoot); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir("claims/training")
+	judgements := filepath.Join("claims", "testdata", "judgements.jsonl")
+	var outs [2][]byte
+	for i := range outs {
+		p := filepath.Join(t.TempDir(), "newsroom.json")
+		var stdout, stderr bytes.Buffer
+		if err := Command(context.Background(), []string{"matcher", "--judgements", judgements, "--out", p}, &stdout, &stderr); err != nil {
+			t.Fatal(err, stderr.String())
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs[i] = b
+	}
+	if !bytes.Equal(outs[0], outs[1]) {
+		t.Fatal("two trainings with judgements differ")
+	}
+	committed, err := os.ReadFile(DefaultMatcherOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(outs[0], committed) {
+		t.Error("judgements changed nothing")
+	}
+	fixture := filepath.Join("claims", "eval", "testdata", "newsroom-model.json") // scored by claims/eval's TestEvalJudgements
+	if b, err := os.ReadFile(fixture); err != nil || !bytes.Equal(b, outs[0]) {
+		t.Errorf("%s is not what `vigie train matcher --judgements %s` produces: regenerate it (%v)", fixture, judgements, err)
+	}
+	if !bytes.Contains(outs[0], []byte("18 judged pairs (10 confirmed, 8 rejected; judgements.jsonl)")) {
+		t.Errorf("provenance does not name the judgements:\n%s", outs[0])
+	}
+	if err := Command(context.Background(), []string{"matcher", "--judgements", judgements}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
+		t.Error("--judgements without --out accepted (it would overwrite the committed model)")
+	}
+	if err := Command(context.Background(), []string{"matcher", "--judgements", judgements, "--judged-before", "2020-01-01T00:00:00Z", "--out", filepath.Join(t.TempDir(), "x.json")}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
+		t.Error("no judgement left: accepted")
+	}
+}
