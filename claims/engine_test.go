@@ -271,7 +271,17 @@ func TestClaimIDPinned(t *testing.T) {
 
 const pinnedClaimID = "78218006036586a7ccbd56d13642c3d6" // sha256("item-1\x000")[:16] in hex
 
-func BenchmarkAnalyze(b *testing.B) {
+func BenchmarkAnalyze(b *testing.B) { benchmarkAnalyze(b, DefaultConfig()) }
+
+// BenchmarkAnalyzeKeepLowPriority is BenchmarkAnalyze keeping the sentences
+// that could be claims under the worthiness threshold.
+func BenchmarkAnalyzeKeepLowPriority(b *testing.B) {
+	cfg := DefaultConfig()
+	cfg.KeepLowPriority = true
+	benchmarkAnalyze(b, cfg)
+}
+
+func benchmarkAnalyze(b *testing.B, cfg Config) {
 	f, err := os.Open(datasets.Require(b, "claim-matching", "checkthat2020-en", "vclaims.tsv"))
 	if err != nil {
 		b.Fatal(err)
@@ -283,7 +293,7 @@ func BenchmarkAnalyze(b *testing.B) {
 	}
 	s := NewStore()
 	s.Add(fcs...)
-	e := NewEngine(s, DefaultConfig())
+	e := NewEngine(s, cfg)
 	it := Item{ID: "bench", Language: "en", Title: "Viral claims about the city",
 		Text: "A viral post claims that 5G towers are spreading the coronavirus. The mayor said the city planted 10,000 trees in 2021. Drinking hot water every fifteen minutes does not kill the virus, doctors say. Thanks for reading!"}
 	for b.Loop() {

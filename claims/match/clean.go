@@ -24,12 +24,20 @@ var (
 // ("#CoronaVirusUSA" → "Corona Virus USA"). Other text is returned with
 // whitespace collapsed.
 func Clean(s string) string {
+	c, _ := cleanSigned(s)
+	return c
+}
+
+// cleanSigned is Clean, also returning the authors' names of the embedded
+// tweets' signatures it reduced.
+func cleanSigned(s string) (string, []string) {
 	// each rewrite runs only when a cheap check says it can apply
 	if strings.HasPrefix(s, "RT @") {
 		s = reRT.ReplaceAllString(s, "")
 	}
+	var authors []string
 	if strings.ContainsAny(s, "—–") || strings.Contains(s, "--") {
-		s = reSignature.ReplaceAllString(s, " ${1} ")
+		s, authors = reduceSignatures(s)
 	}
 	if strings.Contains(s, "/") {
 		s = rePic.ReplaceAllString(s, " ")
@@ -44,20 +52,31 @@ func Clean(s string) string {
 	if strings.ContainsRune(s, '#') {
 		s = reHashtag.ReplaceAllStringFunc(s, func(m string) string { return " " + SplitCompound(m[1:]) + " " })
 	}
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(s), " "), authors
 }
 
-// cleanUnsigned is Clean with the signatures of embedded tweets removed
-// whole (author included), or "" when s has none.
-func cleanUnsigned(s string) string {
-	if !strings.ContainsAny(s, "—–") && !strings.Contains(s, "--") {
-		return ""
+// reduceSignatures replaces each signature by its author's name (as
+// ReplaceAllString with " ${1} " would) in one pass, returning the names.
+func reduceSignatures(s string) (string, []string) {
+	ms := reSignature.FindAllStringSubmatchIndex(s, -1)
+	if ms == nil {
+		return s, nil
 	}
-	u := reSignature.ReplaceAllString(s, " ")
-	if u == s {
-		return ""
+	var b strings.Builder
+	var authors []string
+	last := 0
+	for _, m := range ms {
+		b.WriteString(s[last:m[0]])
+		b.WriteByte(' ')
+		if m[2] >= 0 {
+			b.WriteString(s[m[2]:m[3]])
+			authors = append(authors, s[m[2]:m[3]])
+		}
+		b.WriteByte(' ')
+		last = m[1]
 	}
-	return Clean(u)
+	b.WriteString(s[last:])
+	return b.String(), authors
 }
 
 var reSigDate = regexp.MustCompile(`\(@\w+\)\s*(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, (\d{4})`)

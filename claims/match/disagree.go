@@ -29,20 +29,44 @@ func (d Disagreement) Decisive() bool { return d.Central && d.Kind.Figure() }
 // have for a disagreement on that kind to be central.
 const maxCentral = 2
 
-// docMention is a mention of a claim's text or title.
+// docMention is a mention of a claim's text or title, as the index keeps it:
+// compact (64 bytes against text.Mention's 104), every claim of a store
+// holding one or two.
 type docMention struct {
-	text.Mention
-	title bool
+	value, tol float64
+	name, unit string
+	start, end uint32
+	year       uint16
+	month, day uint8
+	kind       uint8 // index into text.MentionKinds
+	title      bool
+}
+
+func compactMention(m text.Mention, title bool) docMention {
+	return docMention{
+		value: m.Value, tol: m.Tol, name: m.Name, unit: m.Unit,
+		start: uint32(m.Start), end: uint32(m.End),
+		year: uint16(m.Year), month: uint8(m.Month), day: uint8(m.Day),
+		kind: uint8(slices.Index(text.MentionKinds, m.Kind)), title: title,
+	}
+}
+
+// mention returns the text.Mention d keeps.
+func (d docMention) mention() text.Mention {
+	return text.Mention{
+		Kind: text.MentionKinds[d.kind], Start: int(d.start), End: int(d.end),
+		Value: d.value, Tol: d.tol, Unit: d.unit, Year: int(d.year), Month: int(d.month), Day: int(d.day), Name: d.name,
+	}
 }
 
 // mentionsOfDoc returns the mentions of a claim's text, then its title.
 func mentionsOfDoc(d Doc, lang string, tt, ti []text.Token) []docMention {
 	var out []docMention
 	for _, m := range text.MentionsOf(d.Text, tt, lang) {
-		out = append(out, docMention{Mention: m})
+		out = append(out, compactMention(m, false))
 	}
 	for _, m := range text.MentionsOf(d.Title, ti, lang) {
-		out = append(out, docMention{Mention: m, title: true})
+		out = append(out, compactMention(m, true))
 	}
 	return slices.Clip(out)
 }
@@ -68,14 +92,18 @@ func currencyUnit(u string) bool {
 // disagreements compares the mentions of a query and a claim. qEnt and dEnt
 // are the folded capitalised words of each (see entitiesOf): a person of one
 // side whose family name the other side writes is no disagreement.
-func disagreements(q string, qm []text.Mention, qEnt []string, d Doc, dm []docMention, dEnt []string) []Disagreement {
-	if len(qm) == 0 || len(dm) == 0 {
+func disagreements(q string, qm []text.Mention, qEnt []string, d Doc, docMs []docMention, dEnt []string) []Disagreement {
+	if len(qm) == 0 || len(docMs) == 0 {
 		return nil
+	}
+	dm := make([]text.Mention, len(docMs))
+	for i, m := range docMs {
+		dm[i] = m.mention()
 	}
 	var out []Disagreement
 	for _, k := range text.MentionKinds {
 		qi, di := -1, -1 // first comparable pair
-		nq, nd := distinct(qm, k), distinctDoc(dm, k)
+		nq, nd := distinct(qm, k), distinct(dm, k)
 		if nq == 0 || nd == 0 {
 			continue
 		}
@@ -85,10 +113,10 @@ func disagreements(q string, qm []text.Mention, qEnt []string, d Doc, dm []docMe
 				continue
 			}
 			for j, b := range dm {
-				if b.Kind == k && qi < 0 && comparable(a, b.Mention) {
+				if b.Kind == k && qi < 0 && comparable(a, b) {
 					qi, di = i, j
 				}
-				if sameMention(a, b.Mention) {
+				if sameMention(a, b) {
 					shared = true
 				}
 			}
@@ -101,7 +129,7 @@ func disagreements(q string, qm []text.Mention, qEnt []string, d Doc, dm []docMe
 				continue
 			}
 			for _, a := range qm {
-				if sameMention(b.Mention, a) {
+				if sameMention(b, a) {
 					shared = true
 				}
 			}
@@ -113,7 +141,7 @@ func disagreements(q string, qm []text.Mention, qEnt []string, d Doc, dm []docMe
 			continue
 		}
 		src := d.Text
-		if dm[di].title {
+		if docMs[di].title {
 			src = d.Title
 		}
 		out = append(out, Disagreement{
@@ -143,26 +171,6 @@ func distinct(ms []text.Mention, k text.MentionKind) int {
 		dup := false
 		for _, p := range ms[:i] {
 			if p.Kind == k && p.SameAs(m) {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			n++
-		}
-	}
-	return n
-}
-
-func distinctDoc(ms []docMention, k text.MentionKind) int {
-	n := 0
-	for i, m := range ms {
-		if m.Kind != k {
-			continue
-		}
-		dup := false
-		for _, p := range ms[:i] {
-			if p.Kind == k && p.SameAs(m.Mention) {
 				dup = true
 				break
 			}
@@ -207,7 +215,31 @@ func Disagreements(a string, am []text.Mention, b string, bm []text.Mention) []D
 	}
 	dm := make([]docMention, len(bm))
 	for i, m := range bm {
-		dm[i] = docMention{Mention: m}
+		dm[i] = compactMention(m, false)
 	}
 	return disagreements(a, am, nil, Doc{Text: b}, dm, nil)
+}
+
+// withoutAuthors drops the persons of ms that name one of authors (the
+// signatures of embedded tweets: who posted is not who the claim is about).
+func withoutAuthors(ms []text.Mention, authors []string, lang string) []text.Mention {
+	var names []string
+	for _, a := range authors {
+		for _, m := range text.Mentions(a, lang) {
+			if m.Kind == text.MentionPerson {
+				names = append(names, m.Name)
+			}
+		}
+		if toks := text.Tokenize(a); len(toks) > 0 {
+			names = append(names, toks[len(toks)-1].Text)
+		}
+	}
+	out := ms[:0:0]
+	for _, m := range ms {
+		if m.Kind == text.MentionPerson && slices.Contains(names, m.Name) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
 }

@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-
-	"vigie/claims/text"
 )
 
 // Embedder turns texts into vectors for a semantic-similarity feature. An
@@ -79,13 +77,12 @@ func (x *Index) SearchContext(ctx context.Context, q string, opt Options) ([]Res
 // search is SearchContext; with impute false, absent features stay NaN (for
 // Train, which imputes its own means).
 func (x *Index) search(ctx context.Context, q string, opt Options, impute bool) ([]Result, error) {
-	unsigned := "" // the cleaned query without an embedded tweet's signature, when it has one
+	var authors []string // of embedded tweets: no person the claim names
 	if opt.Clean && !stage(opt.Stages, "noclean") {
 		if opt.Year == 0 {
 			opt.Year = SignatureYear(q)
 		}
-		unsigned = cleanUnsigned(q)
-		q = Clean(q)
+		q, authors = cleanSigned(q)
 	}
 	lang := opt.Lang
 	if lang == "" {
@@ -105,9 +102,8 @@ func (x *Index) search(ctx context.Context, q string, opt Options, impute bool) 
 		x.enableSemantic()
 	}
 	qp := prepareQuery(q, lang, sem)
-	if unsigned != "" && unsigned != q {
-		// the author of an embedded tweet is no person the claim names
-		qp.text, qp.mentions = unsigned, text.Mentions(unsigned, lang)
+	if len(authors) > 0 {
+		qp.mentions = withoutAuthors(qp.mentions, authors, lang)
 	}
 	x.mu.RLock()
 	if m.SplitCompounds {
