@@ -75,3 +75,17 @@ func TestEvalCompareCommand(t *testing.T) {
 		t.Error("one run accepted")
 	}
 }
+
+// TestEvalMatchAgainst: `vigie eval match --against committed` with the
+// committed model compares a run with itself: no difference.
+func TestEvalMatchAgainst(t *testing.T) {
+	d := dataset(t, "claim-matching", "checkthat2020-en")
+	var out bytes.Buffer
+	args := []string{"match", "--vclaims", filepath.Join(d, "vclaims.tsv"), "--queries", filepath.Join(d, "dev", "queries.tsv"), "--qrels", filepath.Join(d, "dev", "qrels.tsv"), "--against", "committed"}
+	if err := Command(context.Background(), args, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "MAP@5 difference +0.0000") || !strings.Contains(out.String(), "equal 197 queries") {
+		t.Errorf("output:\n%s", out.String())
+	}
+}

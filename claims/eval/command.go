@@ -47,7 +47,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 const usage = `usage:
-  vigie eval match --vclaims V.tsv --queries Q.tsv --qrels R.tsv [--run OUT] [--json] [--stages S] [--lang L] [--model M.json] [--cap-decisive 0.70]
+  vigie eval match --vclaims V.tsv --queries Q.tsv --qrels R.tsv [--run OUT] [--json] [--stages S] [--lang L] [--model M.json] [--cap-decisive 0.70] [--against M2.json|committed]
   vigie eval match --judgements J.jsonl... [--judged-since T] [--model M.json] [--vclaims V.tsv] [--json]
   vigie eval compare --qrels R.tsv A.run B.run
   vigie eval cluster --dir D [--split dev] [--threshold T] [--sweep] [--json]
@@ -111,6 +111,7 @@ func matchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		judgedSince = t
 		return err
 	})
+	against := fs.String("against", "", "also run this model file (\"committed\": the committed model), with the same options but --cap-decisive, and print the paired comparison of MAP@5 (this run minus that one)")
 	capDecisive := fs.Float64("cap-decisive", 0, "cap the score of a claim whose central figure differs from the query's at this value, as the engine does at its suggest threshold (0: off)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -158,6 +159,25 @@ func matchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 	}
 	s := Match(run, qr)
+	if *against != "" {
+		path := *against
+		if path == "committed" {
+			path = ""
+		}
+		m, err := match.LoadModel(path)
+		if err != nil {
+			return fmt.Errorf("eval match: %w", err)
+		}
+		other, _, err := RunMatch(ctx, idx, qs, match.Options{Lang: *lang, Stages: *stages, Model: &m}, 10)
+		if err != nil {
+			return fmt.Errorf("eval match: %w", err)
+		}
+		c := Compare(run, other, qr)
+		o := Match(other, qr)
+		_, err = fmt.Fprintf(stdout, "queries  %d\n%-8s %-10s %-10s\nMAP@1    %.4f     %.4f\nMAP@5    %.4f     %.4f\nMRR      %.4f     %.4f\nP@1      %.4f     %.4f\nMAP@5 difference %+.4f (paired bootstrap 95%% CI %+.4f to %+.4f, 1000 resamples); better %d, worse %d, equal %d queries\n",
+			s.Queries, "", "this", "against", s.MAP1, o.MAP1, s.MAP5, o.MAP5, s.MRR, o.MRR, s.P1, o.P1, c.A-c.B, c.Lo, c.Hi, c.Better, c.Worse, c.Queries-c.Better-c.Worse)
+		return err
+	}
 	if *asJSON {
 		b, err := json.Marshal(s)
 		if err != nil {
