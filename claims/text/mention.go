@@ -437,7 +437,7 @@ func figureAt(s string, toks []Token, i int, en bool) (Mention, int, bool) {
 		}
 		return Mention{Kind: kind, Start: t.Start, End: toks[end].End, Value: value, Unit: unit}, end, true
 	}
-	start, end := t.Start, toks[last].End
+	start := t.Start
 	unit, ustart := currencyBefore(s, toks, i)
 	if unit != "" {
 		start = ustart
@@ -477,7 +477,7 @@ func figureAt(s string, toks []Token, i int, en bool) (Mention, int, bool) {
 			m.Tol = math.Max(m.Tol, 0.5*mul*math.Pow(10, -float64(decimals)))
 		}
 	}
-	end = toks[last].End
+	end := toks[last].End
 	if after, uend, ok := unitAfter(s, toks, last); ok {
 		if after == "%" {
 			m.Kind, m.Unit = MentionPercent, "%"
