@@ -7,8 +7,16 @@
 // (title first), each sentence gets a check-worthiness score with its top
 // reasons and is matched against the store; a claim is returned when it is
 // check-worthy or matched, flagged when a match at or above the suggest
-// threshold is rated false, mostly false or misleading. Claims carry a
-// SimHash Fingerprint for near-duplicate clustering (Near, Distance).
+// threshold is rated false, mostly false or misleading. A match lists the
+// figures, dates and persons its claim and fact-check both name with
+// different values (Match.Disagreements); one on a central figure is never
+// automatic and never flags (Disagreement.Decisive). With
+// Config.KeepLowPriority, the sentences that could be claims (CouldBeClaim)
+// are kept below the worthiness threshold, marked LowPriority. Claims carry a
+// SimHash Fingerprint for near-duplicate clustering (Near, Distance); a
+// Clusterer decides whether two reworded claims are the same claim
+// (SameClaim, Assign). Judgement files (ReadJudgements) record what people
+// decided on matches, for `vigie train matcher --judgements`.
 //
 // The parts live in sub-packages: text (normalisation, tokens, stop words and
 // stemming, sentences, language), match (BM25F retrieval and learned

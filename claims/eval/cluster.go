@@ -82,7 +82,9 @@ type ClusterScores struct {
 	// FalsePositiveRate is over every pair of different claims.
 	FalsePositiveRate float64 `json:"false_positive_rate"`
 	Clusters          int     `json:"clusters"`
-	Same, Sample      int     `json:"-"`
+	// Same and Sample count the same-claim pairs and the sampled
+	// different-claim pairs scored.
+	Same, Sample int `json:"-"`
 }
 
 // ScoreClusters measures an assignment of cluster ids (parallel to
