@@ -217,8 +217,8 @@ func stageNames(st []stage) []string {
 }
 
 // startApp starts everything and returns once the HTTP server listens.
-func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Writer, log *zap.Logger) (a *app, err error) {
-	a = &app{cfg: cfg, log: log}
+func startApp(ctx context.Context, cfg config.Config, demo bool, stdout io.Writer, log *zap.Logger) (_ *app, err error) {
+	a := &app{cfg: cfg, log: log}
 	defer func() {
 		if err != nil {
 			a.abort()
@@ -660,9 +660,9 @@ func openIndex(ctx context.Context, cfg config.Config, b *bus.Bus, log *zap.Logg
 	if errors.Is(err, index.ErrSchemaChanged) {
 		_ = idx.Close()
 		log.Warn("index settings changed, rebuilding the index from the log")
-		docs, err := rebuildIndex(ctx, b, cfg.Data, nil)
-		if err != nil {
-			return nil, err
+		docs, rerr := rebuildIndex(ctx, b, cfg.Data, nil)
+		if rerr != nil {
+			return nil, rerr
 		}
 		log.Info("index rebuilt", zap.Int("docs", docs))
 		if idx, err = index.OpenBleve(dir); err != nil {
