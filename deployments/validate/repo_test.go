@@ -27,9 +27,9 @@ const deploymentsDir = ".."
 // each of them and that none it knows is missing.
 var services = []string{"ingester", "matcher", "indexer", "reviewer", "alerter", "publisher"}
 
-// indexUsers are the services that open the search index (serve.go opens it
-// when the process runs the indexer or the reviewer): only they get the
-// Meilisearch key.
+// indexUsers are the services that open the search index (services/vigie/app
+// opens it when the process runs the indexer or the reviewer): only they get
+// the Meilisearch key.
 var indexUsers = []string{"indexer", "reviewer"}
 
 func readFile(t *testing.T, path string) []byte {
@@ -330,13 +330,13 @@ func TestServicesKnown(t *testing.T) {
 }
 
 // codeRoutes lists the HTTP routes ("GET /healthz") registered in the
-// source of the binary and of the reviewer, which serves the operations
-// routes.
+// source of the binary's application and of the reviewer, which serves the
+// operations routes.
 func codeRoutes(t *testing.T) map[string]bool {
 	t.Helper()
 	routes := map[string]bool{}
 	fset := token.NewFileSet()
-	for _, dir := range []string{filepath.Join(repoRoot, "services", "vigie"), filepath.Join(repoRoot, "services", "reviewer")} {
+	for _, dir := range []string{filepath.Join(repoRoot, "services", "vigie", "app"), filepath.Join(repoRoot, "services", "reviewer")} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)
@@ -370,7 +370,7 @@ func TestOperationsRoutes(t *testing.T) {
 	routes := codeRoutes(t)
 	for _, p := range []string{"/healthz", "/readyz", "/metrics"} {
 		if !routes[p] {
-			t.Errorf("the deployments use GET %s, which services/vigie and services/reviewer do not register (have %v)", p, mapKeys(routes))
+			t.Errorf("the deployments use GET %s, which services/vigie/app and services/reviewer do not register (have %v)", p, mapKeys(routes))
 		}
 	}
 }

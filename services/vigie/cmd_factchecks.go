@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 
 	"github.com/schollz/progressbar/v3"
@@ -13,14 +12,13 @@ import (
 
 	"vigie/claims"
 	"vigie/claims/claimreview"
-	"vigie/pipeline/bus"
-	"vigie/pipeline/codec"
+	"vigie/services/vigie/app"
+	"vigie/services/vigie/ops"
 )
 
 // runImportFactchecks imports fact-check files (ClaimReview JSON-LD, the
 // Google Fact Check Tools API JSON, CSV or TSV) into the fact-check bucket
-// that every matcher follows: they are matchable at once, also while
-// `vigie serve` runs.
+// that every matcher follows (ops.ImportFactChecks).
 func runImportFactchecks(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("vigie import factchecks", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -33,42 +31,27 @@ func runImportFactchecks(ctx context.Context, args []string, stdout, stderr io.W
 		fmt.Fprintln(stderr, "usage: vigie import factchecks [--data DIR] FILE...")
 		return errUsage
 	}
-	b, closeBus, err := openData(ctx, *data, zap.NewNop())
+	b, closeBus, err := app.OpenData(ctx, *data, zap.NewNop())
 	if err != nil {
 		return err
 	}
 	defer closeBus()
-	kv, err := b.KV(ctx, bus.BucketFactChecks)
-	if err != nil {
-		return err
-	}
 	failed := false
 	for _, path := range fs.Args() {
-		f, err := os.Open(path)
-		if err != nil {
-			return fmt.Errorf("import fact-checks: %w", err)
-		}
-		fcs, rep, err := claimreview.Import(f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("import %s: %w", path, err)
-		}
 		var bar *progressbar.ProgressBar
-		if !*quiet {
-			bar = progressbar.NewOptions(len(fcs), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription(path),
-				progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+		progress := func(done, total int) {
+			if *quiet {
+				return
+			}
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription(path),
+					progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+			}
+			_ = bar.Set(done)
 		}
-		for _, fc := range fcs {
-			val, err := codec.EncodeFactCheck(fc)
-			if err != nil {
-				return err
-			}
-			if _, err := kv.Put(ctx, codec.FactCheckKey("import", fc.ID), val); err != nil {
-				return fmt.Errorf("import %s: store %s: %w", path, fc.ID, err)
-			}
-			if bar != nil {
-				_ = bar.Add(1)
-			}
+		rep, err := ops.ImportFactChecks(ctx, b, path, progress)
+		if err != nil {
+			return err
 		}
 		if bar != nil {
 			_ = bar.Finish()

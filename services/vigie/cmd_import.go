@@ -6,16 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/schollz/progressbar/v3"
-	"go.uber.org/zap"
 
 	"vigie/pipeline/disk"
 	"vigie/services/ingester"
-	"vigie/services/vigie/config"
+	"vigie/services/vigie/ops"
 )
 
 const importUsage = `Usage:
@@ -74,44 +71,15 @@ func runImportItems(ctx context.Context, args []string, stdout, stderr io.Writer
 		return errUsage
 	}
 	path := files[0]
-	f := *format
-	if f == "" {
-		switch strings.ToLower(filepath.Ext(path)) {
-		case ".jsonl", ".ndjson":
-			f = ingester.FormatJSONL
-		case ".csv":
-			f = ingester.FormatCSV
-		default:
-			return fmt.Errorf("import items %s: cannot tell the format from the file name: use --format jsonl or csv", path)
-		}
-	}
-	if f = strings.ToLower(f); f != ingester.FormatJSONL && f != ingester.FormatCSV {
-		return fmt.Errorf("import items %s: %w: %q (want jsonl or csv)", path, ingester.ErrImportFormat, f)
-	}
-	file, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("import items: %w", err)
-	}
-	defer file.Close()
-
-	log := zap.NewNop()
-	cfg, err := config.Load("", os.LookupEnv)
+	f, err := ops.ItemsFormat(path, *format)
 	if err != nil {
 		return err
 	}
-	guard := disk.NewGuard(*data, uint64(cfg.DataMinFree), log)
-	if err := guard.Check(); err != nil {
-		return fmt.Errorf("import items %s: nothing imported: %w", path, err)
-	}
-	b, closeBus, err := openData(ctx, *data, log)
+	imp, err := ops.OpenItemImport(ctx, *data, path)
 	if err != nil {
 		return err
 	}
-	defer closeBus()
-	svc, err := ingester.New(ctx, b, ingester.Options{Disk: guard}, log)
-	if err != nil {
-		return err
-	}
+	defer imp.Close()
 
 	// The bar is made once the total is known: a bar of unknown size spins
 	// from a goroutine of its own, which races with updates.
@@ -122,7 +90,7 @@ func runImportItems(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	var lineErrs []lineError
 	failed := 0
-	st, err := ingester.ImportItems(ctx, svc, file, f, *sourceID,
+	st, err := imp.Run(ctx, f, *sourceID,
 		func(done, total int) {
 			if bar == nil && total >= 0 {
 				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("importing "+filepath.Base(path)),

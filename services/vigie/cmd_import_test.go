@@ -15,6 +15,8 @@ import (
 	"vigie/pipeline/bus"
 	vigiev1 "vigie/proto/gen/vigie/v1"
 	"vigie/services/ingester"
+	"vigie/services/vigie/app"
+	"vigie/services/vigie/app/apptest"
 )
 
 // importFixture copies an import fixture of the ingester into dir.
@@ -35,13 +37,13 @@ func importFixture(t *testing.T, dir, name string) string {
 func itemsIn(t *testing.T, data string) map[string]*vigiev1.Item {
 	t.Helper()
 	ctx := context.Background()
-	b, closeBus, err := openData(ctx, data, zap.NewNop())
+	b, closeBus, err := app.OpenData(ctx, data, zap.NewNop())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer closeBus()
 	out := map[string]*vigiev1.Item{}
-	for _, m := range allMsgs(t, b.JS, bus.StreamItems) {
+	for _, m := range apptest.AllMsgs(t, b.JS, bus.StreamItems) {
 		it := &vigiev1.Item{}
 		if err := proto.Unmarshal(m.Data, it); err != nil {
 			t.Fatal(err)
@@ -52,6 +54,7 @@ func itemsIn(t *testing.T, data string) map[string]*vigiev1.Item {
 }
 
 func TestImportItemsCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
 	jsonl := importFixture(t, dir, "items.jsonl")
@@ -128,6 +131,7 @@ func TestImportItemsCommand(t *testing.T) {
 }
 
 func TestImportCommandRefuses(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
 	txt := filepath.Join(dir, "items.txt")

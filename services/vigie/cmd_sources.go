@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,12 +11,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"go.uber.org/zap"
-
-	"vigie/pipeline/bus"
-	"vigie/pipeline/opml"
 	"vigie/pipeline/source"
-	"vigie/services/vigie/config"
+	"vigie/services/vigie/ops"
 )
 
 const sourcesUsage = `usage: vigie sources COMMAND [--data DIR] ...
@@ -62,16 +57,11 @@ func runSources(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			args = args[1:]
 		}
 	}
-	b, closeBus, err := openData(ctx, *data, zap.NewNop())
+	reg, closeReg, err := ops.OpenSources(ctx, *data)
 	if err != nil {
 		return err
 	}
-	defer closeBus()
-	kv, err := b.KV(ctx, bus.BucketSources)
-	if err != nil {
-		return err
-	}
-	reg := source.NewRegistry(kv)
+	defer closeReg()
 	arg := func(what string) (string, error) {
 		if len(pos) != 1 {
 			return "", fmt.Errorf("vigie sources %s: want exactly one %s", cmd, what)
@@ -82,17 +72,12 @@ func runSources(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	case "list":
 		return listSources(ctx, reg, *asJSON, stdout)
 	case "add":
-		s := source.Source{ID: *id, Name: *name, Kind: *kind, URL: *url, Language: *lang, Localities: splitCodes(*locs), Interval: *interval, Origin: source.OriginAPI}
-		if s.ID == "" {
-			s.ID = config.Slug(s.Name)
-		}
+		s := source.Source{ID: *id, Name: *name, Kind: *kind, URL: *url, Language: *lang, Localities: splitCodes(*locs), Interval: *interval}
 		if *allowPrivate != "" {
 			s.AllowPrivateNetworks = *allowPrivate == "true"
 		}
-		if _, err := reg.Get(ctx, s.ID); err == nil {
-			return fmt.Errorf("source %q exists already: use vigie sources update", s.ID)
-		}
-		if err := reg.Put(ctx, s); err != nil {
+		s, err := ops.AddSource(ctx, reg, s)
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "added source %s\n", s.ID)
@@ -102,32 +87,16 @@ func runSources(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		s, err := reg.Get(ctx, sid)
-		if err != nil {
-			return err
-		}
-		if *name != "" {
-			s.Name = *name
-		}
-		if *url != "" {
-			s.URL = *url
-		}
-		if *kind != "" {
-			s.Kind = *kind
-		}
-		if *lang != "" {
-			s.Language = *lang
-		}
+		c := ops.SourceChange{Name: *name, URL: *url, Kind: *kind, Language: *lang, Interval: *interval}
 		if *locs != "" {
-			s.Localities = splitCodes(*locs)
-		}
-		if *interval != 0 {
-			s.Interval = *interval
+			c.Localities = append([]string{}, splitCodes(*locs)...)
 		}
 		if *allowPrivate != "" {
-			s.AllowPrivateNetworks = *allowPrivate == "true"
+			allow := *allowPrivate == "true"
+			c.AllowPrivateNetworks = &allow
 		}
-		if err := reg.Put(ctx, s); err != nil {
+		s, err := ops.UpdateSource(ctx, reg, sid, c)
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "updated source %s\n", s.ID)
@@ -147,13 +116,22 @@ func runSources(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		return enableSource(ctx, reg, sid, stdout)
+		if err := ops.EnableSource(ctx, reg, sid); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "enabled source %s\n", sid)
+		return nil
 	case "import":
 		path, err := arg("OPML file")
 		if err != nil {
 			return err
 		}
-		return importOPML(ctx, reg, path, stdout)
+		n, err := ops.ImportOPML(ctx, reg, path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "imported %d sources from %s\n", n, path)
+		return nil
 	case "export":
 		w := stdout
 		if len(pos) == 1 {
@@ -164,7 +142,7 @@ func runSources(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			defer f.Close()
 			w = f
 		}
-		return exportOPML(ctx, reg, w)
+		return ops.ExportOPML(ctx, reg, w)
 	}
 	fmt.Fprintf(stderr, "vigie sources: unknown command %q\n%s", cmd, sourcesUsage)
 	return errUsage
@@ -181,21 +159,9 @@ func splitCodes(s string) []string {
 }
 
 func listSources(ctx context.Context, reg *source.Registry, asJSON bool, w io.Writer) error {
-	srcs, err := reg.List(ctx)
+	rows, err := ops.ListSources(ctx, reg)
 	if err != nil {
 		return err
-	}
-	type row struct {
-		source.Source
-		State source.State `json:"state"`
-	}
-	rows := make([]row, 0, len(srcs))
-	for _, s := range srcs {
-		st, _, err := reg.State(ctx, s.ID)
-		if err != nil {
-			return err
-		}
-		rows = append(rows, row{s, st})
 	}
 	if asJSON {
 		return json.NewEncoder(w).Encode(map[string]any{"sources": rows})
@@ -210,90 +176,4 @@ func listSources(ctx context.Context, reg *source.Registry, asJSON bool, w io.Wr
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r.ID, r.Kind, r.State.Status, r.State.Items, last, r.URL, r.State.LastError)
 	}
 	return tw.Flush()
-}
-
-func enableSource(ctx context.Context, reg *source.Registry, id string, w io.Writer) error {
-	s, err := reg.Get(ctx, id)
-	if err != nil {
-		return err
-	}
-	for attempt := 0; attempt < 5; attempt++ {
-		st, rev, err := reg.State(ctx, id)
-		if err != nil {
-			return err
-		}
-		st.Status, st.Failures, st.LastError, st.ErrorKind, st.NextFetch = source.StatusNew, 0, "", "", time.Time{}
-		if _, err := reg.SetState(ctx, id, st, rev); errors.Is(err, source.ErrConflict) {
-			continue
-		} else if err != nil {
-			return err
-		}
-		// Rewriting the definition restarts its poll loop in a running ingester.
-		if err := reg.Put(ctx, s); err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "enabled source %s\n", id)
-		return nil
-	}
-	return fmt.Errorf("enable source %q: %w", id, source.ErrConflict)
-}
-
-// importOPML adds every feed of an OPML file, or none when the file or one of its feeds is invalid.
-func importOPML(ctx context.Context, reg *source.Registry, path string, w io.Writer) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("import sources: %w", err)
-	}
-	defer f.Close()
-	outs, err := opml.Parse(f)
-	if err != nil {
-		return fmt.Errorf("import %s: %w (nothing imported)", path, err)
-	}
-	existing := map[string]bool{}
-	have, err := reg.List(ctx)
-	if err != nil {
-		return err
-	}
-	for _, s := range have {
-		existing[s.ID] = true
-	}
-	var add []source.Source
-	for _, o := range outs {
-		base := config.Slug(o.Title)
-		if base == "" {
-			base = config.Slug(o.XMLURL)
-		}
-		id := base
-		for n := 2; existing[id]; n++ {
-			id = fmt.Sprintf("%s-%d", base, n)
-		}
-		existing[id] = true
-		s := source.Source{ID: id, Name: o.Title, Kind: source.KindFeed, URL: o.XMLURL, Language: o.Language, Localities: o.Localities, Origin: source.OriginAPI}
-		if err := s.Validate(); err != nil {
-			return fmt.Errorf("import %s: %w (nothing imported)", path, err)
-		}
-		add = append(add, s)
-	}
-	for _, s := range add {
-		if err := reg.Put(ctx, s); err != nil {
-			return fmt.Errorf("import %s: %w", path, err)
-		}
-	}
-	fmt.Fprintf(w, "imported %d sources from %s\n", len(add), path)
-	return nil
-}
-
-func exportOPML(ctx context.Context, reg *source.Registry, w io.Writer) error {
-	srcs, err := reg.List(ctx)
-	if err != nil {
-		return err
-	}
-	var outs []opml.Outline
-	for _, s := range srcs {
-		if s.Kind != source.KindFeed {
-			continue
-		}
-		outs = append(outs, opml.Outline{Title: s.Name, XMLURL: s.URL, Language: s.Language, Localities: s.Localities})
-	}
-	return opml.Write(w, "Vigie sources", outs)
 }

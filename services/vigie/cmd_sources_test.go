@@ -4,19 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
-	"go.uber.org/zap/zaptest"
-
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/opml"
 	"vigie/services/reviewer"
+	"vigie/services/vigie/app"
+	"vigie/services/vigie/app/apptest"
 )
 
-const sharedOPML = "../../../shared/testdata/opml/"
+// opmlDir holds real OPML files (provenance in its SOURCE.txt).
+const opmlDir = "testdata/opml/"
 
 func vigie(t *testing.T, args ...string) (string, error) {
 	t.Helper()
@@ -44,6 +44,7 @@ func listJSON(t *testing.T, data string) []map[string]any {
 }
 
 func TestSourcesCommands(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	if _, err := vigie(t, "sources", "add", "--data", data, "--name", "Jornal de Notícias", "--url", "https://www.jn.pt/rss", "--localities", "PT-1312", "--interval", "15m"); err != nil {
 		t.Fatal(err)
@@ -66,7 +67,7 @@ func TestSourcesCommands(t *testing.T) {
 	}
 
 	t.Run("malformed OPML imports nothing and names the line", func(t *testing.T) {
-		_, err := vigie(t, "sources", "import", "--data", data, sharedOPML+"awesome_rss_feeds_France.opml")
+		_, err := vigie(t, "sources", "import", "--data", data, opmlDir+"awesome_rss_feeds_France.opml")
 		if err == nil || !strings.Contains(err.Error(), "line 17") || !strings.Contains(err.Error(), "nothing imported") {
 			t.Fatalf("error %v, want one naming line 17 and saying nothing was imported", err)
 		}
@@ -75,7 +76,7 @@ func TestSourcesCommands(t *testing.T) {
 		}
 	})
 	t.Run("OPML import and export round trip", func(t *testing.T) {
-		if _, err := vigie(t, "sources", "import", "--data", data, sharedOPML+"awesome_rss_feeds_Spain.opml"); err != nil {
+		if _, err := vigie(t, "sources", "import", "--data", data, opmlDir+"awesome_rss_feeds_Spain.opml"); err != nil {
 			t.Fatal(err)
 		}
 		srcs := listJSON(t, data)
@@ -117,15 +118,12 @@ func TestSourcesCommands(t *testing.T) {
 // TestSourcesLiveAndAPI: a source added by the CLI while vigie serves is
 // fetched at once and shown by GET /api/v1/sources; a refused one shows its error.
 func TestSourcesLiveAndAPI(t *testing.T) {
-	feeds := feedServer(t, "jn-porto.rss")
+	t.Parallel()
+	feeds := apptest.FeedServer(t, "jn-porto.rss")
 	data := t.TempDir()
-	cfg := testConfig(t, data)
+	cfg := apptest.Config(t, data)
 	cfg.Fetch.AllowPrivateNetworks = false // the private source below must be refused
-	a, err := startApp(context.Background(), cfg, false, io.Discard, zaptest.NewLogger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.shutdown(10 * time.Second)
+	a := apptest.Start(t, cfg, app.Options{})
 	if _, err := vigie(t, "sources", "add", "--data", data, "--id", "jn", "--url", feeds.URL+"/jn-porto.rss", "--allow-private", "true"); err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +132,7 @@ func TestSourcesLiveAndAPI(t *testing.T) {
 	}
 	var views []reviewer.SourceView
 	bustest.Eventually(t, 20*time.Second, "both sources fetched", func() bool {
-		resp := authGet(t, a.httpAddr, "/api/v1/sources")
+		resp := apptest.Get(t, a.HTTPAddr(), "/api/v1/sources")
 		defer resp.Body.Close()
 		var v struct {
 			Sources []reviewer.SourceView `json:"sources"`

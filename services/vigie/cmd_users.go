@@ -6,14 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 	"text/tabwriter"
 	"time"
 
-	"go.uber.org/zap"
-
 	"vigie/pipeline/account"
+	"vigie/services/vigie/ops"
 )
 
 const usersUsage = `Usage:
@@ -33,9 +30,6 @@ const tokensUsage = `Usage:
   vigie tokens list --data DIR [--user NAME] [--json]
   vigie tokens revoke --data DIR ID
 `
-
-// maxPasswordFile bounds what is read from --password-file.
-const maxPasswordFile = 16 << 10
 
 // runUsers manages accounts in a data folder.
 func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -81,11 +75,11 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var password string
 	if *pwFile != "" {
-		if password, err = readPasswordFile(*pwFile); err != nil {
+		if password, err = ops.ReadPasswordFile(*pwFile); err != nil {
 			return err
 		}
 	}
-	store, closeFn, err := openAccounts(ctx, *data)
+	store, closeFn, err := ops.OpenAccounts(ctx, *data)
 	if err != nil {
 		return err
 	}
@@ -173,7 +167,7 @@ func runTokens(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	default:
 		return usageErr(stderr, tokensUsage, "unknown tokens command %q", sub)
 	}
-	store, closeFn, err := openAccounts(ctx, *data)
+	store, closeFn, err := ops.OpenAccounts(ctx, *data)
 	if err != nil {
 		return err
 	}
@@ -221,20 +215,6 @@ func runTokens(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// openAccounts opens the account store of a data folder.
-func openAccounts(ctx context.Context, dir string) (*account.Store, func(), error) {
-	b, closeFn, err := openData(ctx, dir, zap.NewNop())
-	if err != nil {
-		return nil, nil, err
-	}
-	store, err := account.Open(ctx, b.JS, account.Config{Replicas: b.Topology().Replicas}, zap.NewNop())
-	if err != nil {
-		closeFn()
-		return nil, nil, err
-	}
-	return store, closeFn, nil
-}
-
 // parseInterspersed parses flags that may come before or after positional arguments.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
@@ -252,27 +232,6 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
-}
-
-// readPasswordFile reads a password from a file, without its trailing newline.
-func readPasswordFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", fmt.Errorf("read password file: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxPasswordFile+1))
-	if err != nil {
-		return "", fmt.Errorf("read password file %q: %w", path, err)
-	}
-	if len(b) > maxPasswordFile {
-		return "", fmt.Errorf("read password file %q: larger than %d bytes", path, maxPasswordFile)
-	}
-	s := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
-	if s == "" {
-		return "", fmt.Errorf("read password file %q: empty", path)
-	}
-	return s, nil
 }
 
 func usageErr(stderr io.Writer, usage, format string, a ...any) error {

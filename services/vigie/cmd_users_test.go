@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"vigie/pipeline/account"
+	"vigie/services/vigie/ops"
 )
 
 // cli runs runUsers or runTokens and returns stdout, stderr and the error.
@@ -42,6 +43,7 @@ func writePassword(t *testing.T, pw string) string {
 }
 
 func TestUsersCLI(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	pw := writePassword(t, "a long enough password\n")
 	short := writePassword(t, "short\n")
@@ -116,7 +118,7 @@ func TestUsersCLI(t *testing.T) {
 		}
 	})
 	t.Run("new password works, old one does not", func(t *testing.T) {
-		s, closeFn, err := openAccounts(context.Background(), data)
+		s, closeFn, err := ops.OpenAccounts(context.Background(), data)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,6 +133,7 @@ func TestUsersCLI(t *testing.T) {
 }
 
 func TestTokensCLI(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	pw := writePassword(t, "a long enough password")
 	if _, _, err := cli(t, users, "add", "--data", data, "--name", "ed", "--role", "editor", "--password-file", pw); err != nil {
@@ -203,7 +206,7 @@ func TestTokensCLI(t *testing.T) {
 		t.Fatalf("revoke %q %v", out, err)
 	}
 
-	s, closeFn, err := openAccounts(context.Background(), data)
+	s, closeFn, err := ops.OpenAccounts(context.Background(), data)
 	if err != nil {
 		t.Fatal(err)
 	}

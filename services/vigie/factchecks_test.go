@@ -1,15 +1,13 @@
 package main
 
 import (
-	"context"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
-	"go.uber.org/zap/zaptest"
-
 	"vigie/pipeline/bus/bustest"
+	"vigie/services/vigie/app"
+	"vigie/services/vigie/app/apptest"
 )
 
 // TestImportedFactCheckFlagsFeedItem: a ClaimReview record imported with
@@ -17,13 +15,10 @@ import (
 // item repeating it appears flagged, with the match, its rating and the
 // explanation, in /api/v1/claims.
 func TestImportedFactCheckFlagsFeedItem(t *testing.T) {
-	feeds := feedServer(t, "jn-porto.rss")
+	t.Parallel()
+	feeds := apptest.FeedServer(t, "jn-porto.rss")
 	data := t.TempDir()
-	a, err := startApp(context.Background(), testConfig(t, data), false, io.Discard, zaptest.NewLogger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.shutdown(10 * time.Second)
+	a := apptest.Start(t, apptest.Config(t, data), app.Options{})
 	out, err := vigie(t, "import", "factchecks", "--data", data, "--quiet", "testdata/claimreview_cigarros.jsonld")
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +31,7 @@ func TestImportedFactCheckFlagsFeedItem(t *testing.T) {
 		t.Fatal(err)
 	}
 	bustest.Eventually(t, 20*time.Second, "the cigarettes claim flagged", func() bool {
-		for _, h := range getClaims(t, a.httpAddr, "q=cigarros").Hits {
+		for _, h := range apptest.Claims(t, a.HTTPAddr(), "q=cigarros").Hits {
 			if !strings.Contains(h.Text, "124 mil cigarros") {
 				continue
 			}

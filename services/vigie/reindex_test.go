@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/zap/zaptest"
 	"google.golang.org/protobuf/proto"
 
 	"vigie/pipeline/bus"
@@ -18,6 +17,8 @@ import (
 	"vigie/pipeline/index"
 	"vigie/pipeline/queue"
 	vigiev1 "vigie/proto/gen/vigie/v1"
+	"vigie/services/vigie/app"
+	"vigie/services/vigie/app/apptest"
 )
 
 type snapshot struct {
@@ -45,25 +46,23 @@ func snapshotIndex(t *testing.T, b index.Backend) snapshot {
 // reindex`: the same documents and facet counts as before, review
 // statuses included.
 func TestReindexRebuildsSameIndex(t *testing.T) {
-	feeds := feedServer(t, "jn-porto.rss", "uol-noticias.rss", "reporterre.xml")
+	t.Parallel()
+	feeds := apptest.FeedServer(t, "jn-porto.rss", "uol-noticias.rss", "reporterre.xml")
 	data := t.TempDir()
-	cfg := testConfig(t, data, feeds.URL+"/jn-porto.rss", feeds.URL+"/uol-noticias.rss", feeds.URL+"/reporterre.xml")
+	cfg := apptest.Config(t, data, feeds.URL+"/jn-porto.rss", feeds.URL+"/uol-noticias.rss", feeds.URL+"/reporterre.xml")
 	ctx := context.Background()
-	a, err := startApp(ctx, cfg, false, io.Discard, zaptest.NewLogger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := apptest.Start(t, cfg, app.Options{})
 	bustest.Eventually(t, 30*time.Second, "feeds indexed", func() bool {
-		return streamMsgs(t, a.bus.JS, bus.StreamItems) > 40 &&
-			streamMsgs(t, a.bus.JS, bus.StreamClaims) == streamMsgs(t, a.bus.JS, bus.StreamItems) &&
-			consumerIdle(t, a.bus.JS, bus.StreamClaims, bus.ConsumerIndexer)
+		return apptest.StreamMsgs(t, a.Bus().JS, bus.StreamItems) > 40 &&
+			apptest.StreamMsgs(t, a.Bus().JS, bus.StreamClaims) == apptest.StreamMsgs(t, a.Bus().JS, bus.StreamItems) &&
+			apptest.ConsumerIdle(t, a.Bus().JS, bus.StreamClaims, bus.ConsumerIndexer)
 	})
 	// Review two claims: the state goes to the review bucket and an event to REVIEW.
-	res := getClaims(t, a.httpAddr, "q=&limit=2")
+	res := apptest.Claims(t, a.HTTPAddr(), "q=&limit=2")
 	if len(res.Hits) < 2 {
 		t.Fatalf("want at least 2 claims, got %d", len(res.Hits))
 	}
-	review, err := a.bus.KV(ctx, bus.BucketReview)
+	review, err := a.Bus().KV(ctx, bus.BucketReview)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,16 +74,16 @@ func TestReindexRebuildsSameIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 		ev, _ := proto.Marshal(&vigiev1.ReviewEvent{Id: "ev-" + id, ClaimId: id, Actor: "ana", Action: "status", After: after})
-		if _, err := a.bus.Publish(ctx, bus.ReviewSubject(id), ev, "ev-"+id, nil); err != nil {
+		if _, err := a.Bus().Publish(ctx, bus.ReviewSubject(id), ev, "ev-"+id, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
 	bustest.Eventually(t, 10*time.Second, "review statuses indexed", func() bool {
-		r := getClaims(t, a.httpAddr, "q=&facets=status")
+		r := apptest.Claims(t, a.HTTPAddr(), "q=&facets=status")
 		return r.Facets["status"]["triage"] == 1 && r.Facets["status"]["dismissed"] == 1
 	})
-	before := snapshotIndex(t, a.idx)
-	if err := a.shutdown(10 * time.Second); err != nil {
+	before := snapshotIndex(t, a.Index())
+	if err := apptest.Shutdown(a, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
 

@@ -330,3 +330,51 @@ func validSlug(s string) bool {
 	}
 	return s != ""
 }
+
+// Overrides are the values `vigie serve` takes from its flags; each one
+// given (not empty) wins over the file and the environment.
+type Overrides struct {
+	Data, HTTPAddr, Index, MeiliURL, MeiliKeyFile string
+	// NATSURL are external NATS servers' URLs, comma-separated.
+	NATSURL string
+	// Only are the services to run, comma-separated.
+	Only string
+}
+
+// Apply applies the overrides given and checks the index backend they
+// leave.
+func (c *Config) Apply(o Overrides) error {
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&c.Data, o.Data)
+	set(&c.HTTP.Addr, o.HTTPAddr)
+	set(&c.Index.Backend, o.Index)
+	set(&c.Meili.URL, o.MeiliURL)
+	set(&c.Meili.KeyFile, o.MeiliKeyFile)
+	if o.NATSURL != "" {
+		c.NATS.URL = strings.Split(o.NATSURL, ",")
+	}
+	if o.Only != "" {
+		c.Services = nil
+		for _, svc := range strings.Split(o.Only, ",") {
+			svc = strings.TrimSpace(svc)
+			if !slices.Contains(KnownServices, svc) {
+				return fmt.Errorf("--only: unknown service %q (want some of %s)", svc, strings.Join(KnownServices, ", "))
+			}
+			c.Services = append(c.Services, svc)
+		}
+	}
+	switch c.Index.Backend {
+	case "bleve":
+	case "meilisearch":
+		if c.Meili.URL == "" {
+			return errors.New("index backend meilisearch needs --meili-url (meili.url)")
+		}
+	default:
+		return fmt.Errorf("index backend %q: want bleve or meilisearch", c.Index.Backend)
+	}
+	return nil
+}
