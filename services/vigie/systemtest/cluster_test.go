@@ -86,7 +86,6 @@ func distinctClaims(t *testing.T, js jetstream.JetStream) int {
 // one CLAIMS message, every claim is indexed once, and the node catches up
 // after its restart.
 func TestClusterNodeLoss(t *testing.T) {
-	t.Parallel()
 	if testing.Short() {
 		t.Skip("5,000 items through a 3-node cluster; skipped with -short")
 	}
@@ -149,7 +148,6 @@ var matcherCount = regexp.MustCompile(`vigie_stage_latency_seconds_count\{stage=
 // one durable consumer: each processes some items, and each item has
 // exactly one CLAIMS message.
 func TestMatchersShareWork(t *testing.T) {
-	t.Parallel()
 	bin := buildBinary(t)
 	ns := bustest.Server(t)
 	const n = 1500

@@ -117,7 +117,6 @@ func checkExactlyOnce(t *testing.T, want map[string]bool, itemsPer, claimsPer ma
 // item is on ITEMS once, analysed once and indexed once.
 // Full size: VIGIE_FAULT_ITEMS=10000 VIGIE_FAULT_KILLS=20 (make faults).
 func TestFaultKillNine(t *testing.T) {
-	t.Parallel()
 	bin := buildBinary(t)
 	total := envInt(t, "VIGIE_FAULT_ITEMS", 2000)
 	kills := envInt(t, "VIGIE_FAULT_KILLS", 4)
@@ -147,7 +146,6 @@ func TestFaultKillNine(t *testing.T) {
 
 // TestFaultNATSRestart restarts the NATS server in the middle of ingestion.
 func TestFaultNATSRestart(t *testing.T) {
-	t.Parallel()
 	total := envInt(t, "VIGIE_FAULT_ITEMS", 2000)
 	natsDir := t.TempDir()
 	port := bustest.FreePort(t)

@@ -1,6 +1,0 @@
-//go:build !race
-
-package systemtest
-
-// raceDetector is true in a -race build (see bench_race_test.go).
-const raceDetector = false
