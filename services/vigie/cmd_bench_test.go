@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigie/datasets"
 	"vigie/services/vigie/bench"
 )
 
@@ -59,7 +60,8 @@ func TestBenchQuick(t *testing.T) {
 		t.Skip("set VIGIE_BENCH=1 to run vigie bench --quick (about a minute of CPU)")
 	}
 	out := filepath.Join(t.TempDir(), "benchmarks.md")
-	args := []string{"--quick", "--out", out, "--shared", filepath.Join("..", "..", "..", "shared")}
+	shared := filepath.Dir(datasets.Require(t))
+	args := []string{"--quick", "--out", out, "--shared", shared}
 	if extra := os.Getenv("VIGIE_BENCH_ARGS"); extra != "" {
 		args = append(args, strings.Fields(extra)...)
 	}

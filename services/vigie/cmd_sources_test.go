@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"vigie/fixtures"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/opml"
 	"vigie/services/reviewer"
@@ -16,7 +18,7 @@ import (
 )
 
 // opmlDir holds real OPML files (provenance in its SOURCE.txt).
-const opmlDir = "testdata/opml/"
+var opmlDir = fixtures.Path("opml") + string(filepath.Separator)
 
 func vigie(t *testing.T, args ...string) (string, error) {
 	t.Helper()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"vigie/claims/claimreview"
+	"vigie/datasets"
 )
 
 func TestBenchHelpers(t *testing.T) {
@@ -64,10 +65,9 @@ func TestBenchHelpers(t *testing.T) {
 // importer reads back whole, ids unique, copy v paired with the documented title.
 func TestBenchFactCheckExpansion(t *testing.T) {
 	t.Parallel()
-	shared := filepath.Join("..", "..", "..", "..", "shared")
-	if _, err := os.Stat(filepath.Join(shared, "datasets")); err != nil {
-		t.Skipf("the evaluation datasets are not beside the repository (%s: %v): the expansion of the CheckThat! claims is not checked", shared, err)
-	}
+	vclaims := datasets.Require(t, "claim-matching", "checkthat2020-en", "vclaims.tsv")
+	// The shared folder holds datasets/claim-matching/checkthat2020-en/.
+	shared := filepath.Join(vclaims, "..", "..", "..", "..")
 	rows, err := readVClaims(shared)
 	if err != nil {
 		t.Fatal(err)

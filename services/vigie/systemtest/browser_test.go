@@ -29,6 +29,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
+	"vigie/fixtures"
 	"vigie/pipeline/account"
 	"vigie/pipeline/bus/bustest"
 	"vigie/services/reviewer"
@@ -229,8 +230,8 @@ type browserApp struct {
 
 // browserFixtures are the feeds of the browser tests: a Portuguese feed of
 // the demo one of whose items repeats a fact-check (a flagged claim), the
-// hostile RSS of testdata/browser and the JSON Feed of testdata/feeds with
-// a <script> in content_html.
+// hostile RSS of testdata/browser and the JSON Feed of the repository's
+// fixtures with a <script> in content_html.
 func browserFeeds(t *testing.T) (*httptest.Server, []string) {
 	t.Helper()
 	type file struct {
@@ -244,7 +245,7 @@ func browserFeeds(t *testing.T) (*httptest.Server, []string) {
 	files := []file{
 		{"/jn-porto.rss", func() ([]byte, error) { return demo.Feed("jn-porto.rss") }, "application/rss+xml"},
 		{"/xss.rss", readFile("testdata", "browser", "xss.rss"), "application/rss+xml"},
-		{"/jsonfeed.json", readFile("testdata", "feeds", "feedparser_jsonfeed_v1_example.json"), "application/feed+json"},
+		{"/jsonfeed.json", readFile(fixtures.Path("feeds", "feedparser_jsonfeed_v1_example.json")), "application/feed+json"},
 	}
 	mux := http.NewServeMux()
 	var urls []string
