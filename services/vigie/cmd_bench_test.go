@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"vigie/datasets"
+	"vigie/claims/datasets"
 	"vigie/services/vigie/bench"
 )
 

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"vigie/fixtures"
 	"vigie/pipeline/bus/bustest"
+	"vigie/pipeline/fixtures"
 	"vigie/pipeline/opml"
 	"vigie/services/reviewer"
 	"vigie/services/vigie/app"

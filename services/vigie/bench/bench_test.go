@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"vigie/claims/claimreview"
-	"vigie/datasets"
+	"vigie/claims/datasets"
 )
 
 func TestBenchHelpers(t *testing.T) {

@@ -29,9 +29,9 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
-	"vigie/fixtures"
 	"vigie/pipeline/account"
 	"vigie/pipeline/bus/bustest"
+	"vigie/pipeline/fixtures"
 	"vigie/services/reviewer"
 	"vigie/services/vigie/app"
 	"vigie/services/vigie/app/apptest"

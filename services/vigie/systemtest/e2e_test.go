@@ -111,7 +111,13 @@ func TestRestartPublishesNothingNew(t *testing.T) {
 	a := apptest.Start(t, cfg, app.Options{})
 	var items, claimsMsgs uint64
 	var total int
-	bustest.Eventually(t, 30*time.Second, "both feeds ingested and indexed", func() bool {
+	bustest.Eventually(t, 60*time.Second, "both feeds ingested and indexed", func() bool {
+		// A source's state records its fetch once every item of it is on ITEMS.
+		for _, s := range a.Sources() {
+			if st, _, err := a.Registry().State(ctx, s.ID); err != nil || st.LastFetch.IsZero() {
+				return false
+			}
+		}
 		items = apptest.StreamMsgs(t, a.Bus().JS, bus.StreamItems)
 		claimsMsgs = apptest.StreamMsgs(t, a.Bus().JS, bus.StreamClaims)
 		total = apptest.Claims(t, a.HTTPAddr(), "q=").Total

@@ -19,10 +19,10 @@ import (
 	"testing"
 	"time"
 
-	"vigie/fixtures"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/fetch"
+	"vigie/pipeline/fixtures"
 	"vigie/pipeline/source"
 	"vigie/pipeline/webhook"
 	"vigie/services/vigie/app"
@@ -66,7 +66,7 @@ func readyStatus(t *testing.T, addr string) int {
 }
 
 // TestHostileMalformedFeeds serves every file of the repository's
-// fixtures/feeds/malformed/ live to a running pipeline: each
+// pipeline/fixtures/feeds/malformed/ live to a running pipeline: each
 // source ends ok or in error with a stated error, nothing crashes, no
 // external entity is fetched, and the process stays ready and keeps
 // ingesting a good feed served next to them.
@@ -177,7 +177,7 @@ func TestHostileMalformedFeeds(t *testing.T) {
 
 Command: `+"`VIGIE_REPORT=1 go -C services/vigie/systemtest test -run '^TestHostileMalformedFeeds$' -count=1`"+` (%s).
 
-Every file of fixtures/feeds/malformed/ (%d files; provenance in its SOURCE.txt) is served by a loopback HTTP server as a source of one running pipeline, next to a good feed. Passed: nothing crashed; every source ended ok or in error with a stated error and error kind; everything published was analysed and indexed, nothing dead-lettered; no entity or DTD was fetched back; `+"`/readyz`"+` answered 200 afterwards. %d files ended ok (with 0 items when no entry had a usable text or the document broke before the first entry), %d were refused with the error below:
+Every file of pipeline/fixtures/feeds/malformed/ (%d files; provenance in its SOURCE.txt) is served by a loopback HTTP server as a source of one running pipeline, next to a good feed. Passed: nothing crashed; every source ended ok or in error with a stated error and error kind; everything published was analysed and indexed, nothing dead-lettered; no entity or DTD was fetched back; `+"`/readyz`"+` answered 200 afterwards. %d files ended ok (with 0 items when no entry had a usable text or the document broke before the first entry), %d were refused with the error below:
 
 | file | status | items or error kind | error |
 | --- | --- | --- | --- |
