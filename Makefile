@@ -35,7 +35,7 @@ test-short:
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
-	@for m in $(MODULES) services/vigie/systemtest; do (set -x; cd $$m && $(GO) vet ./...) || exit 1; done
+	@for m in $(MODULES) services/vigie/systemtest; do (set -x; cd $$m && $(GO) vet ./... && $(TOOL) staticcheck ./...) || exit 1; done
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
