@@ -19,6 +19,7 @@ import (
 	"github.com/coder/websocket"
 
 	"vigie/pipeline/fixtures"
+	"vigie/pipeline/social"
 )
 
 // fixtureDir holds the real Jetstream captures of package fixtures.
@@ -29,12 +30,12 @@ const (
 	goldenFile = "jetstream_golden_v1_2026-05-25.jsonl"
 )
 
-// connPlan scripts one connection: after pauseAt messages it pauses (so
-// that the client releases what it holds), and after limit messages it is
-// dropped without a close frame (0: no limit).
+// connPlan scripts one connection: after pauseAt messages it waits until
+// released holds (the client has emitted what the test needs it to), and
+// after limit messages it is dropped without a close frame (0: no limit).
 type connPlan struct {
 	limit, pauseAt int
-	pause          time.Duration
+	released       func() bool
 }
 
 type rawEvent struct {
@@ -184,8 +185,9 @@ func (f *fakeJetstream) serve(w http.ResponseWriter, r *http.Request) {
 		if plan.limit > 0 && sent == plan.limit {
 			return false // dropped: no close frame
 		}
-		if plan.pauseAt > 0 && sent == plan.pauseAt {
-			time.Sleep(plan.pause)
+		if plan.pauseAt > 0 && sent == plan.pauseAt && !poll(plan.released) {
+			f.t.Errorf("connection %d: the client did not release its events within the deadline", n)
+			return false
 		}
 		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
@@ -233,13 +235,62 @@ func (f *fakeClock) count() int {
 	return len(f.sleeps)
 }
 
+// waitFor polls cond until it holds, and fails tb after a deadline.
 func waitFor(tb testing.TB, what string, cond func() bool) {
 	tb.Helper()
+	if !poll(cond) {
+		tb.Fatalf("timed out waiting for %s", what)
+	}
+}
+
+// poll reports whether cond held within 10 seconds; it may run outside the
+// test's goroutine (the fake server's handlers).
+func poll(cond func() bool) bool {
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			tb.Fatalf("timed out waiting for %s", what)
+			return false
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
+	return true
+}
+
+// endMarker is a post later than every event of evs, by one of the authors
+// and with the words and language the tests' filters ask for. Published
+// after them, it tells when the client is done with them: the client emits
+// in time_us order, so once the marker is out every event before it has
+// been received and emitted or dropped, and a test can check that nothing
+// else came out (a duplicate, a post a filter let through) without sleeping
+// for it.
+func endMarker(tb testing.TB, evs []rawEvent) rawEvent {
+	tb.Helper()
+	last := int64(0)
+	for _, e := range evs {
+		last = max(last, e.ev.TimeUS)
+	}
+	raw := []byte(`{"did":"` + markerDID + `","time_us":` + strconv.FormatInt(last+1_000_000, 10) +
+		`,"kind":"commit","commit":{"rev":"3mptczzzzzzzz","operation":"create","collection":"app.bsky.feed.post","rkey":"` + markerRKey +
+		`","record":{"$type":"app.bsky.feed.post","createdAt":"2026-07-04T15:00:00.000Z","langs":["ja"],"text":"end of the test: debunked"},"cid":"bafyreiendmarker"}}`)
+	ev, err := DecodeEvent(raw)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return rawEvent{ev: ev, raw: raw}
+}
+
+const (
+	markerDID  = "did:plc:u4lmvw4wwzaql3z5kcf3r7h4" // an author of the corpus, one the DID filter keeps
+	markerRKey = "3mptczzzzzzzz"
+)
+
+// isMarker reports whether p is the end marker.
+func isMarker(p social.Post) bool { return strings.HasSuffix(p.ID, "/"+markerRKey) }
+
+// publishAndDrain publishes evs then the end marker, and waits until rec has
+// emitted the marker.
+func publishAndDrain(t *testing.T, f *fakeJetstream, rec *recorder, evs ...rawEvent) {
+	t.Helper()
+	f.publish(append(slices.Clone(evs), endMarker(t, evs))...)
+	waitFor(t, "the end marker", rec.sawMarker)
 }

@@ -36,10 +36,25 @@ func (r *recorder) emit(p social.Post, cursor string) error {
 	return nil
 }
 
+// snapshot returns what was emitted, without the end marker.
 func (r *recorder) snapshot() ([]social.Post, []string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return slices.Clone(r.posts), slices.Clone(r.cursors)
+	var posts []social.Post
+	var cursors []string
+	for i, p := range r.posts {
+		if !isMarker(p) {
+			posts, cursors = append(posts, p), append(cursors, r.cursors[i])
+		}
+	}
+	return posts, cursors
+}
+
+// sawMarker reports whether the end marker was emitted.
+func (r *recorder) sawMarker() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.ContainsFunc(r.posts, isMarker)
 }
 
 func (r *recorder) count() int {
@@ -122,28 +137,26 @@ func TestStreamDropAndResume(t *testing.T) {
 		t.Fatalf("corpus has %d post events, want 18 (17 creates, 1 delete)", len(want))
 	}
 	f := newFakeJetstream(t)
+	rec := &recorder{}
 	f.plan = func(n int) connPlan {
 		switch n {
 		case 1:
 			return connPlan{limit: 6} // dropped while the events are still held
 		case 2:
-			// Replays, pauses so that the client emits some, then drops with
-			// events still held.
-			return connPlan{limit: 14, pauseAt: 8, pause: time.Second}
+			// Replays, pauses until the client has emitted some, then drops
+			// with events still held.
+			return connPlan{limit: 14, pauseAt: 8, released: func() bool { return rec.count() > 0 }}
 		}
 		return connPlan{}
 	}
 	clk := &fakeClock{}
 	c := newTestClient(t, f, clk, Filter{})
-	rec := &recorder{}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- c.Stream(ctx, "", rec.emit) }()
 	waitFor(t, "first connection", func() bool { return f.connections() >= 1 })
-	f.publish(evs...)
-	waitFor(t, "all posts", func() bool { return rec.count() >= len(want) })
-	time.Sleep(50 * time.Millisecond) // let a duplicate, if any, come out
+	publishAndDrain(t, f, rec, evs...) // a duplicate, if any, comes out before the marker
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Stream returned %v", err)
@@ -190,7 +203,7 @@ func TestStreamRestartFromCursor(t *testing.T) {
 			done1 := make(chan error, 1)
 			go func() { done1 <- newTestClient(t, f, clk, Filter{}).Stream(ctx1, "", rec1.emit) }()
 			waitFor(t, "first connection", func() bool { return f.connections() >= 1 })
-			f.publish(evs...)
+			f.publish(append(slices.Clone(evs), endMarker(t, evs))...)
 			if err := <-done1; !errors.Is(err, context.Canceled) {
 				t.Fatalf("first run: %v", err)
 			}
@@ -202,8 +215,7 @@ func TestStreamRestartFromCursor(t *testing.T) {
 			defer cancel2()
 			done2 := make(chan error, 1)
 			go func() { done2 <- newTestClient(t, f, clk, Filter{}).Stream(ctx2, stored, rec2.emit) }()
-			waitFor(t, "the rest", func() bool { return len(posts1)+rec2.count() >= len(want) })
-			time.Sleep(50 * time.Millisecond)
+			waitFor(t, "the end marker", rec2.sawMarker)
 			cancel2()
 			<-done2
 			posts2, cursors2 := rec2.snapshot()
@@ -269,9 +281,7 @@ func TestStreamFilters(t *testing.T) {
 			done := make(chan error, 1)
 			go func() { done <- newTestClient(t, f, &fakeClock{}, tt.filter).Stream(ctx, "", rec.emit) }()
 			waitFor(t, "connection", func() bool { return f.connections() >= 1 })
-			f.publish(evs...)
-			waitFor(t, "posts", func() bool { return rec.count() >= len(want) })
-			time.Sleep(200 * time.Millisecond) // a post wrongly let through would come out now
+			publishAndDrain(t, f, rec, evs...) // a post wrongly let through comes out before the marker
 			cancel()
 			<-done
 			posts, _ := rec.snapshot()
@@ -364,22 +374,20 @@ func TestStreamOutOfOrderArrival(t *testing.T) {
 	arrival := slices.Clone(posts)
 	arrival[5], arrival[6] = arrival[6], arrival[5]
 	f := newFakeJetstream(t)
+	rec := &recorder{}
 	f.plan = func(n int) connPlan {
 		if n == 1 {
-			// P0..P4, a pause in which the client emits them, P6, drop.
-			return connPlan{pauseAt: 5, pause: time.Second, limit: 6}
+			// P0..P4, a pause until the client has emitted them, P6, drop.
+			return connPlan{pauseAt: 5, released: func() bool { return rec.count() >= 5 }, limit: 6}
 		}
 		return connPlan{}
 	}
-	rec := &recorder{}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- newTestClient(t, f, &fakeClock{}, Filter{}).Stream(ctx, "", rec.emit) }()
 	waitFor(t, "connection", func() bool { return f.connections() >= 1 })
-	f.publish(arrival...)
-	waitFor(t, "all posts", func() bool { return rec.count() >= len(want) })
-	time.Sleep(50 * time.Millisecond)
+	publishAndDrain(t, f, rec, arrival...)
 	cancel()
 	<-done
 	got, cursors := rec.snapshot()
@@ -419,11 +427,9 @@ func TestStreamDeleteOfEmittedPost(t *testing.T) {
 		done <- newTestClient(t, f, &fakeClock{}, Filter{Keywords: []string{"debunked"}}).Stream(ctx, "", rec.emit)
 	}()
 	waitFor(t, "connection", func() bool { return f.connections() >= 1 })
-	f.publish(evs...)
-	f.publish(del("did:plc:ybqkf2mtfbwx3qhga63mttja", "3mptbyoigog2b", 1000), // the matching post
-		del("did:plc:zcxfgub447re7p3vuvlw37wy", "3mptbypjm6224", 2000)) // a post not emitted
-	waitFor(t, "the tombstone", func() bool { return rec.count() >= 2 })
-	time.Sleep(200 * time.Millisecond)
+	publishAndDrain(t, f, rec, append(evs,
+		del("did:plc:ybqkf2mtfbwx3qhga63mttja", "3mptbyoigog2b", 1000),     // the matching post
+		del("did:plc:zcxfgub447re7p3vuvlw37wy", "3mptbypjm6224", 2000))...) // a post not emitted
 	cancel()
 	<-done
 	posts, _ := rec.snapshot()
