@@ -22,6 +22,7 @@ func testStore() *Store {
 }
 
 func TestRatingFlagged(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		r    Rating
 		want bool
@@ -40,6 +41,7 @@ func TestRatingFlagged(t *testing.T) {
 }
 
 func TestStore(t *testing.T) {
+	t.Parallel()
 	s := testStore()
 	if s.Len() != 4 {
 		t.Fatalf("Len = %d, want 4", s.Len())
@@ -69,6 +71,7 @@ func TestStore(t *testing.T) {
 }
 
 func TestAnalyze(t *testing.T) {
+	t.Parallel()
 	e := NewEngine(testStore(), DefaultConfig())
 	it := Item{ID: "item-1", Language: "en", Title: "Local news",
 		Text: "Hello everyone. A viral post claims that 5G towers are spreading the coronavirus in our town. The mayor said the city planted 10,000 trees in 2021. What a nice day!"}
@@ -118,6 +121,7 @@ func TestAnalyze(t *testing.T) {
 }
 
 func TestAnalyzeIncrementalStore(t *testing.T) {
+	t.Parallel()
 	s := NewStore()
 	e := NewEngine(s, DefaultConfig())
 	it := Item{ID: "x", Language: "en", Text: "The new bridge over the river cost 45 million euros to build in 2019."}
@@ -145,6 +149,7 @@ func TestAnalyzeIncrementalStore(t *testing.T) {
 }
 
 func TestAutoNeedsWords(t *testing.T) {
+	t.Parallel()
 	s := NewStore()
 	s.Add(FactCheck{ID: "a", Text: "Garlic cures covid", Rating: RatingFalse})
 	e := NewEngine(s, DefaultConfig())
@@ -158,6 +163,7 @@ func TestAutoNeedsWords(t *testing.T) {
 }
 
 func TestClaimIDStable(t *testing.T) {
+	t.Parallel()
 	if a, b := ClaimID("item", 3), ClaimID("item", 3); a != b || len(a) != 32 {
 		t.Errorf("ClaimID unstable or wrong length: %q %q", a, b)
 	}
@@ -167,6 +173,7 @@ func TestClaimIDStable(t *testing.T) {
 }
 
 func TestConcurrentStore(t *testing.T) {
+	t.Parallel()
 	s := testStore()
 	e := NewEngine(s, DefaultConfig())
 	var wg sync.WaitGroup
@@ -191,6 +198,7 @@ func TestConcurrentStore(t *testing.T) {
 // dataset LoadTSV's format comes from (evaluation data, outside the
 // repository).
 func TestLoadTSVCheckThat2020(t *testing.T) {
+	t.Parallel()
 	f, err := os.Open(datasets.Require(t, "claim-matching", "checkthat2020-en", "vclaims.tsv"))
 	if err != nil {
 		t.Fatal(err)
@@ -209,6 +217,7 @@ func TestLoadTSVCheckThat2020(t *testing.T) {
 }
 
 func TestLoadTSV(t *testing.T) {
+	t.Parallel()
 	t.Run("collection shape", func(t *testing.T) {
 		// the CheckThat! 2020 layout: id, text, title; no quoting, so quotes
 		// and apostrophes are text
@@ -244,6 +253,7 @@ func TestLoadTSV(t *testing.T) {
 }
 
 func TestFingerprint(t *testing.T) {
+	t.Parallel()
 	a := Fingerprint("The mayor said the city planted 10,000 trees in 2021.", "en")
 	b := Fingerprint("RT @x: The mayor said the city planted 10,000 trees in 2021!! https://t.co/abc", "en")
 	c := Fingerprint("Drinking bleach cures COVID-19 according to a viral post.", "en")
@@ -263,6 +273,7 @@ func TestFingerprint(t *testing.T) {
 }
 
 func TestClaimIDPinned(t *testing.T) {
+	t.Parallel()
 	// pinned: the id must not change between versions (stored ids refer to it)
 	if got, want := ClaimID("item-1", 0), pinnedClaimID; got != want {
 		t.Errorf("ClaimID(item-1, 0) = %s, want %s", got, want)

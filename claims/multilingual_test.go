@@ -15,6 +15,7 @@ import (
 // files through the importers and checks that an item repeating one of their
 // claims, in its own language, comes out flagged with the match explained.
 func TestImportedFactChecksFlagItems(t *testing.T) {
+	t.Parallel()
 	store := claims.NewStore()
 	for _, f := range []string{"factckbr_pt_br_claimreview.tsv", "google_factcheck_api_arabic_claim_reviews.json"} {
 		r, err := os.Open(fixtures.Path("claimreview", f))

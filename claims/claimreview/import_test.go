@@ -83,6 +83,7 @@ func golden(t *testing.T, name, got string) {
 }
 
 func TestImportSharedFiles(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, file string
 		format     Format
@@ -120,6 +121,7 @@ func TestImportSharedFiles(t *testing.T) {
 }
 
 func TestSchemaOrgExamples(t *testing.T) {
+	t.Parallel()
 	fcs, _ := importFile(t, fixtures.Path("claimreview", "schemaorg_claimreview_example_1.jsonld"))
 	fc := fcs[0]
 	// textual "True" wins over the inconsistent ratingValue 1 of 6
@@ -138,6 +140,7 @@ func TestSchemaOrgExamples(t *testing.T) {
 }
 
 func TestJSONLDShapes(t *testing.T) {
+	t.Parallel()
 	review := func(claim, rating string) map[string]any {
 		return map[string]any{"@type": "ClaimReview", "claimReviewed": claim, "url": "https://x.test/" + claim,
 			"reviewRating": map[string]any{"@type": "Rating", "alternateName": rating}}
@@ -174,6 +177,7 @@ func TestJSONLDShapes(t *testing.T) {
 }
 
 func TestImportAPIObjectAndErrors(t *testing.T) {
+	t.Parallel()
 	in := `{"claims":[{"text":"t1","claimant":"c","claimReview":[{"publisher":{"name":"P","site":"p.test"},"url":"https://p.test/1","textualRating":"Mostly False","languageCode":"en","reviewDate":"2020-01-02T00:00:00Z"}]},{"text":"","claimReview":[]}]}`
 	fcs, rep, err := Import(strings.NewReader(in))
 	if err != nil {
@@ -191,6 +195,7 @@ func TestImportAPIObjectAndErrors(t *testing.T) {
 }
 
 func TestImportCSV(t *testing.T) {
+	t.Parallel()
 	in := "claim,rating,url,date\n\"A, quoted claim\",Falso,https://x.test/1,2021-03-04\n,False,https://x.test/2,\n"
 	fcs, rep, err := Import(strings.NewReader(in))
 	if err != nil {
@@ -208,6 +213,7 @@ func TestImportCSV(t *testing.T) {
 }
 
 func TestNormalize(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, text string
 		num        Numeric
@@ -243,6 +249,7 @@ func TestNormalize(t *testing.T) {
 // TestXFactMapsCovered checks that every native rating of the X-Fact maps
 // that is not ambiguous normalises to a known rating.
 func TestXFactMapsCovered(t *testing.T) {
+	t.Parallel()
 	dir := fixtures.Path("claimreview", "xfact_rating_label_maps")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
 	if len(files) < 30 {

@@ -14,6 +14,7 @@ import (
 )
 
 func TestAveragePrecision(t *testing.T) {
+	t.Parallel()
 	rel := map[string]bool{"a": true, "b": true}
 	tests := []struct {
 		name   string
@@ -37,6 +38,7 @@ func TestAveragePrecision(t *testing.T) {
 }
 
 func TestMatchScores(t *testing.T) {
+	t.Parallel()
 	q := Qrels{"1": {"a": true}, "2": {"b": true}, "3": {"c": true}}
 	run := Ranking{"1": {"a", "x"}, "2": {"x", "b"}, "9": {"c"}} // 3 missing: counts 0
 	s := Match(run, q)
@@ -51,6 +53,7 @@ func TestMatchScores(t *testing.T) {
 }
 
 func TestWorthinessScores(t *testing.T) {
+	t.Parallel()
 	sents := []Sentence{
 		{ID: "1", Group: "g1", Label: 1}, {ID: "2", Group: "g1", Label: 0}, {ID: "3", Group: "g1", Label: 1},
 		{ID: "4", Group: "g2", Label: 0}, {ID: "5", Group: "g2", Label: 1},
@@ -72,6 +75,7 @@ func TestWorthinessScores(t *testing.T) {
 }
 
 func TestReaders(t *testing.T) {
+	t.Parallel()
 	if _, err := ReadQueries(strings.NewReader("id\ttext\n1\n")); err == nil {
 		t.Error("short query line accepted")
 	}
@@ -97,6 +101,7 @@ func dataset(t testing.TB, parts ...string) string {
 // TestEvalMatchCommand runs `vigie eval match` on the dev split twice:
 // identical output, and the committed model's dev figure (docs/quality.md).
 func TestEvalMatchCommand(t *testing.T) {
+	t.Parallel()
 	d := dataset(t, "claim-matching", "checkthat2020-en")
 	args := []string{"match", "--vclaims", filepath.Join(d, "vclaims.tsv"), "--queries", filepath.Join(d, "dev", "queries.tsv"), "--qrels", filepath.Join(d, "dev", "qrels.tsv"), "--json"}
 	var a, b, errb bytes.Buffer
@@ -130,6 +135,7 @@ func TestEvalMatchCommand(t *testing.T) {
 }
 
 func TestEvalWorthinessCommand(t *testing.T) {
+	t.Parallel()
 	f := dataset(t, "check-worthiness", "checkthat2020-tweets-en", "dev.tsv")
 	tr := dataset(t, "check-worthiness", "checkthat2020-tweets-en", "train.tsv")
 	run := func(args ...string) WorthScores {
@@ -161,6 +167,7 @@ func TestEvalWorthinessCommand(t *testing.T) {
 // Snowball stems (nl, tr) is processed as that language, not as
 // undetermined text (which gets truncation stems).
 func TestDominantLanguage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		want string
 		ss   []string

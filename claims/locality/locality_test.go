@@ -72,6 +72,7 @@ func franceMatcher(t testing.TB) *Matcher {
 }
 
 func TestValidateCode(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		code string
 		ok   bool
@@ -95,6 +96,7 @@ func TestValidateCode(t *testing.T) {
 }
 
 func TestSubjectToken(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"FR-75056": "fr-75056", "MA-CS.CB": "ma-cs_cb", "FR-2A004": "fr-2a004"} {
 		if got := SubjectToken(in); got != want {
 			t.Errorf("SubjectToken(%q) = %q, want %q", in, got, want)
@@ -103,6 +105,7 @@ func TestSubjectToken(t *testing.T) {
 }
 
 func TestReadCSV(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		in      string
@@ -146,6 +149,7 @@ func TestReadCSV(t *testing.T) {
 }
 
 func TestRealGazetteers(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		country string
 		rows    int
@@ -189,6 +193,7 @@ func TestRealGazetteers(t *testing.T) {
 }
 
 func TestFold(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"Saint-Étienne", "saint etienne"},
 		{"SAINT ÉTIENNE", "saint etienne"},
@@ -218,6 +223,7 @@ type want struct {
 }
 
 func TestFind(t *testing.T) {
+	t.Parallel()
 	m := miniMatcher(t, Options{})
 	tests := []struct {
 		name string
@@ -301,6 +307,7 @@ func TestFind(t *testing.T) {
 }
 
 func TestFindSaintJeanShorter(t *testing.T) {
+	t.Parallel()
 	m := miniMatcher(t, Options{})
 	got := m.Find("Saint-Jean-de", Source{})
 	if len(got) != 1 || got[0].Code != "FR-31488" || got[0].Text != "Saint-Jean" {
@@ -309,6 +316,7 @@ func TestFindSaintJeanShorter(t *testing.T) {
 }
 
 func TestCaseOptions(t *testing.T) {
+	t.Parallel()
 	text := "le porto et nice, Lyon et saint-étienne, il y a Eu"
 	tests := []struct {
 		name string
@@ -333,6 +341,7 @@ func TestCaseOptions(t *testing.T) {
 }
 
 func TestLocalities(t *testing.T) {
+	t.Parallel()
 	m := miniMatcher(t, Options{})
 	codes, amb := m.Localities("Entre Lyon, Valence et Paris, puis Lyon.", Source{Country: "FR", Localities: []string{"FR-75056", "FR-13055"}})
 	if want := []string{"FR-13055", "FR-69123", "FR-75056"}; !slices.Equal(codes, want) {
@@ -344,6 +353,7 @@ func TestLocalities(t *testing.T) {
 }
 
 func TestFindFrance(t *testing.T) {
+	t.Parallel()
 	m := franceMatcher(t)
 	text := "Intempéries : la préfecture des Bouches-du-Rhône signale des coupures à Marseille, Aix-en-Provence " +
 		"et Saint-Rémy-de-Provence ; à Valence, le Rhône monte. Les Sables-d'Olonne et L'Haÿ-les-Roses sont épargnées, " +

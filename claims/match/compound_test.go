@@ -9,6 +9,7 @@ import (
 // through a glued handle, that the committed model does not split, and which
 // words are split.
 func TestSplitCompounds(t *testing.T) {
+	t.Parallel()
 	x := NewIndex()
 	x.Add(
 		Doc{ID: "1", Text: "George Soros was a Nazi collaborator during World War II.", Language: "en"},

@@ -14,6 +14,7 @@ import (
 )
 
 func TestClean(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, in, want string }{
 		{"url", "Look at this https://t.co/abc123 now", "Look at this now"},
 		{"pic", "Wow pic.twitter.com/xyz and morepic.twitter.com/abc", "Wow and more"},
@@ -33,6 +34,7 @@ func TestClean(t *testing.T) {
 }
 
 func TestSplitCompound(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"realDonaldTrump": "real Donald Trump", "COVIDVaccine": "COVID Vaccine", "stay_home": "stay home", "abc": "abc", "G7Summit": "G 7 Summit"} {
 		if got := SplitCompound(in); got != want {
 			t.Errorf("SplitCompound(%q) = %q, want %q", in, got, want)
@@ -41,6 +43,7 @@ func TestSplitCompound(t *testing.T) {
 }
 
 func TestLessID(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		a, b string
 		want bool
@@ -67,6 +70,7 @@ func testIndex() *Index {
 }
 
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	x := testIndex()
 	t.Run("exact repeat scores high", func(t *testing.T) {
 		rs := x.Search("5G towers spread the coronavirus", Options{Lang: "en"})
@@ -126,6 +130,7 @@ func ids(rs []Result) []string {
 }
 
 func TestIndexIncremental(t *testing.T) {
+	t.Parallel()
 	x := testIndex()
 	if x.Len() != 5 {
 		t.Fatalf("Len %d", x.Len())
@@ -161,6 +166,7 @@ func TestIndexIncremental(t *testing.T) {
 }
 
 func TestSearchDeterministicConcurrent(t *testing.T) {
+	t.Parallel()
 	x := testIndex()
 	want := x.Search("the city planted trees", Options{Lang: "en", Limit: 5})
 	var wg sync.WaitGroup
@@ -204,6 +210,7 @@ func (f fakeEmbedder) Embed(_ context.Context, texts []string) ([][]float32, err
 }
 
 func TestEmbedderSeam(t *testing.T) {
+	t.Parallel()
 	x := testIndex()
 	rs, err := x.SearchContext(context.Background(), "trees planted", Options{Lang: "en", Embedder: fakeEmbedder{}})
 	if err != nil {
@@ -226,6 +233,7 @@ func TestEmbedderSeam(t *testing.T) {
 }
 
 func TestModel(t *testing.T) {
+	t.Parallel()
 	m := DefaultModel()
 	if len(m.Weights) != len(FeatureNames) || m.Candidates <= 0 {
 		t.Fatalf("default model %+v", m)
@@ -251,6 +259,7 @@ func sharedMatch(t testing.TB, parts ...string) string {
 }
 
 func TestTrainDeterministic(t *testing.T) {
+	t.Parallel()
 	x := testIndex()
 	train := []LabeledQuery{
 		{Text: "5G spreads corona", Relevant: map[string]bool{"1": true}},
@@ -292,6 +301,7 @@ func TestTrainDeterministic(t *testing.T) {
 }
 
 func TestSignatureYearAndYearFeatures(t *testing.T) {
+	t.Parallel()
 	if y := SignatureYear("claim text — Someone (@some1) August 4, 2019"); y != 2019 {
 		t.Errorf("SignatureYear = %d", y)
 	}
@@ -315,6 +325,7 @@ func TestSignatureYearAndYearFeatures(t *testing.T) {
 }
 
 func TestCleanUnicodeHashtag(t *testing.T) {
+	t.Parallel()
 	if got, want := Clean("خبر #كورونا_الجديد اليوم"), "خبر كورونا الجديد اليوم"; got != want {
 		t.Errorf("Clean = %q, want %q", got, want)
 	}

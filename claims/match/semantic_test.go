@@ -10,6 +10,7 @@ import (
 // claims added later (incremental index), and that it is absent (the model's
 // training mean) for other languages.
 func TestSemanticFeature(t *testing.T) {
+	t.Parallel()
 	x := NewIndex()
 	x.Add(
 		Doc{ID: "1", Text: "Photo shows the largest mansion ever built in Texas", Language: "en"},
@@ -64,6 +65,7 @@ func BenchmarkSemanticFeature(b *testing.B) {
 // model does not weigh wv_cos, and that claims get them (those present and
 // those added later) once a model does.
 func TestSemanticLazy(t *testing.T) {
+	t.Parallel()
 	x := NewIndex()
 	x.Add(Doc{ID: "1", Text: "Photo shows the largest mansion ever built in Texas", Language: "en"})
 	x.Search("biggest mansion Texas", Options{Lang: "en"})

@@ -38,6 +38,7 @@ func labelled(t testing.TB, col int, path string) []string {
 // evaluation datasets, outside the repository (figures in docs/quality.md;
 // run with -v to print them).
 func TestDetectAccuracy(t *testing.T) {
+	t.Parallel()
 	checkThat := func(lang string) func(testing.TB) string {
 		return func(tb testing.TB) string {
 			return datasets.Require(tb, "check-worthiness", "checkthat2022-tweets-"+lang, "dev.tsv")

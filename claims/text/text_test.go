@@ -13,6 +13,7 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestSentencesGolden(t *testing.T) {
+	t.Parallel()
 	for _, lang := range Languages {
 		t.Run(lang, func(t *testing.T) {
 			in, err := os.ReadFile(filepath.Join("testdata", "sentences", lang+".txt"))
@@ -44,6 +45,7 @@ func TestSentencesGolden(t *testing.T) {
 }
 
 func TestSentences(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, lang, in string
 		want           []string
@@ -75,6 +77,7 @@ func TestSentences(t *testing.T) {
 }
 
 func TestFold(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, in, want string }{
 		{"ascii", "Hello World", "hello world"},
 		{"accents", "Élysée Ça São Åsa", "elysee ca sao asa"},
@@ -95,6 +98,7 @@ func TestFold(t *testing.T) {
 }
 
 func TestTokenize(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in string
 		want     []string
@@ -124,6 +128,7 @@ func TestTokenize(t *testing.T) {
 }
 
 func TestAnalyzer(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		lang, in string
 		want     []string
@@ -154,6 +159,7 @@ func TestAnalyzer(t *testing.T) {
 // TestDetectSelectsAnalyzer checks that the languages Detect recognises get
 // their own analyzer, with a stemmer, wherever Snowball covers them.
 func TestDetectSelectsAnalyzer(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, lang string }{
 		{"The government said that the number of cases has doubled since last week.", "en"},
 		{"Het kabinet heeft vandaag gezegd dat de maatregelen niet worden verlengd.", "nl"},
@@ -180,6 +186,7 @@ func TestDetectSelectsAnalyzer(t *testing.T) {
 }
 
 func TestNormalizeNumber(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"1,000": "1000", "3.50": "3.5", "007": "7", "1.000.000": "1000000", "3,5": "3.5", "0.5": "0.5", "10": "10", "12,345,678.9": "12345678.9"} {
 		if got := NormalizeNumber(in); got != want {
 			t.Errorf("NormalizeNumber(%q) = %q, want %q", in, got, want)
@@ -188,6 +195,7 @@ func TestNormalizeNumber(t *testing.T) {
 }
 
 func TestDetect(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"The government said that the number of cases has doubled since last week.", "en"},
 		{"Le gouvernement a déclaré que le nombre de cas a doublé depuis la semaine dernière.", "fr"},

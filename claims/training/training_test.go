@@ -20,6 +20,7 @@ const repoRoot = "../.."
 // datasets); the models record the default path of their set, which the
 // test passes explicitly.
 func TestCommittedModelsReproduce(t *testing.T) {
+	t.Parallel()
 	dir := datasets.Require(t)
 	match := filepath.Join(dir, "claim-matching", "checkthat2020-en")
 	for _, tt := range []struct {
@@ -65,6 +66,7 @@ func TestCommittedModelsReproduce(t *testing.T) {
 }
 
 func TestCommandErrors(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{}, {"nope"}, {"worthiness", "--train", "/nonexistent.tsv"}, {"matcher", "--vclaims", "/nonexistent.tsv"}} {
 		if err := Command(context.Background(), args, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
 			t.Errorf("%v accepted", args)

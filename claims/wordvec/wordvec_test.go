@@ -7,6 +7,7 @@ import (
 )
 
 func TestEnglishNeighbours(t *testing.T) {
+	t.Parallel()
 	tb := English()
 	if tb.Len() != DefaultWords {
 		t.Fatalf("embedded table has %d words, want %d", tb.Len(), DefaultWords)
@@ -44,6 +45,7 @@ func id(t *testing.T, tb *Table, w string) uint32 {
 }
 
 func TestEnglishMissing(t *testing.T) {
+	t.Parallel()
 	tb := English()
 	for _, w := range []string{"", "Biggest", "zzqxv", "1999", ",", "l'etat"} {
 		if _, ok := tb.ID(w); ok {
@@ -60,6 +62,7 @@ const tiny = `{"precision":8,"l2NormIndex":4,"wordIndex":5,"size":8,"dimensions"
 "large":[0,4,3,0,5,4],"1999":[1,1,1,1,2,5],"café":[0,0,2,0,2,6]},"unkVector":[0,0,0,0]}`
 
 func TestBuild(t *testing.T) {
+	t.Parallel()
 	a, err := Build(strings.NewReader(tiny), 10)
 	if err != nil {
 		t.Fatal(err)
@@ -89,6 +92,7 @@ func TestBuild(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{"", "nope", magic + "\x01\x00\x00\x00\x64\x00\x00\x00", English().words[0]} {
 		if _, err := Parse(in); err == nil {
 			t.Errorf("%q parsed", in)

@@ -20,6 +20,7 @@ func feature(f []float64, name string) float64 {
 }
 
 func TestFeatures(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, lang, in string
 		want           map[string]float64
@@ -49,6 +50,7 @@ func TestFeatures(t *testing.T) {
 }
 
 func TestDefaultModelScores(t *testing.T) {
+	t.Parallel()
 	m := DefaultModel()
 	claim, reasons := m.Score("The unemployment rate fell to 3.5 percent in 2019, the lowest in 50 years.", "en")
 	chat, _ := m.Score("Thank you so much, everybody, good night!", "en")
@@ -80,6 +82,7 @@ func TestDefaultModelScores(t *testing.T) {
 }
 
 func TestTrainAndBaseline(t *testing.T) {
+	t.Parallel()
 	var ex []Example
 	for i := 0; i < 40; i++ {
 		ex = append(ex,
@@ -115,6 +118,7 @@ func TestTrainAndBaseline(t *testing.T) {
 }
 
 func TestBaselineTokens(t *testing.T) {
+	t.Parallel()
 	got := baselineTokens("The U.S. a 2019 test")
 	want := []string{"the", "2019", "test", "the 2019", "2019 test"}
 	if !reflect.DeepEqual(got, want) {
@@ -123,6 +127,7 @@ func TestBaselineTokens(t *testing.T) {
 }
 
 func TestTruncate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in string
 		n        int
@@ -146,6 +151,7 @@ func TestTruncate(t *testing.T) {
 }
 
 func TestLexicalTerms(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, lang, in string
 		want           []string
@@ -169,6 +175,7 @@ func TestLexicalTerms(t *testing.T) {
 }
 
 func TestBaseRateThreshold(t *testing.T) {
+	t.Parallel()
 	var ex []Example
 	for i := 0; i < 10; i++ {
 		ex = append(ex,

@@ -84,6 +84,7 @@ func commandsOf[T any](s instructions.Stage) []T {
 }
 
 func TestDockerfile(t *testing.T) {
+	t.Parallel()
 	df := parseDockerfile(t)
 	if len(df.stages) < 2 {
 		t.Fatalf("Dockerfile has %d stage(s), want a multi-stage build", len(df.stages))
@@ -243,6 +244,7 @@ func checkHealthURL(t *testing.T, where, u string) {
 }
 
 func TestDockerignore(t *testing.T) {
+	t.Parallel()
 	var patterns []string
 	sc := bufio.NewScanner(bytes.NewReader(readFile(t, filepath.Join(repoRoot, ".dockerignore"))))
 	for sc.Scan() {

@@ -147,6 +147,7 @@ func selectorOf(t *testing.T, where string, ls *metav1.LabelSelector) labels.Sel
 }
 
 func TestKubernetes(t *testing.T) {
+	t.Parallel()
 	ko := loadKube(t)
 	httpPort := defaultHTTPPort(t)
 	p := loadCompose(t)
@@ -438,6 +439,7 @@ func TestKubernetes(t *testing.T) {
 // Kustomize's own types are not a dependency: its fields are decoded
 // strictly into the subset this file uses.
 func TestKustomization(t *testing.T) {
+	t.Parallel()
 	var k struct {
 		APIVersion string   `json:"apiVersion"`
 		Kind       string   `json:"kind"`

@@ -101,6 +101,7 @@ func TestMain(m *testing.M) {
 
 // TestNATSConfigCheck runs `nats-server -t -c FILE` on every configuration.
 func TestNATSConfigCheck(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds nats-server; -short skips it")
 	}

@@ -69,6 +69,7 @@ func docCommands(md string) []string {
 // Kubernetes objects exist in the deployment files, nats CLI commands exist
 // in natscli.
 func TestOperationsCommands(t *testing.T) {
+	t.Parallel()
 	md := string(readFile(t, filepath.Join(repoRoot, "docs", "operations.md")))
 	p := loadCompose(t)
 	ko := loadKube(t)
@@ -176,6 +177,7 @@ func composeServices(args []string) []string {
 // TestOperationsNamesStreams checks that the backup section names every
 // stream the code declares, so a new stream is not forgotten in the docs.
 func TestOperationsNamesStreams(t *testing.T) {
+	t.Parallel()
 	md := string(readFile(t, filepath.Join(repoRoot, "docs", "operations.md")))
 	for _, sc := range bus.DefaultTopology().Streams() {
 		if !strings.Contains(md, sc.Name) {

@@ -266,6 +266,7 @@ var vigieEnvPattern = regexp.MustCompile(`\bVIGIE_[A-Z0-9_]+\b`)
 // docs/operations.md and fails on a VIGIE_* name that the configuration does
 // not define.
 func TestEnvNamesExist(t *testing.T) {
+	t.Parallel()
 	var files []string
 	err := filepath.WalkDir(deploymentsDir, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
@@ -301,6 +302,7 @@ func TestEnvNamesExist(t *testing.T) {
 // TestConfigEnv checks the configuration names that the deployment files
 // depend on, and that a made-up name is not one.
 func TestConfigEnv(t *testing.T) {
+	t.Parallel()
 	env := configEnv(t)
 	for _, name := range []string{"VIGIE_NATS_URL", "VIGIE_MEILI_KEY_FILE", "VIGIE_NATS_PASSWORD_FILE"} {
 		if _, ok := env[name]; !ok {
@@ -317,6 +319,7 @@ func TestConfigEnv(t *testing.T) {
 // unknown service would fail at start, a known service missing from the
 // deployments would never run.
 func TestServicesKnown(t *testing.T) {
+	t.Parallel()
 	for _, s := range services {
 		if !slices.Contains(config.KnownServices, s) {
 			t.Errorf("the deployments run `vigie serve --only %s`, but config.KnownServices is %v: the process would refuse to start", s, config.KnownServices)
@@ -367,6 +370,7 @@ func codeRoutes(t *testing.T) map[string]bool {
 // TestOperationsRoutes checks that the paths the deployments probe and
 // scrape are routes of the code.
 func TestOperationsRoutes(t *testing.T) {
+	t.Parallel()
 	routes := codeRoutes(t)
 	for _, p := range []string{"/healthz", "/readyz", "/metrics"} {
 		if !routes[p] {

@@ -237,6 +237,7 @@ func verifyCopy(t *testing.T, withDropIn bool) string {
 // TestSystemdAnalyzeVerify runs `systemd-analyze verify` on the units, with
 // and without the drop-in; any message (an unknown key, a bad value) fails.
 func TestSystemdAnalyzeVerify(t *testing.T) {
+	t.Parallel()
 	sa, err := exec.LookPath("systemd-analyze")
 	if err != nil {
 		t.Skip("systemd-analyze is not installed: only the parse check of TestSystemdUnits ran")
@@ -260,6 +261,7 @@ func TestSystemdAnalyzeVerify(t *testing.T) {
 // TestSystemdSecurityExposure records systemd's own exposure score of each
 // unit (0 safest, 10 unsandboxed) and fails above 2.0.
 func TestSystemdSecurityExposure(t *testing.T) {
+	t.Parallel()
 	sa, err := exec.LookPath("systemd-analyze")
 	if err != nil {
 		t.Skip("systemd-analyze is not installed")

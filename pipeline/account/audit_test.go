@@ -21,6 +21,7 @@ func (a *auditLog) record(_ context.Context, e Event) {
 }
 
 func TestAuditEvents(t *testing.T) {
+	t.Parallel()
 	clock := newClock()
 	log := &auditLog{}
 	s := newStore(t, clock, Config{Audit: log.record})

@@ -11,6 +11,7 @@ import (
 )
 
 func TestEnsureAdmin(t *testing.T) {
+	t.Parallel()
 	s := newStore(t, newClock(), Config{})
 	ctx := testCtx(t)
 
@@ -76,6 +77,7 @@ func TestEnsureAdmin(t *testing.T) {
 }
 
 func TestNewPassword(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for range 200 {
 		p := NewPassword()
@@ -87,6 +89,7 @@ func TestNewPassword(t *testing.T) {
 }
 
 func TestDemoUsers(t *testing.T) {
+	t.Parallel()
 	s := newStore(t, newClock(), Config{})
 	ctx := testCtx(t)
 	var first Demo

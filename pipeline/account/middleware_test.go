@@ -23,6 +23,7 @@ var whoami = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 })
 
 func TestAuthenticatorAndRequire(t *testing.T) {
+	t.Parallel()
 	clock := newClock()
 	s := newStore(t, clock, Config{TOTPRequired: true})
 	ctx := testCtx(t)
@@ -134,12 +135,14 @@ func TestAuthenticatorAndRequire(t *testing.T) {
 }
 
 func TestCrossOriginBadTrustedOrigin(t *testing.T) {
+	t.Parallel()
 	if _, err := CrossOrigin("not an origin"); err == nil {
 		t.Fatal("accepted a malformed trusted origin")
 	}
 }
 
 func TestFromContextAnonymous(t *testing.T) {
+	t.Parallel()
 	req := httptest.NewRequest("GET", "/", nil)
 	if _, ok := FromContext(req.Context()); ok {
 		t.Fatal("principal in a bare context")
@@ -153,6 +156,7 @@ func TestFromContextAnonymous(t *testing.T) {
 // TestAuthenticatorStoreDown: when the store cannot be read, a request with
 // a credential gets 503, not anonymous access nor a 401 that would log it out.
 func TestAuthenticatorStoreDown(t *testing.T) {
+	t.Parallel()
 	s, b := newStoreBus(t, newClock(), Config{})
 	ctx := testCtx(t)
 	mustCreate(t, s, "fc", RoleFactChecker)
@@ -203,6 +207,7 @@ func TestAuthenticatorStoreDown(t *testing.T) {
 // can reach only the enrolment route, enrols, and the same session then
 // reaches the protected routes.
 func TestTOTPEnrolmentFlow(t *testing.T) {
+	t.Parallel()
 	clock := newClock()
 	s := newStore(t, clock, Config{TOTPRequired: true})
 	ctx := testCtx(t)

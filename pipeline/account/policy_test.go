@@ -13,6 +13,7 @@ var everyRole = []string{RoleAnonymous, RoleAdmin, RoleEditor, RoleFactChecker, 
 // TestDefaultPolicyFamilies checks every route of the default table against
 // the family its path belongs to, for every role and anonymous.
 func TestDefaultPolicyFamilies(t *testing.T) {
+	t.Parallel()
 	p := DefaultPolicy()
 	family := func(route string) (string, []string) {
 		_, path, _ := strings.Cut(route, " ")
@@ -60,6 +61,7 @@ func TestDefaultPolicyFamilies(t *testing.T) {
 // checks that what Refusal predicts is what the wrapped handler answers,
 // for every role and anonymous.
 func TestPolicyRefusalMatchesEnforce(t *testing.T) {
+	t.Parallel()
 	p := DefaultPolicy()
 	mux := http.NewServeMux()
 	for _, route := range p.Routes() {
@@ -89,6 +91,7 @@ func TestPolicyRefusalMatchesEnforce(t *testing.T) {
 }
 
 func TestSubscribersSeeNoReviewQueue(t *testing.T) {
+	t.Parallel()
 	p := DefaultPolicy()
 	for _, route := range p.Routes() {
 		_, path, _ := strings.Cut(route, " ")
@@ -101,6 +104,7 @@ func TestSubscribersSeeNoReviewQueue(t *testing.T) {
 }
 
 func TestPolicyCheck(t *testing.T) {
+	t.Parallel()
 	p := NewPolicy().
 		Allow("GET /api/v1/claims", RolesReview...).
 		Allow("GET  /healthz", RolesPublic...).
@@ -137,6 +141,7 @@ func TestPolicyCheck(t *testing.T) {
 }
 
 func TestPolicyHandle(t *testing.T) {
+	t.Parallel()
 	p := NewPolicy().
 		Allow("GET /open", RolesPublic...).
 		Allow("POST /edit", RolesReview...).

@@ -8,6 +8,7 @@ import (
 )
 
 func TestLimiter(t *testing.T) {
+	t.Parallel()
 	type step struct {
 		advance  time.Duration
 		user, ip string
@@ -101,6 +102,7 @@ func TestLimiter(t *testing.T) {
 }
 
 func TestLimiterMemoryBound(t *testing.T) {
+	t.Parallel()
 	clock := newClock()
 	l := NewLimiter(Limits{UserBurst: 1, UserEvery: time.Second, IPBurst: 1, IPEvery: time.Second, MaxKeys: 100}, clock.Now)
 	for i := range 1000 {

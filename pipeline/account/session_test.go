@@ -10,6 +10,7 @@ import (
 )
 
 func TestLogin(t *testing.T) {
+	t.Parallel()
 	clock := newClock()
 	s := newStore(t, clock, Config{TOTPRequired: true})
 	ctx := testCtx(t)
@@ -61,6 +62,7 @@ func TestLogin(t *testing.T) {
 }
 
 func TestLoginRateLimit(t *testing.T) {
+	t.Parallel()
 	clock := newClock()
 	lim := NewLimiter(Limits{UserBurst: 3, UserEvery: 20 * time.Second, IPBurst: 100, IPEvery: time.Second}, clock.Now)
 	s := newStore(t, clock, Config{Limiter: lim})
@@ -89,6 +91,7 @@ func TestLoginRateLimit(t *testing.T) {
 }
 
 func TestSessionExpiry(t *testing.T) {
+	t.Parallel()
 	clock := newClock()
 	s := newStore(t, clock, Config{SessionIdle: time.Hour, SessionAbsolute: 3 * time.Hour})
 	ctx := testCtx(t)
@@ -129,6 +132,7 @@ func TestSessionExpiry(t *testing.T) {
 }
 
 func TestSessionRevocation(t *testing.T) {
+	t.Parallel()
 	clock := newClock()
 	s := newStore(t, clock, Config{})
 	ctx := testCtx(t)
@@ -201,6 +205,7 @@ func TestSessionRevocation(t *testing.T) {
 }
 
 func TestCookie(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		cookie     Cookie

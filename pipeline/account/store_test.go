@@ -13,6 +13,7 @@ import (
 )
 
 func TestOpenBuckets(t *testing.T) {
+	t.Parallel()
 	ctx := testCtx(t)
 	srv := bustest.Server(t)
 	b, err := bus.Connect(ctx, bus.ConnectConfig{URLs: []string{srv.ClientURL()}}, bus.DefaultTopology(), zaptest.NewLogger(t))
@@ -58,6 +59,7 @@ func TestOpenBuckets(t *testing.T) {
 }
 
 func TestPurgeExpiredSessions(t *testing.T) {
+	t.Parallel()
 	clock := newClock()
 	s := newStore(t, clock, Config{SessionIdle: time.Hour, SessionAbsolute: 2 * time.Hour})
 	ctx := context.Background()

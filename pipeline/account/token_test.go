@@ -8,6 +8,7 @@ import (
 )
 
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	clock := newClock()
 	s := newStore(t, clock, Config{})
 	ctx := testCtx(t)
@@ -133,6 +134,7 @@ func TestTokens(t *testing.T) {
 }
 
 func TestParseBearer(t *testing.T) {
+	t.Parallel()
 	tok := TokenPrefix + newSecret()
 	tests := []struct {
 		name, header string

@@ -36,6 +36,7 @@ func enrolled(t testing.TB, s *Store, clock *fakeClock, name, role string) strin
 }
 
 func TestTOTPEnrolment(t *testing.T) {
+	t.Parallel()
 	clock := newClock()
 	s := newStore(t, clock, Config{})
 	ctx := testCtx(t)
@@ -87,6 +88,7 @@ func TestTOTPEnrolment(t *testing.T) {
 }
 
 func TestVerifyTOTPWindowAndReplay(t *testing.T) {
+	t.Parallel()
 	clock := newClock()
 	s := newStore(t, clock, Config{})
 	ctx := testCtx(t)
@@ -136,6 +138,7 @@ func TestVerifyTOTPWindowAndReplay(t *testing.T) {
 // TestTOTPConcurrentReplay: the same code sent by many logins at once is
 // accepted once (the accepted step is written by KV revision).
 func TestTOTPConcurrentReplay(t *testing.T) {
+	t.Parallel()
 	clock := newClock()
 	s := newStore(t, clock, Config{})
 	ctx := testCtx(t)
@@ -167,6 +170,7 @@ func TestTOTPConcurrentReplay(t *testing.T) {
 }
 
 func TestRequireTOTPPolicy(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		cfg  Config

@@ -8,6 +8,7 @@ import (
 )
 
 func TestCreateUserValidation(t *testing.T) {
+	t.Parallel()
 	s := newStore(t, newClock(), Config{})
 	ctx := testCtx(t)
 	mustCreate(t, s, "taken", RoleEditor)
@@ -64,6 +65,7 @@ func TestCreateUserValidation(t *testing.T) {
 }
 
 func TestUserNeverExposesSecrets(t *testing.T) {
+	t.Parallel()
 	s := newStore(t, newClock(), Config{})
 	ctx := testCtx(t)
 	mustCreate(t, s, "ana", RoleAdmin)
@@ -85,6 +87,7 @@ func TestUserNeverExposesSecrets(t *testing.T) {
 }
 
 func TestUpdateUserRevision(t *testing.T) {
+	t.Parallel()
 	s := newStore(t, newClock(), Config{})
 	ctx := testCtx(t)
 	mustCreate(t, s, "ana", RoleFactChecker)
@@ -120,6 +123,7 @@ func TestUpdateUserRevision(t *testing.T) {
 // TestConcurrentModifyLosesNothing runs changes of different fields at
 // once: each retries on revision conflicts, so all of them land.
 func TestConcurrentModifyLosesNothing(t *testing.T) {
+	t.Parallel()
 	s := newStore(t, newClock(), Config{})
 	ctx := testCtx(t)
 	mustCreate(t, s, "ana", RoleEditor)
@@ -146,6 +150,7 @@ func TestConcurrentModifyLosesNothing(t *testing.T) {
 }
 
 func TestCheckPassword(t *testing.T) {
+	t.Parallel()
 	s := newStore(t, newClock(), Config{})
 	ctx := testCtx(t)
 	mustCreate(t, s, "ana", RoleEditor)
@@ -181,6 +186,7 @@ func TestCheckPassword(t *testing.T) {
 }
 
 func TestSetPasswordPolicy(t *testing.T) {
+	t.Parallel()
 	s := newStore(t, newClock(), Config{})
 	ctx := testCtx(t)
 	mustCreate(t, s, "ana", RoleEditor)
@@ -193,6 +199,7 @@ func TestSetPasswordPolicy(t *testing.T) {
 }
 
 func TestPasswordRehashedWhenParamsChange(t *testing.T) {
+	t.Parallel()
 	clock := newClock()
 	s, b := newStoreBus(t, clock, Config{})
 	ctx := testCtx(t)
@@ -224,6 +231,7 @@ func TestPasswordRehashedWhenParamsChange(t *testing.T) {
 }
 
 func TestCreateUserRace(t *testing.T) {
+	t.Parallel()
 	s := newStore(t, newClock(), Config{})
 	ctx := testCtx(t)
 	var wg sync.WaitGroup

@@ -90,6 +90,7 @@ type capDoc struct {
 }
 
 func TestWriteValidatesAgainstXSD(t *testing.T) {
+	t.Parallel()
 	paris := time.FixedZone("CET", 3600)
 	tests := []struct {
 		name        string
@@ -166,6 +167,7 @@ func TestWriteValidatesAgainstXSD(t *testing.T) {
 }
 
 func TestGeocodes(t *testing.T) {
+	t.Parallel()
 	v, o := sampleVerdict(), sampleOptions()
 	o.Areas = []Area{{Code: "FR-75056", Name: "Paris"}, {Code: "TN-11", Name: "Tunis"}}
 	var buf bytes.Buffer
@@ -196,6 +198,7 @@ func TestGeocodes(t *testing.T) {
 // TestXSDOracle checks that the schema check accepts the specification's
 // examples and rejects what CAP forbids.
 func TestXSDOracle(t *testing.T) {
+	t.Parallel()
 	for _, f := range []string{"v1dot2_appendix_adot1.xml", "v1dot2_appendix_adot2.xml", "v1dot2_appendix_adot3.xml", "v1dot2_appendix_adot4.xml"} {
 		t.Run(f, func(t *testing.T) {
 			if err := xmllintSchema(t, filepath.Join(capSpecs, "examples", f)); err != nil {
@@ -226,6 +229,7 @@ func TestXSDOracle(t *testing.T) {
 }
 
 func TestWriteRefuses(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		edit func(*publish.Verdict, *Options)
@@ -260,6 +264,7 @@ func TestWriteRefuses(t *testing.T) {
 }
 
 func TestTime(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   time.Time
 		want string

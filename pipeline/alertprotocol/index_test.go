@@ -17,6 +17,7 @@ import (
 )
 
 func TestIndexValidatesAgainstAtomRelaxNG(t *testing.T) {
+	t.Parallel()
 	v1, o1 := sampleVerdict(), sampleOptions()
 	v2, o2 := sampleVerdict(), sampleOptions()
 	v2.Version = 2

@@ -22,6 +22,7 @@ func testTopology() bus.Topology {
 }
 
 func TestApplyIsIdempotent(t *testing.T) {
+	t.Parallel()
 	s := bustest.Server(t)
 	b := bustest.Bus(t, s, testTopology())
 	ctx := context.Background()
@@ -46,6 +47,7 @@ func TestApplyIsIdempotent(t *testing.T) {
 }
 
 func TestPublishDeduplicates(t *testing.T) {
+	t.Parallel()
 	s := bustest.Server(t)
 	b := bustest.Bus(t, s, testTopology())
 	ctx := context.Background()
@@ -65,6 +67,7 @@ func TestPublishDeduplicates(t *testing.T) {
 }
 
 func TestToken(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"jn-porto": "jn-porto", "Le.Monde>*": "le_monde", "": "none", "pt_BR": "pt_br"} {
 		if got := bus.Token(in); got != want || !bus.TokenPattern.MatchString(got) {
 			t.Errorf("Token(%q) = %q, want %q", in, got, want)
@@ -75,6 +78,7 @@ func TestToken(t *testing.T) {
 // TestWorkerAckPolicy covers the three outcomes: ack, retry then dead-letter
 // after the delivery limit, and immediate dead-letter of a permanent failure.
 func TestWorkerAckPolicy(t *testing.T) {
+	t.Parallel()
 	s := bustest.Server(t)
 	top := testTopology()
 	b := bustest.Bus(t, s, top)

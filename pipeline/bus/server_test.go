@@ -13,6 +13,7 @@ import (
 // server is reported by StoreError until Restart, which brings the server
 // back on the same address with what it had stored; clients reconnect.
 func TestEmbeddedRestartAfterWriteError(t *testing.T) {
+	t.Parallel()
 	log := zaptest.NewLogger(t)
 	store := t.TempDir()
 	emb, err := StartEmbedded(EmbeddedConfig{StoreDir: store}, log)

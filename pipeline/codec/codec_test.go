@@ -12,6 +12,7 @@ import (
 )
 
 func TestRatingsRoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, r := range claims.Ratings {
 		if r == claims.RatingUnknown {
 			continue
@@ -26,6 +27,7 @@ func TestRatingsRoundTrip(t *testing.T) {
 }
 
 func TestItemClaims(t *testing.T) {
+	t.Parallel()
 	pub := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	it := &vigiev1.Item{Id: "i1", SourceId: "s", SourceName: "S", Title: "T", Url: "http://x", Language: "pt", Localities: []string{"PT-1312"},
 		Published: timestamppb.New(pub), Fetched: timestamppb.New(pub), ReporterRef: "ref1", Kind: vigiev1.SourceKind_SOURCE_KIND_TIPLINE}
@@ -59,6 +61,7 @@ func TestItemClaims(t *testing.T) {
 }
 
 func TestFactCheckRecord(t *testing.T) {
+	t.Parallel()
 	fc := claims.FactCheck{ID: "https://x/1", Text: "claim", Rating: claims.RatingMisleading, TextualRating: "Enganador", Localities: []string{"PT-1312"}}
 	b, err := EncodeFactCheck(fc)
 	if err != nil {

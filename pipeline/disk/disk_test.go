@@ -19,6 +19,7 @@ func fakeGuard(reserve uint64) (*Guard, *uint64, *observer.ObservedLogs) {
 }
 
 func TestGuardRefusesUnderTheReserve(t *testing.T) {
+	t.Parallel()
 	g, free, logs := fakeGuard(64 << 20)
 	*free = 200 << 20
 	if err := g.Check(); err != nil {
@@ -52,6 +53,7 @@ func TestGuardRefusesUnderTheReserve(t *testing.T) {
 }
 
 func TestGuardReusesAMeasureWithinTheInterval(t *testing.T) {
+	t.Parallel()
 	g, free, _ := fakeGuard(64 << 20)
 	g.interval = time.Hour
 	*free = 10 << 20
@@ -65,6 +67,7 @@ func TestGuardReusesAMeasureWithinTheInterval(t *testing.T) {
 }
 
 func TestGuardNeverRefusesWhenItCannotMeasure(t *testing.T) {
+	t.Parallel()
 	var nilGuard *Guard
 	if err := nilGuard.Check(); err != nil {
 		t.Fatalf("nil guard: %v", err)
@@ -86,6 +89,7 @@ func TestGuardNeverRefusesWhenItCannotMeasure(t *testing.T) {
 }
 
 func TestGuardMeasuresARealFolder(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	free, total, err := statfs(dir)
 	if err != nil {
@@ -103,6 +107,7 @@ func TestGuardMeasuresARealFolder(t *testing.T) {
 }
 
 func TestBytes(t *testing.T) {
+	t.Parallel()
 	for n, want := range map[uint64]string{0: "0 B", 1023: "1023 B", 1024: "1.0 KiB", 1536: "1.5 KiB", 256 << 20: "256.0 MiB", 3 << 40: "3.0 TiB"} {
 		if got := Bytes(n); got != want {
 			t.Errorf("Bytes(%d) = %q, want %q", n, got, want)

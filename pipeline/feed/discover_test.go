@@ -6,6 +6,7 @@ import (
 )
 
 func TestDiscover(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, page string
 		want       []string

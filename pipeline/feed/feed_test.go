@@ -24,6 +24,7 @@ func mustParse(t *testing.T, body, feedURL string) *Feed {
 }
 
 func TestSanitize(t *testing.T) {
+	t.Parallel()
 	const body = `<?xml version="1.0"?>
 <rss version="2.0"><channel><title>t</title><link>https://news.example/</link>
 <item><title>Hostile &lt;b&gt;bold&lt;/b&gt;</title><link>/a/1</link><description><![CDATA[
@@ -63,6 +64,7 @@ func TestSanitize(t *testing.T) {
 }
 
 func TestSanitizeJSONFeedScript(t *testing.T) {
+	t.Parallel()
 	body, err := os.ReadFile(filepath.Join(fixtureDir, "feeds/feedparser_jsonfeed_v1_example.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -82,6 +84,7 @@ func TestSanitizeJSONFeedScript(t *testing.T) {
 }
 
 func TestLinksAndIdentity(t *testing.T) {
+	t.Parallel()
 	item := func(guid, link, title string) string {
 		g := ""
 		if guid != "" {
@@ -161,6 +164,7 @@ func TestLinksAndIdentity(t *testing.T) {
 }
 
 func TestLanguage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, body string
 		want       []string
@@ -191,6 +195,7 @@ func TestLanguage(t *testing.T) {
 }
 
 func TestDatesAndTTL(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, date string
 		want       time.Time
@@ -220,6 +225,7 @@ func TestDatesAndTTL(t *testing.T) {
 }
 
 func TestLimits(t *testing.T) {
+	// Not parallel: it parses large fixtures under Parse's 10s deadline, which the race detector on a busy machine comes close to.
 	deep := "<rss><channel><item><title>a</title><description>" + strings.Repeat("<x>", 300) + strings.Repeat("</x>", 300) + "</description></item></channel></rss>"
 	manyEntities := "<!DOCTYPE rss [" + func() string {
 		var b strings.Builder
@@ -263,6 +269,7 @@ func TestLimits(t *testing.T) {
 }
 
 func TestDeadline(t *testing.T) {
+	// Not parallel: it measures a deadline.
 	body, err := os.ReadFile(filepath.Join(fixtureDir, "feeds/feeder_londonist_local_rss_large.xml"))
 	if err != nil {
 		t.Fatal(err)
@@ -285,6 +292,7 @@ func TestDeadline(t *testing.T) {
 }
 
 func TestTruncatedFeedKeepsItems(t *testing.T) {
+	t.Parallel()
 	full := "<rss><channel><title>t</title>" +
 		"<item><title>first</title><link>https://e.example/1</link></item>" +
 		"<item><title>second</title><link>https://e.example/2</link></item>" +
@@ -296,6 +304,7 @@ func TestTruncatedFeedKeepsItems(t *testing.T) {
 }
 
 func TestRecoversCommonBreakage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, body, wantTitle string
 	}{
@@ -320,6 +329,7 @@ func TestRecoversCommonBreakage(t *testing.T) {
 }
 
 func TestErrorKind(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		err  error
 		want string
@@ -408,6 +418,7 @@ func BenchmarkParse(b *testing.B) {
 // pages with no XML declaration, no Content-Type charset and no language
 // element: the byte-distribution sniffing alone must pick the code page.
 func TestUndeclaredLegacyEncodings(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, text, charset string
 	}{

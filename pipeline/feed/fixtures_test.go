@@ -165,6 +165,7 @@ func oracle(t *testing.T, body []byte) (items []rawItem, hasLang bool) {
 // Parse: each yields its items, and every item has a title, link, date and
 // language wherever the file gives one.
 func TestParseFixtures(t *testing.T) {
+	// Not parallel: it parses large fixtures under Parse's 10s deadline, which the race detector on a busy machine comes close to.
 	for _, path := range fixtureFiles(t, "feeds") {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			body, err := os.ReadFile(path)
@@ -296,6 +297,7 @@ func toGolden(f *Feed) goldenFeed {
 }
 
 func TestGolden(t *testing.T) {
+	// Not parallel: it parses large fixtures under Parse's 10s deadline, which the race detector on a busy machine comes close to.
 	for _, rel := range goldenCases {
 		name := strings.TrimSuffix(filepath.Base(rel), filepath.Ext(rel))
 		t.Run(name, func(t *testing.T) {
@@ -354,6 +356,7 @@ func diffLines(want, got string) string {
 // TestEncodings checks that each encoding case decodes to the right
 // characters, independently of the golden files.
 func TestEncodings(t *testing.T) {
+	// Not parallel: it parses large fixtures under Parse's 10s deadline, which the race detector on a busy machine comes close to.
 	tests := []struct {
 		file, encoding, want string
 	}{
@@ -417,6 +420,7 @@ func TestEncodings(t *testing.T) {
 // TestMalformed runs every file of feeds/malformed: each yields items or a
 // typed error; none panics or hangs. The watchdog only catches a hang.
 func TestMalformed(t *testing.T) {
+	// Not parallel: it parses large fixtures under Parse's 10s deadline, which the race detector on a busy machine comes close to.
 	want := map[string]struct {
 		err   error
 		check func(t *testing.T, f *Feed)

@@ -10,6 +10,7 @@ import (
 var dnsErr = net.DNSError{Err: "no such host", Name: "x.test", IsNotFound: true}
 
 func TestParseMaxAge(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name string

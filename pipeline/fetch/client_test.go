@@ -21,6 +21,7 @@ func localClient(srv *httptest.Server, cfg Config) *Client {
 }
 
 func TestConditionalGet(t *testing.T) {
+	t.Parallel()
 	const etag = `"v1"`
 	const lastMod = "Wed, 21 Oct 2026 07:28:00 GMT"
 	var gets int
@@ -78,6 +79,7 @@ func TestConditionalGet(t *testing.T) {
 }
 
 func TestNotModifiedKeepsRequestValidators(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified) // no validators echoed
 	}))
@@ -92,6 +94,7 @@ func TestNotModifiedKeepsRequestValidators(t *testing.T) {
 }
 
 func TestStatusErrors(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name       string
@@ -133,6 +136,7 @@ func TestStatusErrors(t *testing.T) {
 }
 
 func TestBodyCap(t *testing.T) {
+	t.Parallel()
 	const maxBytes = 1000
 	big := strings.Repeat("a", maxBytes+1)
 	exact := strings.Repeat("b", maxBytes)
@@ -186,6 +190,7 @@ func TestBodyCap(t *testing.T) {
 }
 
 func TestRedirects(t *testing.T) {
+	t.Parallel()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/hop/{n}", func(w http.ResponseWriter, r *http.Request) {
 		n, _ := strconv.Atoi(r.PathValue("n"))
@@ -227,6 +232,7 @@ func TestRedirects(t *testing.T) {
 }
 
 func TestTimeouts(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/slow-body" {
@@ -259,6 +265,7 @@ func TestTimeouts(t *testing.T) {
 }
 
 func TestRequestHeaders(t *testing.T) {
+	t.Parallel()
 	var ua, accept string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ua, accept = r.Header.Get("User-Agent"), r.Header.Get("Accept")
@@ -273,6 +280,7 @@ func TestRequestHeaders(t *testing.T) {
 }
 
 func TestErrorKind(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		err  error
@@ -297,6 +305,7 @@ func TestErrorKind(t *testing.T) {
 }
 
 func TestDNSFailureKind(t *testing.T) {
+	t.Parallel()
 	c := New(Config{LookupIP: fakeDNS(nil)})
 	_, err := c.Get(context.Background(), "http://nowhere.test/", Validators{})
 	if ErrorKind(err) != KindDNS {
@@ -305,6 +314,7 @@ func TestDNSFailureKind(t *testing.T) {
 }
 
 func TestTLSFailureKind(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	defer srv.Close()
 	// The test server's certificate is self-signed: verification must fail.

@@ -16,6 +16,7 @@ import (
 )
 
 func TestHostKey(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"Example.COM", "example.com"},
 		{"example.com:443", "example.com"},
@@ -34,6 +35,7 @@ func TestHostKey(t *testing.T) {
 }
 
 func TestHostLimiter(t *testing.T) {
+	t.Parallel()
 	t.Run("waits for a free slot and honours ctx", func(t *testing.T) {
 		l := NewHostLimiter(1)
 		ctx := context.Background()
@@ -85,6 +87,7 @@ func TestHostLimiter(t *testing.T) {
 // the client and a HostLimiter of 3: the server never sees more than 3
 // requests at once, and every feed is fetched.
 func TestPolitenessFiftySourcesOneHost(t *testing.T) {
+	t.Parallel()
 	const perHost, sources = 3, 50
 	var cur, peak, served atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -133,6 +136,7 @@ func TestPolitenessFiftySourcesOneHost(t *testing.T) {
 }
 
 func TestNextPoll(t *testing.T) {
+	t.Parallel()
 	zero := func() float64 { return 0 }
 	tests := []struct {
 		name string

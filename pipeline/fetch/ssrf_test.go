@@ -40,6 +40,7 @@ func toServer(srv *httptest.Server, dialled *[]string) func(ctx context.Context,
 }
 
 func TestSSRF(t *testing.T) {
+	t.Parallel()
 	var hits int
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if to := r.URL.Query().Get("redirect"); to != "" {
@@ -158,6 +159,7 @@ func TestSSRF(t *testing.T) {
 }
 
 func TestAllowAddrsIsExact(t *testing.T) {
+	t.Parallel()
 	c := New(Config{AllowAddrs: []string{"127.0.0.1:8080", "[::1]:9090", "not-an-addr"}})
 	tests := []struct {
 		name, addr, port string
@@ -180,6 +182,7 @@ func TestAllowAddrsIsExact(t *testing.T) {
 }
 
 func TestDialControlRefusesBlockedSocket(t *testing.T) {
+	t.Parallel()
 	// The dialer's Control is the last check: even if resolution were
 	// bypassed, connecting to a refused socket address fails.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
@@ -193,6 +196,7 @@ func TestDialControlRefusesBlockedSocket(t *testing.T) {
 }
 
 func TestNormalizeHost(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, want string
 		isIP     bool
@@ -240,6 +244,7 @@ func TestNormalizeHost(t *testing.T) {
 }
 
 func TestBlockReasonEmbedded(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		addr, want string
 	}{
@@ -268,6 +273,7 @@ func TestBlockReasonEmbedded(t *testing.T) {
 }
 
 func TestSchemes(t *testing.T) {
+	t.Parallel()
 	c := New(Config{})
 	for _, u := range []string{"file:///etc/passwd", "ftp://example.com/", "gopher://127.0.0.1:70/", "javascript:alert(1)", "//example.com/", "http:///nohost"} {
 		t.Run(u, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 )
 
 func TestFoldTerm(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, in, want string }{
 		{"ascii unchanged", "budget", "budget"},
 		{"french accents", "écologie", "ecologie"},
@@ -48,6 +49,7 @@ func FuzzFoldTerm(f *testing.F) {
 }
 
 func TestMarkSnippet(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("mot ", 100) + "budget " + strings.Repeat("fin ", 100)
 	tests := []struct {
 		name  string

@@ -24,6 +24,7 @@ func (panickyIndex) Batch(*bleve.Batch) error {
 // TestSafeBatchTurnsAPanicIntoAnError: the indexer gets an error to retry
 // with, and the process keeps running.
 func TestSafeBatchTurnsAPanicIntoAnError(t *testing.T) {
+	t.Parallel()
 	err := safeBatch(panickyIndex{}, nil)
 	if err == nil || !strings.Contains(err.Error(), "bleve panicked") || !strings.Contains(err.Error(), "nil map") {
 		t.Fatalf("safeBatch = %v, want the panic as an error", err)

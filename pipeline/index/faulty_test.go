@@ -9,6 +9,7 @@ import (
 )
 
 func TestFaulty(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	b := openBleve(t)
 	if err := b.EnsureSettings(ctx, index.Settings{Fields: []index.Field{{Name: "text", Type: index.Text, Searchable: true}}}); err != nil {

@@ -33,6 +33,7 @@ func movieSettings() Settings {
 // records where each comes from) and compiles it to a Bleve query; the
 // canonical AST and the query JSON are compared with the golden file.
 func TestFilterGoldenMeilisearchDocs(t *testing.T) {
+	t.Parallel()
 	in := filepath.Join("testdata", "filter", "meilisearch-docs.txt")
 	golden := filepath.Join("testdata", "filter", "meilisearch-docs.golden")
 	f, err := os.Open(in)
@@ -98,6 +99,7 @@ func TestFilterGoldenMeilisearchDocs(t *testing.T) {
 }
 
 func TestParseFilter(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in, want string
 	}{
@@ -145,6 +147,7 @@ func TestParseFilter(t *testing.T) {
 }
 
 func TestParseFilterErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in string
 		col      int

@@ -18,6 +18,7 @@ import (
 // create and delete indexes). Each subtest uses its own index, deleted at
 // the end.
 func TestMeiliContract(t *testing.T) {
+	t.Parallel()
 	url := os.Getenv("VIGIE_MEILI_URL")
 	if url == "" {
 		t.Skip("Meilisearch contract suite skipped: set VIGIE_MEILI_URL (and VIGIE_MEILI_KEY_FILE if the server has a master key) to run it")

@@ -192,6 +192,7 @@ func openProto(t *testing.T, srv *httptest.Server, opts ...MeiliOption) *Meili {
 }
 
 func TestMeiliProtocolCreateIndexAndSettings(t *testing.T) {
+	t.Parallel()
 	var settingsBody []byte
 	f, srv := newFakeMeili(t, func(f *fakeMeili, r protoRequest, w http.ResponseWriter) bool {
 		switch {
@@ -278,6 +279,7 @@ func TestMeiliProtocolCreateIndexAndSettings(t *testing.T) {
 }
 
 func TestMeiliProtocolBatchedAddsWaitForTasks(t *testing.T) {
+	t.Parallel()
 	var batches [][]map[string]any
 	var queries []string
 	f, srv := newFakeMeili(t, func(f *fakeMeili, r protoRequest, w http.ResponseWriter) bool {
@@ -337,6 +339,7 @@ func TestMeiliProtocolBatchedAddsWaitForTasks(t *testing.T) {
 }
 
 func TestMeiliProtocolFailedTask(t *testing.T) {
+	t.Parallel()
 	taskErr := apiError("missing_document_id", "Document does not have a `:primaryKey` attribute: `:documentRepresentation`.", "invalid_request")
 	_, srv := newFakeMeili(t, func(f *fakeMeili, r protoRequest, w http.ResponseWriter) bool {
 		if routeExisting(f, r, w) {
@@ -385,6 +388,7 @@ func searchResponse() map[string]any {
 }
 
 func TestMeiliProtocolRetryAfter(t *testing.T) {
+	t.Parallel()
 	tooMany := apiError("too_many_search_requests", "Too many search requests running at the same time: 1000. Retry after 10s.", "system")
 	tests := []struct {
 		name       string
@@ -460,6 +464,7 @@ func TestMeiliProtocolRetryAfter(t *testing.T) {
 }
 
 func TestMeiliProtocolSearchTranslation(t *testing.T) {
+	t.Parallel()
 	var body map[string]any
 	_, srv := newFakeMeili(t, func(f *fakeMeili, r protoRequest, w http.ResponseWriter) bool {
 		if routeExisting(f, r, w) {
@@ -547,6 +552,7 @@ func TestMeiliProtocolSearchTranslation(t *testing.T) {
 }
 
 func TestMeiliProtocolGetAndSchemaChange(t *testing.T) {
+	t.Parallel()
 	_, srv := newFakeMeili(t, func(f *fakeMeili, r protoRequest, w http.ResponseWriter) bool {
 		if routeExisting(f, r, w) {
 			return true
@@ -588,6 +594,7 @@ func TestMeiliProtocolGetAndSchemaChange(t *testing.T) {
 }
 
 func TestMeiliProtocolSwap(t *testing.T) {
+	t.Parallel()
 	var swapBody []map[string]any
 	f, srv := newFakeMeili(t, func(f *fakeMeili, r protoRequest, w http.ResponseWriter) bool {
 		switch {
@@ -623,6 +630,7 @@ func TestMeiliProtocolSwap(t *testing.T) {
 }
 
 func TestMeiliTenantToken(t *testing.T) {
+	t.Parallel()
 	_, srv := newFakeMeili(t, routeExisting)
 	m := openProto(t, srv)
 	if err := m.EnsureSettings(context.Background(), protoSettings()); err != nil {

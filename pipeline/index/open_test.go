@@ -11,6 +11,7 @@ import (
 )
 
 func TestOpen(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty.key")
 	if err := os.WriteFile(empty, []byte(" \n"), 0o600); err != nil {
@@ -49,6 +50,7 @@ func TestOpen(t *testing.T) {
 }
 
 func TestReadKeyFile(t *testing.T) {
+	t.Parallel()
 	p := filepath.Join(t.TempDir(), "key")
 	if err := os.WriteFile(p, []byte("  abc123\n"), 0o600); err != nil {
 		t.Fatal(err)

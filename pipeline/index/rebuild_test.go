@@ -14,6 +14,7 @@ import (
 // ErrSchemaChanged; a fresh index built beside it is swapped in and reopens
 // with the new settings and the same documents and facet counts.
 func TestBleveRebuildAndSwap(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	root := t.TempDir()
 	live := filepath.Join(root, "index")
@@ -119,6 +120,7 @@ func equalFacets(a, b map[string]map[string]int) bool {
 // TestBleveSettingsChangeOnEmptyIndex: an empty index is simply recreated
 // with the new settings.
 func TestBleveSettingsChangeOnEmptyIndex(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	b := openAt(t, filepath.Join(t.TempDir(), "index"))
 	v1 := index.Settings{SchemaVersion: 1, Fields: []index.Field{{Name: "text", Type: index.Text, Searchable: true}}}
@@ -142,6 +144,7 @@ func TestBleveSettingsChangeOnEmptyIndex(t *testing.T) {
 }
 
 func TestBleveBeforeSettings(t *testing.T) {
+	t.Parallel()
 	b := openAt(t, filepath.Join(t.TempDir(), "index"))
 	if _, err := b.Search(context.Background(), index.Query{}); !errors.Is(err, index.ErrNoSettings) {
 		t.Errorf("Search before EnsureSettings: %v, want ErrNoSettings", err)

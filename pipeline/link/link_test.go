@@ -7,6 +7,7 @@ import (
 )
 
 func TestCanonical(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in, want string
 	}{
@@ -57,6 +58,7 @@ func TestCanonical(t *testing.T) {
 }
 
 func TestCanonicalErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in string
 		want     error
@@ -92,6 +94,7 @@ func TestCanonicalErrors(t *testing.T) {
 }
 
 func TestSameArticleTwoSources(t *testing.T) {
+	t.Parallel()
 	a, err := Canonical("https://www.lemonde.fr/politique/article/2026/11/27/x_123.html?utm_source=rss&utm_medium=feed#xtor=RSS-3208")
 	if err != nil {
 		t.Fatal(err)
@@ -106,6 +109,7 @@ func TestSameArticleTwoSources(t *testing.T) {
 }
 
 func TestResolve(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, base, ref, want string
 		wantErr               bool

@@ -19,6 +19,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func TestParseSharedLists(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		file      string
 		wantCount int
@@ -59,6 +60,7 @@ func TestParseSharedLists(t *testing.T) {
 }
 
 func TestParseFranceRawAmpersand(t *testing.T) {
+	t.Parallel()
 	f, err := os.Open(fixtures.Path("opml", "awesome_rss_feeds_France.opml"))
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +83,7 @@ func TestParseFranceRawAmpersand(t *testing.T) {
 // pipeline/specs/opml: valid ones parse, invalid ones fail with the
 // problem their label names.
 func TestFeedValidatorCases(t *testing.T) {
+	t.Parallel()
 	dir := specs.Path("opml", "feedvalidator-testcases")
 	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	if err != nil {
@@ -148,6 +151,7 @@ func TestFeedValidatorCases(t *testing.T) {
 }
 
 func TestParseLocalitiesAndErrors(t *testing.T) {
+	t.Parallel()
 	const head = `<?xml version="1.0"?><opml version="2.0" xmlns:vigie="urn:x-vigie:opml:1"><head><title>t</title></head><body>`
 	tests := []struct {
 		name    string

@@ -57,6 +57,7 @@ func sampleVerdict() Verdict {
 }
 
 func TestClaimReviewTermsAndGoogleFields(t *testing.T) {
+	t.Parallel()
 	voc := loadVocabulary(t)
 	tests := []struct {
 		rating    Rating
@@ -118,6 +119,7 @@ func TestClaimReviewTermsAndGoogleFields(t *testing.T) {
 }
 
 func TestClaimReviewWarnings(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		edit   func(*Verdict)
@@ -163,6 +165,7 @@ func TestClaimReviewWarnings(t *testing.T) {
 }
 
 func TestBuildMarkupErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		edit func(*Verdict)
@@ -194,6 +197,7 @@ func TestBuildMarkupErrors(t *testing.T) {
 }
 
 func TestMediaReview(t *testing.T) {
+	t.Parallel()
 	voc := loadVocabulary(t)
 	for _, kind := range []MediaKind{MediaImage, MediaVideo} {
 		t.Run(string(kind), func(t *testing.T) {
@@ -246,6 +250,7 @@ func TestMediaReview(t *testing.T) {
 }
 
 func TestMarkupHTMLCannotCloseScript(t *testing.T) {
+	t.Parallel()
 	v := sampleVerdict()
 	v.ClaimReviewed = `</script><script>alert(1)</script> & more`
 	m, err := BuildMarkup(v)
@@ -264,6 +269,7 @@ func TestMarkupHTMLCannotCloseScript(t *testing.T) {
 }
 
 func TestClaimReviewGolden(t *testing.T) {
+	t.Parallel()
 	v := sampleVerdict()
 	v.Media = &Media{Kind: MediaImage, Category: MediaEditedOrCropped, Appearances: []string{"https://social.example.net/@someone/1/media"},
 		OriginalContext: "Cropped from a 2019 photo."}

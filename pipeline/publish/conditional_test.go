@@ -9,6 +9,7 @@ import (
 )
 
 func TestETag(t *testing.T) {
+	t.Parallel()
 	a, b := ETag([]byte("feed one")), ETag([]byte("feed two"))
 	if a == b || a != ETag([]byte("feed one")) {
 		t.Errorf("ETag not a function of the body: %s %s", a, b)
@@ -19,6 +20,7 @@ func TestETag(t *testing.T) {
 }
 
 func TestServeFeedConditional(t *testing.T) {
+	t.Parallel()
 	body := []byte(`{"version":"https://jsonfeed.org/version/1.1","title":"x","items":[]}`)
 	etag := ETag(body)
 	lastMod := time.Date(2026, 11, 23, 8, 0, 0, 500_000_000, time.UTC)

@@ -96,6 +96,7 @@ var writers = []writer{
 }
 
 func TestFeedsParseBackWithGofeed(t *testing.T) {
+	t.Parallel()
 	vs := sampleVerdicts()
 	entries := Filter{}.Entries(vs, 0)
 	cases := []struct {
@@ -148,6 +149,7 @@ func TestFeedsParseBackWithGofeed(t *testing.T) {
 }
 
 func TestAtomValidatesAgainstRelaxNG(t *testing.T) {
+	t.Parallel()
 	needXmllint(t)
 	vs := sampleVerdicts()
 	cases := []struct {
@@ -183,6 +185,7 @@ func TestAtomValidatesAgainstRelaxNG(t *testing.T) {
 // TestRelaxNGOracle checks that the schema check rejects invalid Atom and
 // accepts valid Atom from the W3C feed validator's test cases.
 func TestRelaxNGOracle(t *testing.T) {
+	t.Parallel()
 	needXmllint(t)
 	dir := specs.Path("atom", "feedvalidator-testcases", "atom")
 	cases := []struct {
@@ -222,6 +225,7 @@ func validateJSON(s *jsonschema.Schema, b []byte) error {
 }
 
 func TestJSONFeedValidatesAgainstSchema(t *testing.T) {
+	t.Parallel()
 	s := compileJSONFeedSchema(t)
 	for _, c := range []struct {
 		name    string
@@ -270,6 +274,7 @@ func TestJSONFeedValidatesAgainstSchema(t *testing.T) {
 }
 
 func TestFeedEntriesFromVerdicts(t *testing.T) {
+	t.Parallel()
 	vs := sampleVerdicts()
 	tests := []struct {
 		name   string
@@ -307,6 +312,7 @@ func TestFeedEntriesFromVerdicts(t *testing.T) {
 }
 
 func TestFeedRejectsIncomplete(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		edit func(*Feed)

@@ -18,6 +18,7 @@ var errCrash = errors.New("simulated crash")
 // reaches the recorded event's after state, the verdict is announced and
 // joins the fact-check store once, and the audit log has one event per action.
 func TestCrashConsistency(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		from      Status
@@ -120,6 +121,7 @@ func TestCrashConsistency(t *testing.T) {
 // recognised as the same write, while a rival's event for the same revision
 // is refused.
 func TestRecordIsIdempotent(t *testing.T) {
+	t.Parallel()
 	w, _ := newWorkflow(t)
 	ctx := context.Background()
 	const claim = "1d3m"
@@ -160,6 +162,7 @@ func TestRecordIsIdempotent(t *testing.T) {
 }
 
 func TestExportAudit(t *testing.T) {
+	t.Parallel()
 	w, _ := newWorkflow(t)
 	ctx := context.Background()
 	run(t, w, "e1", paths[StatusPublished])

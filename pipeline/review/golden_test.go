@@ -14,6 +14,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // TestAuditExportGolden pins the JSON lines admins export (field names are
 // an API: they grow, never change). Run with -update to rewrite.
 func TestAuditExportGolden(t *testing.T) {
+	t.Parallel()
 	w, _ := newWorkflow(t)
 	ctx := context.Background()
 	run(t, w, "g1", []step{

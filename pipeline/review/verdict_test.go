@@ -16,6 +16,7 @@ import (
 )
 
 func TestVerdictInputValidate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		in       VerdictInput
@@ -52,6 +53,7 @@ func TestVerdictInputValidate(t *testing.T) {
 }
 
 func TestNormalize(t *testing.T) {
+	t.Parallel()
 	in := VerdictInput{ClaimReviewed: "  x ", Sources: []string{" https://a.example/ ", "", "https://a.example/"},
 		Localities: []string{"fr-75056", "FR-75056", " se-0180"}, Rating: " false "}
 	got := in.Normalize()
@@ -62,6 +64,7 @@ func TestNormalize(t *testing.T) {
 }
 
 func TestVerdictConversions(t *testing.T) {
+	t.Parallel()
 	first := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
 	second := first.Add(48 * time.Hour)
 	v := &Verdict{VerdictInput: goodInput(), ID: "abc", ClaimID: "abc", State: VerdictPublished, Version: 2,
@@ -132,6 +135,7 @@ func TestVerdictConversions(t *testing.T) {
 }
 
 func TestStatusTable(t *testing.T) {
+	t.Parallel()
 	for _, s := range Statuses {
 		if StatusFromProto(s.Proto()) != s {
 			t.Errorf("status %s does not round-trip", s)

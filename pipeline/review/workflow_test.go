@@ -161,6 +161,7 @@ var paths = map[Status][]step{
 const statusIncompleteDraft Status = "draft (incomplete)"
 
 func TestTransitions(t *testing.T) {
+	t.Parallel()
 	w, _ := newWorkflow(t)
 	tests := []struct {
 		name  string
@@ -262,6 +263,7 @@ func TestTransitions(t *testing.T) {
 }
 
 func TestTypedErrors(t *testing.T) {
+	t.Parallel()
 	w, _ := newWorkflow(t)
 	ctx := context.Background()
 	_, err := w.PublishVerdict(ctx, fc, "c1", 0)
@@ -277,6 +279,7 @@ func TestTypedErrors(t *testing.T) {
 }
 
 func TestConcurrentEditsConflict(t *testing.T) {
+	t.Parallel()
 	w, _ := newWorkflow(t)
 	ctx := context.Background()
 	const claim = "0a1b2c"
@@ -345,6 +348,7 @@ func TestConcurrentEditsConflict(t *testing.T) {
 }
 
 func TestConflictShowsVerdictDiff(t *testing.T) {
+	t.Parallel()
 	w, _ := newWorkflow(t)
 	ctx := context.Background()
 	const claim = "d1ff"
@@ -370,6 +374,7 @@ func TestConflictShowsVerdictDiff(t *testing.T) {
 }
 
 func TestHistoryReconstructsClaim(t *testing.T) {
+	t.Parallel()
 	w, b := newWorkflow(t)
 	ctx := context.Background()
 	const claim = "5e0f"
@@ -448,6 +453,7 @@ func TestHistoryReconstructsClaim(t *testing.T) {
 }
 
 func TestMerge(t *testing.T) {
+	t.Parallel()
 	w, _ := newWorkflow(t)
 	ctx := context.Background()
 	target := run(t, w, "aaa", []step{{"triage", fc, status(StatusTriage)}})
@@ -535,6 +541,7 @@ func factCheck(t *testing.T, b *bus.Bus, id string) (*FactCheck, bool) {
 }
 
 func TestVerdictLifecycle(t *testing.T) {
+	t.Parallel()
 	w, b := newWorkflow(t)
 	ctx := context.Background()
 	const claim = "7e57"
@@ -636,6 +643,7 @@ func TestVerdictLifecycle(t *testing.T) {
 // at once, each retrying on conflict with the revision the conflict
 // carries: every note lands exactly once and the log replays to the bucket.
 func TestManyConcurrentReviewers(t *testing.T) {
+	t.Parallel()
 	w, _ := newWorkflow(t)
 	ctx := context.Background()
 	const claim, reviewers, notesEach = "busy", 4, 5
@@ -705,6 +713,7 @@ func TestManyConcurrentReviewers(t *testing.T) {
 }
 
 func TestListVerdicts(t *testing.T) {
+	t.Parallel()
 	w, _ := newWorkflow(t)
 	ctx := context.Background()
 	t.Run("none", func(t *testing.T) {
@@ -749,6 +758,7 @@ func TestListVerdicts(t *testing.T) {
 // names and is otherwise refused with *ForbiddenError, leaving the claim as
 // it was.
 func TestRoleMatrix(t *testing.T) {
+	t.Parallel()
 	w, _ := newWorkflow(t)
 	ctx := context.Background()
 	merge := func(ctx context.Context, w *Workflow, a Actor, c string, r uint64) (Result, error) {

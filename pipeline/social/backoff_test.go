@@ -12,6 +12,7 @@ import (
 // TestDefaultBackoff pins the clients' reconnect delays: attempt counts the
 // retries already made (0 for the first), as the clients count them.
 func TestDefaultBackoff(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		b       retry.Backoff
@@ -48,6 +49,7 @@ func TestDefaultBackoff(t *testing.T) {
 }
 
 func TestSystemClockSleep(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := (SystemClock{}).Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {

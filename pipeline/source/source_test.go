@@ -7,6 +7,7 @@ import (
 )
 
 func TestStateFailedThenDisabled(t *testing.T) {
+	t.Parallel()
 	var st State
 	cause := errors.New("http status 500")
 	for i := 1; i <= 3; i++ {
@@ -28,6 +29,7 @@ func TestStateFailedThenDisabled(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name string
 		src  Source

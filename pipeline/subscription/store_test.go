@@ -31,6 +31,7 @@ func newStore(t *testing.T) (*Store, *DeliveryLog) {
 }
 
 func TestStoreRevisions(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	ctx := context.Background()
 	created, err := st.Create(ctx, valid())
@@ -82,6 +83,7 @@ func TestStoreRevisions(t *testing.T) {
 }
 
 func TestDeliveryLog(t *testing.T) {
+	t.Parallel()
 	_, log := newStore(t)
 	ctx := context.Background()
 	t0 := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)

@@ -19,6 +19,7 @@ func valid() Subscription {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		edit   func(*Subscription)
@@ -71,6 +72,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestNormalize(t *testing.T) {
+	t.Parallel()
 	s := Subscription{Name: "  Porto ", Localities: []string{"pt-1312", "PT-1312", " "}, Keywords: []string{"Ponte", "ponte"},
 		Languages: []string{"PT", "pt"}}.Normalize()
 	switch {
@@ -86,6 +88,7 @@ func TestNormalize(t *testing.T) {
 }
 
 func TestMatches(t *testing.T) {
+	t.Parallel()
 	base := Subscription{Localities: []string{"FR-75056", "FR-13055"}, MinSeverity: 2, Triggers: []Trigger{TriggerFlagged, TriggerVerdict}}
 	ev := Event{Trigger: TriggerFlagged, Localities: []string{"FR-69123", "FR-13055"}, Language: "fr-FR", Severity: 3,
 		Text: "L'eau du robinet à Marseille est polluée"}
@@ -125,6 +128,7 @@ func TestMatches(t *testing.T) {
 }
 
 func TestFeedToken(t *testing.T) {
+	t.Parallel()
 	var s Subscription
 	if s.CheckToken("") || s.CheckToken("anything") {
 		t.Fatal("a subscription without a feed accepts a token")
@@ -144,6 +148,7 @@ func TestFeedToken(t *testing.T) {
 }
 
 func TestPublicHidesSecrets(t *testing.T) {
+	t.Parallel()
 	s := valid()
 	s.RotateToken(time.Now())
 	p := s.Public()
@@ -156,6 +161,7 @@ func TestPublicHidesSecrets(t *testing.T) {
 }
 
 func TestWebhookActive(t *testing.T) {
+	t.Parallel()
 	w := Webhook{Enabled: true}
 	if !w.Active() {
 		t.Error("enabled webhook not active")

@@ -147,6 +147,7 @@ func testEndpoint(t *testing.T, url string) Endpoint {
 // TestRetryThenDeliver is issue 7's retry test: the receiver answers 500
 // three times, then 200.
 func TestRetryThenDeliver(t *testing.T) {
+	t.Parallel()
 	rc := &receiver{statuses: []int{500, 500, 500, 200}}
 	srv := httptest.NewServer(rc)
 	t.Cleanup(srv.Close)
@@ -213,6 +214,7 @@ func TestRetryThenDeliver(t *testing.T) {
 }
 
 func TestDeliverExpiresAfterMaxAge(t *testing.T) {
+	t.Parallel()
 	rc := &receiver{statuses: []int{503}}
 	srv := httptest.NewServer(rc)
 	t.Cleanup(srv.Close)
@@ -250,6 +252,7 @@ func TestDeliverExpiresAfterMaxAge(t *testing.T) {
 }
 
 func TestAttemptOutcomes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		status      int
@@ -309,6 +312,7 @@ func TestAttemptOutcomes(t *testing.T) {
 }
 
 func TestDeliverGone(t *testing.T) {
+	t.Parallel()
 	rc := &receiver{statuses: []int{410}}
 	srv := httptest.NewServer(rc)
 	t.Cleanup(srv.Close)
@@ -323,6 +327,7 @@ func TestDeliverGone(t *testing.T) {
 // TestAttemptTimeout: a receiver that accepts and never answers is bounded
 // by the per-attempt timeout.
 func TestAttemptTimeout(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -347,6 +352,7 @@ func TestAttemptTimeout(t *testing.T) {
 // TestAttemptTimeoutRawTCP: a TCP peer that accepts and never speaks HTTP
 // is bounded too.
 func TestAttemptTimeoutRawTCP(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -373,6 +379,7 @@ func TestAttemptTimeoutRawTCP(t *testing.T) {
 }
 
 func TestAttemptConnectionRefused(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -387,6 +394,7 @@ func TestAttemptConnectionRefused(t *testing.T) {
 }
 
 func TestDeliverStopsOnCancel(t *testing.T) {
+	t.Parallel()
 	rc := &receiver{statuses: []int{500}}
 	srv := httptest.NewServer(rc)
 	t.Cleanup(srv.Close)
@@ -405,6 +413,7 @@ func TestDeliverStopsOnCancel(t *testing.T) {
 }
 
 func TestPolicyDelay(t *testing.T) {
+	t.Parallel()
 	p := DefaultPolicy()
 	tests := []struct {
 		name string
@@ -432,6 +441,7 @@ func TestPolicyDelay(t *testing.T) {
 }
 
 func TestPolicyNextJitterStaysInBounds(t *testing.T) {
+	t.Parallel()
 	p := DefaultPolicy()
 	first := time.Unix(1_800_000_000, 0)
 	for i := range 100 {
@@ -451,6 +461,7 @@ func TestPolicyNextJitterStaysInBounds(t *testing.T) {
 }
 
 func TestNewMessage(t *testing.T) {
+	t.Parallel()
 	ts := time.Date(2026, 11, 27, 9, 0, 0, 123_000_000, time.FixedZone("CET", 3600))
 	msg, err := NewMessage("msg_x", TypeAlertVerdict, ts, map[string]int{"n": 1})
 	if err != nil {
@@ -479,6 +490,7 @@ func TestNewMessage(t *testing.T) {
 }
 
 func TestMessageIDs(t *testing.T) {
+	t.Parallel()
 	a, b := DeriveMessageID("sub_1", "alert_1"), DeriveMessageID("sub_1", "alert_1")
 	if a != b {
 		t.Errorf("DeriveMessageID not stable: %q vs %q", a, b)

@@ -49,6 +49,7 @@ func readDoc(t *testing.T) string {
 // TestDocsGoSnippetIsTested checks that the Go check in docs/alerts.md is
 // the function Example_receiver runs against real deliveries.
 func TestDocsGoSnippetIsTested(t *testing.T) {
+	t.Parallel()
 	doc := readDoc(t)
 	ex, err := os.ReadFile("example_test.go")
 	if err != nil {
@@ -72,6 +73,7 @@ func TestDocsGoSnippetIsTested(t *testing.T) {
 // TestDocsVector checks that the test vector printed in the guide is the
 // official one and verifies.
 func TestDocsVector(t *testing.T) {
+	t.Parallel()
 	doc := readDoc(t)
 	v := loadVectors(t).Official[0]
 	for _, s := range []string{v.Secret, v.MsgID, "`1614265330`", "`" + v.Payload + "`", v.ExpectedSignature} {
@@ -84,6 +86,7 @@ func TestDocsVector(t *testing.T) {
 // TestDocsPythonSnippet runs the guide's Python check against the official
 // vector, when python3 is installed.
 func TestDocsPythonSnippet(t *testing.T) {
+	t.Parallel()
 	py, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("python3 not installed; the Python snippet is not run")
@@ -115,6 +118,7 @@ print(ok, bad, old)
 // TestDocsShellSnippet runs the guide's openssl recipe, when sh, openssl,
 // base64 and od are installed.
 func TestDocsShellSnippet(t *testing.T) {
+	t.Parallel()
 	for _, tool := range []string{"sh", "openssl", "base64", "od"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s not installed; the shell snippet is not run", tool)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestHealthObserve(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 	fail := func(at time.Duration) Attempt {
 		return Attempt{Time: t0.Add(at), Outcome: OutcomeRetry, Status: 500, Err: "receiver answered 500"}

@@ -53,6 +53,7 @@ func loadVectors(t testing.TB) vectorFile {
 }
 
 func TestOfficialVectors(t *testing.T) {
+	t.Parallel()
 	for _, v := range loadVectors(t).Official {
 		t.Run(v.Name, func(t *testing.T) {
 			s, err := NewSigner(v.Secret)
@@ -82,6 +83,7 @@ func TestOfficialVectors(t *testing.T) {
 }
 
 func TestDerivedVectors(t *testing.T) {
+	t.Parallel()
 	for _, v := range loadVectors(t).Derived {
 		t.Run(v.Name, func(t *testing.T) {
 			ver, err := NewVerifier(v.Secret)
@@ -109,6 +111,7 @@ func TestDerivedVectors(t *testing.T) {
 }
 
 func TestVerifyErrors(t *testing.T) {
+	t.Parallel()
 	const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 	const id = "msg_p5jXN8AQM9LWM0D4loKWxJek"
 	const ts = 1614265330
@@ -163,6 +166,7 @@ func TestVerifyErrors(t *testing.T) {
 }
 
 func TestParseSecret(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		in      string
@@ -193,6 +197,7 @@ func TestParseSecret(t *testing.T) {
 }
 
 func TestRotation(t *testing.T) {
+	t.Parallel()
 	oldSecret, err := NewSecret()
 	if err != nil {
 		t.Fatal(err)
@@ -239,6 +244,7 @@ func TestRotation(t *testing.T) {
 }
 
 func TestSignRejectsBadIDs(t *testing.T) {
+	t.Parallel()
 	s, err := NewSigner("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
 	if err != nil {
 		t.Fatal(err)

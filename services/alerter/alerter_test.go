@@ -60,6 +60,7 @@ func natsTap(t *testing.T, h *harness, code string) func() []*vigiev1.Alert {
 // raises an alert in A's private feed and at A's webhook (checked by an
 // independent signature check), and nothing reaches B's subscription.
 func TestFlaggedClaimReachesOnlyItsLocality(t *testing.T) {
+	t.Parallel()
 	recvA, recvB := newReceiver(t, nil), newReceiver(t, nil)
 	h := start(t, Options{}, recvA, recvB)
 	all := []subscription.Trigger{subscription.TriggerFlagged, subscription.TriggerTrending, subscription.TriggerVerdict}
@@ -162,6 +163,7 @@ func TestFlaggedClaimReachesOnlyItsLocality(t *testing.T) {
 // subject but neither the feed nor the webhook of a subscription that did
 // not opt in.
 func TestUnreviewedOnlyToOptedInChannels(t *testing.T) {
+	t.Parallel()
 	recv := newReceiver(t, nil)
 	h := start(t, Options{}, recv)
 	sub, tok := h.subscribe("Paris", []string{paris}, []subscription.Trigger{subscription.TriggerFlagged}, false, recv)
@@ -188,6 +190,7 @@ func TestUnreviewedOnlyToOptedInChannels(t *testing.T) {
 // TestRequireConfirmation: with confirmation required, automatic matches
 // raise nothing.
 func TestRequireConfirmation(t *testing.T) {
+	t.Parallel()
 	recv := newReceiver(t, nil)
 	h := start(t, Options{RequireConfirmation: true}, recv)
 	sub, _ := h.subscribe("Paris", []string{paris}, nil, true, recv)
@@ -202,6 +205,7 @@ func TestRequireConfirmation(t *testing.T) {
 // answers 500 three times, then 200: one webhook-id, four attempts
 // recorded, one alert delivered; each attempt is signed afresh.
 func TestRetryKeepsOneWebhookID(t *testing.T) {
+	t.Parallel()
 	recv := newReceiver(t, func(n int) int {
 		if n <= 3 {
 			return http.StatusInternalServerError
@@ -277,6 +281,7 @@ func TestRetryKeepsOneWebhookID(t *testing.T) {
 // TestGoneDisablesEndpointWithNotice: a 410 disables the endpoint at once
 // and leaves a notice for admins.
 func TestGoneDisablesEndpointWithNotice(t *testing.T) {
+	t.Parallel()
 	recv := newReceiver(t, func(int) int { return http.StatusGone })
 	h := start(t, Options{}, recv)
 	sub, _ := h.subscribe("Paris", []string{paris}, nil, true, recv)
@@ -301,6 +306,7 @@ func TestGoneDisablesEndpointWithNotice(t *testing.T) {
 // TestPrivateDestinationRefused: without an allow option a webhook to
 // 127.0.0.1 is never connected to; the refusal is recorded.
 func TestPrivateDestinationRefused(t *testing.T) {
+	t.Parallel()
 	recv := newReceiver(t, nil)
 	h := start(t, Options{Policy: webhook.Policy{InitialDelay: time.Hour, MaxAge: time.Minute}}) // receiver not allowed
 	sub, _ := h.subscribe("Paris", []string{paris}, nil, true, recv)
@@ -323,6 +329,7 @@ func TestPrivateDestinationRefused(t *testing.T) {
 // cluster across sources above the threshold raise one trending alert, not
 // one per repeat, even with two alerter processes sharing the work.
 func TestTrendingRaisesOneAlert(t *testing.T) {
+	t.Parallel()
 	opts := Options{TrendingItems: 3, TrendingSources: 3}
 	h := start(t, opts)
 	h.another(opts)
@@ -356,6 +363,7 @@ func TestTrendingRaisesOneAlert(t *testing.T) {
 
 // TestBelowThresholdNoTrending: repeats from too few sources do not trend.
 func TestBelowThresholdNoTrending(t *testing.T) {
+	t.Parallel()
 	h := start(t, Options{TrendingItems: 3, TrendingSources: 3})
 	sub, _ := h.subscribe("Paris", []string{paris}, []subscription.Trigger{subscription.TriggerTrending}, true)
 	for i := range 6 {
@@ -372,6 +380,7 @@ func TestBelowThresholdNoTrending(t *testing.T) {
 // TestVerdictAlertAndCAP: a published verdict raises a verdict alert,
 // reviewed, listed in the CAP index and served as a CAP message.
 func TestVerdictAlertAndCAP(t *testing.T) {
+	t.Parallel()
 	recv := newReceiver(t, nil)
 	h := start(t, Options{Publisher: publishParty("Vérif Paris")}, recv)
 	sub, tok := h.subscribe("Paris", []string{paris}, []subscription.Trigger{subscription.TriggerVerdict}, false, recv)
@@ -417,6 +426,7 @@ func (r request) typ(t *testing.T) string {
 // is disabled with a notice, and its pending delivery is dropped (the alert
 // stays in the feed).
 func TestSustainedFailureDisables(t *testing.T) {
+	t.Parallel()
 	recv := newReceiver(t, func(int) int { return http.StatusServiceUnavailable })
 	h := start(t, Options{
 		Policy:  webhook.Policy{InitialDelay: 100 * time.Millisecond, Multiplier: 1, Jitter: 0, MaxAge: time.Minute},
@@ -448,6 +458,7 @@ func TestSustainedFailureDisables(t *testing.T) {
 // alerts whose CAP messages are an Update and a Cancel referencing the
 // earlier ones, all valid CAP 1.2.
 func TestVerdictVersionsInCAP(t *testing.T) {
+	t.Parallel()
 	h := start(t, Options{})
 	sub, tok := h.subscribe("Paris", []string{paris}, []subscription.Trigger{subscription.TriggerVerdict}, false)
 	v := loadVerdict(t, "verdict-paris.json")
@@ -486,6 +497,7 @@ func TestVerdictVersionsInCAP(t *testing.T) {
 // TestPoisonMessageDeadLettered: an undecodable CLAIMS message goes to
 // vigie.dlq.alerter at once and the next message is still alerted.
 func TestPoisonMessageDeadLettered(t *testing.T) {
+	t.Parallel()
 	h := start(t, Options{})
 	sub, _ := h.subscribe("Paris", []string{paris}, nil, true)
 	dlq := make(chan *nats.Msg, 4)

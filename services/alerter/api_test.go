@@ -49,6 +49,7 @@ func call(t *testing.T, h http.Handler, method, path, user string, body any) (in
 }
 
 func TestSubscriptionsAPI(t *testing.T) {
+	t.Parallel()
 	recv := newReceiver(t, nil)
 	h := start(t, Options{Authorize: authorizeByHeader}, recv)
 	api := h.svc.APIHandler()
@@ -216,6 +217,7 @@ func TestSubscriptionsAPI(t *testing.T) {
 }
 
 func TestAPIWithoutAuthorizeRefusesAll(t *testing.T) {
+	t.Parallel()
 	h := start(t, Options{})
 	sub, _ := h.subscribe("Paris", []string{paris}, nil, false)
 	for _, path := range []string{"/api/v1/subscriptions", "/api/v1/subscriptions/" + sub.ID} {
@@ -226,6 +228,7 @@ func TestAPIWithoutAuthorizeRefusesAll(t *testing.T) {
 }
 
 func TestFeedConditionalGet(t *testing.T) {
+	t.Parallel()
 	h := start(t, Options{})
 	sub, tok := h.subscribe("Paris", []string{paris}, nil, true)
 	h.publishClaims(loadClaims(t, "flagged-paris.json"))

@@ -17,6 +17,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // TestWebhookPayloadGolden pins the body of an alert.flagged webhook built
 // from testdata/flagged-paris.json (the shape docs/alerts.md documents).
 func TestWebhookPayloadGolden(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 27, 9, 0, 5, 0, time.UTC)
 	s := &Service{opts: withDefaults(Options{BaseURL: "https://verif.example.org", Now: func() time.Time { return now }})}
 	ic := loadClaims(t, "flagged-paris.json")

@@ -13,6 +13,7 @@ import (
 )
 
 func TestSeverity(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		rating   publish.Rating
@@ -38,6 +39,7 @@ func TestSeverity(t *testing.T) {
 }
 
 func TestAlertIDDeterministic(t *testing.T) {
+	t.Parallel()
 	a := AlertID("flagged", "sub_a", "cl_3", "123")
 	if a != AlertID("flagged", "sub_a", "cl_3", "123") {
 		t.Fatal("same parts, different ids")
@@ -54,6 +56,7 @@ func TestAlertIDDeterministic(t *testing.T) {
 }
 
 func TestWindowIndex(t *testing.T) {
+	t.Parallel()
 	w := time.Hour
 	t0 := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	if windowIndex(t0, w) != windowIndex(t0.Add(59*time.Minute), w) {
@@ -65,6 +68,7 @@ func TestWindowIndex(t *testing.T) {
 }
 
 func TestDestinationAllowed(t *testing.T) {
+	t.Parallel()
 	allow := map[netip.AddrPort]bool{netip.MustParseAddrPort("127.0.0.1:8080"): true}
 	tests := []struct {
 		addr         string

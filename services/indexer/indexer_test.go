@@ -68,6 +68,7 @@ func publishClaims(t *testing.T, b *bus.Bus, items, perItem int) {
 // TestIndexerRetriesFailedWrites: a backend that fails the next N writes;
 // the indexer retries and every claim is indexed exactly once.
 func TestIndexerRetriesFailedWrites(t *testing.T) {
+	t.Parallel()
 	s := bustest.Server(t)
 	b := bustest.Bus(t, s, bus.DefaultTopology())
 	bl := openBleve(t)
@@ -108,6 +109,7 @@ func TestIndexerRetriesFailedWrites(t *testing.T) {
 // TestReviewEventsUpdateStatus: a review event changes the indexed status,
 // and a claim indexed after its review takes the status from the bucket.
 func TestReviewEventsUpdateStatus(t *testing.T) {
+	t.Parallel()
 	s := bustest.Server(t)
 	b := bustest.Bus(t, s, bus.DefaultTopology())
 	bl := openBleve(t)
@@ -153,6 +155,7 @@ func TestReviewEventsUpdateStatus(t *testing.T) {
 // TestInvalidDocumentIsIsolated: a claim the backend refuses (an id it
 // cannot take) is dead-lettered alone; the claims batched with it are indexed.
 func TestInvalidDocumentIsIsolated(t *testing.T) {
+	t.Parallel()
 	s := bustest.Server(t)
 	b := bustest.Bus(t, s, bus.DefaultTopology())
 	bl := openBleve(t)
@@ -178,6 +181,7 @@ func TestInvalidDocumentIsIsolated(t *testing.T) {
 
 // TestRetentionPurge deletes old claims nobody reviewed and keeps the rest.
 func TestRetentionPurge(t *testing.T) {
+	t.Parallel()
 	s := bustest.Server(t)
 	b := bustest.Bus(t, s, bus.DefaultTopology())
 	bl := openBleve(t)

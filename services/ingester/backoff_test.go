@@ -10,6 +10,7 @@ import (
 // TestSourceBackoff pins the delays between a failing source's retries:
 // a configured base and cap, the default equal jitter, and the defaults.
 func TestSourceBackoff(t *testing.T) {
+	t.Parallel()
 	fixed := func(v float64) func() float64 { return func() float64 { return v } }
 	b := retry.Backoff{Base: time.Second, Max: time.Minute}.Or(DefaultBackoff)
 	tests := []struct {

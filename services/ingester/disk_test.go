@@ -40,6 +40,7 @@ func (d *fillingDisk) guard() *disk.Guard {
 // (validators not saved), and the next poll once space is freed publishes
 // the rest, each item once.
 func TestLowDiskPausesFeedsWithoutBlamingThem(t *testing.T) {
+	t.Parallel()
 	b := bustest.Bus(t, bustest.Server(t), bus.DefaultTopology())
 	body := fixtureFeed(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -104,6 +105,7 @@ func TestLowDiskPausesFeedsWithoutBlamingThem(t *testing.T) {
 // TestLowDiskSocialSourceWaits: a social source is not streamed, and no
 // failure is recorded against it, while the disk is nearly full.
 func TestLowDiskSocialSourceWaits(t *testing.T) {
+	t.Parallel()
 	b := bustest.Bus(t, bustest.Server(t), bus.DefaultTopology())
 	d := &fillingDisk{}
 	d.free.Store(10 << 20)
@@ -128,6 +130,7 @@ func TestLowDiskSocialSourceWaits(t *testing.T) {
 // with a Retry-After and is stored nowhere (neither the item nor its
 // reporter); the same delivery retried once space is freed is accepted.
 func TestIntakeLowDisk(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t, nil)
 	d := &fillingDisk{}
 	d.free.Store(10 << 20)
@@ -154,6 +157,7 @@ func TestIntakeLowDisk(t *testing.T) {
 
 // TestIntakeLowDiskRetryAfter checks the header a sender schedules its retry with.
 func TestIntakeLowDiskRetryAfter(t *testing.T) {
+	t.Parallel()
 	rec := httptest.NewRecorder()
 	refuseLowDisk(rec)
 	if rec.Code != http.StatusInsufficientStorage || rec.Header().Get("Retry-After") != "30" {

@@ -71,6 +71,7 @@ func textID(source, text string) string {
 }
 
 func TestImportItemsFixtures(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		file       string
@@ -183,6 +184,7 @@ func TestImportItemsFixtures(t *testing.T) {
 }
 
 func TestImportPublishedDates(t *testing.T) {
+	t.Parallel()
 	b := bustest.Bus(t, bustest.Server(t), bus.DefaultTopology())
 	svc := newService(t, b, nil)
 	in := `{"id":"a","text":"x","published":"2025-03-01T10:00:00+01:00"}
@@ -216,6 +218,7 @@ func TestImportPublishedDates(t *testing.T) {
 }
 
 func TestImportItemsStreams(t *testing.T) {
+	t.Parallel()
 	b := bustest.Bus(t, bustest.Server(t), bus.DefaultTopology())
 	svc := newService(t, b, nil)
 	ctx := context.Background()
@@ -285,6 +288,7 @@ func TestImportItemsStreams(t *testing.T) {
 }
 
 func TestImportItemsRefuses(t *testing.T) {
+	t.Parallel()
 	b := bustest.Bus(t, bustest.Server(t), bus.DefaultTopology())
 	svc := newService(t, b, nil)
 	cancelled, cancel := context.WithCancel(context.Background())

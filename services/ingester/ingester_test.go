@@ -60,6 +60,7 @@ func feedSource(id, url string, interval time.Duration) source.Source {
 }
 
 func TestNotModifiedPublishesNothing(t *testing.T) {
+	t.Parallel()
 	b := bustest.Bus(t, bustest.Server(t), bus.DefaultTopology())
 	body := fixtureFeed(t)
 	var conditional atomic.Int32
@@ -98,6 +99,7 @@ func TestNotModifiedPublishesNothing(t *testing.T) {
 }
 
 func TestRetryAfterHonoured(t *testing.T) {
+	t.Parallel()
 	b := bustest.Bus(t, bustest.Server(t), bus.DefaultTopology())
 	tests := []struct {
 		name       string
@@ -136,6 +138,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 }
 
 func TestPerHostLimit(t *testing.T) {
+	t.Parallel()
 	b := bustest.Bus(t, bustest.Server(t), bus.DefaultTopology())
 	body := fixtureFeed(t)
 	var inFlight, maxInFlight, requests atomic.Int32
@@ -172,6 +175,7 @@ func TestPerHostLimit(t *testing.T) {
 }
 
 func TestDisabledAfterFailures(t *testing.T) {
+	t.Parallel()
 	b := bustest.Bus(t, bustest.Server(t), bus.DefaultTopology())
 	var requests atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -203,6 +207,7 @@ func TestDisabledAfterFailures(t *testing.T) {
 // TestTwoIngestersShareSources: two ingester processes (two services with
 // their own owners) never fetch one source within one interval.
 func TestTwoIngestersShareSources(t *testing.T) {
+	t.Parallel()
 	ns := bustest.Server(t)
 	b1 := bustest.Bus(t, ns, bus.DefaultTopology())
 	b2 := bustest.Bus(t, ns, bus.DefaultTopology())

@@ -53,6 +53,7 @@ func hmacSign(t testing.TB, secret, id string, ts int64, body []byte) string {
 // TestHMACSignMatchesOfficialVector checks the test signer against the
 // known-answer vector shared by the reference libraries.
 func TestHMACSignMatchesOfficialVector(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile(specs.Path("standard-webhooks", "vectors.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -187,6 +188,7 @@ func rawStream(t *testing.T, js jetstream.JetStream, name string) []*jetstream.R
 }
 
 func TestIntakeRefuses(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t, nil) // default cap: 64 KiB
 	now := time.Now()
 	good := []byte(`{"text":"O presidente da câmara disse que a taxa de desemprego caiu 40%."}`)
@@ -296,6 +298,7 @@ func TestIntakeRefuses(t *testing.T) {
 // TestIntakeOfficialVector: the reference libraries' vector verifies (the
 // answer is about its payload, not its signature).
 func TestIntakeOfficialVector(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t, func(o *IntakeOptions) { o.Now = func() time.Time { return time.Unix(1614265330+60, 0) } })
 	req, _ := http.NewRequest(http.MethodPost, e.srv.URL, strings.NewReader(`{"test": 2432232314}`))
 	req.Header.Set("webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek")
@@ -308,6 +311,7 @@ func TestIntakeOfficialVector(t *testing.T) {
 }
 
 func TestIntakeAccepts(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t, nil)
 	const reporter = "Maria Example <maria@example.org> +351 912 345 678"
 	body := []byte(`{"text":"  O presidente da câmara disse que o desemprego caiu 40% em Porto.  ",
@@ -398,6 +402,7 @@ func TestIntakeAccepts(t *testing.T) {
 }
 
 func TestIntakeSameWebhookTwice(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t, nil)
 	body := []byte(`{"text":"A ponte vai fechar durante seis meses.","reporter":"someone@example.org"}`)
 	var ids []string
@@ -430,6 +435,7 @@ func TestIntakeSameWebhookTwice(t *testing.T) {
 // TestIntakeConcurrentDeliveries: deliveries of one webhook racing each
 // other give one item and leave one reporter entry, the one it refers to.
 func TestIntakeConcurrentDeliveries(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t, nil)
 	body := []byte(`{"text":"Concurrent tip.","reporter":"racer@example.org"}`)
 	const n = 8
@@ -484,6 +490,7 @@ func TestIntakeConcurrentDeliveries(t *testing.T) {
 }
 
 func TestIntakeSecretRotation(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t, func(o *IntakeOptions) { o.Secrets = []string{otherSecret, testSecret} })
 	for i, s := range []string{testSecret, otherSecret} {
 		status, ie, _ := e.post(t, fmt.Sprintf("msg_rot_%d", i), time.Now(), []byte(`{"text":"a claim"}`), s)
@@ -494,6 +501,7 @@ func TestIntakeSecretRotation(t *testing.T) {
 }
 
 func TestNewIntakeRefusesBadOptions(t *testing.T) {
+	t.Parallel()
 	b := bustest.Bus(t, bustest.Server(t), bus.DefaultTopology())
 	svc := newService(t, b, nil)
 	kv, err := OpenReporters(context.Background(), b)
@@ -525,6 +533,7 @@ func TestNewIntakeRefusesBadOptions(t *testing.T) {
 }
 
 func TestReadSecretFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tests := []struct {
 		name    string
@@ -555,6 +564,7 @@ func TestReadSecretFile(t *testing.T) {
 }
 
 func TestParseTip(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		body  string
@@ -659,6 +669,7 @@ func BenchmarkIntakeServeHTTP(b *testing.B) {
 // TestIntakeNoAckNo202: with JetStream gone, a valid tip is answered 503,
 // never 202.
 func TestIntakeNoAckNo202(t *testing.T) {
+	t.Parallel()
 	ns := bustest.Server(t)
 	b := bustest.Bus(t, ns, bus.DefaultTopology())
 	svc := newService(t, b, nil)

@@ -84,6 +84,7 @@ func fakeJetstream(t *testing.T, dropAfter *atomic.Int32) *httptest.Server {
 // exactly once although the connection drops and the ingester restarts
 // from the cursor it stored.
 func TestBlueskyResumesFromCursor(t *testing.T) {
+	t.Parallel()
 	ns := bustest.Server(t)
 	b := bustest.Bus(t, ns, bus.DefaultTopology())
 	var drop atomic.Int32

@@ -41,6 +41,7 @@ func claimsOf(t *testing.T, b *bus.Bus) map[string]*vigiev1.ItemClaims {
 // cluster id; a different claim gets another. Localities named in the text
 // are added to the source's.
 func TestClustersAgreeAcrossMatchers(t *testing.T) {
+	t.Parallel()
 	s := bustest.Server(t)
 	b1 := bustest.Bus(t, s, bus.DefaultTopology())
 	b2 := bustest.Bus(t, s, bus.DefaultTopology())

@@ -31,6 +31,7 @@ func msgCount(t *testing.T, b *bus.Bus, stream string) uint64 {
 // TestPoisonItemIsDeadLettered: an undecodable payload on ITEMS ends on
 // vigie.dlq.matcher and does not stop the items after it.
 func TestPoisonItemIsDeadLettered(t *testing.T) {
+	t.Parallel()
 	s := bustest.Server(t)
 	top := bus.DefaultTopology()
 	top.MaxDeliver = 3

@@ -7,6 +7,7 @@ import (
 )
 
 func TestPublicAPI(t *testing.T) {
+	t.Parallel()
 	e := threeVerdicts(t)
 	e.draft("draft1", porto())
 	e.retract("fr1", "Retiré : la source était une parodie.")

@@ -32,6 +32,7 @@ func (m *mapIndex) Get(_ context.Context, id string) (index.Document, error) {
 }
 
 func TestIndexDetails(t *testing.T) {
+	t.Parallel()
 	published := time.Date(2026, 11, 19, 8, 0, 0, 0, time.UTC)
 	detected := time.Date(2026, 11, 19, 9, 0, 0, 0, time.UTC)
 	idx := &mapIndex{docs: map[string]index.Document{

@@ -41,6 +41,7 @@ func jsonFeedSchema(t *testing.T) *jsonschema.Schema {
 // against the Atom RELAX NG schema and the JSON Feed schema, and parses
 // all of them back with gofeed.
 func TestFeedsPassStandards(t *testing.T) {
+	t.Parallel()
 	e := threeVerdicts(t)
 	schema := jsonFeedSchema(t)
 	for _, query := range []string{"", "?locality=PT-1312", "?language=fr&rating=misleading", "?rating=true"} {
@@ -99,6 +100,7 @@ func TestFeedsPassStandards(t *testing.T) {
 }
 
 func TestFeedFilters(t *testing.T) {
+	t.Parallel()
 	e := threeVerdicts(t)
 	for _, c := range []struct {
 		name, query string
@@ -151,6 +153,7 @@ func TestFeedFilters(t *testing.T) {
 }
 
 func TestFeedSelfURLIsCanonical(t *testing.T) {
+	t.Parallel()
 	e := threeVerdicts(t)
 	_, a := e.get(FeedPath("atom") + "?rating=false&locality=pt-1312,PT-1312")
 	_, b := e.get(FeedPath("atom") + "?locality=PT-1312&rating=false")
@@ -164,6 +167,7 @@ func TestFeedSelfURLIsCanonical(t *testing.T) {
 }
 
 func TestFeedConditionalRequests(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, Options{})
 	e.publish("pt1", porto())
 	for _, ext := range []string{"atom", "rss", "json"} {
@@ -206,6 +210,7 @@ func TestFeedConditionalRequests(t *testing.T) {
 }
 
 func TestFeedCacheTTL(t *testing.T) {
+	t.Parallel()
 	c := &testClock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
 	src := &fakeSource{vs: nil}
 	s := New(src, Options{Site: testSite, CacheTTL: time.Minute, Now: c.Now}, nil)
@@ -244,6 +249,7 @@ func TestFeedCacheTTL(t *testing.T) {
 }
 
 func TestFeedOfOneLanguageSpeaksIt(t *testing.T) {
+	t.Parallel()
 	e := threeVerdicts(t)
 	for _, c := range []struct{ query, want string }{
 		{"?language=pt", `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="pt">`},

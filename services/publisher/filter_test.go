@@ -9,6 +9,7 @@ import (
 )
 
 func TestParseFilter(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name, query string
 		want        Filter
@@ -43,6 +44,7 @@ func TestParseFilter(t *testing.T) {
 }
 
 func TestFilterMatch(t *testing.T) {
+	t.Parallel()
 	v := publish.Verdict{Localities: []string{"PT-1312"}, Language: "pt-PT", Rating: publish.RatingFalse}
 	for _, c := range []struct {
 		name string

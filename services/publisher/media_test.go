@@ -7,6 +7,7 @@ import (
 )
 
 func TestDetectMedia(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name        string
 		appearances []string

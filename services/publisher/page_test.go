@@ -96,6 +96,7 @@ func fakeService(t *testing.T, src *fakeSource) *httptest.Server {
 // TestPagesGolden compares rendered pages with testdata/*.golden.html
 // (go test -run TestPagesGolden -update rewrites them).
 func TestPagesGolden(t *testing.T) {
+	t.Parallel()
 	c := corrected()
 	v1 := record("pt1", porto(), day)
 	src := &fakeSource{vs: []*review.Verdict{arabic(), c}, versions: map[string][]*review.Verdict{"pt1": {v1, c}, "ar1": {arabic()}}}
@@ -129,6 +130,7 @@ func TestPagesGolden(t *testing.T) {
 }
 
 func TestPageLanguage(t *testing.T) {
+	t.Parallel()
 	src := &fakeSource{vs: []*review.Verdict{arabic(), corrected(), record("sv1", stockholm(), day), record("de1",
 		review.VerdictInput{ClaimReviewed: "Die Stadt schließt das Bad.", Rating: claims.RatingFalse, Summary: "Nein.",
 			Sources: []string{"https://example.org/de"}, Language: "de"}, day)}}
@@ -163,6 +165,7 @@ func TestPageLanguage(t *testing.T) {
 // TestCatalogComplete checks that every language defines every message
 // and every rating.
 func TestCatalogComplete(t *testing.T) {
+	t.Parallel()
 	for _, lang := range Languages {
 		t.Run(lang, func(t *testing.T) {
 			m, ok := catalog[lang]
@@ -190,6 +193,7 @@ func TestCatalogComplete(t *testing.T) {
 // TestEscaping feeds hostile editor input to the page: it must come out
 // as text, and links only as http(s).
 func TestEscaping(t *testing.T) {
+	t.Parallel()
 	v := record("x1", review.VerdictInput{
 		ClaimReviewed: `<script>alert("claim")</script> & "quotes"`,
 		Title:         `</title><script>alert(1)</script>`, Rating: claims.RatingFalse,
@@ -227,6 +231,7 @@ func TestEscaping(t *testing.T) {
 }
 
 func TestErrorsMapToStatus(t *testing.T) {
+	t.Parallel()
 	srv := fakeService(t, &fakeSource{err: fmt.Errorf("list verdicts: %w", context.DeadlineExceeded)})
 	for _, tc := range []struct {
 		path   string
@@ -250,6 +255,7 @@ func TestErrorsMapToStatus(t *testing.T) {
 }
 
 func TestPageHeaders(t *testing.T) {
+	t.Parallel()
 	srv := fakeService(t, &fakeSource{vs: []*review.Verdict{corrected()}, versions: map[string][]*review.Verdict{}})
 	resp, body := get(t, srv.URL+"/verdicts/pt1")
 	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "unsafe-inline") {

@@ -59,6 +59,7 @@ func jsonLD(t *testing.T, page []byte) map[string][]byte {
 // recommended ClaimReview field, uses only schema.org terms, and says
 // what the verdict says.
 func TestVerdictPageClaimReview(t *testing.T) {
+	t.Parallel()
 	vocab := vocabulary(t)
 	all := append(slices.Clone(schemaorg.RequiredClaimReviewFields), schemaorg.RecommendedClaimReviewFields...)
 	image := porto()
@@ -148,6 +149,7 @@ func TestVerdictPageClaimReview(t *testing.T) {
 }
 
 func TestCorrectionVisible(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, Options{})
 	e.publish("c1", porto())
 	fixed := porto()
@@ -191,6 +193,7 @@ func TestCorrectionVisible(t *testing.T) {
 }
 
 func TestRetractionVisible(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, Options{})
 	e.publish("c1", porto())
 	e.retract("c1", "A fonte era uma conta paródia.")
@@ -218,6 +221,7 @@ func TestRetractionVisible(t *testing.T) {
 }
 
 func TestOnlyPublishedVerdictsArePublic(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, Options{})
 	e.draft("draft1", porto())
 	e.publish("pub1", paris())
@@ -247,6 +251,7 @@ func TestOnlyPublishedVerdictsArePublic(t *testing.T) {
 }
 
 func TestShortLink(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, Options{})
 	e.publish("c1", porto())
 	resp, _ := e.get("/v/c1")

@@ -29,6 +29,7 @@ func decode[T any](t *testing.T, b []byte) T {
 // exactly one wins, the other gets 409 with the difference and the event
 // that made it, and nothing is overwritten.
 func TestConflictThroughAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	id := e.claim()
 	status, body := e.do(account.RoleFactChecker, "GET", "/api/v1/claims/"+id, nil)
@@ -111,6 +112,7 @@ func TestConflictThroughAPI(t *testing.T) {
 // the API and checks that its history reconstructs every state, and that
 // the admins' export holds the same events.
 func TestAuditHistoryThroughAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	id := e.claim()
 	v := completeVerdict()
@@ -203,6 +205,7 @@ func TestAuditHistoryThroughAPI(t *testing.T) {
 
 // TestActionErrors maps the workflow's refusals to statuses.
 func TestActionErrors(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	id := e.claim()
 	cases := []struct {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestUsersAndTokensAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cases := []struct {
 		name, method, path string
@@ -67,6 +68,7 @@ func TestUsersAndTokensAPI(t *testing.T) {
 }
 
 func TestAdminPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.browser(t)
 	b.login("u-admin")

@@ -30,6 +30,7 @@ var servedElsewhere = []string{
 var publicElsewhere = []string{"GET /feeds/", "GET /v/", "GET /verdicts", "GET /api/v1/verdicts/public"}
 
 func TestEveryPolicyRouteIsServed(t *testing.T) {
+	t.Parallel()
 	srv := New(Deps{Index: openIndex(t)}, zaptestLogger(t))
 	served := srv.Routes()
 	for _, r := range account.DefaultPolicy().Routes() {
@@ -202,6 +203,7 @@ func matrixRequests() map[string]matrixCase {
 // refusal (401 anonymous, 403 another role) or a 2xx/3xx answer when the
 // role is let in.
 func TestAuthorisationMatrix(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	reqs := matrixRequests()
 	for _, pattern := range e.srv.Routes() {
@@ -230,6 +232,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 // TestReadOnlyTokenCannotAct checks that a read-scoped token of a role
 // that may act is refused on every unsafe route.
 func TestReadOnlyTokenCannotAct(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok, _, err := e.store.CreateToken(context.Background(), "u-admin", "ro", account.ScopeRead)
 	if err != nil {

@@ -14,6 +14,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // TestChartsGolden pins the server-side SVG charts: geometry, legend and
 // the escaping of names (a source named like markup stays text).
 func TestChartsGolden(t *testing.T) {
+	t.Parallel()
 	days := []DayCount{
 		{Day: "2026-11-25", Total: 3, PerSource: map[string]int{"le-monde": 2, `<b>"jn"</b>`: 1}},
 		{Day: "2026-11-26", Total: 0, PerSource: map[string]int{}},
@@ -53,6 +54,7 @@ func TestChartsGolden(t *testing.T) {
 }
 
 func TestMedianAndDurations(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		in   []time.Duration

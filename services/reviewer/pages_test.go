@@ -81,6 +81,7 @@ func must(t *testing.T, page string, wants ...string) {
 }
 
 func TestLoginAndSession(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.claim()
 	b := e.browser(t)
@@ -139,6 +140,7 @@ func TestLoginAndSession(t *testing.T) {
 }
 
 func TestReviewFlowThroughForms(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	id := e.claim(func(c *queue.Claim) {
 		c.Flagged, c.ClusterID = true, "cl1"
@@ -200,6 +202,7 @@ func TestReviewFlowThroughForms(t *testing.T) {
 }
 
 func TestScriptPayloadIsInert(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	payload := `<script>alert("x")</script><img src=x onerror=alert(1)>`
 	id := e.claim(func(c *queue.Claim) {
@@ -225,6 +228,7 @@ func TestScriptPayloadIsInert(t *testing.T) {
 }
 
 func TestQueueFacetsSortAndPages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now().UTC()
 	for i := range 25 {
@@ -302,6 +306,7 @@ func TestQueueFacetsSortAndPages(t *testing.T) {
 }
 
 func TestTipsterRestrictedAndErasable(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	id := e.claim()
 	ref := "0123456789abcdef0123456789abcdef"
@@ -332,6 +337,7 @@ func TestTipsterRestrictedAndErasable(t *testing.T) {
 }
 
 func TestLiveEvents(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.claim()
 	since := time.Now().UTC()
@@ -373,6 +379,7 @@ func TestLiveEvents(t *testing.T) {
 }
 
 func TestDashboard(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Now().UTC()
 	for i := range 6 {
@@ -412,6 +419,7 @@ func TestDashboard(t *testing.T) {
 }
 
 func TestLanguages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	id := e.claim()
 	cases := []struct{ name, accept, query, wantLang, wantDir, wantText string }{
@@ -446,6 +454,7 @@ func TestLanguages(t *testing.T) {
 }
 
 func TestCatalogueComplete(t *testing.T) {
+	t.Parallel()
 	for key, msgs := range catalogue {
 		for i, m := range msgs {
 			if strings.TrimSpace(m) == "" {
@@ -495,6 +504,7 @@ func TestCatalogueComplete(t *testing.T) {
 }
 
 func TestTwoFactorEnrolmentRequired(t *testing.T) {
+	t.Parallel()
 	e := newEnvWith(t, account.Config{TOTPRequired: true})
 	e.claim()
 	b := e.browser(t)
@@ -541,6 +551,7 @@ func TestTwoFactorEnrolmentRequired(t *testing.T) {
 // of a source no longer registered), and a claim without a language adds
 // no empty, unusable value to the language facet.
 func TestQueueFacetLabels(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	if err := e.srv.sources.Put(ctx, source.Source{ID: "le-monde", Name: "Le Monde (Paris)", Kind: source.KindFeed, URL: "https://lemonde.example/rss"}); err != nil {

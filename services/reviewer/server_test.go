@@ -60,6 +60,7 @@ func get(t *testing.T, h http.Handler, target string) (*httptest.ResponseRecorde
 }
 
 func TestClaimsFilterAndFacets(t *testing.T) {
+	t.Parallel()
 	srv, claims := fixture(t)
 	h := withRole(srv.Handler(), account.RoleFactChecker)
 	rec, res := get(t, h, "/api/v1/claims?filter="+url.QueryEscape("language = fr")+"&facets=source,language")
@@ -96,6 +97,7 @@ func TestClaimsFilterAndFacets(t *testing.T) {
 }
 
 func TestClaimsQueryParameters(t *testing.T) {
+	t.Parallel()
 	srv, claims := fixture(t)
 	h := withRole(srv.Handler(), account.RoleFactChecker)
 	t.Run("empty q lists all, newest first", func(t *testing.T) {
@@ -137,6 +139,7 @@ func TestClaimsQueryParameters(t *testing.T) {
 }
 
 func TestHealthAndReadiness(t *testing.T) {
+	t.Parallel()
 	srv, _ := fixture(t)
 	h := withRole(srv.Handler(), account.RoleFactChecker)
 	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/": 200, "/nope": 404} {
@@ -161,6 +164,7 @@ func TestHealthAndReadiness(t *testing.T) {
 }
 
 func TestQueuePageEscapes(t *testing.T) {
+	t.Parallel()
 	srv, _ := fixture(t)
 	rec := httptest.NewRecorder()
 	withRole(srv.Handler(), account.RoleFactChecker).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/?q="+url.QueryEscape(`"><script>alert(1)</script>`), nil))

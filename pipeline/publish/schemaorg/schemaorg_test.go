@@ -44,6 +44,7 @@ func example(t *testing.T, file string) [][]byte {
 // use a few terms outside the subset (jobTitle, and Clip with its
 // properties), which must be the only reports.
 func TestOfficialExamples(t *testing.T) {
+	t.Parallel()
 	v := loadVocabulary(t)
 	tests := []struct {
 		name  string
@@ -75,6 +76,7 @@ func TestOfficialExamples(t *testing.T) {
 }
 
 func TestCheckCanFail(t *testing.T) {
+	t.Parallel()
 	v := loadVocabulary(t)
 	tests := []struct {
 		name string
@@ -100,6 +102,7 @@ func TestCheckCanFail(t *testing.T) {
 }
 
 func TestMissingClaimReviewFields(t *testing.T) {
+	t.Parallel()
 	doc := []byte(`{"claimReviewed":"x","url":"","reviewRating":{"alternateName":"Faux","ratingValue":1},"itemReviewed":{"appearance":[]}}`)
 	got, err := MissingClaimReviewFields(doc, append(RequiredClaimReviewFields, "reviewRating.ratingValue", "itemReviewed.appearance", "author"))
 	if err != nil {
@@ -114,6 +117,7 @@ func TestMissingClaimReviewFields(t *testing.T) {
 }
 
 func TestExtractJSONLD(t *testing.T) {
+	t.Parallel()
 	html := `<html><head><script type="application/ld+json"> {"a":1} </script><script>x</script>` +
 		`<script type="application/ld+json">{"b":2}</script><script type="application/ld+json">{"c":`
 	got := ExtractJSONLD([]byte(html))

@@ -7,6 +7,7 @@ import (
 )
 
 func TestContainsWord(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		text, kw string
 		want     bool
@@ -36,6 +37,7 @@ func TestContainsWord(t *testing.T) {
 }
 
 func TestFilterMatch(t *testing.T) {
+	t.Parallel()
 	post := social.Post{AuthorID: "did:plc:a", Text: "Les Élections à Lyon", Tags: []string{"Lyon2026"}}
 	tests := []struct {
 		name   string

@@ -19,6 +19,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 func TestPostGolden(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		fixture string
@@ -93,6 +94,7 @@ func corpusPost(t *testing.T, rkey string) (Event, PostRecord) {
 }
 
 func TestPostFromCorpus(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		rkey      string
@@ -182,6 +184,7 @@ func TestPostFromCorpus(t *testing.T) {
 }
 
 func TestPostOperations(t *testing.T) {
+	t.Parallel()
 	ev, _ := corpusPost(t, "3mptbypjm6224")
 	t.Run("update keeps the id and sets edited", func(t *testing.T) {
 		up := ev
@@ -228,6 +231,7 @@ func TestPostOperations(t *testing.T) {
 }
 
 func TestRenderText(t *testing.T) {
+	t.Parallel()
 	link := func(s, e int, uri string) Facet {
 		var f Facet
 		f.Index.ByteStart, f.Index.ByteEnd = s, e
@@ -276,6 +280,7 @@ func TestRenderText(t *testing.T) {
 }
 
 func TestDecodeEvent(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		in   string

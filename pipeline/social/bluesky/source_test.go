@@ -9,6 +9,7 @@ import (
 )
 
 func TestParseSourceURL(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in     string
 		filter Filter
@@ -47,6 +48,7 @@ func TestParseSourceURL(t *testing.T) {
 }
 
 func TestResolveHandle(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/xrpc/com.atproto.identity.resolveHandle" {
 			http.NotFound(w, r)

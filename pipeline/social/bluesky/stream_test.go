@@ -131,6 +131,7 @@ func checkCursors(t *testing.T, posts []social.Post, cursors []string, times map
 // the connection twice without a close frame; the client must emit every
 // post event exactly once, in time_us order, with a cursor that covers it.
 func TestStreamDropAndResume(t *testing.T) {
+	t.Parallel()
 	evs := loadEvents(t, corpusFile)
 	want, times := expectedPosts(evs, nil)
 	if len(want) != 18 {
@@ -186,6 +187,7 @@ func TestStreamDropAndResume(t *testing.T) {
 // TestStreamRestartFromCursor stops a client in the middle of the corpus
 // and starts a new one (as a restarted process) from the stored cursor.
 func TestStreamRestartFromCursor(t *testing.T) {
+	t.Parallel()
 	evs := loadEvents(t, corpusFile)
 	want, times := expectedPosts(evs, nil)
 	for _, stopAfter := range []int{1, 6, 11, 17} {
@@ -236,6 +238,7 @@ func TestStreamRestartFromCursor(t *testing.T) {
 }
 
 func TestStreamFilters(t *testing.T) {
+	t.Parallel()
 	evs := loadEvents(t, corpusFile)
 	tests := []struct {
 		name   string
@@ -300,6 +303,7 @@ func TestStreamFilters(t *testing.T) {
 }
 
 func TestStreamStops(t *testing.T) {
+	t.Parallel()
 	evs := loadEvents(t, corpusFile)
 	t.Run("emit error", func(t *testing.T) {
 		f := newFakeJetstream(t)
@@ -364,6 +368,7 @@ func TestStreamStops(t *testing.T) {
 // its cursor past P5, so that the replay brings P5 back: every post once,
 // in time_us order.
 func TestStreamOutOfOrderArrival(t *testing.T) {
+	t.Parallel()
 	var posts []rawEvent
 	for _, e := range loadEvents(t, corpusFile) {
 		if e.ev.IsPost() {
@@ -407,6 +412,7 @@ func TestStreamOutOfOrderArrival(t *testing.T) {
 // TestStreamDeleteOfEmittedPost checks that with a keyword filter the
 // deletion of a post the stream emitted comes out, and others do not.
 func TestStreamDeleteOfEmittedPost(t *testing.T) {
+	t.Parallel()
 	evs := loadEvents(t, corpusFile)
 	last := evs[len(evs)-1].ev.TimeUS
 	del := func(did, rkey string, dt int64) rawEvent {

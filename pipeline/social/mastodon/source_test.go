@@ -9,6 +9,7 @@ import (
 )
 
 func TestParseTimelineURL(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		base string
@@ -50,6 +51,7 @@ func TestParseTimelineURL(t *testing.T) {
 }
 
 func TestAccountTimelineLooksUpAcct(t *testing.T) {
+	t.Parallel()
 	all := fixtureRaw(t, "bigbone_public_timeline.json")
 	f := newFakeServer(t, all)
 	c := newTestClient(t, f, newFakeClock())

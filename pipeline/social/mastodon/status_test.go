@@ -53,6 +53,7 @@ func fixturePosts(t *testing.T, name string) []social.Post {
 }
 
 func TestStatusGolden(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		fixture string
@@ -122,6 +123,7 @@ func firstDiff(want, got string) string {
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 func TestStatusToPost(t *testing.T) {
+	t.Parallel()
 	t.Run("fields of the docs example", func(t *testing.T) {
 		p := fixturePosts(t, "mastodon_docs_entity_status_example.json")[0]
 		want := social.Post{
@@ -211,6 +213,7 @@ func TestStatusToPost(t *testing.T) {
 }
 
 func TestStatusSanitize(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile(filepath.Join("testdata", "hostile_status.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 )
 
 func TestReadSSE(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		in   string
@@ -101,6 +102,7 @@ func (r *recorder) has(id string) bool { return slices.Contains(r.newIDs(), id) 
 // delete. Every status must come out exactly once, in order, with a cursor
 // that never goes back.
 func TestStreamDropAndResume(t *testing.T) {
+	t.Parallel()
 	all := fixtureRaw(t, "bigbone_public_timeline.json") // S0..S19
 	f := newFakeServer(t, all[:6])                       // S0..S5 exist before the start
 	f.streamPlan = func(n int) (int, bool) {
@@ -197,6 +199,7 @@ func TestStreamDropAndResume(t *testing.T) {
 // TestStreamRestartFromCursor stops a stream, then starts a new one (as after
 // a process restart) from the cursor persisted with the last handled post.
 func TestStreamRestartFromCursor(t *testing.T) {
+	t.Parallel()
 	all := fixtureRaw(t, "bigbone_tag_timeline.json")
 	f := newFakeServer(t, all[:2])
 	c := newTestClient(t, f, newFakeClock(), WithPageLimit(3))
@@ -246,6 +249,7 @@ func TestStreamRestartFromCursor(t *testing.T) {
 }
 
 func TestStreamStops(t *testing.T) {
+	t.Parallel()
 	all := fixtureRaw(t, "bigbone_public_timeline.json")
 	t.Run("emit error stops the stream", func(t *testing.T) {
 		f := newFakeServer(t, all)
@@ -296,6 +300,7 @@ func TestStreamStops(t *testing.T) {
 // not emitted, but those posted after the start are, including those posted
 // while the connection was down.
 func TestStreamFromNow(t *testing.T) {
+	t.Parallel()
 	all := fixtureRaw(t, "bigbone_public_timeline.json")
 	f := newFakeServer(t, all[:5])
 	f.streamPlan = func(n int) (int, bool) {

@@ -44,6 +44,7 @@ func rawIDs(rs []rawStatus) []string {
 }
 
 func TestTimelinePaging(t *testing.T) {
+	t.Parallel()
 	all := fixtureRaw(t, "bigbone_public_timeline.json") // 20 statuses
 	tests := []struct {
 		name     string
@@ -93,6 +94,7 @@ func TestTimelinePaging(t *testing.T) {
 // with a small page budget, and checks that the union of all calls is every
 // status exactly once, in order.
 func TestTimelineSuccessiveCalls(t *testing.T) {
+	t.Parallel()
 	all := fixtureRaw(t, "bigbone_tag_timeline.json")
 	f := newFakeServer(t, all[:5])
 	c := newTestClient(t, f, newFakeClock(), WithPageLimit(2), WithMaxPages(2))
@@ -127,6 +129,7 @@ func TestTimelineSuccessiveCalls(t *testing.T) {
 }
 
 func TestTimelineSpecs(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		spec TimelineSpec
@@ -198,6 +201,7 @@ func (rl *rateLimiter) hook(w http.ResponseWriter, r *http.Request) bool {
 }
 
 func TestTimelineRateLimitHeaders(t *testing.T) {
+	t.Parallel()
 	all := fixtureRaw(t, "bigbone_public_timeline.json")
 	f := newFakeServer(t, all)
 	clk := newFakeClock()
@@ -227,6 +231,7 @@ func TestTimelineRateLimitHeaders(t *testing.T) {
 }
 
 func TestTimeline429(t *testing.T) {
+	t.Parallel()
 	all := fixtureRaw(t, "bigbone_public_timeline.json")
 	tests := []struct {
 		name       string
@@ -285,6 +290,7 @@ func TestTimeline429(t *testing.T) {
 }
 
 func TestTimelineErrors(t *testing.T) {
+	t.Parallel()
 	all := fixtureRaw(t, "bigbone_public_timeline.json")
 	tests := []struct {
 		name  string
@@ -382,6 +388,7 @@ func TestTimelineErrors(t *testing.T) {
 }
 
 func TestParseReset(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name string
@@ -406,6 +413,7 @@ func TestParseReset(t *testing.T) {
 }
 
 func TestCompareIDs(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		a, b string
 		want int
