@@ -76,7 +76,14 @@ func BenchmarkLimiterAttempt(b *testing.B) {
 
 // BenchmarkPolicyCheck is the authorisation check of one request.
 func BenchmarkPolicyCheck(b *testing.B) {
-	p := DefaultPolicy()
+	var routes []Route
+	for _, fam := range []Access{AccessPublic, AccessLoggedIn, AccessReview, AccessPublish, AccessAdmin, AccessOwn} {
+		for i := range 10 {
+			routes = append(routes, Route{Pattern: fmt.Sprintf("POST /api/v1/%d/%d/{id}", len(fam.Roles), i), Access: fam, Handler: whoami})
+		}
+	}
+	routes = append(routes, Route{Pattern: "POST /api/v1/claims/{id}/assign", Access: AccessReview, Handler: whoami})
+	p := NewPolicy(routes...)
 	for b.Loop() {
 		if !p.Check("POST", "/api/v1/claims/{id}/assign", RoleFactChecker) {
 			b.Fatal("refused")

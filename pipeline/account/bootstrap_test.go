@@ -2,7 +2,6 @@ package account
 
 import (
 	"errors"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -129,10 +128,11 @@ func TestDemoUsers(t *testing.T) {
 	// The README's quick start: the demo token reads the claims list and
 	// cannot change anything.
 	d, _ := s.DemoUsers(ctx)
-	p := DefaultPolicy()
-	mux := http.NewServeMux()
-	p.Handle(mux, "GET /api/v1/claims", whoami, nil)
-	p.Handle(mux, "POST /api/v1/claims/{id}/status", whoami, nil)
+	routes := []Route{
+		{Pattern: "GET /api/v1/claims", Access: AccessReview, Handler: whoami},
+		{Pattern: "POST /api/v1/claims/{id}/status", Access: AccessReview, Handler: whoami},
+	}
+	mux := NewPolicy(routes...).Mux(routes, nil)
 	h := NewAuthenticator(s, Cookie{}, nil, zaptest.NewLogger(t)).Middleware(mux)
 	for _, tc := range []struct {
 		method, path string

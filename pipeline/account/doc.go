@@ -29,8 +29,10 @@
 //     (IPv6 per /64), with an injected clock; the refusal says when to retry.
 //   - Cross-origin protection: net/http's CrossOriginProtection (Sec-Fetch-Site,
 //     Origin), which lets non-browser clients through.
-//   - Authorisation: a Policy of route patterns to roles, default deny; routes
-//     registered through Policy.Handle cannot escape it.
+//   - Authorisation: a Policy of route patterns to roles, default deny, built
+//     from the routes the services declare (Route: pattern, access, handler)
+//     where they register their handlers; a mux built from it (Policy.Mux)
+//     serves declared routes only, each through the check.
 //
 // The roles are RoleAdmin, RoleEditor, RoleFactChecker and RoleSubscriber;
 // an anonymous request has no principal (RoleAnonymous in a Policy).

@@ -212,16 +212,16 @@ func TestTOTPEnrolmentFlow(t *testing.T) {
 	s := newStore(t, clock, Config{TOTPRequired: true})
 	ctx := testCtx(t)
 	mustCreate(t, s, "boss", RoleAdmin)
-	p := NewPolicy().Allow("GET /admin", RolesAdmin...).
-		Allow("POST /account/2fa/confirm", RolesLoggedIn...).AllowEnrolling("POST /account/2fa/confirm")
-	mux := http.NewServeMux()
-	p.Handle(mux, "GET /admin", whoami, nil)
-	p.Handle(mux, "POST /account/2fa/confirm", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		pr, _ := FromContext(r.Context())
-		if err := s.ConfirmTOTP(r.Context(), pr.User, r.URL.Query().Get("code")); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-		}
-	}), nil)
+	routes := []Route{
+		{Pattern: "GET /admin", Access: AccessAdmin, Handler: whoami},
+		{Pattern: "POST /account/2fa/confirm", Access: AccessEnrolling, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			pr, _ := FromContext(r.Context())
+			if err := s.ConfirmTOTP(r.Context(), pr.User, r.URL.Query().Get("code")); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+			}
+		})},
+	}
+	mux := NewPolicy(routes...).Mux(routes, nil)
 	h := NewAuthenticator(s, Cookie{}, nil, zaptest.NewLogger(t)).Middleware(mux)
 	id, sess, err := s.Login(ctx, LoginRequest{Name: "boss", Password: goodPassword})
 	if err != nil || !sess.MustEnrolTOTP {

@@ -10,7 +10,7 @@ import (
 // RoleAnonymous stands for requests without a principal in a Policy.
 const RoleAnonymous = "anonymous"
 
-// Role families of the route table.
+// Role families of the routes.
 var (
 	// RolesPublic: anyone, logged in or not (health, metrics, public verdict pages and feeds).
 	RolesPublic = []string{RoleAnonymous, RoleAdmin, RoleEditor, RoleFactChecker, RoleSubscriber}
@@ -20,14 +20,64 @@ var (
 	RolesReview = []string{RoleAdmin, RoleEditor, RoleFactChecker}
 	// RolesPublish: who approves, publishes, corrects and retracts verdicts.
 	RolesPublish = []string{RoleAdmin, RoleEditor}
-	// RolesAdmin: sources, users, tokens, settings, audit export, dead letters.
+	// RolesAdmin: users, tokens, sources, audit export.
 	RolesAdmin = []string{RoleAdmin}
 )
 
-// Policy maps route patterns ("GET /api/v1/claims", as http.ServeMux reads
-// them) to the roles allowed to call them. A route that is not in the
-// policy is refused to everyone: register routes through Handle so that
-// none escapes the check.
+// Access says who may call a route.
+type Access struct {
+	// Roles may call the route; RoleAnonymous among them makes it public.
+	Roles []string
+	// Own may call the route on their own resources only: the handler
+	// checks ownership (Policy.MustCheckOwner says when).
+	Own []string
+	// Enrolling opens the route to sessions that must still enrol
+	// two-factor login (the enrolment pages, logout).
+	Enrolling bool
+}
+
+// The accesses of Vigie's route families (docs/api.md names them).
+var (
+	// AccessPublic: everyone, anonymous included.
+	AccessPublic = Access{Roles: RolesPublic}
+	// AccessLoggedIn: any account.
+	AccessLoggedIn = Access{Roles: RolesLoggedIn}
+	// AccessEnrolling: any account, also while its two-factor enrolment is
+	// pending.
+	AccessEnrolling = Access{Roles: RolesLoggedIn, Enrolling: true}
+	// AccessReview: the newsroom.
+	AccessReview = Access{Roles: RolesReview}
+	// AccessPublish: editors and admins.
+	AccessPublish = Access{Roles: RolesPublish}
+	// AccessAdmin: admins.
+	AccessAdmin = Access{Roles: RolesAdmin}
+	// AccessOwn: admins for everything, a subscriber for its own resources.
+	AccessOwn = Access{Roles: RolesAdmin, Own: []string{RoleSubscriber}}
+	// AccessHandlerChecked lets every request reach a handler that decides
+	// itself who may act (the subscriptions API, whose Authorize hook checks
+	// the caller against each subscription's owner).
+	AccessHandlerChecked = Access{Roles: RolesPublic}
+)
+
+// Route declares one route a service serves: its pattern, who may call it
+// and its handler. A service declares its routes where it registers their
+// handlers; the policy is built from the declarations (NewPolicy) and a mux
+// serves declared routes only (Policy.Mux, Policy.Handle), so that no route
+// is served without a declaration and no declaration lacks a handler.
+type Route struct {
+	// Pattern is "METHOD /path" as http.ServeMux reads it, or "/path" for
+	// a route whose handler takes every method (and answers 405 itself).
+	Pattern string
+	// Access says who may call it.
+	Access Access
+	// Handler serves it.
+	Handler http.Handler
+}
+
+// Policy maps the patterns of declared routes ("GET /api/v1/claims", as
+// http.ServeMux reads them) to the roles allowed to call them. A route that
+// is not in the policy is refused to everyone: a mux built by Mux or Handle
+// serves declared routes only.
 type Policy struct {
 	rules map[string]*rule
 }
@@ -41,51 +91,43 @@ type rule struct {
 	enrolling bool
 }
 
-// NewPolicy returns an empty policy: every route refused.
-func NewPolicy() *Policy { return &Policy{rules: map[string]*rule{}} }
+// NewPolicy returns the policy of the declared routes. It panics on a
+// malformed pattern, a route without a handler and a pattern declared twice:
+// programming errors found at start-up.
+func NewPolicy(routes ...Route) *Policy {
+	p := &Policy{rules: map[string]*rule{}}
+	for _, r := range routes {
+		key := normalisePattern(r.Pattern)
+		if _, _, ok := splitPattern(key); !ok {
+			panic(fmt.Sprintf("account: route %q: want \"METHOD /path\" or \"/path\"", r.Pattern))
+		}
+		if r.Handler == nil {
+			panic(fmt.Sprintf("account: route %q is declared without a handler", r.Pattern))
+		}
+		if _, dup := p.rules[key]; dup {
+			panic(fmt.Sprintf("account: route %q is declared twice", r.Pattern))
+		}
+		p.rules[key] = &rule{roles: slices.Clone(r.Access.Roles), own: slices.Clone(r.Access.Own), enrolling: r.Access.Enrolling}
+	}
+	return p
+}
 
-// Allow lets roles call pattern ("METHOD /path"); RoleAnonymous in roles
-// makes the route public. Allowing a pattern again adds roles.
+// Allow lets roles call the declared route pattern too, beyond its
+// declaration; RoleAnonymous makes it public. It is for deliberate
+// exceptions made by the serving process (the demo's anonymous claims list),
+// and panics when pattern is not declared. It must come before the routes
+// are registered (Mux, Handle).
 func (p *Policy) Allow(pattern string, roles ...string) *Policy {
-	r := p.rule(pattern)
+	r, ok := p.rules[normalisePattern(pattern)]
+	if !ok {
+		panic(fmt.Sprintf("account: allow %q: no such route is declared", pattern))
+	}
 	for _, role := range roles {
 		if !slices.Contains(r.roles, role) {
 			r.roles = append(r.roles, role)
 		}
 	}
 	return p
-}
-
-// AllowOwn lets roles call pattern on their own resources only; the
-// handler checks ownership (MustCheckOwner says when).
-func (p *Policy) AllowOwn(pattern string, roles ...string) *Policy {
-	r := p.rule(pattern)
-	for _, role := range roles {
-		if !slices.Contains(r.own, role) {
-			r.own = append(r.own, role)
-		}
-	}
-	return p
-}
-
-// AllowEnrolling opens pattern to sessions that must still enrol two-factor
-// login (the enrolment pages, logout).
-func (p *Policy) AllowEnrolling(pattern string) *Policy {
-	p.rule(pattern).enrolling = true
-	return p
-}
-
-func (p *Policy) rule(pattern string) *rule {
-	key := normalisePattern(pattern)
-	if _, _, ok := splitPattern(key); !ok {
-		panic(fmt.Sprintf("account: policy pattern %q: want \"METHOD /path\"", pattern))
-	}
-	r, ok := p.rules[key]
-	if !ok {
-		r = &rule{}
-		p.rules[key] = r
-	}
-	return r
 }
 
 // Check reports whether role may call the route method+pattern. role ""
@@ -126,8 +168,10 @@ func (p *Policy) MustCheckOwner(method, pattern, role string) bool {
 
 func (p *Policy) lookup(method, pattern string) (*rule, bool) {
 	key := normalisePattern(pattern)
-	if _, _, ok := splitPattern(key); !ok {
-		key = normalisePattern(method + " " + pattern)
+	if m, _, ok := splitPattern(key); ok && m == "" && method != "" {
+		if r, ok := p.rules[method+" "+key]; ok {
+			return r, true
+		}
 	}
 	r, ok := p.rules[key]
 	return r, ok
@@ -154,22 +198,27 @@ func (p *Policy) Roles(pattern string) []string {
 	return slices.Compact(out)
 }
 
-// Enforce wraps h with the check of pattern: 401 anonymous, 403 wrong role
-// (and the other refusals of Require). It panics when pattern is not in the
-// policy, which is a programming error found at start-up.
-func (p *Policy) Enforce(pattern string, h http.Handler, deny DenyFunc) http.Handler {
-	r, ok := p.rules[normalisePattern(pattern)]
+// Enforce wraps the handler of route r with the check of its pattern: 401
+// anonymous, 403 wrong role (and the other refusals of Require), written by
+// deny (nil: PlainDeny). It panics when r is not in the policy, which is a
+// programming error found at start-up.
+func (p *Policy) Enforce(r Route, deny DenyFunc) http.Handler {
+	ru, ok := p.rules[normalisePattern(r.Pattern)]
 	if !ok {
-		panic(fmt.Sprintf("account: route %q is not in the authorisation policy", pattern))
+		panic(fmt.Sprintf("account: route %q is not in the authorisation policy", r.Pattern))
+	}
+	if r.Handler == nil {
+		panic(fmt.Sprintf("account: route %q has no handler", r.Pattern))
 	}
 	if deny == nil {
 		deny = PlainDeny
 	}
-	if slices.Contains(r.roles, RoleAnonymous) {
-		return h
+	if slices.Contains(ru.roles, RoleAnonymous) {
+		return r.Handler
 	}
-	roles := slices.Concat(r.roles, r.own)
-	enrolling := r.enrolling
+	roles := slices.Concat(ru.roles, ru.own)
+	enrolling := ru.enrolling
+	h := r.Handler
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if status, reason := decide(req, roles, enrolling); status != 0 {
 			deny(w, req, status, reason)
@@ -179,9 +228,37 @@ func (p *Policy) Enforce(pattern string, h http.Handler, deny DenyFunc) http.Han
 	})
 }
 
-// Handle registers h on mux under pattern, enforced by the policy.
-func (p *Policy) Handle(mux *http.ServeMux, pattern string, h http.Handler, deny DenyFunc) {
-	mux.Handle(pattern, p.Enforce(pattern, h, deny))
+// Handle registers route r on mux under its pattern, enforced by the policy.
+func (p *Policy) Handle(mux *http.ServeMux, r Route, deny DenyFunc) {
+	mux.Handle(r.Pattern, p.Enforce(r, deny))
+}
+
+// Mux returns a mux that serves routes, each enforced by the policy with
+// refusals written by deny (nil: PlainDeny), and nothing else.
+func (p *Policy) Mux(routes []Route, deny DenyFunc) *http.ServeMux {
+	mux := http.NewServeMux()
+	for _, r := range routes {
+		p.Handle(mux, r, deny)
+	}
+	return mux
+}
+
+// Mount registers h, a handler serving routes (a Mux of them, wrapped or
+// not), on mux under the path of each route, whatever the method: h answers
+// a method its routes do not take (405). A serving process mounts each
+// service's handler this way, by the service's own declarations.
+func Mount(mux *http.ServeMux, h http.Handler, routes ...Route) {
+	seen := map[string]bool{}
+	for _, r := range routes {
+		_, path, ok := splitPattern(normalisePattern(r.Pattern))
+		if !ok {
+			panic(fmt.Sprintf("account: mount %q: want \"METHOD /path\" or \"/path\"", r.Pattern))
+		}
+		if !seen[path] {
+			seen[path] = true
+			mux.Handle(path, h)
+		}
+	}
 }
 
 // normalisePattern collapses the blanks between method and path.
@@ -189,83 +266,15 @@ func normalisePattern(pattern string) string {
 	return strings.Join(strings.Fields(pattern), " ")
 }
 
-// splitPattern splits "METHOD /path" (the host form "METHOD host/path" is not used).
+// splitPattern splits "METHOD /path", or "/path" for every method (method
+// ""); the host form "METHOD host/path" is not used.
 func splitPattern(pattern string) (method, path string, ok bool) {
+	if strings.HasPrefix(pattern, "/") && !strings.Contains(pattern, " ") {
+		return "", pattern, true
+	}
 	method, path, ok = strings.Cut(pattern, " ")
 	if !ok || method == "" || !strings.HasPrefix(path, "/") || strings.ToUpper(method) != method {
 		return "", "", false
 	}
 	return method, path, true
-}
-
-// DefaultPolicy is Vigie's route table, by family:
-//   - public (anonymous and everyone): health, readiness, metrics, login and
-//     logout forms, static assets, public verdict pages and feeds;
-//   - logged in (any role): own profile, language, two-factor enrolment, logout;
-//   - review (admin, editor, factchecker): the queue, claims, their actions,
-//     notes, assignment, merges, verdict drafts, dashboard, search, live events;
-//   - publish (admin, editor): approve, publish, correct and retract verdicts;
-//   - admin: sources, users, tokens of anyone, settings, audit export, dead letters;
-//   - subscriptions: admin for all; a subscriber for its own (MustCheckOwner);
-//     the subscriber's private alert feed likewise.
-//
-// Subscribers see nothing of the review queue. The lead's router may
-// extend the table with Allow before registering routes with Handle.
-func DefaultPolicy() *Policy {
-	p := NewPolicy()
-	for _, pat := range []string{
-		"GET /healthz", "GET /readyz", "GET /metrics",
-		"GET /login", "POST /login", "GET /static/{path...}",
-		"GET /v/{id}", "GET /verdicts", "GET /verdicts/{id}", "GET /feeds/verdicts.atom", "GET /feeds/verdicts.rss", "GET /feeds/verdicts.json",
-		"GET /api/v1/verdicts/public", "GET /api/v1/verdicts/public/{id}",
-	} {
-		p.Allow(pat, RolesPublic...)
-	}
-	for _, pat := range []string{
-		"POST /logout", "GET /account", "POST /account/language", "POST /account/password",
-		"GET /account/2fa", "POST /account/2fa/enrol", "POST /account/2fa/confirm",
-		"GET /api/v1/me",
-	} {
-		p.Allow(pat, RolesLoggedIn...)
-	}
-	for _, pat := range []string{"POST /logout", "GET /account/2fa", "POST /account/2fa/enrol", "POST /account/2fa/confirm"} {
-		p.AllowEnrolling(pat)
-	}
-	for _, pat := range []string{
-		"GET /{$}", "GET /queue", "GET /claims/{id}", "GET /events",
-		"GET /api/v1/claims", "GET /api/v1/claims/{id}", "GET /api/v1/claims/{id}/history",
-		"POST /api/v1/claims/{id}/assign", "POST /api/v1/claims/{id}/status", "POST /api/v1/claims/{id}/notes",
-		"POST /api/v1/claims/{id}/merge", "GET /api/v1/events",
-		"GET /claims/{id}/verdict", "GET /api/v1/verdicts", "GET /api/v1/verdicts/{id}",
-		"POST /api/v1/claims/{id}/verdict", "PUT /api/v1/verdicts/{id}/draft", "POST /api/v1/verdicts/{id}/submit",
-		"GET /dashboard", "GET /api/v1/dashboard", "GET /api/v1/search",
-	} {
-		p.Allow(pat, RolesReview...)
-	}
-	for _, pat := range []string{
-		"POST /api/v1/verdicts/{id}/approve", "POST /api/v1/verdicts/{id}/publish",
-		"POST /api/v1/verdicts/{id}/correct", "POST /api/v1/verdicts/{id}/retract",
-	} {
-		p.Allow(pat, RolesPublish...)
-	}
-	for _, pat := range []string{
-		"GET /admin", "GET /api/v1/sources", "POST /api/v1/sources", "GET /api/v1/sources/{id}",
-		"PUT /api/v1/sources/{id}", "DELETE /api/v1/sources/{id}",
-		"GET /api/v1/users", "POST /api/v1/users", "GET /api/v1/users/{name}", "PUT /api/v1/users/{name}",
-		"POST /api/v1/users/{name}/disable", "POST /api/v1/users/{name}/2fa/reset",
-		"GET /api/v1/tokens", "POST /api/v1/tokens", "DELETE /api/v1/tokens/{id}",
-		"GET /api/v1/settings", "PUT /api/v1/settings",
-		"GET /api/v1/audit", "GET /api/v1/dlq", "POST /api/v1/dlq/{stage}/redrive",
-	} {
-		p.Allow(pat, RolesAdmin...)
-	}
-	for _, pat := range []string{
-		"GET /api/v1/subscriptions", "POST /api/v1/subscriptions", "GET /api/v1/subscriptions/{id}",
-		"PUT /api/v1/subscriptions/{id}", "DELETE /api/v1/subscriptions/{id}",
-		"GET /alerts", "GET /feeds/alerts/{locality}",
-	} {
-		p.Allow(pat, RolesAdmin...)
-		p.AllowOwn(pat, RoleSubscriber)
-	}
-	return p
 }

@@ -10,6 +10,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"vigie/pipeline/account"
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/subscription"
 	"vigie/pipeline/webhook"
@@ -25,9 +26,10 @@ type subscriptionView struct {
 	Revision uint64 `json:"revision"`
 }
 
-// APIHandler serves the subscriptions API (JSON). Every request passes
+// apiRoutes declares the subscriptions API (JSON). The policy lets every
+// request through (account.AccessHandlerChecked): each passes
 // Options.Authorize with the subscription's owner (or "" for admin-only
-// operations); the caller mounts it and authenticates.
+// operations).
 //
 //	GET    /api/v1/subscriptions                       list (those the caller may see)
 //	POST   /api/v1/subscriptions                       create; answers the feed token and webhook secrets once
@@ -45,26 +47,28 @@ type subscriptionView struct {
 //	POST   /api/v1/subscriptions/{id}/webhooks/{wid}/test            send a webhook.test now
 //	GET    /api/v1/subscriptions/{id}/deliveries       delivery attempts, newest first
 //	GET    /api/v1/subscriptions/{id}/alerts           alerts raised, newest first
-func (s *Service) APIHandler() http.Handler {
-	mux := http.NewServeMux()
-	p := "/api/v1/subscriptions"
-	mux.HandleFunc("GET "+p, s.apiList)
-	mux.HandleFunc("POST "+p, s.apiCreate)
-	mux.HandleFunc("GET "+p+"/notices", s.apiNotices)
-	mux.HandleFunc("GET "+p+"/{id}", s.withSub(s.apiGet))
-	mux.HandleFunc("PUT "+p+"/{id}", s.withSub(s.apiPut))
-	mux.HandleFunc("DELETE "+p+"/{id}", s.withSub(s.apiDelete))
-	mux.HandleFunc("POST "+p+"/{id}/feed/token", s.withSub(s.apiRotateToken))
-	mux.HandleFunc("DELETE "+p+"/{id}/feed/token", s.withSub(s.apiRevokeToken))
-	mux.HandleFunc("POST "+p+"/{id}/webhooks", s.withSub(s.apiAddWebhook))
-	mux.HandleFunc("PATCH "+p+"/{id}/webhooks/{wid}", s.withSub(s.apiPatchWebhook))
-	mux.HandleFunc("DELETE "+p+"/{id}/webhooks/{wid}", s.withSub(s.apiDeleteWebhook))
-	mux.HandleFunc("POST "+p+"/{id}/webhooks/{wid}/secret", s.withSub(s.apiRotateSecret))
-	mux.HandleFunc("DELETE "+p+"/{id}/webhooks/{wid}/secret/previous", s.withSub(s.apiDropSecret))
-	mux.HandleFunc("POST "+p+"/{id}/webhooks/{wid}/test", s.withSub(s.apiTest))
-	mux.HandleFunc("GET "+p+"/{id}/deliveries", s.withSub(s.apiDeliveries))
-	mux.HandleFunc("GET "+p+"/{id}/alerts", s.withSub(s.apiAlerts))
-	return mux
+func (s *Service) apiRoutes() []account.Route {
+	r := func(pattern string, h http.HandlerFunc) account.Route {
+		return account.Route{Pattern: pattern, Access: account.AccessHandlerChecked, Handler: h}
+	}
+	return []account.Route{
+		r("GET /api/v1/subscriptions", s.apiList),
+		r("POST /api/v1/subscriptions", s.apiCreate),
+		r("GET /api/v1/subscriptions/notices", s.apiNotices),
+		r("GET /api/v1/subscriptions/{id}", s.withSub(s.apiGet)),
+		r("PUT /api/v1/subscriptions/{id}", s.withSub(s.apiPut)),
+		r("DELETE /api/v1/subscriptions/{id}", s.withSub(s.apiDelete)),
+		r("POST /api/v1/subscriptions/{id}/feed/token", s.withSub(s.apiRotateToken)),
+		r("DELETE /api/v1/subscriptions/{id}/feed/token", s.withSub(s.apiRevokeToken)),
+		r("POST /api/v1/subscriptions/{id}/webhooks", s.withSub(s.apiAddWebhook)),
+		r("PATCH /api/v1/subscriptions/{id}/webhooks/{wid}", s.withSub(s.apiPatchWebhook)),
+		r("DELETE /api/v1/subscriptions/{id}/webhooks/{wid}", s.withSub(s.apiDeleteWebhook)),
+		r("POST /api/v1/subscriptions/{id}/webhooks/{wid}/secret", s.withSub(s.apiRotateSecret)),
+		r("DELETE /api/v1/subscriptions/{id}/webhooks/{wid}/secret/previous", s.withSub(s.apiDropSecret)),
+		r("POST /api/v1/subscriptions/{id}/webhooks/{wid}/test", s.withSub(s.apiTest)),
+		r("GET /api/v1/subscriptions/{id}/deliveries", s.withSub(s.apiDeliveries)),
+		r("GET /api/v1/subscriptions/{id}/alerts", s.withSub(s.apiAlerts)),
+	}
 }
 
 func (s *Service) authorized(r *http.Request, owner string) bool {

@@ -52,7 +52,7 @@ func TestSubscriptionsAPI(t *testing.T) {
 	t.Parallel()
 	recv := newReceiver(t, nil)
 	h := start(t, Options{Authorize: authorizeByHeader}, recv)
-	api := h.svc.APIHandler()
+	api := handlerOf(h.svc)
 	p := "/api/v1/subscriptions"
 
 	// A subscriber creates its own subscription; the secrets are shown once.
@@ -221,7 +221,7 @@ func TestAPIWithoutAuthorizeRefusesAll(t *testing.T) {
 	h := start(t, Options{})
 	sub, _ := h.subscribe("Paris", []string{paris}, nil, false)
 	for _, path := range []string{"/api/v1/subscriptions", "/api/v1/subscriptions/" + sub.ID} {
-		if code, _ := call(t, h.svc.APIHandler(), "GET", path, "admin", nil); code != http.StatusForbidden {
+		if code, _ := call(t, handlerOf(h.svc), "GET", path, "admin", nil); code != http.StatusForbidden {
 			t.Errorf("GET %s without an Authorize hook: %d, want 403", path, code)
 		}
 	}
@@ -241,7 +241,7 @@ func TestFeedConditionalGet(t *testing.T) {
 	req := httptest.NewRequest("GET", path, nil)
 	req.Header.Set("If-None-Match", hdr.Get("ETag"))
 	rec := httptest.NewRecorder()
-	h.svc.Handler().ServeHTTP(rec, req)
+	handlerOf(h.svc).ServeHTTP(rec, req)
 	if rec.Code != http.StatusNotModified {
 		t.Errorf("conditional GET: %d, want 304", rec.Code)
 	}

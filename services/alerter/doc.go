@@ -20,6 +20,6 @@
 // attempt is recorded; an endpoint failing for long enough is disabled and
 // a notice recorded for admins.
 //
-// Handler serves the private feeds (Atom, JSON Feed, and an Atom index of
-// CAP 1.2 messages); APIHandler serves the subscriptions API.
+// Routes declares, and Handler serves, the private feeds (Atom, JSON Feed,
+// and an Atom index of CAP 1.2 messages) and the subscriptions API.
 package alerter

@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
 
+	"vigie/pipeline/account"
 	"vigie/pipeline/alertprotocol"
 	"vigie/pipeline/publish"
 	"vigie/pipeline/subscription"
@@ -61,8 +62,8 @@ func (s *Service) Alerts(ctx context.Context, subID string, limit int) ([]Record
 	return out, nil
 }
 
-// Handler serves the private feeds of subscriptions, each opened by the
-// subscription's feed token (?token=…):
+// feedRoutes declares the private feeds of subscriptions, each opened by
+// the subscription's feed token (?token=…), so public to the policy:
 //
 //	GET /feeds/alerts/{subscription}.atom       Atom
 //	GET /feeds/alerts/{subscription}.json       JSON Feed 1.1
@@ -70,11 +71,23 @@ func (s *Service) Alerts(ctx context.Context, subID string, limit int) ([]Record
 //	GET /feeds/alerts/{subscription}/cap/{alert}.xml   one CAP 1.2 message
 //
 // A wrong or revoked token gets 404, as an unknown subscription does.
-func (s *Service) Handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /feeds/alerts/{file}", s.serveFeed)
-	mux.HandleFunc("GET /feeds/alerts/{sub}/cap/{file}", s.serveCAP)
-	return mux
+func (s *Service) feedRoutes() []account.Route {
+	return []account.Route{
+		{Pattern: "GET /feeds/alerts/{file}", Access: account.AccessPublic, Handler: http.HandlerFunc(s.serveFeed)},
+		{Pattern: "GET /feeds/alerts/{sub}/cap/{file}", Access: account.AccessPublic, Handler: http.HandlerFunc(s.serveCAP)},
+	}
+}
+
+// Routes declares every route the alerter serves: the private feeds
+// (public to the policy: the token in the URL is the credential) and the
+// subscriptions API (checked by the handler, see apiRoutes).
+func (s *Service) Routes() []account.Route {
+	return append(s.feedRoutes(), s.apiRoutes()...)
+}
+
+// Handler serves the routes of Routes through p (which must hold them).
+func (s *Service) Handler(p *account.Policy) http.Handler {
+	return p.Mux(s.Routes(), nil)
 }
 
 // open returns the subscription whose feed the request's token opens.

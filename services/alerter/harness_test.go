@@ -21,6 +21,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
+	"vigie/pipeline/account"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/subscription"
@@ -270,6 +271,9 @@ func verifyIndependently(secret string, h http.Header, body []byte, now time.Tim
 func (h *harness) getFeed(path string) (int, http.Header, []byte) {
 	h.t.Helper()
 	rec := httptest.NewRecorder()
-	h.svc.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	handlerOf(h.svc).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 	return rec.Code, rec.Header(), rec.Body.Bytes()
 }
+
+// handlerOf returns s's handler under the policy of its own routes.
+func handlerOf(s *Service) http.Handler { return s.Handler(account.NewPolicy(s.Routes()...)) }

@@ -20,6 +20,7 @@ import (
 	"go.uber.org/zap"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"vigie/pipeline/account"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/disk"
 	"vigie/pipeline/httpapi"
@@ -170,6 +171,18 @@ func refuse(w http.ResponseWriter, r *http.Request, err error) {
 
 // errNotStored answers a tip that could not be stored for now.
 var errNotStored = httpapi.Errorf(httpapi.ErrUnavailable, "tip not stored, retry later")
+
+// Routes declares the intake's one route, public to the role policy (the
+// Standard Webhooks signature is the credential) and taking every method:
+// ServeHTTP answers 405 in JSON to any but POST.
+func (in *Intake) Routes() []account.Route {
+	return []account.Route{{Pattern: "/api/v1/intake", Access: account.AccessPublic, Handler: in}}
+}
+
+// Handler serves the routes of Routes through p (which must hold them).
+func (in *Intake) Handler(p *account.Policy) http.Handler {
+	return p.Mux(in.Routes(), nil)
+}
 
 // ServeHTTP handles one tip.
 func (in *Intake) ServeHTTP(w http.ResponseWriter, r *http.Request) {

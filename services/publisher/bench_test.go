@@ -65,7 +65,7 @@ func (discard) Write(p []byte) (int, error) { return len(p), nil }
 // (304) sees it.
 func BenchmarkFeedServeCached(b *testing.B) {
 	s, _ := benchService(b, 1000)
-	h := s.Handler()
+	h := serve(s)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/feeds/verdicts.atom?locality=PT-1312", nil))
 	etag := rec.Header().Get("ETag")

@@ -4,8 +4,8 @@
 // It serves the verdict pages at a stable URL, with their ClaimReview (and,
 // for an image or a video, MediaReview) JSON-LD; the list of verdicts; the
 // public feeds in Atom, RSS 2.0 and JSON Feed 1.1; the public JSON API
-// (/api/v1/verdicts/public); and the short links /v/{id}. Routes lists
-// the patterns, all public.
+// (/api/v1/verdicts/public); and the short links /v/{id}. Routes declares
+// them, all public.
 //
 // It reads verdicts through VerdictSource, which *review.Workflow
 // satisfies, and shows only published versions: a draft or a verdict

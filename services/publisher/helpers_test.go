@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"vigie/claims"
+	"vigie/pipeline/account"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/publish"
@@ -63,7 +64,7 @@ func newEnv(t *testing.T, opts Options) *env {
 		opts.CacheTTL = -1
 	}
 	e := &env{t: t, w: w, pub: New(w, opts, zaptest.NewLogger(t)), rev: map[string]uint64{}}
-	e.srv = httptest.NewServer(e.pub.Handler())
+	e.srv = httptest.NewServer(serve(e.pub))
 	t.Cleanup(e.srv.Close)
 	return e
 }
@@ -192,3 +193,6 @@ func needXmllint(t *testing.T) string {
 	}
 	return p
 }
+
+// serve returns s's handler under the policy of its own routes.
+func serve(s *Service) http.Handler { return s.Handler(account.NewPolicy(s.Routes()...)) }

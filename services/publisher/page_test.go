@@ -88,7 +88,7 @@ func arabic() *review.Verdict {
 func fakeService(t *testing.T, src *fakeSource) *httptest.Server {
 	t.Helper()
 	s := New(src, Options{Site: testSite, CacheTTL: -1}, zaptest.NewLogger(t))
-	srv := httptest.NewServer(s.Handler())
+	srv := httptest.NewServer(serve(s))
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"vigie/pipeline/account"
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/publish"
 	"vigie/pipeline/review"
@@ -119,26 +120,27 @@ func New(src VerdictSource, opts Options, log *zap.Logger) *Service {
 	return &Service{src: src, opts: opts, log: log}
 }
 
-// Routes are the patterns Handler serves, for the server's mux and the
-// access policy (all are public).
-var Routes = []string{
-	"GET /verdicts", "GET /verdicts/{id}", "GET /v/{id}",
-	"GET /feeds/verdicts.atom", "GET /feeds/verdicts.rss", "GET /feeds/verdicts.json",
-	"GET /api/v1/verdicts/public", "GET /api/v1/verdicts/public/{id}",
+// Routes declares the routes Handler serves, all public: the verdict pages,
+// the short links, the feeds and the public JSON API.
+func (s *Service) Routes() []account.Route {
+	r := func(pattern string, h http.HandlerFunc) account.Route {
+		return account.Route{Pattern: pattern, Access: account.AccessPublic, Handler: h}
+	}
+	return []account.Route{
+		r("GET /verdicts", s.serveList),
+		r("GET /verdicts/{id}", s.serveVerdict),
+		r("GET /v/{id}", s.serveShortLink),
+		r("GET /feeds/verdicts.atom", s.serveFeed(formatAtom)),
+		r("GET /feeds/verdicts.rss", s.serveFeed(formatRSS)),
+		r("GET /feeds/verdicts.json", s.serveFeed(formatJSON)),
+		r("GET /api/v1/verdicts/public", s.serveAPIList),
+		r("GET /api/v1/verdicts/public/{id}", s.serveAPIVerdict),
+	}
 }
 
-// Handler serves the public routes listed in Routes.
-func (s *Service) Handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /verdicts", s.serveList)
-	mux.HandleFunc("GET /verdicts/{id}", s.serveVerdict)
-	mux.HandleFunc("GET /v/{id}", s.serveShortLink)
-	mux.HandleFunc("GET /feeds/verdicts.atom", s.serveFeed(formatAtom))
-	mux.HandleFunc("GET /feeds/verdicts.rss", s.serveFeed(formatRSS))
-	mux.HandleFunc("GET /feeds/verdicts.json", s.serveFeed(formatJSON))
-	mux.HandleFunc("GET /api/v1/verdicts/public", s.serveAPIList)
-	mux.HandleFunc("GET /api/v1/verdicts/public/{id}", s.serveAPIVerdict)
-	return mux
+// Handler serves the routes of Routes through p (which must hold them).
+func (s *Service) Handler(p *account.Policy) http.Handler {
+	return p.Mux(s.Routes(), nil)
 }
 
 // isPublic reports whether a verdict record may be shown: published at

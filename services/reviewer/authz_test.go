@@ -14,35 +14,62 @@ import (
 	"vigie/pipeline/account"
 )
 
-// servedElsewhere are the routes of the policy that other parts of the
-// serving process answer (public pages and feeds, metrics, subscriptions,
-// administration APIs); every other route of the policy must be served here.
-var servedElsewhere = []string{
-	"GET /metrics",
-	"POST /api/v1/sources", "GET /api/v1/sources/{id}", "PUT /api/v1/sources/{id}", "DELETE /api/v1/sources/{id}",
-	"GET /api/v1/settings", "PUT /api/v1/settings", "GET /api/v1/dlq", "POST /api/v1/dlq/{stage}/redrive",
-	"GET /api/v1/subscriptions", "POST /api/v1/subscriptions", "GET /api/v1/subscriptions/{id}",
-	"PUT /api/v1/subscriptions/{id}", "DELETE /api/v1/subscriptions/{id}",
-}
-
-// publicElsewhere are the prefixes of the public pages and feeds the
-// publisher serves (verdict pages, verdict and alert feeds).
-var publicElsewhere = []string{"GET /feeds/", "GET /v/", "GET /verdicts", "GET /api/v1/verdicts/public"}
-
-func TestEveryPolicyRouteIsServed(t *testing.T) {
+// TestRouteFamilies checks the declaration of every route the reviewer
+// serves against the family its path belongs to (docs/api.md), for every
+// role and anonymous.
+func TestRouteFamilies(t *testing.T) {
 	t.Parallel()
 	srv := New(Deps{Index: openIndex(t)}, zaptestLogger(t))
-	served := srv.Routes()
-	for _, r := range account.DefaultPolicy().Routes() {
-		public := slices.ContainsFunc(publicElsewhere, func(p string) bool { return strings.HasPrefix(r, p) })
-		if !slices.Contains(served, r) && !slices.Contains(servedElsewhere, r) && !public {
-			t.Errorf("route %q of the policy is served by nobody", r)
+	p := account.NewPolicy(srv.Routes()...)
+	family := func(route string) (string, []string) {
+		_, path, _ := strings.Cut(route, " ")
+		switch {
+		case path == "/alerts" || path == "/api/v1/alerts":
+			return "own", []string{account.RoleAdmin, account.RoleSubscriber}
+		case slices.Contains([]string{"/healthz", "/readyz", "/login", "/static/{path...}"}, path):
+			return "public", roles
+		case path == "/logout" || strings.HasPrefix(path, "/account") || path == "/api/v1/me":
+			return "logged in", account.Roles
+		case strings.HasSuffix(path, "/approve") || strings.HasSuffix(path, "/publish") || strings.HasSuffix(path, "/correct") ||
+			strings.HasSuffix(path, "/retract") || strings.HasSuffix(path, "/tipster/erase"):
+			return "publish", account.RolesPublish
+		case strings.HasPrefix(path, "/admin") || strings.HasPrefix(path, "/api/v1/sources") || strings.HasPrefix(path, "/api/v1/users") ||
+			strings.HasPrefix(path, "/api/v1/tokens") || strings.HasPrefix(path, "/api/v1/audit"):
+			return "admin", account.RolesAdmin
+		default:
+			return "review", account.RolesReview
 		}
 	}
-	policy := srv.policy
-	for _, r := range served {
-		if len(policy.Roles(r)) == 0 {
-			t.Errorf("served route %q is not in the policy", r)
+	routes := p.Routes()
+	if len(routes) < 50 {
+		t.Fatalf("only %d routes declared", len(routes))
+	}
+	for _, route := range routes {
+		fam, allowed := family(route)
+		method, path, _ := strings.Cut(route, " ")
+		for _, role := range roles {
+			t.Run(route+"/"+role, func(t *testing.T) {
+				want := slices.Contains(allowed, role)
+				if got := p.Check(method, path, role); got != want {
+					t.Fatalf("%s (%s family): Check(%s) = %v, want %v", route, fam, role, got, want)
+				}
+			})
+		}
+	}
+}
+
+// TestSubscribersSeeNoReviewQueue checks that no route of the queue, the
+// claims or the dashboard is open to a subscriber or to anonymous callers.
+func TestSubscribersSeeNoReviewQueue(t *testing.T) {
+	t.Parallel()
+	srv := New(Deps{Index: openIndex(t)}, zaptestLogger(t))
+	p := account.NewPolicy(srv.Routes()...)
+	for _, route := range p.Routes() {
+		_, path, _ := strings.Cut(route, " ")
+		if strings.Contains(path, "claims") || strings.Contains(path, "queue") || path == "/events" || path == "/api/v1/events" || strings.Contains(path, "dashboard") {
+			if p.Check("", route, account.RoleSubscriber) || p.Check("", route, "") {
+				t.Errorf("%s open to subscribers or anonymous", route)
+			}
 		}
 	}
 }
@@ -206,7 +233,8 @@ func TestAuthorisationMatrix(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	reqs := matrixRequests()
-	for _, pattern := range e.srv.Routes() {
+	for _, route := range e.srv.Routes() {
+		pattern := route.Pattern
 		build, ok := reqs[pattern]
 		if !ok {
 			t.Errorf("no matrix request for route %q", pattern)
@@ -216,7 +244,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 			t.Run(pattern+"/"+role, func(t *testing.T) {
 				e.t = t
 				method, path, body, form := build(e, role)
-				want := e.srv.policy.Refusal(method, pattern, role)
+				want := e.policy.Refusal(method, pattern, role)
 				status, resp := e.send(role, method, path, body, form)
 				switch {
 				case want != 0 && status != want:
@@ -240,7 +268,8 @@ func TestReadOnlyTokenCannotAct(t *testing.T) {
 	}
 	e.tokens["admin-ro"] = tok
 	reqs := matrixRequests()
-	for _, pattern := range e.srv.Routes() {
+	for _, route := range e.srv.Routes() {
+		pattern := route.Pattern
 		method, _ := pathOf(pattern)
 		if method == http.MethodGet || pattern == "POST /login" {
 			continue

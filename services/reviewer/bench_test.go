@@ -27,7 +27,7 @@ func benchServer(b *testing.B, n int) http.Handler {
 			Matches: []queue.Match{{ID: "fc", Text: "A fact-check", Score: 0.8, Rating: "false", Publisher: "AFP"}}})
 	}
 	putClaims(b, idx, cs...)
-	return withRole(New(Deps{Index: idx}, zap.NewNop()).Handler(), account.RoleFactChecker)
+	return withRole(serve(New(Deps{Index: idx}, zap.NewNop())), account.RoleFactChecker)
 }
 
 func benchGet(b *testing.B, h http.Handler, target string) {

@@ -7,11 +7,12 @@
 // editor, the dashboard, the subscriber's alerts), the JSON API that does
 // everything the UI does, and the health endpoints /healthz and /readyz.
 //
-// Every route is registered through the account policy (account.Policy.Handle),
-// so none escapes the role check; Server.Routes lists them and
-// ExtendPolicy adds the two routes the default table lacks. The handler
-// expects account.Authenticator.Middleware (and cross-origin protection)
-// around it: it reads the principal from the request context.
+// Server.Routes declares every route with who may call it (account.Route),
+// beside its handler; the serving process builds its account.Policy from the
+// routes it serves, and Handler serves those routes only, each through the
+// policy, so none escapes the role check. The handler expects
+// account.Authenticator.Middleware (and cross-origin protection) around it:
+// it reads the principal from the request context.
 //
 // Review actions go to the review.Workflow with the claim revision the
 // actor saw; a stale revision is answered 409 with the field-level

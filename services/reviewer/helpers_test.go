@@ -93,6 +93,7 @@ func putClaims(t testing.TB, idx index.Backend, cs ...queue.Claim) {
 type env struct {
 	t       *testing.T
 	srv     *Server
+	policy  *account.Policy // built from srv.Routes
 	http    *httptest.Server
 	idx     index.Backend
 	store   *account.Store
@@ -103,6 +104,9 @@ type env struct {
 	mu      sync.Mutex
 	counter int
 }
+
+// serve returns s's handler under the policy of its own routes.
+func serve(s *Server) http.Handler { return s.Handler(account.NewPolicy(s.Routes()...)) }
 
 func newEnv(t *testing.T) *env { return newEnvWith(t, account.Config{}) }
 
@@ -147,13 +151,14 @@ func newEnvWith(t *testing.T, cfg account.Config) *env {
 	}
 	cookie := account.Cookie{Insecure: true}
 	e.srv = New(Deps{Index: e.idx, Sources: source.NewRegistry(srcKV), Ready: []Readiness{b.Ready}, Accounts: store,
-		Policy: account.DefaultPolicy(), Cookie: cookie, Review: wf, Alerts: e.alerts, Reporters: e.reps,
+		Cookie: cookie, Review: wf, Alerts: e.alerts, Reporters: e.reps,
 		EventInterval: 20 * time.Millisecond}, log)
+	e.policy = account.NewPolicy(e.srv.Routes()...)
 	cop, err := account.CrossOrigin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.http = httptest.NewServer(cop.Handler(account.NewAuthenticator(store, cookie, nil, log).Middleware(e.srv.Handler())))
+	e.http = httptest.NewServer(cop.Handler(account.NewAuthenticator(store, cookie, nil, log).Middleware(e.srv.Handler(e.policy))))
 	t.Cleanup(e.http.Close)
 	return e
 }

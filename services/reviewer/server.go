@@ -38,9 +38,6 @@ type Deps struct {
 	// Accounts holds users, sessions and tokens (nil: login, account and
 	// two-factor pages answer 503).
 	Accounts *account.Store
-	// Policy says which role may call which route (nil: account.DefaultPolicy).
-	// New extends it with the routes of ExtendPolicy.
-	Policy *account.Policy
 	// Cookie is the session cookie.
 	Cookie account.Cookie
 	// Review is the review workflow (actions, history, verdicts); nil: the
@@ -67,7 +64,6 @@ type Server struct {
 	index    index.Backend
 	sources  *source.Registry
 	ready    []Readiness
-	policy   *account.Policy
 	draining atomic.Bool
 	pages    *pageSet
 	log      *zap.Logger
@@ -75,134 +71,118 @@ type Server struct {
 	names atomic.Pointer[sourceNames]
 }
 
-// ExtendPolicy adds to p the routes the reviewer serves beyond
-// account.DefaultPolicy: the subscriber's alerts as JSON (admins, and a
-// subscriber for its own) and the erasure of a tipster's identity (admins
-// and editors, who may see it). It returns p.
-func ExtendPolicy(p *account.Policy) *account.Policy {
-	p.Allow("GET /api/v1/alerts", account.RoleAdmin)
-	p.AllowOwn("GET /api/v1/alerts", account.RoleSubscriber)
-	p.Allow("POST /api/v1/claims/{id}/tipster/erase", account.RolesPublish...)
-	return p
-}
-
 // New returns a server over its dependencies.
 func New(d Deps, log *zap.Logger) *Server {
-	if d.Policy == nil {
-		d.Policy = account.DefaultPolicy()
-	}
-	ExtendPolicy(d.Policy)
 	if d.EventInterval <= 0 {
 		d.EventInterval = 5 * time.Second
 	}
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Server{deps: d, index: d.Index, sources: d.Sources, ready: d.Ready, policy: d.Policy,
+	return &Server{deps: d, index: d.Index, sources: d.Sources, ready: d.Ready,
 		pages: mustPages(), log: log.Named("reviewer")}
 }
 
 // SetDraining turns readiness false; it is the first step of shutdown.
 func (s *Server) SetDraining() { s.draining.Store(true) }
 
-// Handler returns every route: the operations routes, the review UI and
-// the API, each registered through the policy so that none skips the role
-// check. It must run inside account.Authenticator.Middleware.
-func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
-	for _, r := range s.routes() {
-		s.policy.Handle(mux, r.pattern, r.h, s.deny)
-	}
-	return securityHeaders(rememberLanguage(mux))
+// Handler serves every route of Routes, each enforced by p (which must
+// hold them: account.NewPolicy of the routes the process serves), with the
+// reviewer's refusals (deny) and security headers. It must run inside
+// account.Authenticator.Middleware.
+func (s *Server) Handler(p *account.Policy) http.Handler {
+	return securityHeaders(rememberLanguage(p.Mux(s.Routes(), s.deny)))
 }
 
-// Routes returns the patterns Handler serves, sorted as registered; an
-// authorisation test walks them.
-func (s *Server) Routes() []string {
-	var out []string
-	for _, r := range s.routes() {
-		out = append(out, r.pattern)
-	}
-	return out
-}
-
-type route struct {
-	pattern string
-	h       http.Handler
-}
-
-func (s *Server) routes() []route {
-	f := func(p string, h http.HandlerFunc) route { return route{p, h} }
-	rs := []route{
-		f("GET /healthz", s.healthz),
-		f("GET /readyz", s.readyz),
-		f("GET /static/{path...}", serveStatic),
-		// Accounts.
-		f("GET /login", s.loginPage),
-		f("POST /login", s.login),
-		f("POST /logout", s.logout),
-		f("GET /account", s.accountPage),
-		f("POST /account/language", s.setLanguage),
-		f("POST /account/password", s.setPassword),
-		f("GET /account/2fa", s.totpPage),
-		f("POST /account/2fa/enrol", s.totpEnrol),
-		f("POST /account/2fa/confirm", s.totpConfirm),
-		f("GET /api/v1/me", s.apiMe),
-		// Queue and claims.
-		f("GET /{$}", s.queuePage),
-		f("GET /queue", s.queuePage),
-		f("GET /claims/{id}", s.claimPage),
-		f("GET /claims/{id}/verdict", s.verdictPage),
-		f("GET /events", s.events),
-		f("GET /api/v1/events", s.events),
-		f("GET /api/v1/claims", s.apiClaims),
-		f("GET /api/v1/search", s.apiClaims),
-		f("GET /api/v1/claims/{id}", s.apiClaim),
-		f("GET /api/v1/claims/{id}/history", s.apiHistory),
-		f("POST /api/v1/claims/{id}/assign", s.actAssign),
-		f("POST /api/v1/claims/{id}/status", s.actStatus),
-		f("POST /api/v1/claims/{id}/notes", s.actNote),
-		f("POST /api/v1/claims/{id}/merge", s.actMerge),
-		f("POST /api/v1/claims/{id}/tipster/erase", s.actEraseTipster),
-		// Verdicts.
-		f("GET /api/v1/verdicts", s.apiVerdicts),
-		f("GET /api/v1/verdicts/{id}", s.apiVerdict),
-		f("POST /api/v1/claims/{id}/verdict", s.actDraft),
-		f("PUT /api/v1/verdicts/{id}/draft", s.actDraft),
-		f("POST /api/v1/verdicts/{id}/submit", s.actSubmit),
-		f("POST /api/v1/verdicts/{id}/approve", s.actPublish),
-		f("POST /api/v1/verdicts/{id}/publish", s.actPublish),
-		f("POST /api/v1/verdicts/{id}/correct", s.actCorrect),
-		f("POST /api/v1/verdicts/{id}/retract", s.actRetract),
-		// Dashboard, admin, subscribers.
-		f("GET /dashboard", s.dashboardPage),
-		f("GET /api/v1/dashboard", s.apiDashboard),
-		f("GET /admin", s.adminPage),
-		f("GET /api/v1/audit", s.apiAudit),
-		f("GET /alerts", s.alertsPage),
-		f("GET /api/v1/alerts", s.apiAlerts),
-		f("GET /api/v1/sources", s.apiSources),
-		// Users and tokens (admins).
-		f("GET /api/v1/users", s.withAccounts(s.apiUsers)),
-		f("POST /api/v1/users", s.withAccounts(s.apiCreateUser)),
-		f("GET /api/v1/users/{name}", s.withAccounts(s.apiUser)),
-		f("PUT /api/v1/users/{name}", s.withAccounts(s.apiUpdateUser)),
-		f("POST /api/v1/users/{name}/disable", s.withAccounts(s.apiDisableUser)),
-		f("POST /api/v1/users/{name}/2fa/reset", s.withAccounts(s.apiResetTOTP)),
-		f("GET /api/v1/tokens", s.withAccounts(s.apiTokens)),
-		f("POST /api/v1/tokens", s.withAccounts(s.apiCreateToken)),
-		f("DELETE /api/v1/tokens/{id}", s.withAccounts(s.apiRevokeToken)),
-	}
-	return rs
-}
-
-// OpsHandler returns only /healthz and /readyz, for processes that do not
+// OpsHandler serves only the routes of OpsRoutes, for processes that do not
 // serve the review UI.
-func (s *Server) OpsHandler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /readyz", s.readyz)
-	return mux
+func (s *Server) OpsHandler(p *account.Policy) http.Handler {
+	return p.Mux(s.OpsRoutes(), s.deny)
+}
+
+// OpsRoutes declares the operations routes, public: /healthz (the process
+// is alive) and /readyz (its dependencies answer and it is not draining).
+func (s *Server) OpsRoutes() []account.Route {
+	return []account.Route{
+		{Pattern: "GET /healthz", Access: account.AccessPublic, Handler: http.HandlerFunc(s.healthz)},
+		{Pattern: "GET /readyz", Access: account.AccessPublic, Handler: http.HandlerFunc(s.readyz)},
+	}
+}
+
+// Routes declares every route the reviewer serves, the operations routes
+// first, with who may call each: the route families of docs/api.md.
+func (s *Server) Routes() []account.Route {
+	var (
+		public    = account.AccessPublic
+		loggedIn  = account.AccessLoggedIn
+		enrolling = account.AccessEnrolling
+		review    = account.AccessReview
+		publish   = account.AccessPublish
+		admin     = account.AccessAdmin
+		own       = account.AccessOwn
+	)
+	r := func(pattern string, a account.Access, h http.HandlerFunc) account.Route {
+		return account.Route{Pattern: pattern, Access: a, Handler: h}
+	}
+	return append(s.OpsRoutes(),
+		r("GET /static/{path...}", public, serveStatic),
+		// Accounts.
+		r("GET /login", public, s.loginPage),
+		r("POST /login", public, s.login),
+		r("POST /logout", enrolling, s.logout),
+		r("GET /account", loggedIn, s.accountPage),
+		r("POST /account/language", loggedIn, s.setLanguage),
+		r("POST /account/password", loggedIn, s.setPassword),
+		r("GET /account/2fa", enrolling, s.totpPage),
+		r("POST /account/2fa/enrol", enrolling, s.totpEnrol),
+		r("POST /account/2fa/confirm", enrolling, s.totpConfirm),
+		r("GET /api/v1/me", loggedIn, s.apiMe),
+		// Queue and claims.
+		r("GET /{$}", review, s.queuePage),
+		r("GET /queue", review, s.queuePage),
+		r("GET /claims/{id}", review, s.claimPage),
+		r("GET /claims/{id}/verdict", review, s.verdictPage),
+		r("GET /events", review, s.events),
+		r("GET /api/v1/events", review, s.events),
+		r("GET /api/v1/claims", review, s.apiClaims),
+		r("GET /api/v1/search", review, s.apiClaims),
+		r("GET /api/v1/claims/{id}", review, s.apiClaim),
+		r("GET /api/v1/claims/{id}/history", review, s.apiHistory),
+		r("POST /api/v1/claims/{id}/assign", review, s.actAssign),
+		r("POST /api/v1/claims/{id}/status", review, s.actStatus),
+		r("POST /api/v1/claims/{id}/notes", review, s.actNote),
+		r("POST /api/v1/claims/{id}/merge", review, s.actMerge),
+		// Admins and editors may see and erase a tipster's identity.
+		r("POST /api/v1/claims/{id}/tipster/erase", publish, s.actEraseTipster),
+		// Verdicts.
+		r("GET /api/v1/verdicts", review, s.apiVerdicts),
+		r("GET /api/v1/verdicts/{id}", review, s.apiVerdict),
+		r("POST /api/v1/claims/{id}/verdict", review, s.actDraft),
+		r("PUT /api/v1/verdicts/{id}/draft", review, s.actDraft),
+		r("POST /api/v1/verdicts/{id}/submit", review, s.actSubmit),
+		r("POST /api/v1/verdicts/{id}/approve", publish, s.actPublish),
+		r("POST /api/v1/verdicts/{id}/publish", publish, s.actPublish),
+		r("POST /api/v1/verdicts/{id}/correct", publish, s.actCorrect),
+		r("POST /api/v1/verdicts/{id}/retract", publish, s.actRetract),
+		// Dashboard, admin, subscribers.
+		r("GET /dashboard", review, s.dashboardPage),
+		r("GET /api/v1/dashboard", review, s.apiDashboard),
+		r("GET /admin", admin, s.adminPage),
+		r("GET /api/v1/audit", admin, s.apiAudit),
+		r("GET /alerts", own, s.alertsPage),
+		r("GET /api/v1/alerts", own, s.apiAlerts),
+		r("GET /api/v1/sources", admin, s.apiSources),
+		// Users and tokens (admins).
+		r("GET /api/v1/users", admin, s.withAccounts(s.apiUsers)),
+		r("POST /api/v1/users", admin, s.withAccounts(s.apiCreateUser)),
+		r("GET /api/v1/users/{name}", admin, s.withAccounts(s.apiUser)),
+		r("PUT /api/v1/users/{name}", admin, s.withAccounts(s.apiUpdateUser)),
+		r("POST /api/v1/users/{name}/disable", admin, s.withAccounts(s.apiDisableUser)),
+		r("POST /api/v1/users/{name}/2fa/reset", admin, s.withAccounts(s.apiResetTOTP)),
+		r("GET /api/v1/tokens", admin, s.withAccounts(s.apiTokens)),
+		r("POST /api/v1/tokens", admin, s.withAccounts(s.apiCreateToken)),
+		r("DELETE /api/v1/tokens/{id}", admin, s.withAccounts(s.apiRevokeToken)),
+	)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {

@@ -62,7 +62,7 @@ func get(t *testing.T, h http.Handler, target string) (*httptest.ResponseRecorde
 func TestClaimsFilterAndFacets(t *testing.T) {
 	t.Parallel()
 	srv, claims := fixture(t)
-	h := withRole(srv.Handler(), account.RoleFactChecker)
+	h := withRole(serve(srv), account.RoleFactChecker)
 	rec, res := get(t, h, "/api/v1/claims?filter="+url.QueryEscape("language = fr")+"&facets=source,language")
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)
@@ -99,7 +99,7 @@ func TestClaimsFilterAndFacets(t *testing.T) {
 func TestClaimsQueryParameters(t *testing.T) {
 	t.Parallel()
 	srv, claims := fixture(t)
-	h := withRole(srv.Handler(), account.RoleFactChecker)
+	h := withRole(serve(srv), account.RoleFactChecker)
 	t.Run("empty q lists all, newest first", func(t *testing.T) {
 		_, res := get(t, h, "/api/v1/claims?q=")
 		if res.Total != len(claims) {
@@ -141,7 +141,7 @@ func TestClaimsQueryParameters(t *testing.T) {
 func TestHealthAndReadiness(t *testing.T) {
 	t.Parallel()
 	srv, _ := fixture(t)
-	h := withRole(srv.Handler(), account.RoleFactChecker)
+	h := withRole(serve(srv), account.RoleFactChecker)
 	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/": 200, "/nope": 404} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
@@ -151,7 +151,7 @@ func TestHealthAndReadiness(t *testing.T) {
 	}
 	down := New(Deps{Index: srv.index, Ready: []Readiness{func(context.Context) error { return errors.New("nats down") }}}, zaptest.NewLogger(t))
 	rec := httptest.NewRecorder()
-	down.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	serve(down).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("readyz with a dependency down: %d, want 503", rec.Code)
 	}
@@ -167,7 +167,7 @@ func TestQueuePageEscapes(t *testing.T) {
 	t.Parallel()
 	srv, _ := fixture(t)
 	rec := httptest.NewRecorder()
-	withRole(srv.Handler(), account.RoleFactChecker).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/?q="+url.QueryEscape(`"><script>alert(1)</script>`), nil))
+	withRole(serve(srv), account.RoleFactChecker).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/?q="+url.QueryEscape(`"><script>alert(1)</script>`), nil))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d", rec.Code)
 	}

@@ -23,6 +23,7 @@ import (
 	"vigie/pipeline/subscription"
 	"vigie/services/alerter"
 	"vigie/services/ingester"
+	"vigie/services/publisher"
 	"vigie/services/reviewer"
 	"vigie/services/vigie/config"
 )
@@ -53,8 +54,9 @@ type Options struct {
 	// WrapIndex, when set, wraps the search backend before any service
 	// uses it (fault injection, measurements).
 	WrapIndex func(index.Backend) index.Backend
-	// Policy, when set, adjusts the route policy before the HTTP server
-	// serves.
+	// Policy, when set, adjusts the route policy (built from the routes
+	// the process serves) before the HTTP server serves: a deliberate
+	// exception to a declared route, with account.Policy.Allow.
 	Policy func(*account.Policy)
 }
 
@@ -90,7 +92,7 @@ type App struct {
 	factchecks int
 	rev        *reviewer.Server
 	// publisher serves the public verdict pages and feeds.
-	publisher http.Handler
+	publisher *publisher.Service
 
 	// Each stage has its own context so that Shutdown stops them in order
 	// (the reverse of their start order).

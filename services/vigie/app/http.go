@@ -11,32 +11,37 @@ import (
 	"go.uber.org/zap"
 
 	"vigie/pipeline/account"
-	"vigie/services/publisher"
 )
 
 // serveHTTP mounts every route behind the cross-origin protection and the
-// authenticator (the route policy decides who may call what) and serves
-// on the listener bound by listen.
+// authenticator and serves on the listener bound by listen. The route
+// policy that decides who may call what is built from the routes the
+// services declare (routes), adjusted by Options.Policy.
 func (a *App) serveHTTP(context.Context) error {
+	metricsRoute := account.Route{Pattern: "GET /metrics", Access: account.AccessPublic, Handler: a.metrics.Handler()}
+	a.policy = account.NewPolicy(append(a.routes(), metricsRoute)...)
+	if a.opt.Policy != nil {
+		a.opt.Policy(a.policy)
+	}
+	// Each service's handler is mounted by its own routes; the reviewer
+	// (or, in a process without it, its operations routes) answers every
+	// other path.
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", a.metrics.Handler())
+	a.policy.Handle(mux, metricsRoute, nil)
 	if a.publisher != nil {
-		for _, p := range publisher.Routes {
-			mux.Handle(p, a.publisher) // public: verdict pages and feeds
-		}
+		account.Mount(mux, a.publisher.Handler(a.policy), a.publisher.Routes()...) // public: verdict pages and feeds
 	}
 	if a.alerter != nil {
-		mux.Handle("/feeds/alerts/", a.alerter.Handler()) // private feeds: the token in the URL is the credential
-		mux.Handle("/api/v1/subscriptions", a.alerter.APIHandler())
-		mux.Handle("/api/v1/subscriptions/", a.alerter.APIHandler())
+		// Private feeds (the token in the URL is the credential) and the subscriptions API.
+		account.Mount(mux, a.alerter.Handler(a.policy), a.alerter.Routes()...)
 	}
 	if a.intake != nil {
-		mux.Handle("/api/v1/intake", a.intake) // no method in the pattern: the handler answers 405 itself, in JSON
+		account.Mount(mux, a.intake.Handler(a.policy), a.intake.Routes()...) // the handler answers 405 itself, in JSON
 	}
 	if a.cfg.Runs("reviewer") {
-		mux.Handle("/", a.rev.Handler())
+		mux.Handle("/", a.rev.Handler(a.policy))
 	} else {
-		mux.Handle("/", a.rev.OpsHandler())
+		mux.Handle("/", a.rev.OpsHandler(a.policy))
 	}
 	cop, err := account.CrossOrigin(a.cfg.Auth.TrustedOrigins...)
 	if err != nil {
@@ -50,6 +55,26 @@ func (a *App) serveHTTP(context.Context) error {
 		}
 	}()
 	return nil
+}
+
+// routes are the routes the services of this process declare, with who may
+// call each: the reviewer's (or only its operations routes), the
+// publisher's, the alerter's and the intake's.
+func (a *App) routes() []account.Route {
+	routes := a.rev.OpsRoutes()
+	if a.cfg.Runs("reviewer") {
+		routes = a.rev.Routes()
+	}
+	if a.publisher != nil {
+		routes = append(routes, a.publisher.Routes()...)
+	}
+	if a.alerter != nil {
+		routes = append(routes, a.alerter.Routes()...)
+	}
+	if a.intake != nil {
+		routes = append(routes, a.intake.Routes()...)
+	}
+	return routes
 }
 
 // trustedProxies parses auth.trusted_proxies (validated when the

@@ -62,10 +62,6 @@ func (a *App) openAccounts(ctx context.Context) error {
 	} else if created {
 		fmt.Fprintf(a.opt.Out, "First start: log in as %q with the one-time password %s (change it after logging in).\n", "admin", pw)
 	}
-	a.policy = account.DefaultPolicy()
-	if a.opt.Policy != nil {
-		a.opt.Policy(a.policy)
-	}
 	return nil
 }
 
@@ -224,7 +220,7 @@ func (a *App) buildIngester(ctx context.Context) error {
 func (a *App) buildReviewer(ctx context.Context) error {
 	deps := reviewer.Deps{
 		Index: a.idx, Sources: a.registry, Ready: a.ready,
-		Accounts: a.accounts, Policy: a.policy, Cookie: a.cookie, Review: a.review,
+		Accounts: a.accounts, Cookie: a.cookie, Review: a.review,
 		TrustedProxies: trustedProxies(a.cfg.Auth.TrustedProxies),
 	}
 	if a.alerter != nil {
@@ -244,8 +240,7 @@ func (a *App) buildPublisher(context.Context) error {
 	if !a.cfg.Runs("publisher") {
 		return nil
 	}
-	pub := publisher.New(a.review, publisher.Options{Site: a.site, Details: publisher.IndexDetails(a.idx, a.site, a.log)}, a.log)
-	a.publisher = pub.Handler()
+	a.publisher = publisher.New(a.review, publisher.Options{Site: a.site, Details: publisher.IndexDetails(a.idx, a.site, a.log)}, a.log)
 	return nil
 }
 

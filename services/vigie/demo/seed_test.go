@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"vigie/claims"
+	"vigie/pipeline/account"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/publish"
@@ -223,7 +224,7 @@ func TestSeedDemoVerdictPage(t *testing.T) {
 	} {
 		t.Run(c.path, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			pub.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, c.path, nil))
+			pub.Handler(account.NewPolicy(pub.Routes()...)).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, c.path, nil))
 			if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), c.want) {
 				t.Errorf("GET %s: %d, body lacks %q", c.path, rec.Code, c.want)
 			}
