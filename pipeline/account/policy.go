@@ -130,6 +130,13 @@ func (p *Policy) Allow(pattern string, roles ...string) *Policy {
 	return p
 }
 
+// Declared reports whether pattern is the pattern of a declared route (for
+// an exception that applies only where the route is served).
+func (p *Policy) Declared(pattern string) bool {
+	_, ok := p.rules[normalisePattern(pattern)]
+	return ok
+}
+
 // Check reports whether role may call the route method+pattern. role ""
 // means anonymous. pattern may also be given with its method ("GET /x"),
 // method then being ignored if it repeats it. Roles allowed only on their

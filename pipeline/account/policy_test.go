@@ -186,6 +186,9 @@ func TestPolicyAllow(t *testing.T) {
 	if rec.Code != 299 || !p.Check("GET", "/api/v1/claims", "") {
 		t.Fatalf("anonymous after Allow: %d", rec.Code)
 	}
+	if !p.Declared("GET  /api/v1/claims") || p.Declared("GET /api/v1/search") {
+		t.Fatal("Declared does not tell declared routes from others")
+	}
 }
 
 // TestPolicyRefusesUndeclared checks that no route is served without a
