@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"vigie/pipeline/account"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/subscription"
 )
@@ -249,5 +250,23 @@ func TestFeedConditionalGet(t *testing.T) {
 		if code, _, _ := h.getFeed(bad); code != http.StatusNotFound {
 			t.Errorf("GET %s: %d, want 404", bad, code)
 		}
+	}
+}
+
+// TestRouteDeclarations checks the alerter's declarations: the private
+// feeds are public to the policy (the token in the URL is the credential)
+// and the subscriptions API lets every caller reach its handler, whose
+// Authorize hook decides; an anonymous caller is refused by the handler.
+func TestRouteDeclarations(t *testing.T) {
+	h := start(t, Options{Authorize: authorizeByHeader})
+	p := account.NewPolicy(h.svc.Routes()...)
+	for _, r := range h.svc.Routes() {
+		method, path, _ := strings.Cut(r.Pattern, " ")
+		if got := p.Refusal(method, path, account.RoleAnonymous); got != 0 {
+			t.Errorf("%s: the policy refuses anonymous callers (%d); the handler decides", r.Pattern, got)
+		}
+	}
+	if code, _ := call(t, h.svc.Handler(p), "GET", "/api/v1/subscriptions/notices", "", nil); code != http.StatusForbidden {
+		t.Errorf("anonymous notices: %d, want 403 from the handler", code)
 	}
 }

@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"vigie/pipeline/account"
 	"vigie/pipeline/publish"
 	"vigie/pipeline/publish/schemaorg"
 	"vigie/pipeline/review"
@@ -257,5 +259,31 @@ func TestShortLink(t *testing.T) {
 	resp, _ := e.get("/v/c1")
 	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/verdicts/c1" {
 		t.Fatalf("short link: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+// TestRoutesArePublic checks the publisher's declarations: every route is
+// public, none is declared twice, and an anonymous request to each reaches
+// its handler (no policy refusal) through Handler.
+func TestRoutesArePublic(t *testing.T) {
+	e := newEnv(t, Options{})
+	routes := e.pub.Routes()
+	p := account.NewPolicy(routes...)
+	if len(p.Routes()) != len(routes) || len(routes) == 0 {
+		t.Fatalf("%d routes declared, %d in the policy", len(routes), len(p.Routes()))
+	}
+	for _, r := range routes {
+		t.Run(r.Pattern, func(t *testing.T) {
+			method, path, _ := strings.Cut(r.Pattern, " ")
+			if p.Refusal(method, path, account.RoleAnonymous) != 0 {
+				t.Fatalf("%s is not public", r.Pattern)
+			}
+			req := httptest.NewRequest(method, strings.ReplaceAll(path, "{id}", "nope"), nil)
+			rec := httptest.NewRecorder()
+			e.pub.Handler(p).ServeHTTP(rec, req)
+			if rec.Code == http.StatusUnauthorized || rec.Code == http.StatusForbidden || rec.Code == http.StatusMethodNotAllowed {
+				t.Fatalf("%s: %d", r.Pattern, rec.Code)
+			}
+		})
 	}
 }
