@@ -258,6 +258,7 @@ func TestFeedConditionalGet(t *testing.T) {
 // and the subscriptions API lets every caller reach its handler, whose
 // Authorize hook decides; an anonymous caller is refused by the handler.
 func TestRouteDeclarations(t *testing.T) {
+	t.Parallel()
 	h := start(t, Options{Authorize: authorizeByHeader})
 	p := account.NewPolicy(h.svc.Routes()...)
 	for _, r := range h.svc.Routes() {

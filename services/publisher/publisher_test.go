@@ -266,6 +266,7 @@ func TestShortLink(t *testing.T) {
 // public, none is declared twice, and an anonymous request to each reaches
 // its handler (no policy refusal) through Handler.
 func TestRoutesArePublic(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, Options{})
 	routes := e.pub.Routes()
 	p := account.NewPolicy(routes...)
