@@ -132,3 +132,30 @@ func TestWriteJSON(t *testing.T) {
 		t.Errorf("body %q: want HTML-escaped JSON and a newline", got)
 	}
 }
+
+func TestDeny(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		status    int
+		reason    string
+		wantChall bool
+	}{
+		{"unauthorised asks for a bearer token", http.StatusUnauthorized, "unknown or revoked api token", true},
+		{"forbidden", http.StatusForbidden, "read-only api token", false},
+		{"unavailable", http.StatusServiceUnavailable, "authentication unavailable", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			Deny(rec, httptest.NewRequest("GET", "/api/v1/claims", nil), tt.status, tt.reason)
+			var body ErrorBody
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || body.Error != tt.reason || rec.Code != tt.status {
+				t.Fatalf("%d %s: %v", rec.Code, rec.Body, err)
+			}
+			if got := rec.Header().Get("WWW-Authenticate") != ""; got != tt.wantChall {
+				t.Errorf("WWW-Authenticate set %v, want %v", got, tt.wantChall)
+			}
+		})
+	}
+}

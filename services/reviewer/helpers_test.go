@@ -23,6 +23,7 @@ import (
 	"vigie/pipeline/account"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
+	"vigie/pipeline/httpapi"
 	"vigie/pipeline/index"
 	"vigie/pipeline/publish"
 	"vigie/pipeline/queue"
@@ -158,7 +159,7 @@ func newEnvWith(t *testing.T, cfg account.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.http = httptest.NewServer(cop.Handler(account.NewAuthenticator(store, cookie, nil, log).Middleware(e.srv.Handler(e.policy))))
+	e.http = httptest.NewServer(cop.Handler(account.NewAuthenticator(store, cookie, httpapi.Deny, log).Middleware(e.srv.Handler(e.policy))))
 	t.Cleanup(e.http.Close)
 	return e
 }

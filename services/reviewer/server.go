@@ -222,7 +222,7 @@ func (s *Server) deny(w http.ResponseWriter, r *http.Request, status int, reason
 		w.Header().Set("WWW-Authenticate", `Bearer realm="vigie"`)
 	}
 	if !wantsHTML(r) {
-		httpapi.WriteJSON(w, status, httpapi.ErrorBody{Error: reason})
+		httpapi.Deny(w, r, status, reason)
 		return
 	}
 	if status == http.StatusUnauthorized && r.Method == http.MethodGet {

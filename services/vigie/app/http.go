@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"vigie/pipeline/account"
+	"vigie/pipeline/httpapi"
 )
 
 // serveHTTP mounts every route behind the cross-origin protection and the
@@ -47,7 +48,8 @@ func (a *App) serveHTTP(context.Context) error {
 	if err != nil {
 		return fmt.Errorf("auth.trusted_origins: %w", err)
 	}
-	handler := cop.Handler(account.NewAuthenticator(a.accounts, a.cookie, nil, a.log).Middleware(mux))
+	// A bad API token is refused like every API error, in JSON.
+	handler := cop.Handler(account.NewAuthenticator(a.accounts, a.cookie, httpapi.Deny, a.log).Middleware(mux))
 	a.httpSrv = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := a.httpSrv.Serve(a.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
