@@ -471,7 +471,13 @@ func TestVerdictVersionsInCAP(t *testing.T) {
 	h.publishVerdict(v3)
 	h.publishVerdict(v3) // published twice: still one alert
 	h.settled()
-	recs := h.alerts(sub.ID)
+	// The listing reads the alerts bucket through a new watcher; poll it
+	// rather than trust one read (it came back empty once under load).
+	var recs []Record
+	bustest.Eventually(t, 15*time.Second, "one alert per version", func() bool {
+		recs = h.alerts(sub.ID)
+		return len(recs) >= 3
+	})
 	if len(recs) != 3 {
 		t.Fatalf("%d alerts, want one per version", len(recs))
 	}
