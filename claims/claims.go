@@ -2,45 +2,6 @@ package claims
 
 import "time"
 
-// Rating is a verdict on the normalised scale shared by every part of Vigie.
-type Rating string
-
-// The normalised ratings.
-const (
-	RatingUnknown     Rating = "unknown" // kept verbatim in TextualRating, never guessed
-	RatingFalse       Rating = "false"
-	RatingMostlyFalse Rating = "mostly_false"
-	RatingMisleading  Rating = "misleading"
-	RatingMixed       Rating = "mixed"
-	RatingMostlyTrue  Rating = "mostly_true"
-	RatingTrue        Rating = "true"
-	RatingUnproven    Rating = "unproven"
-	RatingOther       Rating = "satire_other"
-)
-
-// Ratings lists every rating, unknown first.
-var Ratings = []Rating{RatingUnknown, RatingFalse, RatingMostlyFalse, RatingMisleading, RatingMixed, RatingMostlyTrue, RatingTrue, RatingUnproven, RatingOther}
-
-// Flagged reports whether a claim matched to this rating is flagged as
-// misinformation: false, mostly false or misleading.
-func (r Rating) Flagged() bool {
-	switch r {
-	case RatingFalse, RatingMostlyFalse, RatingMisleading:
-		return true
-	}
-	return false
-}
-
-// Valid reports whether r is one of Ratings.
-func (r Rating) Valid() bool {
-	for _, x := range Ratings {
-		if r == x {
-			return true
-		}
-	}
-	return false
-}
-
 // Item is one ingested piece of text (article, post, tip).
 type Item struct {
 	ID, SourceID, Title, Text, URL, Language string

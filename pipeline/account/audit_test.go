@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"vigie/claims"
 )
 
 type auditLog struct {
@@ -26,13 +28,13 @@ func TestAuditEvents(t *testing.T) {
 	log := &auditLog{}
 	s := newStore(t, clock, Config{Audit: log.record})
 	ctx := testCtx(t)
-	adminCtx := WithPrincipal(ctx, Principal{User: "boss", Role: RoleAdmin})
+	adminCtx := WithPrincipal(ctx, Principal{User: "boss", Role: claims.RoleAdmin})
 
-	if _, err := s.CreateUser(adminCtx, NewUser{Name: "ana", Role: RoleFactChecker, Password: goodPassword}); err != nil {
+	if _, err := s.CreateUser(adminCtx, NewUser{Name: "ana", Role: claims.RoleFactChecker, Password: goodPassword}); err != nil {
 		t.Fatal(err)
 	}
 	u, _ := s.User(ctx, "ana")
-	u.Role = RoleEditor
+	u.Role = claims.RoleEditor
 	if _, err := s.UpdateUser(adminCtx, u); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +99,7 @@ func TestAuditEvents(t *testing.T) {
 		})
 	}
 	upd := log.events[1]
-	if upd.Before == nil || upd.After == nil || upd.Before.Role != RoleFactChecker || upd.After.Role != RoleEditor {
+	if upd.Before == nil || upd.After == nil || upd.Before.Role != claims.RoleFactChecker || upd.After.Role != claims.RoleEditor {
 		t.Fatalf("update event before/after: %+v", upd)
 	}
 	failed := log.events[3]

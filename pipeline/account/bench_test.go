@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"vigie/claims"
 )
 
 // BenchmarkLookupToken resolves an API token to its owner: two KV reads on
@@ -12,7 +14,7 @@ import (
 func BenchmarkLookupToken(b *testing.B) {
 	s := newStore(b, newClock(), Config{})
 	ctx := context.Background()
-	mustCreate(b, s, "ana", RoleEditor)
+	mustCreate(b, s, "ana", claims.RoleEditor)
 	for i := range 100 {
 		if _, _, err := s.CreateToken(ctx, "ana", fmt.Sprintf("t%d", i), ScopeRead); err != nil {
 			b.Fatal(err)
@@ -33,7 +35,7 @@ func BenchmarkLookupToken(b *testing.B) {
 func BenchmarkSessionLookup(b *testing.B) {
 	s := newStore(b, newClock(), Config{})
 	ctx := context.Background()
-	mustCreate(b, s, "ana", RoleEditor)
+	mustCreate(b, s, "ana", claims.RoleEditor)
 	id, _, err := s.CreateSession(ctx, "ana", false, "", "")
 	if err != nil {
 		b.Fatal(err)
@@ -85,7 +87,7 @@ func BenchmarkPolicyCheck(b *testing.B) {
 	routes = append(routes, Route{Pattern: "POST /api/v1/claims/{id}/assign", Access: AccessReview, Handler: whoami})
 	p := NewPolicy(routes...)
 	for b.Loop() {
-		if !p.Check("POST", "/api/v1/claims/{id}/assign", RoleFactChecker) {
+		if !p.Check("POST", "/api/v1/claims/{id}/assign", claims.RoleFactChecker) {
 			b.Fatal("refused")
 		}
 	}

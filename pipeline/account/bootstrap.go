@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	"vigie/claims"
+
 	"go.uber.org/zap"
 )
 
@@ -47,12 +49,12 @@ func (s *Store) EnsureAdmin(ctx context.Context) (password string, created bool,
 			return "", false, fmt.Errorf("ensure admin: %w", err)
 		}
 		for _, u := range users {
-			if u.Role == RoleAdmin && !u.Disabled {
+			if u.Role == claims.RoleAdmin && !u.Disabled {
 				return "", false, nil
 			}
 		}
 		password = NewPassword()
-		_, err = s.createWith(ctx, NewUser{Name: AdminName, Role: RoleAdmin, Password: password}, true)
+		_, err = s.createWith(ctx, NewUser{Name: AdminName, Role: claims.RoleAdmin, Password: password}, true)
 		if err == nil {
 			s.log.Warn("no admin existed: created user admin with a one-time password")
 			return password, true, nil
@@ -69,10 +71,10 @@ func (s *Store) EnsureAdmin(ctx context.Context) (password string, created bool,
 		restored := false
 		_, err = s.modify(ctx, AdminName, func(r *userRecord) error {
 			restored = false
-			if r.Role == RoleAdmin && !r.Disabled {
+			if r.Role == claims.RoleAdmin && !r.Disabled {
 				return nil // someone else made it an admin meanwhile
 			}
-			r.Role, r.Disabled, r.PasswordHash, r.MustChangePassword = RoleAdmin, false, hash, true
+			r.Role, r.Disabled, r.PasswordHash, r.MustChangePassword = claims.RoleAdmin, false, hash, true
 			restored = true
 			return nil
 		})
@@ -109,9 +111,9 @@ type Demo struct {
 // ones of that name. For trying Vigie out only: never on a real install.
 func (s *Store) DemoUsers(ctx context.Context) (Demo, error) {
 	var d Demo
-	for _, role := range Roles {
+	for _, role := range claims.Roles {
 		du := DemoUser{Name: "demo-" + role, Role: role, Password: NewPassword()}
-		if role == RoleSubscriber {
+		if role == claims.RoleSubscriber {
 			du.Locality = "PT-1312" // Porto: the demo's feeds, gazetteer and subscription are Portuguese
 		}
 		_, err := s.CreateUser(ctx, NewUser{Name: du.Name, Role: du.Role, Locality: du.Locality, Password: du.Password})
@@ -126,7 +128,7 @@ func (s *Store) DemoUsers(ctx context.Context) (Demo, error) {
 		}
 		d.Users = append(d.Users, du)
 	}
-	d.TokenUser = "demo-" + RoleFactChecker
+	d.TokenUser = "demo-" + claims.RoleFactChecker
 	old, err := s.Tokens(ctx, d.TokenUser)
 	if err != nil {
 		return Demo{}, fmt.Errorf("demo users: %w", err)

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"vigie/claims"
+
 	"go.uber.org/zap/zaptest"
 )
 
@@ -19,7 +21,7 @@ func TestEnsureAdmin(t *testing.T) {
 		t.Fatalf("first start: %q %v %v", pw, created, err)
 	}
 	u, err := s.CheckPassword(ctx, AdminName, pw)
-	if err != nil || u.Role != RoleAdmin || !u.MustChangePassword {
+	if err != nil || u.Role != claims.RoleAdmin || !u.MustChangePassword {
 		t.Fatalf("admin %+v: %v", u, err)
 	}
 	t.Run("second start creates nothing", func(t *testing.T) {
@@ -29,7 +31,7 @@ func TestEnsureAdmin(t *testing.T) {
 		}
 	})
 	t.Run("another enabled admin suffices", func(t *testing.T) {
-		mustCreate(t, s, "boss", RoleAdmin)
+		mustCreate(t, s, "boss", claims.RoleAdmin)
 		if err := s.SetDisabled(ctx, AdminName, true); err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +44,7 @@ func TestEnsureAdmin(t *testing.T) {
 			t.Fatalf("disable: %v", err)
 		}
 		u, _ := s.User(ctx, "boss")
-		u.Role = RoleEditor
+		u.Role = claims.RoleEditor
 		if _, err := s.UpdateUser(ctx, u); !errors.Is(err, ErrLastAdmin) {
 			t.Fatalf("demote: %v", err)
 		}
@@ -97,15 +99,15 @@ func TestDemoUsers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(d.Users) != len(Roles) {
+		if len(d.Users) != len(claims.Roles) {
 			t.Fatalf("%d demo users", len(d.Users))
 		}
 		for i, du := range d.Users {
 			u, err := s.CheckPassword(ctx, du.Name, du.Password)
-			if err != nil || u.Role != Roles[i] || u.Role != du.Role {
+			if err != nil || u.Role != claims.Roles[i] || u.Role != du.Role {
 				t.Fatalf("round %d, %s: %+v %v", round, du.Name, u, err)
 			}
-			if u.Role == RoleSubscriber && u.Locality != "PT-1312" {
+			if u.Role == claims.RoleSubscriber && u.Locality != "PT-1312" {
 				t.Fatalf("subscriber locality %q", u.Locality)
 			}
 		}

@@ -34,6 +34,7 @@
 //     where they register their handlers; a mux built from it (Policy.Mux)
 //     serves declared routes only, each through the check.
 //
-// The roles are RoleAdmin, RoleEditor, RoleFactChecker and RoleSubscriber;
-// an anonymous request has no principal (RoleAnonymous in a Policy).
+// The roles and their families are defined in package claims (RoleAdmin,
+// RoleEditor, RoleFactChecker, RoleSubscriber); an anonymous request has no
+// principal (RoleAnonymous in a Policy).
 package account

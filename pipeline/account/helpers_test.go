@@ -9,6 +9,7 @@ import (
 	"github.com/alexedwards/argon2id"
 	"go.uber.org/zap/zaptest"
 
+	"vigie/claims"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
 )
@@ -72,7 +73,7 @@ func newStoreBus(t testing.TB, clock *fakeClock, cfg Config) (*Store, *bus.Bus) 
 func mustCreate(t testing.TB, s *Store, name, role string) User {
 	t.Helper()
 	nu := NewUser{Name: name, Role: role, Password: goodPassword}
-	if role == RoleSubscriber {
+	if role == claims.RoleSubscriber {
 		nu.Locality = "FR-75056"
 	}
 	u, err := s.CreateUser(context.Background(), nu)

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"slices"
 
+	"vigie/claims"
+
 	"go.uber.org/zap"
 )
 
@@ -126,7 +128,7 @@ func RequireWith(deny DenyFunc, roles ...string) func(http.Handler) http.Handler
 func RequireLogin() func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if status, reason := decide(r, Roles, true); status != 0 {
+			if status, reason := decide(r, claims.Roles, true); status != 0 {
 				PlainDeny(w, r, status, reason)
 				return
 			}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"vigie/claims"
+
 	"go.uber.org/zap/zaptest"
 )
 
@@ -27,9 +29,9 @@ func TestAuthenticatorAndRequire(t *testing.T) {
 	clock := newClock()
 	s := newStore(t, clock, Config{TOTPRequired: true})
 	ctx := testCtx(t)
-	mustCreate(t, s, "ad", RoleAdmin) // must enrol two-factor
-	mustCreate(t, s, "fc", RoleFactChecker)
-	mustCreate(t, s, "sub", RoleSubscriber)
+	mustCreate(t, s, "ad", claims.RoleAdmin) // must enrol two-factor
+	mustCreate(t, s, "fc", claims.RoleFactChecker)
+	mustCreate(t, s, "sub", claims.RoleSubscriber)
 	session := func(user string, mustEnrol bool) string {
 		id, _, err := s.CreateSession(ctx, user, mustEnrol, "", "")
 		if err != nil {
@@ -147,7 +149,7 @@ func TestFromContextAnonymous(t *testing.T) {
 	if _, ok := FromContext(req.Context()); ok {
 		t.Fatal("principal in a bare context")
 	}
-	ctx := WithPrincipal(req.Context(), Principal{User: "ana", Role: RoleEditor})
+	ctx := WithPrincipal(req.Context(), Principal{User: "ana", Role: claims.RoleEditor})
 	if p, ok := FromContext(ctx); !ok || p.User != "ana" {
 		t.Fatalf("FromContext = %+v %v", p, ok)
 	}
@@ -159,7 +161,7 @@ func TestAuthenticatorStoreDown(t *testing.T) {
 	t.Parallel()
 	s, b := newStoreBus(t, newClock(), Config{})
 	ctx := testCtx(t)
-	mustCreate(t, s, "fc", RoleFactChecker)
+	mustCreate(t, s, "fc", claims.RoleFactChecker)
 	id, _, err := s.CreateSession(ctx, "fc", false, "", "")
 	if err != nil {
 		t.Fatal(err)
@@ -211,7 +213,7 @@ func TestTOTPEnrolmentFlow(t *testing.T) {
 	clock := newClock()
 	s := newStore(t, clock, Config{TOTPRequired: true})
 	ctx := testCtx(t)
-	mustCreate(t, s, "boss", RoleAdmin)
+	mustCreate(t, s, "boss", claims.RoleAdmin)
 	routes := []Route{
 		{Pattern: "GET /admin", Access: AccessAdmin, Handler: whoami},
 		{Pattern: "POST /account/2fa/confirm", Access: AccessEnrolling, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -5,23 +5,26 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"vigie/claims"
 )
 
 // RoleAnonymous stands for requests without a principal in a Policy.
 const RoleAnonymous = "anonymous"
 
-// Role families of the routes.
+// Role families of the routes (the roles and their families are defined in
+// package claims).
 var (
 	// RolesPublic: anyone, logged in or not (health, metrics, public verdict pages and feeds).
-	RolesPublic = []string{RoleAnonymous, RoleAdmin, RoleEditor, RoleFactChecker, RoleSubscriber}
+	RolesPublic = append([]string{RoleAnonymous}, claims.Roles...)
 	// RolesLoggedIn: any account (own profile, logout, two-factor enrolment).
-	RolesLoggedIn = []string{RoleAdmin, RoleEditor, RoleFactChecker, RoleSubscriber}
+	RolesLoggedIn = claims.Roles
 	// RolesReview: the newsroom (queue, claims, review actions, verdict drafts).
-	RolesReview = []string{RoleAdmin, RoleEditor, RoleFactChecker}
+	RolesReview = claims.RolesReview
 	// RolesPublish: who approves, publishes, corrects and retracts verdicts.
-	RolesPublish = []string{RoleAdmin, RoleEditor}
+	RolesPublish = claims.RolesPublish
 	// RolesAdmin: users, tokens, sources, audit export.
-	RolesAdmin = []string{RoleAdmin}
+	RolesAdmin = claims.RolesAdmin
 )
 
 // Access says who may call a route.
@@ -52,7 +55,7 @@ var (
 	// AccessAdmin: admins.
 	AccessAdmin = Access{Roles: RolesAdmin}
 	// AccessOwn: admins for everything, a subscriber for its own resources.
-	AccessOwn = Access{Roles: RolesAdmin, Own: []string{RoleSubscriber}}
+	AccessOwn = Access{Roles: RolesAdmin, Own: []string{claims.RoleSubscriber}}
 	// AccessHandlerChecked lets every request reach a handler that decides
 	// itself who may act (the subscriptions API, whose Authorize hook checks
 	// the caller against each subscription's owner).

@@ -6,9 +6,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"vigie/claims"
 )
 
-var everyRole = []string{RoleAnonymous, RoleAdmin, RoleEditor, RoleFactChecker, RoleSubscriber}
+var everyRole = []string{RoleAnonymous, claims.RoleAdmin, claims.RoleEditor, claims.RoleFactChecker, claims.RoleSubscriber}
 
 // answer299 is a handler whose status says it was reached.
 var answer299 = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(299) })
@@ -35,12 +37,12 @@ func TestPolicyFamilies(t *testing.T) {
 	p := NewPolicy(familyRoutes()...)
 	want := map[string][]string{
 		"GET /healthz":                       everyRole,
-		"GET /api/v1/me":                     Roles,
-		"POST /account/2fa/enrol":            Roles,
+		"GET /api/v1/me":                     claims.Roles,
+		"POST /account/2fa/enrol":            claims.Roles,
 		"GET /api/v1/claims":                 RolesReview,
 		"POST /api/v1/verdicts/{id}/publish": RolesPublish,
 		"GET /api/v1/users":                  RolesAdmin,
-		"GET /api/v1/alerts":                 {RoleAdmin, RoleSubscriber},
+		"GET /api/v1/alerts":                 {claims.RoleAdmin, claims.RoleSubscriber},
 		"GET /api/v1/subscriptions/{id}":     everyRole,
 		"/api/v1/intake":                     everyRole,
 	}
@@ -109,15 +111,15 @@ func TestPolicyCheck(t *testing.T) {
 		name, method, pattern, role string
 		want, wantOwner             bool
 	}{
-		{"allowed", "GET", "/api/v1/claims", RoleEditor, true, false},
-		{"other role", "GET", "/api/v1/claims", RoleSubscriber, false, false},
+		{"allowed", "GET", "/api/v1/claims", claims.RoleEditor, true, false},
+		{"other role", "GET", "/api/v1/claims", claims.RoleSubscriber, false, false},
 		{"anonymous as empty", "GET", "/api/v1/claims", "", false, false},
-		{"other method", "POST", "/api/v1/claims", RoleAdmin, false, false},
-		{"unknown route", "GET", "/api/v1/nope", RoleAdmin, false, false},
+		{"other method", "POST", "/api/v1/claims", claims.RoleAdmin, false, false},
+		{"unknown route", "GET", "/api/v1/nope", claims.RoleAdmin, false, false},
 		{"public, blanks normalised", "GET", "/healthz", "", true, false},
-		{"public to roles too", "GET", "/healthz", RoleSubscriber, true, false},
-		{"own resources", "GET", "/api/v1/subscriptions/{id}", RoleSubscriber, true, true},
-		{"admin on all", "GET", "/api/v1/subscriptions/{id}", RoleAdmin, true, false},
+		{"public to roles too", "GET", "/healthz", claims.RoleSubscriber, true, false},
+		{"own resources", "GET", "/api/v1/subscriptions/{id}", claims.RoleSubscriber, true, true},
+		{"admin on all", "GET", "/api/v1/subscriptions/{id}", claims.RoleAdmin, true, false},
 		{"unknown role", "GET", "/api/v1/claims", "root", false, false},
 		{"every method", "PUT", "/api/v1/intake", "", true, false},
 		{"every method, none given", "", "/api/v1/intake", "", true, false},
@@ -132,7 +134,7 @@ func TestPolicyCheck(t *testing.T) {
 			}
 		})
 	}
-	if got := p.Roles("GET /api/v1/subscriptions/{id}"); !slices.Equal(got, []string{RoleAdmin, RoleSubscriber}) {
+	if got := p.Roles("GET /api/v1/subscriptions/{id}"); !slices.Equal(got, []string{claims.RoleAdmin, claims.RoleSubscriber}) {
 		t.Fatalf("Roles = %v", got)
 	}
 }
@@ -153,12 +155,12 @@ func TestPolicyMux(t *testing.T) {
 	}{
 		{"public anonymous", "GET", "/open", nil, 200},
 		{"edit anonymous", "POST", "/edit", nil, 401},
-		{"edit subscriber", "POST", "/edit", &Principal{User: "s", Role: RoleSubscriber}, 403},
-		{"edit factchecker", "POST", "/edit", &Principal{User: "f", Role: RoleFactChecker}, 200},
-		{"edit read-only token", "POST", "/edit", &Principal{User: "f", Role: RoleFactChecker, ReadOnly: true}, 403},
-		{"edit while enrolling", "POST", "/edit", &Principal{User: "a", Role: RoleAdmin, MustEnrolTOTP: true}, 403},
-		{"enrol while enrolling", "POST", "/enrol", &Principal{User: "a", Role: RoleAdmin, MustEnrolTOTP: true}, 200},
-		{"route not declared", "GET", "/other", &Principal{User: "a", Role: RoleAdmin}, 404},
+		{"edit subscriber", "POST", "/edit", &Principal{User: "s", Role: claims.RoleSubscriber}, 403},
+		{"edit factchecker", "POST", "/edit", &Principal{User: "f", Role: claims.RoleFactChecker}, 200},
+		{"edit read-only token", "POST", "/edit", &Principal{User: "f", Role: claims.RoleFactChecker, ReadOnly: true}, 403},
+		{"edit while enrolling", "POST", "/edit", &Principal{User: "a", Role: claims.RoleAdmin, MustEnrolTOTP: true}, 403},
+		{"enrol while enrolling", "POST", "/enrol", &Principal{User: "a", Role: claims.RoleAdmin, MustEnrolTOTP: true}, 200},
+		{"route not declared", "GET", "/other", &Principal{User: "a", Role: claims.RoleAdmin}, 404},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -208,7 +210,7 @@ func TestPolicyRefusesUndeclared(t *testing.T) {
 		{"serving an undeclared route", func() {
 			NewPolicy(declared).Mux([]Route{{Pattern: "GET /forgotten", Access: AccessPublic, Handler: answer299}}, nil)
 		}},
-		{"allowing an undeclared route", func() { NewPolicy(declared).Allow("GET /forgotten", RoleAdmin) }},
+		{"allowing an undeclared route", func() { NewPolicy(declared).Allow("GET /forgotten", claims.RoleAdmin) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

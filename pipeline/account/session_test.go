@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vigie/claims"
 )
 
 func TestLogin(t *testing.T) {
@@ -14,9 +16,9 @@ func TestLogin(t *testing.T) {
 	clock := newClock()
 	s := newStore(t, clock, Config{TOTPRequired: true})
 	ctx := testCtx(t)
-	secret := enrolled(t, s, clock, "ed", RoleEditor)
-	mustCreate(t, s, "admin2", RoleAdmin) // 2FA required, not enrolled
-	mustCreate(t, s, "fc", RoleFactChecker)
+	secret := enrolled(t, s, clock, "ed", claims.RoleEditor)
+	mustCreate(t, s, "admin2", claims.RoleAdmin) // 2FA required, not enrolled
+	mustCreate(t, s, "fc", claims.RoleFactChecker)
 	tests := []struct {
 		name          string
 		req           LoginRequest
@@ -67,7 +69,7 @@ func TestLoginRateLimit(t *testing.T) {
 	lim := NewLimiter(Limits{UserBurst: 3, UserEvery: 20 * time.Second, IPBurst: 100, IPEvery: time.Second}, clock.Now)
 	s := newStore(t, clock, Config{Limiter: lim})
 	ctx := testCtx(t)
-	mustCreate(t, s, "ana", RoleEditor)
+	mustCreate(t, s, "ana", claims.RoleEditor)
 	for i := range 3 {
 		if _, _, err := s.Login(ctx, LoginRequest{Name: "ana", Password: "guess number " + string(rune('a'+i)), IP: "192.0.2.1"}); !errors.Is(err, ErrInvalidCredentials) {
 			t.Fatalf("guess %d: %v", i, err)
@@ -95,7 +97,7 @@ func TestSessionExpiry(t *testing.T) {
 	clock := newClock()
 	s := newStore(t, clock, Config{SessionIdle: time.Hour, SessionAbsolute: 3 * time.Hour})
 	ctx := testCtx(t)
-	mustCreate(t, s, "ana", RoleEditor)
+	mustCreate(t, s, "ana", claims.RoleEditor)
 	tests := []struct {
 		name    string
 		steps   []time.Duration // uses of the session after each wait
@@ -136,8 +138,8 @@ func TestSessionRevocation(t *testing.T) {
 	clock := newClock()
 	s := newStore(t, clock, Config{})
 	ctx := testCtx(t)
-	mustCreate(t, s, "ana", RoleEditor)
-	mustCreate(t, s, "bob", RoleEditor)
+	mustCreate(t, s, "ana", claims.RoleEditor)
+	mustCreate(t, s, "bob", claims.RoleEditor)
 	open := func(user string) string {
 		id, _, err := s.CreateSession(ctx, user, false, "203.0.113.9", "test")
 		if err != nil {
@@ -156,7 +158,7 @@ func TestSessionRevocation(t *testing.T) {
 		{"user disabled", func(string) error { return s.SetDisabled(ctx, "ana", true) }, ErrNotFound},
 		{"role change", func(string) error {
 			u, _ := s.User(ctx, "ana")
-			u.Role = RoleFactChecker
+			u.Role = claims.RoleFactChecker
 			_, err := s.UpdateUser(ctx, u)
 			return err
 		}, ErrNotFound},

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"vigie/claims"
+
 	"github.com/alexedwards/argon2id"
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
@@ -52,7 +54,7 @@ func (c Config) withDefaults() Config {
 		c.SessionIdle = c.SessionAbsolute
 	}
 	if c.TOTPRoles == nil {
-		c.TOTPRoles = []string{RoleAdmin, RoleEditor}
+		c.TOTPRoles = []string{claims.RoleAdmin, claims.RoleEditor}
 	}
 	if c.Issuer == "" {
 		c.Issuer = "Vigie"
@@ -129,7 +131,7 @@ func (c Config) RequireTOTP(role string) bool {
 	}
 	roles := c.TOTPRoles
 	if roles == nil {
-		roles = []string{RoleAdmin, RoleEditor}
+		roles = []string{claims.RoleAdmin, claims.RoleEditor}
 	}
 	for _, r := range roles {
 		if r == role {

@@ -8,6 +8,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap/zaptest"
 
+	"vigie/claims"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
 )
@@ -63,7 +64,7 @@ func TestPurgeExpiredSessions(t *testing.T) {
 	clock := newClock()
 	s := newStore(t, clock, Config{SessionIdle: time.Hour, SessionAbsolute: 2 * time.Hour})
 	ctx := context.Background()
-	mustCreate(t, s, "ana", RoleEditor)
+	mustCreate(t, s, "ana", claims.RoleEditor)
 	idle, _, _ := s.CreateSession(ctx, "ana", false, "", "")
 	clock.Advance(30 * time.Minute)
 	live, _, _ := s.CreateSession(ctx, "ana", false, "", "")

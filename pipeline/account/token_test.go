@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vigie/claims"
 )
 
 func TestTokens(t *testing.T) {
@@ -12,8 +14,8 @@ func TestTokens(t *testing.T) {
 	clock := newClock()
 	s := newStore(t, clock, Config{})
 	ctx := testCtx(t)
-	mustCreate(t, s, "ana", RoleEditor)
-	mustCreate(t, s, "bob", RoleFactChecker)
+	mustCreate(t, s, "ana", claims.RoleEditor)
+	mustCreate(t, s, "bob", claims.RoleFactChecker)
 
 	tok, rec, err := s.CreateToken(ctx, "ana", "ci", ScopeFull)
 	if err != nil {

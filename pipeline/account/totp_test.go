@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"vigie/claims"
+
 	"github.com/pquerna/otp/totp"
 )
 
@@ -40,7 +42,7 @@ func TestTOTPEnrolment(t *testing.T) {
 	clock := newClock()
 	s := newStore(t, clock, Config{})
 	ctx := testCtx(t)
-	mustCreate(t, s, "ana", RoleEditor)
+	mustCreate(t, s, "ana", claims.RoleEditor)
 
 	if err := s.ConfirmTOTP(ctx, "ana", "123456"); !errors.Is(err, ErrTOTPNotEnrolling) {
 		t.Fatalf("confirm before enrol: %v", err)
@@ -92,7 +94,7 @@ func TestVerifyTOTPWindowAndReplay(t *testing.T) {
 	clock := newClock()
 	s := newStore(t, clock, Config{})
 	ctx := testCtx(t)
-	secret := enrolled(t, s, clock, "ana", RoleEditor)
+	secret := enrolled(t, s, clock, "ana", claims.RoleEditor)
 	step := totpPeriod * time.Second
 	tests := []struct {
 		name    string
@@ -142,7 +144,7 @@ func TestTOTPConcurrentReplay(t *testing.T) {
 	clock := newClock()
 	s := newStore(t, clock, Config{})
 	ctx := testCtx(t)
-	secret := enrolled(t, s, clock, "ana", RoleAdmin)
+	secret := enrolled(t, s, clock, "ana", claims.RoleAdmin)
 	clock.Advance(time.Minute)
 	code := codeAt(t, secret, clock.Now())
 	var wg sync.WaitGroup
@@ -176,9 +178,9 @@ func TestRequireTOTPPolicy(t *testing.T) {
 		cfg  Config
 		want map[string]bool
 	}{
-		{"off", Config{}, map[string]bool{RoleAdmin: false, RoleEditor: false, RoleFactChecker: false, RoleSubscriber: false}},
-		{"on, default roles", Config{TOTPRequired: true}, map[string]bool{RoleAdmin: true, RoleEditor: true, RoleFactChecker: false, RoleSubscriber: false}},
-		{"on, custom roles", Config{TOTPRequired: true, TOTPRoles: []string{RoleFactChecker}}, map[string]bool{RoleAdmin: false, RoleEditor: false, RoleFactChecker: true, RoleSubscriber: false}},
+		{"off", Config{}, map[string]bool{claims.RoleAdmin: false, claims.RoleEditor: false, claims.RoleFactChecker: false, claims.RoleSubscriber: false}},
+		{"on, default roles", Config{TOTPRequired: true}, map[string]bool{claims.RoleAdmin: true, claims.RoleEditor: true, claims.RoleFactChecker: false, claims.RoleSubscriber: false}},
+		{"on, custom roles", Config{TOTPRequired: true, TOTPRoles: []string{claims.RoleFactChecker}}, map[string]bool{claims.RoleAdmin: false, claims.RoleEditor: false, claims.RoleFactChecker: true, claims.RoleSubscriber: false}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,22 +10,13 @@ import (
 	"strings"
 	"time"
 
+	"vigie/claims"
+
 	"github.com/alexedwards/argon2id"
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
 	"golang.org/x/text/language"
 )
-
-// Roles.
-const (
-	RoleAdmin       = "admin"
-	RoleEditor      = "editor"
-	RoleFactChecker = "factchecker"
-	RoleSubscriber  = "subscriber"
-)
-
-// Roles lists every role, most powerful first.
-var Roles = []string{RoleAdmin, RoleEditor, RoleFactChecker, RoleSubscriber}
 
 var (
 	namePattern     = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,63}$`)
@@ -83,8 +74,8 @@ func ValidateName(name string) error {
 
 // ValidateRole says why role is not a valid role, or nil.
 func ValidateRole(role string) error {
-	if !slices.Contains(Roles, role) {
-		return fmt.Errorf("role %q: %w: want one of %s", role, ErrInvalid, strings.Join(Roles, ", "))
+	if !slices.Contains(claims.Roles, role) {
+		return fmt.Errorf("role %q: %w: want one of %s", role, ErrInvalid, strings.Join(claims.Roles, ", "))
 	}
 	return nil
 }
@@ -105,7 +96,7 @@ func (u *User) validate() error {
 	if err := ValidateRole(u.Role); err != nil {
 		return err
 	}
-	if u.Role == RoleSubscriber && u.Locality == "" {
+	if u.Role == claims.RoleSubscriber && u.Locality == "" {
 		return fmt.Errorf("user %q: %w: a subscriber needs a locality (--locality CODE, e.g. FR-75056)", u.Name, ErrInvalid)
 	}
 	if u.Locality != "" {
@@ -331,7 +322,7 @@ func (s *Store) SetDisabled(ctx context.Context, name string, disabled bool) err
 	return nil
 }
 
-func isActiveAdmin(u User) bool { return u.Role == RoleAdmin && !u.Disabled }
+func isActiveAdmin(u User) bool { return u.Role == claims.RoleAdmin && !u.Disabled }
 
 // checkOtherAdmin returns ErrLastAdmin unless an enabled admin other than name exists.
 func (s *Store) checkOtherAdmin(ctx context.Context, name string) error {

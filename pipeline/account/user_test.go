@@ -5,35 +5,37 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"vigie/claims"
 )
 
 func TestCreateUserValidation(t *testing.T) {
 	t.Parallel()
 	s := newStore(t, newClock(), Config{})
 	ctx := testCtx(t)
-	mustCreate(t, s, "taken", RoleEditor)
+	mustCreate(t, s, "taken", claims.RoleEditor)
 	tests := []struct {
 		name    string
 		nu      NewUser
 		wantErr error
 		wantMsg string
 	}{
-		{"ok editor", NewUser{Name: "ana", Role: RoleEditor, Password: goodPassword}, nil, ""},
-		{"ok subscriber", NewUser{Name: "paris", Role: RoleSubscriber, Locality: "FR-75056", Language: "fr", Password: goodPassword}, nil, ""},
-		{"ok language normalised", NewUser{Name: "bia", Role: RoleFactChecker, Language: "pt-br", Password: goodPassword}, nil, ""},
-		{"exactly 12 runes", NewUser{Name: "min", Role: RoleEditor, Password: "ééééééééééé1"}, nil, ""},
-		{"upper-case name", NewUser{Name: "Ana", Role: RoleEditor, Password: goodPassword}, ErrInvalid, "user name"},
-		{"name with dot", NewUser{Name: "a.b", Role: RoleEditor, Password: goodPassword}, ErrInvalid, "user name"},
-		{"empty name", NewUser{Name: "", Role: RoleEditor, Password: goodPassword}, ErrInvalid, "user name"},
-		{"name too long", NewUser{Name: "a" + strings.Repeat("b", 64), Role: RoleEditor, Password: goodPassword}, ErrInvalid, "user name"},
+		{"ok editor", NewUser{Name: "ana", Role: claims.RoleEditor, Password: goodPassword}, nil, ""},
+		{"ok subscriber", NewUser{Name: "paris", Role: claims.RoleSubscriber, Locality: "FR-75056", Language: "fr", Password: goodPassword}, nil, ""},
+		{"ok language normalised", NewUser{Name: "bia", Role: claims.RoleFactChecker, Language: "pt-br", Password: goodPassword}, nil, ""},
+		{"exactly 12 runes", NewUser{Name: "min", Role: claims.RoleEditor, Password: "ééééééééééé1"}, nil, ""},
+		{"upper-case name", NewUser{Name: "Ana", Role: claims.RoleEditor, Password: goodPassword}, ErrInvalid, "user name"},
+		{"name with dot", NewUser{Name: "a.b", Role: claims.RoleEditor, Password: goodPassword}, ErrInvalid, "user name"},
+		{"empty name", NewUser{Name: "", Role: claims.RoleEditor, Password: goodPassword}, ErrInvalid, "user name"},
+		{"name too long", NewUser{Name: "a" + strings.Repeat("b", 64), Role: claims.RoleEditor, Password: goodPassword}, ErrInvalid, "user name"},
 		{"unknown role", NewUser{Name: "bob", Role: "root", Password: goodPassword}, ErrInvalid, "want one of admin, editor"},
-		{"subscriber without locality", NewUser{Name: "sub", Role: RoleSubscriber, Password: goodPassword}, ErrInvalid, "needs a locality"},
-		{"bad locality", NewUser{Name: "sub", Role: RoleSubscriber, Locality: "paris", Password: goodPassword}, ErrInvalid, "locality \"paris\""},
-		{"bad language", NewUser{Name: "lang", Role: RoleEditor, Language: "not a tag!", Password: goodPassword}, ErrInvalid, "BCP 47"},
-		{"short password", NewUser{Name: "short", Role: RoleEditor, Password: "elevenchars"}, ErrWeakPassword, "it has 11 characters, at least 12"},
-		{"long password", NewUser{Name: "long", Role: RoleEditor, Password: strings.Repeat("x", MaxPasswordLength+1)}, ErrWeakPassword, "at most 1024"},
-		{"invalid utf-8 password", NewUser{Name: "utf", Role: RoleEditor, Password: "abcdefghijkl\xff"}, ErrWeakPassword, "UTF-8"},
-		{"duplicate", NewUser{Name: "taken", Role: RoleEditor, Password: goodPassword}, ErrExists, "already exists"},
+		{"subscriber without locality", NewUser{Name: "sub", Role: claims.RoleSubscriber, Password: goodPassword}, ErrInvalid, "needs a locality"},
+		{"bad locality", NewUser{Name: "sub", Role: claims.RoleSubscriber, Locality: "paris", Password: goodPassword}, ErrInvalid, "locality \"paris\""},
+		{"bad language", NewUser{Name: "lang", Role: claims.RoleEditor, Language: "not a tag!", Password: goodPassword}, ErrInvalid, "BCP 47"},
+		{"short password", NewUser{Name: "short", Role: claims.RoleEditor, Password: "elevenchars"}, ErrWeakPassword, "it has 11 characters, at least 12"},
+		{"long password", NewUser{Name: "long", Role: claims.RoleEditor, Password: strings.Repeat("x", MaxPasswordLength+1)}, ErrWeakPassword, "at most 1024"},
+		{"invalid utf-8 password", NewUser{Name: "utf", Role: claims.RoleEditor, Password: "abcdefghijkl\xff"}, ErrWeakPassword, "UTF-8"},
+		{"duplicate", NewUser{Name: "taken", Role: claims.RoleEditor, Password: goodPassword}, ErrExists, "already exists"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,7 +70,7 @@ func TestUserNeverExposesSecrets(t *testing.T) {
 	t.Parallel()
 	s := newStore(t, newClock(), Config{})
 	ctx := testCtx(t)
-	mustCreate(t, s, "ana", RoleAdmin)
+	mustCreate(t, s, "ana", claims.RoleAdmin)
 	if _, err := s.EnrolTOTP(ctx, "ana"); err != nil {
 		t.Fatal(err)
 	}
@@ -90,11 +92,11 @@ func TestUpdateUserRevision(t *testing.T) {
 	t.Parallel()
 	s := newStore(t, newClock(), Config{})
 	ctx := testCtx(t)
-	mustCreate(t, s, "ana", RoleFactChecker)
+	mustCreate(t, s, "ana", claims.RoleFactChecker)
 	first, _ := s.User(ctx, "ana")
 	second, _ := s.User(ctx, "ana")
 
-	first.Role = RoleEditor
+	first.Role = claims.RoleEditor
 	updated, err := s.UpdateUser(ctx, first)
 	if err != nil {
 		t.Fatalf("first update: %v", err)
@@ -104,7 +106,7 @@ func TestUpdateUserRevision(t *testing.T) {
 		t.Fatalf("stale update: err = %v, want ErrConflict", err)
 	}
 	got, _ := s.User(ctx, "ana")
-	if got.Role != RoleEditor || got.Language != "" || got.Revision != updated.Revision {
+	if got.Role != claims.RoleEditor || got.Language != "" || got.Revision != updated.Revision {
 		t.Fatalf("after refused update: %+v", got)
 	}
 	got.Language = "fr"
@@ -113,7 +115,7 @@ func TestUpdateUserRevision(t *testing.T) {
 	}
 	t.Run("invalid update refused", func(t *testing.T) {
 		u, _ := s.User(ctx, "ana")
-		u.Role = RoleSubscriber // without locality
+		u.Role = claims.RoleSubscriber // without locality
 		if _, err := s.UpdateUser(ctx, u); !errors.Is(err, ErrInvalid) {
 			t.Fatalf("err = %v, want ErrInvalid", err)
 		}
@@ -126,7 +128,7 @@ func TestConcurrentModifyLosesNothing(t *testing.T) {
 	t.Parallel()
 	s := newStore(t, newClock(), Config{})
 	ctx := testCtx(t)
-	mustCreate(t, s, "ana", RoleEditor)
+	mustCreate(t, s, "ana", claims.RoleEditor)
 	var wg sync.WaitGroup
 	errs := make(chan error, 3)
 	wg.Go(func() { errs <- s.SetDisabled(ctx, "ana", true) })
@@ -153,8 +155,8 @@ func TestCheckPassword(t *testing.T) {
 	t.Parallel()
 	s := newStore(t, newClock(), Config{})
 	ctx := testCtx(t)
-	mustCreate(t, s, "ana", RoleEditor)
-	mustCreate(t, s, "off", RoleEditor)
+	mustCreate(t, s, "ana", claims.RoleEditor)
+	mustCreate(t, s, "off", claims.RoleEditor)
 	if err := s.SetDisabled(ctx, "off", true); err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +191,7 @@ func TestSetPasswordPolicy(t *testing.T) {
 	t.Parallel()
 	s := newStore(t, newClock(), Config{})
 	ctx := testCtx(t)
-	mustCreate(t, s, "ana", RoleEditor)
+	mustCreate(t, s, "ana", claims.RoleEditor)
 	if err := s.SetPassword(ctx, "ana", "short"); !errors.Is(err, ErrWeakPassword) {
 		t.Fatalf("err = %v", err)
 	}
@@ -203,7 +205,7 @@ func TestPasswordRehashedWhenParamsChange(t *testing.T) {
 	clock := newClock()
 	s, b := newStoreBus(t, clock, Config{})
 	ctx := testCtx(t)
-	mustCreate(t, s, "ana", RoleEditor)
+	mustCreate(t, s, "ana", claims.RoleEditor)
 	stronger := *cheapParams
 	stronger.Iterations = 2
 	s2, err := Open(ctx, b.JS, Config{PasswordParams: &stronger, Now: clock.Now}, nil)
@@ -238,7 +240,7 @@ func TestCreateUserRace(t *testing.T) {
 	results := make(chan error, 6)
 	for range 6 {
 		wg.Go(func() {
-			_, err := s.CreateUser(ctx, NewUser{Name: "same", Role: RoleEditor, Password: goodPassword})
+			_, err := s.CreateUser(ctx, NewUser{Name: "same", Role: claims.RoleEditor, Password: goodPassword})
 			results <- err
 		})
 	}

@@ -137,3 +137,27 @@ func timeOf(ts *timestamppb.Timestamp) time.Time {
 	}
 	return ts.AsTime()
 }
+
+var reviewStatuses = map[claims.ReviewStatus]vigiev1.ReviewStatus{
+	claims.StatusNew:              vigiev1.ReviewStatus_REVIEW_STATUS_NEW,
+	claims.StatusTriage:           vigiev1.ReviewStatus_REVIEW_STATUS_TRIAGE,
+	claims.StatusInProgress:       vigiev1.ReviewStatus_REVIEW_STATUS_IN_PROGRESS,
+	claims.StatusDraft:            vigiev1.ReviewStatus_REVIEW_STATUS_DRAFT,
+	claims.StatusAwaitingApproval: vigiev1.ReviewStatus_REVIEW_STATUS_AWAITING_APPROVAL,
+	claims.StatusPublished:        vigiev1.ReviewStatus_REVIEW_STATUS_PUBLISHED,
+	claims.StatusDismissed:        vigiev1.ReviewStatus_REVIEW_STATUS_DISMISSED,
+	claims.StatusDuplicate:        vigiev1.ReviewStatus_REVIEW_STATUS_DUPLICATE,
+}
+
+// ReviewStatus converts a review status to its enum; unspecified for an invalid status.
+func ReviewStatus(s claims.ReviewStatus) vigiev1.ReviewStatus { return reviewStatuses[s] }
+
+// DomainReviewStatus converts a review status enum; unspecified is new.
+func DomainReviewStatus(p vigiev1.ReviewStatus) claims.ReviewStatus {
+	for s, v := range reviewStatuses {
+		if v == p {
+			return s
+		}
+	}
+	return claims.StatusNew
+}

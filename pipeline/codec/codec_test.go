@@ -82,3 +82,14 @@ func TestFactCheckRecord(t *testing.T) {
 		t.Fatalf("key %q", k)
 	}
 }
+
+func TestReviewStatusesRoundTrip(t *testing.T) {
+	for _, s := range claims.Statuses {
+		if DomainReviewStatus(ReviewStatus(s)) != s {
+			t.Errorf("status %s does not round-trip", s)
+		}
+	}
+	if DomainReviewStatus(vigiev1.ReviewStatus_REVIEW_STATUS_UNSPECIFIED) != claims.StatusNew {
+		t.Error("unspecified is not new")
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"vigie/claims"
 )
 
 // Assign assigns a claim to a user; an empty assignee unassigns it.
@@ -14,8 +16,8 @@ func (w *Workflow) Assign(ctx context.Context, a Actor, claimID string, seen uin
 	if len(assignee) > maxShortLen {
 		return Result{}, fmt.Errorf("assign: assignee: %w: too long", ErrInvalid)
 	}
-	return w.act(ctx, a, claimID, seen, ActionAssign, func(cur State, _ *Verdict, _ time.Time) (change, error) {
-		if err := checkFrom(ActionAssign, cur.Status, cur.Status); err != nil {
+	return w.act(ctx, a, claimID, seen, claims.ActionAssign, func(cur State, _ *Verdict, _ time.Time) (change, error) {
+		if err := checkFrom(claims.ActionAssign, cur.Status, cur.Status); err != nil {
 			return change{}, err
 		}
 		cur.Assignee = assignee
@@ -23,32 +25,32 @@ func (w *Workflow) Assign(ctx context.Context, a Actor, claimID string, seen uin
 	})
 }
 
-// SetStatus moves a claim along the status graph (see CanMove). Moves to
+// SetStatus moves a claim along the status graph (see claims.CanMove). Moves to
 // draft, awaiting approval and published are made by the verdict actions,
 // to duplicate by MarkDuplicate and Merge.
-func (w *Workflow) SetStatus(ctx context.Context, a Actor, claimID string, seen uint64, to Status) (Result, error) {
+func (w *Workflow) SetStatus(ctx context.Context, a Actor, claimID string, seen uint64, to claims.ReviewStatus) (Result, error) {
 	if !to.Valid() {
 		return Result{}, fmt.Errorf("status: %w: unknown status %q", ErrInvalid, to)
 	}
-	return w.act(ctx, a, claimID, seen, ActionStatus, func(cur State, v *Verdict, _ time.Time) (change, error) {
-		if !CanMove(cur.Status, to) {
-			te := &TransitionError{Action: ActionStatus, From: cur.Status, To: to}
+	return w.act(ctx, a, claimID, seen, claims.ActionStatus, func(cur State, v *Verdict, _ time.Time) (change, error) {
+		if !claims.CanMove(cur.Status, to) {
+			te := &TransitionError{Action: claims.ActionStatus, From: cur.Status, To: to}
 			switch to {
-			case StatusDraft:
+			case claims.StatusDraft:
 				te.Reason = "draft a verdict instead"
-			case StatusAwaitingApproval:
+			case claims.StatusAwaitingApproval:
 				te.Reason = "submit the verdict instead"
-			case StatusPublished:
+			case claims.StatusPublished:
 				te.Reason = "an editor publishes the verdict instead"
-			case StatusDuplicate:
+			case claims.StatusDuplicate:
 				te.Reason = "mark it duplicate of another claim instead"
 			}
-			if cur.Status == StatusPublished {
+			if cur.Status == claims.StatusPublished {
 				te.Reason = "a published verdict is corrected or retracted"
 			}
 			return change{}, te
 		}
-		if cur.Status == StatusDuplicate {
+		if cur.Status == claims.StatusDuplicate {
 			cur.DuplicateOf = ""
 		}
 		cur.Status = to
@@ -67,7 +69,7 @@ func (w *Workflow) AddNote(ctx context.Context, a Actor, claimID string, seen ui
 	if note == "" || len(note) > MaxNoteLen {
 		return Result{}, fmt.Errorf("note: %w: want 1 to %d bytes", ErrInvalid, MaxNoteLen)
 	}
-	return w.act(ctx, a, claimID, seen, ActionNote, func(cur State, _ *Verdict, _ time.Time) (change, error) {
+	return w.act(ctx, a, claimID, seen, claims.ActionNote, func(cur State, _ *Verdict, _ time.Time) (change, error) {
 		if len(cur.Notes) >= MaxNotes {
 			return change{}, fmt.Errorf("note: %w: the claim already has %d notes", ErrInvalid, MaxNotes)
 		}
@@ -80,17 +82,17 @@ func (w *Workflow) AddNote(ctx context.Context, a Actor, claimID string, seen ui
 // itself be a duplicate.
 func (w *Workflow) MarkDuplicate(ctx context.Context, a Actor, claimID string, seen uint64, of string) (Result, error) {
 	if err := w.checkDuplicateTarget(ctx, claimID, of); err != nil {
-		return Result{}, fmt.Errorf("%s: %w", ActionDuplicate, err)
+		return Result{}, fmt.Errorf("%s: %w", claims.ActionDuplicate, err)
 	}
-	return w.act(ctx, a, claimID, seen, ActionDuplicate, markDuplicate(ActionDuplicate, of))
+	return w.act(ctx, a, claimID, seen, claims.ActionDuplicate, markDuplicate(claims.ActionDuplicate, of))
 }
 
-func markDuplicate(action Action, of string) decideFunc {
+func markDuplicate(action claims.ReviewAction, of string) decideFunc {
 	return func(cur State, _ *Verdict, _ time.Time) (change, error) {
-		if err := checkFrom(action, cur.Status, StatusDuplicate); err != nil {
+		if err := checkFrom(action, cur.Status, claims.StatusDuplicate); err != nil {
 			return change{}, err
 		}
-		cur.Status, cur.DuplicateOf = StatusDuplicate, of
+		cur.Status, cur.DuplicateOf = claims.StatusDuplicate, of
 		return change{after: cur, detail: of}, nil
 	}
 }
@@ -106,7 +108,7 @@ func (w *Workflow) checkDuplicateTarget(ctx context.Context, claimID, of string)
 	if err != nil {
 		return err
 	}
-	if st.Status == StatusDuplicate {
+	if st.Status == claims.StatusDuplicate {
 		return fmt.Errorf("claim %s: %w: %s is itself a duplicate of %s", claimID, ErrInvalid, of, st.DuplicateOf)
 	}
 	return nil
@@ -126,7 +128,7 @@ func (w *Workflow) Merge(ctx context.Context, a Actor, target string, seen uint6
 	if len(duplicates) == 0 {
 		return Result{}, fmt.Errorf("merge: %w: no duplicates", ErrInvalid)
 	}
-	if err := checkRole(a, ActionMerge); err != nil {
+	if err := checkRole(a, claims.ActionMerge); err != nil {
 		return Result{}, fmt.Errorf("merge into claim %s: %w", target, err)
 	}
 	var ids []string
@@ -148,9 +150,9 @@ func (w *Workflow) Merge(ctx context.Context, a Actor, target string, seen uint6
 			}
 			return Result{}, w.conflict(ctx, d.ClaimID, d.Revision, snap)
 		}
-		if err := checkFrom(ActionMerge, st.Status, StatusDuplicate); err != nil || st.Status == StatusPublished {
-			return Result{}, fmt.Errorf("merge claim %s: %w", d.ClaimID, &TransitionError{Action: ActionMerge,
-				From: st.Status, To: StatusDuplicate, Reason: "only an unpublished claim may be merged away"})
+		if err := checkFrom(claims.ActionMerge, st.Status, claims.StatusDuplicate); err != nil || st.Status == claims.StatusPublished {
+			return Result{}, fmt.Errorf("merge claim %s: %w", d.ClaimID, &TransitionError{Action: claims.ActionMerge,
+				From: st.Status, To: claims.StatusDuplicate, Reason: "only an unpublished claim may be merged away"})
 		}
 		ids = append(ids, d.ClaimID)
 	}
@@ -165,23 +167,23 @@ func (w *Workflow) Merge(ctx context.Context, a Actor, target string, seen uint6
 		}
 		return Result{}, w.conflict(ctx, target, seen, snap)
 	}
-	if err := checkFrom(ActionMerge, tst.Status, tst.Status); err != nil {
+	if err := checkFrom(claims.ActionMerge, tst.Status, tst.Status); err != nil {
 		return Result{}, fmt.Errorf("merge into claim %s: %w", target, err)
 	}
 	for _, d := range duplicates {
 		mark := func(cur State, _ *Verdict, _ time.Time) (change, error) {
-			if cur.Status == StatusPublished || cur.Status == StatusDuplicate {
-				return change{}, &TransitionError{Action: ActionMerge, From: cur.Status, To: StatusDuplicate}
+			if cur.Status == claims.StatusPublished || cur.Status == claims.StatusDuplicate {
+				return change{}, &TransitionError{Action: claims.ActionMerge, From: cur.Status, To: claims.StatusDuplicate}
 			}
-			cur.Status, cur.DuplicateOf = StatusDuplicate, target
+			cur.Status, cur.DuplicateOf = claims.StatusDuplicate, target
 			return change{after: cur, detail: "merged into " + target}, nil
 		}
-		if _, err := w.act(ctx, a, d.ClaimID, d.Revision, ActionMerge, mark); err != nil {
+		if _, err := w.act(ctx, a, d.ClaimID, d.Revision, claims.ActionMerge, mark); err != nil {
 			return Result{}, err
 		}
 	}
 	list := strings.Join(ids, ", ")
-	return w.act(ctx, a, target, seen, ActionMerge, func(cur State, _ *Verdict, _ time.Time) (change, error) {
+	return w.act(ctx, a, target, seen, claims.ActionMerge, func(cur State, _ *Verdict, _ time.Time) (change, error) {
 		cur.Notes = append(cur.Notes, "merged duplicates: "+list)
 		return change{after: cur, detail: list}, nil
 	})
@@ -192,25 +194,25 @@ func (w *Workflow) Merge(ctx context.Context, a Actor, target string, seen uint6
 func (w *Workflow) DraftVerdict(ctx context.Context, a Actor, claimID string, seen uint64, in VerdictInput) (Result, error) {
 	in = in.Normalize()
 	if err := in.Validate(false); err != nil {
-		return Result{}, fmt.Errorf("%s on claim %s: %w", ActionDraftVerdict, claimID, err)
+		return Result{}, fmt.Errorf("%s on claim %s: %w", claims.ActionDraftVerdict, claimID, err)
 	}
-	return w.act(ctx, a, claimID, seen, ActionDraftVerdict, func(cur State, v *Verdict, _ time.Time) (change, error) {
-		if err := checkFrom(ActionDraftVerdict, cur.Status, StatusDraft); err != nil {
+	return w.act(ctx, a, claimID, seen, claims.ActionDraftVerdict, func(cur State, v *Verdict, _ time.Time) (change, error) {
+		if err := checkFrom(claims.ActionDraftVerdict, cur.Status, claims.StatusDraft); err != nil {
 			return change{}, err
 		}
 		if v == nil {
 			v = &Verdict{ID: claimID, ClaimID: claimID}
 		}
 		v.VerdictInput, v.State, v.Author = in, VerdictDraft, a.Name
-		cur.Status, cur.VerdictID = StatusDraft, v.ID
+		cur.Status, cur.VerdictID = claims.StatusDraft, v.ID
 		return change{after: cur, verdict: v}, nil
 	})
 }
 
 // SubmitVerdict submits the claim's complete draft for an editor's approval.
 func (w *Workflow) SubmitVerdict(ctx context.Context, a Actor, claimID string, seen uint64) (Result, error) {
-	return w.act(ctx, a, claimID, seen, ActionSubmitVerdict, func(cur State, v *Verdict, _ time.Time) (change, error) {
-		if err := checkFrom(ActionSubmitVerdict, cur.Status, StatusAwaitingApproval); err != nil {
+	return w.act(ctx, a, claimID, seen, claims.ActionSubmitVerdict, func(cur State, v *Verdict, _ time.Time) (change, error) {
+		if err := checkFrom(claims.ActionSubmitVerdict, cur.Status, claims.StatusAwaitingApproval); err != nil {
 			return change{}, err
 		}
 		if v == nil {
@@ -219,7 +221,7 @@ func (w *Workflow) SubmitVerdict(ctx context.Context, a Actor, claimID string, s
 		if err := v.Validate(true); err != nil {
 			return change{}, err
 		}
-		v.State, cur.Status = VerdictAwaitingApproval, StatusAwaitingApproval
+		v.State, cur.Status = VerdictAwaitingApproval, claims.StatusAwaitingApproval
 		return change{after: cur, verdict: v}, nil
 	})
 }
@@ -227,8 +229,8 @@ func (w *Workflow) SubmitVerdict(ctx context.Context, a Actor, claimID string, s
 // PublishVerdict approves and publishes the claim's submitted verdict as
 // version 1: it is announced on VERDICTS and joins the fact-check store.
 func (w *Workflow) PublishVerdict(ctx context.Context, a Actor, claimID string, seen uint64) (Result, error) {
-	return w.act(ctx, a, claimID, seen, ActionPublishVerdict, func(cur State, v *Verdict, at time.Time) (change, error) {
-		if err := checkFrom(ActionPublishVerdict, cur.Status, StatusPublished); err != nil {
+	return w.act(ctx, a, claimID, seen, claims.ActionPublishVerdict, func(cur State, v *Verdict, at time.Time) (change, error) {
+		if err := checkFrom(claims.ActionPublishVerdict, cur.Status, claims.StatusPublished); err != nil {
 			return change{}, err
 		}
 		if v == nil {
@@ -242,7 +244,7 @@ func (w *Workflow) PublishVerdict(ctx context.Context, a Actor, claimID string, 
 		if v.FirstPublished.IsZero() {
 			v.FirstPublished = at
 		}
-		cur.Status = StatusPublished
+		cur.Status = claims.StatusPublished
 		return change{after: cur, verdict: v, detail: fmt.Sprintf("version %d", v.Version)}, nil
 	})
 }
@@ -252,14 +254,14 @@ func (w *Workflow) PublishVerdict(ctx context.Context, a Actor, claimID string, 
 func (w *Workflow) CorrectVerdict(ctx context.Context, a Actor, claimID string, seen uint64, in VerdictInput, note string) (Result, error) {
 	in, note = in.Normalize(), strings.TrimSpace(note)
 	if err := in.Validate(true); err != nil {
-		return Result{}, fmt.Errorf("%s on claim %s: %w", ActionCorrectVerdict, claimID, err)
+		return Result{}, fmt.Errorf("%s on claim %s: %w", claims.ActionCorrectVerdict, claimID, err)
 	}
 	if note == "" || len(note) > MaxNoteLen {
-		return Result{}, fmt.Errorf("%s on claim %s: correction note: %w: want 1 to %d bytes", ActionCorrectVerdict,
+		return Result{}, fmt.Errorf("%s on claim %s: correction note: %w: want 1 to %d bytes", claims.ActionCorrectVerdict,
 			claimID, ErrInvalid, MaxNoteLen)
 	}
-	return w.act(ctx, a, claimID, seen, ActionCorrectVerdict, func(cur State, v *Verdict, at time.Time) (change, error) {
-		if err := checkPublished(ActionCorrectVerdict, cur, v); err != nil {
+	return w.act(ctx, a, claimID, seen, claims.ActionCorrectVerdict, func(cur State, v *Verdict, at time.Time) (change, error) {
+		if err := checkPublished(claims.ActionCorrectVerdict, cur, v); err != nil {
 			return change{}, err
 		}
 		v.VerdictInput, v.Version, v.Editor, v.Published, v.CorrectionNote = in, v.Version+1, a.Name, at, note
@@ -274,11 +276,11 @@ func (w *Workflow) CorrectVerdict(ctx context.Context, a Actor, claimID string, 
 func (w *Workflow) RetractVerdict(ctx context.Context, a Actor, claimID string, seen uint64, note string) (Result, error) {
 	note = strings.TrimSpace(note)
 	if note == "" || len(note) > MaxNoteLen {
-		return Result{}, fmt.Errorf("%s on claim %s: retraction note: %w: want 1 to %d bytes", ActionRetractVerdict,
+		return Result{}, fmt.Errorf("%s on claim %s: retraction note: %w: want 1 to %d bytes", claims.ActionRetractVerdict,
 			claimID, ErrInvalid, MaxNoteLen)
 	}
-	return w.act(ctx, a, claimID, seen, ActionRetractVerdict, func(cur State, v *Verdict, at time.Time) (change, error) {
-		if err := checkPublished(ActionRetractVerdict, cur, v); err != nil {
+	return w.act(ctx, a, claimID, seen, claims.ActionRetractVerdict, func(cur State, v *Verdict, at time.Time) (change, error) {
+		if err := checkPublished(claims.ActionRetractVerdict, cur, v); err != nil {
 			return change{}, err
 		}
 		v.State, v.Retracted, v.RetractionNote, v.RetractedAt, v.Editor = VerdictRetracted, true, note, at, a.Name
@@ -286,7 +288,7 @@ func (w *Workflow) RetractVerdict(ctx context.Context, a Actor, claimID string, 
 	})
 }
 
-func checkPublished(action Action, cur State, v *Verdict) error {
+func checkPublished(action claims.ReviewAction, cur State, v *Verdict) error {
 	if err := checkFrom(action, cur.Status, cur.Status); err != nil {
 		return err
 	}

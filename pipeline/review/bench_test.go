@@ -3,6 +3,8 @@ package review
 import (
 	"context"
 	"testing"
+
+	"vigie/claims"
 )
 
 // BenchmarkActionRoundTrip measures one action end to end: reconcile
@@ -36,7 +38,7 @@ func BenchmarkPublishVerdict(b *testing.B) {
 		b.StopTimer()
 		i++
 		claim := "pub" + itoa(i)
-		r, err := w.SetStatus(ctx, fc, claim, 0, StatusInProgress)
+		r, err := w.SetStatus(ctx, fc, claim, 0, claims.StatusInProgress)
 		if err == nil {
 			r, err = w.DraftVerdict(ctx, fc, claim, r.Revision, in)
 		}

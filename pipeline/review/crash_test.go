@@ -8,6 +8,8 @@ import (
 	"errors"
 	"testing"
 
+	"vigie/claims"
+
 	"go.uber.org/zap/zaptest"
 )
 
@@ -21,17 +23,17 @@ func TestCrashConsistency(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name      string
-		from      Status
+		from      claims.ReviewStatus
 		crashAt   string
 		actor     Actor
 		do        func(context.Context, *Workflow, Actor, string, uint64) (Result, error)
-		want      Status
+		want      claims.ReviewStatus
 		published bool
 	}{
-		{"note recorded, not applied", StatusTriage, "recorded", fc, note("crash here"), StatusTriage, false},
-		{"first action recorded, not applied", StatusNew, "recorded", fc, status(StatusTriage), StatusTriage, false},
-		{"publish recorded, nothing applied", StatusAwaitingApproval, "recorded", ed, publishV, StatusPublished, true},
-		{"publish announced, claim state not updated", StatusAwaitingApproval, "verdict", ed, publishV, StatusPublished, true},
+		{"note recorded, not applied", claims.StatusTriage, "recorded", fc, note("crash here"), claims.StatusTriage, false},
+		{"first action recorded, not applied", claims.StatusNew, "recorded", fc, status(claims.StatusTriage), claims.StatusTriage, false},
+		{"publish recorded, nothing applied", claims.StatusAwaitingApproval, "recorded", ed, publishV, claims.StatusPublished, true},
+		{"publish announced, claim state not updated", claims.StatusAwaitingApproval, "verdict", ed, publishV, claims.StatusPublished, true},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,8 +127,8 @@ func TestRecordIsIdempotent(t *testing.T) {
 	w, _ := newWorkflow(t)
 	ctx := context.Background()
 	const claim = "1d3m"
-	ev := Event{ID: EventID(claim, 0), ClaimID: claim, Actor: fc, At: w.now().UTC(), Action: ActionStatus,
-		Before: NewState(), After: State{Status: StatusTriage}, Detail: "triage"}
+	ev := Event{ID: EventID(claim, 0), ClaimID: claim, Actor: fc, At: w.now().UTC(), Action: claims.ActionStatus,
+		Before: NewState(), After: State{Status: claims.StatusTriage}, Detail: "triage"}
 	seq, err := w.record(ctx, ev, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -165,8 +167,8 @@ func TestExportAudit(t *testing.T) {
 	t.Parallel()
 	w, _ := newWorkflow(t)
 	ctx := context.Background()
-	run(t, w, "e1", paths[StatusPublished])
-	run(t, w, "e2", []step{{"triage", fc, status(StatusTriage)}, {"note", fc2, note("line\nbreak and <b>html</b>")}})
+	run(t, w, "e1", paths[claims.StatusPublished])
+	run(t, w, "e2", []step{{"triage", fc, status(claims.StatusTriage)}, {"note", fc2, note("line\nbreak and <b>html</b>")}})
 	var buf bytes.Buffer
 	if err := w.ExportAudit(ctx, &buf); err != nil {
 		t.Fatal(err)
@@ -192,7 +194,7 @@ func TestExportAudit(t *testing.T) {
 	if lastEv.ClaimID != "e2" || lastEv.Actor != fc2 || lastEv.Detail != "line\nbreak and <b>html</b>" || lastEv.At.IsZero() {
 		t.Fatalf("last exported event = %+v", lastEv)
 	}
-	if pub := got[3]; pub.Action != ActionPublishVerdict || pub.Verdict == nil || pub.Verdict.Version != 1 {
+	if pub := got[3]; pub.Action != claims.ActionPublishVerdict || pub.Verdict == nil || pub.Verdict.Version != 1 {
 		t.Fatalf("publish event = %+v", pub)
 	}
 	t.Run("empty log", func(t *testing.T) {

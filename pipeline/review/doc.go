@@ -12,10 +12,13 @@
 // role), the claim id and the revision the actor saw (0 for a claim nobody
 // has acted on). Fact-checkers, editors and admins assign, change status,
 // write notes, mark duplicates, merge, draft a verdict and submit it; only
-// editors and admins publish, correct and retract (see Allowed). Statuses
+// editors and admins publish, correct and retract. The statuses, the
+// actions, who may make them and from which status are the newsroom's
+// vocabulary, defined in package claims (claims.ReviewStatus,
+// claims.ReviewAction, claims.CanMove); this package applies them. Statuses
 // move new → triage → in_progress → draft → awaiting_approval → published,
 // or to dismissed, or to duplicate (of another claim); SetStatus makes the
-// moves CanMove allows, while draft, awaiting_approval and published are
+// moves claims.CanMove allows, while draft, awaiting_approval and published are
 // reached through DraftVerdict, SubmitVerdict and PublishVerdict, duplicate
 // through MarkDuplicate and Merge. Refusals are typed: *ForbiddenError
 // (ErrForbidden), *TransitionError (ErrTransition), ErrInvalid.

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"vigie/claims"
 )
 
 // Error kinds, compared with errors.Is.
@@ -23,7 +25,7 @@ var (
 // ForbiddenError says that an actor's role may not perform an action.
 type ForbiddenError struct {
 	Actor  Actor
-	Action Action
+	Action claims.ReviewAction
 }
 
 // Error says who may not do what.
@@ -36,9 +38,9 @@ func (e *ForbiddenError) Is(target error) bool { return target == ErrForbidden }
 
 // TransitionError says that an action may not move a claim from its status.
 type TransitionError struct {
-	Action Action
-	From   Status
-	To     Status
+	Action claims.ReviewAction
+	From   claims.ReviewStatus
+	To     claims.ReviewStatus
 	// Reason, when set, says why in words ("use PublishVerdict").
 	Reason string
 }

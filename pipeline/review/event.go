@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"vigie/claims"
 	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
@@ -23,13 +24,13 @@ const HeaderExtension = "Vigie-Review-Ext"
 // fields of its extension header.
 type Event struct {
 	// ID is EventID(ClaimID, Revision), also the message's Nats-Msg-Id.
-	ID      string    `json:"id"`
-	ClaimID string    `json:"claim_id"`
-	Actor   Actor     `json:"actor"`
-	At      time.Time `json:"at"`
-	Action  Action    `json:"action"`
-	Before  State     `json:"before"`
-	After   State     `json:"after"`
+	ID      string              `json:"id"`
+	ClaimID string              `json:"claim_id"`
+	Actor   Actor               `json:"actor"`
+	At      time.Time           `json:"at"`
+	Action  claims.ReviewAction `json:"action"`
+	Before  State               `json:"before"`
+	After   State               `json:"after"`
 	// Revision is the claim's KV revision the action was applied against.
 	Revision uint64 `json:"revision"`
 	// Detail is the action's argument in words: the note, the new status,
@@ -79,7 +80,7 @@ func DecodeEvent(data []byte, h nats.Header, seq uint64) (Event, error) {
 	if err := proto.Unmarshal(data, &p); err != nil {
 		return Event{}, fmt.Errorf("decode review event at seq %d: %w", seq, err)
 	}
-	e := Event{ID: p.GetId(), ClaimID: p.GetClaimId(), Actor: Actor{Name: p.GetActor()}, Action: Action(p.GetAction()),
+	e := Event{ID: p.GetId(), ClaimID: p.GetClaimId(), Actor: Actor{Name: p.GetActor()}, Action: claims.ReviewAction(p.GetAction()),
 		Before: StateFromProto(p.GetBefore()), After: StateFromProto(p.GetAfter()), Revision: p.GetRevision(), Seq: seq}
 	if p.GetAt() != nil {
 		e.At = p.GetAt().AsTime()

@@ -41,12 +41,12 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	fanny := review.Actor{Name: "fanny", Role: review.RoleFactChecker}
-	edith := review.Actor{Name: "edith", Role: review.RoleEditor}
+	fanny := review.Actor{Name: "fanny", Role: claims.RoleFactChecker}
+	edith := review.Actor{Name: "edith", Role: claims.RoleEditor}
 	const claim = "9f86d081884c7d65"
 
 	_, rev, _ := w.Get(ctx, claim) // a claim nobody touched: new, revision 0
-	r, _ := w.SetStatus(ctx, fanny, claim, rev, review.StatusInProgress)
+	r, _ := w.SetStatus(ctx, fanny, claim, rev, claims.StatusInProgress)
 	r, _ = w.DraftVerdict(ctx, fanny, claim, r.Revision, review.VerdictInput{
 		ClaimReviewed: "The library closes in January.", Rating: claims.RatingFalse, Language: "en",
 		Summary: "The council voted to keep it open.", Sources: []string{"https://town.example/minutes"},

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 
+	"vigie/claims"
+
 	"github.com/nats-io/nats.go"
 )
 
@@ -11,7 +13,7 @@ import (
 // decoder: it must return an event or an error, never panic, and a decoded
 // event must encode again.
 func FuzzDecodeEvent(f *testing.F) {
-	ev := Event{ID: "c.1", ClaimID: "c", Actor: fc, Action: ActionNote, After: State{Status: StatusTriage, Notes: []string{"n"}},
+	ev := Event{ID: "c.1", ClaimID: "c", Actor: fc, Action: claims.ActionNote, After: State{Status: claims.StatusTriage, Notes: []string{"n"}},
 		Revision: 1, Detail: "n", Verdict: &Verdict{ID: "c", VerdictInput: goodInput()}}
 	data, ext, err := encodeEvent(ev)
 	if err != nil {

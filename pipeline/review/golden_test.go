@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"vigie/claims"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -18,10 +20,10 @@ func TestAuditExportGolden(t *testing.T) {
 	w, _ := newWorkflow(t)
 	ctx := context.Background()
 	run(t, w, "g1", []step{
-		{"triage", fc, status(StatusTriage)},
+		{"triage", fc, status(claims.StatusTriage)},
 		{"assign", ed, assign("fanny")},
 		{"note", fc, note("Seen in the Saturday market leaflet.")},
-		{"in progress", fc, status(StatusInProgress)},
+		{"in progress", fc, status(claims.StatusInProgress)},
 		{"draft", fc, draft(goodInput())},
 		{"submit", fc, submit},
 		{"publish", ed, publishV},

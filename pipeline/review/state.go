@@ -7,25 +7,27 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"vigie/claims"
+	"vigie/pipeline/codec"
 	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
 // State is the review state of one claim: the domain form of the protobuf
 // ClaimState kept in the vigie_review bucket under the claim id.
 type State struct {
-	Status      Status   `json:"status"`
-	Assignee    string   `json:"assignee,omitempty"`
-	DuplicateOf string   `json:"duplicate_of,omitempty"`
-	VerdictID   string   `json:"verdict_id,omitempty"`
-	Notes       []string `json:"notes,omitempty"`
+	Status      claims.ReviewStatus `json:"status"`
+	Assignee    string              `json:"assignee,omitempty"`
+	DuplicateOf string              `json:"duplicate_of,omitempty"`
+	VerdictID   string              `json:"verdict_id,omitempty"`
+	Notes       []string            `json:"notes,omitempty"`
 }
 
 // NewState is the state of a claim nobody has acted on.
-func NewState() State { return State{Status: StatusNew} }
+func NewState() State { return State{Status: claims.StatusNew} }
 
 // Proto returns s as a protobuf ClaimState.
 func (s State) Proto() *vigiev1.ClaimState {
-	return &vigiev1.ClaimState{Status: s.Status.Proto(), Assignee: s.Assignee, DuplicateOf: s.DuplicateOf,
+	return &vigiev1.ClaimState{Status: codec.ReviewStatus(s.Status), Assignee: s.Assignee, DuplicateOf: s.DuplicateOf,
 		VerdictId: s.VerdictID, Notes: slices.Clone(s.Notes)}
 }
 
@@ -34,7 +36,7 @@ func StateFromProto(p *vigiev1.ClaimState) State {
 	if p == nil {
 		return NewState()
 	}
-	return State{Status: StatusFromProto(p.GetStatus()), Assignee: p.GetAssignee(), DuplicateOf: p.GetDuplicateOf(),
+	return State{Status: codec.DomainReviewStatus(p.GetStatus()), Assignee: p.GetAssignee(), DuplicateOf: p.GetDuplicateOf(),
 		VerdictID: p.GetVerdictId(), Notes: slices.Clone(p.GetNotes())}
 }
 

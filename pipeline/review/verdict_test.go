@@ -134,33 +134,6 @@ func TestVerdictConversions(t *testing.T) {
 	})
 }
 
-func TestStatusTable(t *testing.T) {
-	t.Parallel()
-	for _, s := range Statuses {
-		if StatusFromProto(s.Proto()) != s {
-			t.Errorf("status %s does not round-trip", s)
-		}
-	}
-	if StatusFromProto(vigiev1.ReviewStatus_REVIEW_STATUS_UNSPECIFIED) != StatusNew {
-		t.Error("unspecified is not new")
-	}
-	for from, tos := range statusMoves {
-		for _, to := range tos {
-			if to == StatusPublished || to == StatusAwaitingApproval || to == StatusDuplicate {
-				t.Errorf("SetStatus may move %s → %s, which belongs to a dedicated action", from, to)
-			}
-		}
-	}
-	for _, a := range Actions {
-		if Allowed(RoleSubscriber, a) {
-			t.Errorf("subscriber may %s", a)
-		}
-		if !Allowed(RoleAdmin, a) {
-			t.Errorf("admin may not %s", a)
-		}
-	}
-}
-
 func manyURLs(n int) []string {
 	out := make([]string, n)
 	for i := range out {

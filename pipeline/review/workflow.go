@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 	"google.golang.org/protobuf/proto"
 
+	"vigie/claims"
 	"vigie/pipeline/bus"
 )
 
@@ -223,7 +224,7 @@ type change struct {
 type decideFunc func(cur State, v *Verdict, at time.Time) (change, error)
 
 // act runs one action on one claim.
-func (w *Workflow) act(ctx context.Context, a Actor, claimID string, seen uint64, action Action, decide decideFunc) (Result, error) {
+func (w *Workflow) act(ctx context.Context, a Actor, claimID string, seen uint64, action claims.ReviewAction, decide decideFunc) (Result, error) {
 	if err := checkClaimID(claimID); err != nil {
 		return Result{}, fmt.Errorf("%s: %w", action, err)
 	}
@@ -284,7 +285,7 @@ func (w *Workflow) act(ctx context.Context, a Actor, claimID string, seen uint64
 // the event recorded on seen is by the same actor, of the same action, and
 // the action computes the same change from that event's before state, the
 // recorded result is returned instead of a conflict.
-func (w *Workflow) retried(ctx context.Context, a Actor, claimID string, seen uint64, action Action, decide decideFunc) (Result, bool) {
+func (w *Workflow) retried(ctx context.Context, a Actor, claimID string, seen uint64, action claims.ReviewAction, decide decideFunc) (Result, bool) {
 	hist, err := w.History(ctx, claimID)
 	if err != nil {
 		return Result{}, false
@@ -497,7 +498,7 @@ func (w *Workflow) applyVerdict(ctx context.Context, ev Event) error {
 		return err // a later event superseded this one: its effects stand
 	}
 	switch ev.Action {
-	case ActionPublishVerdict, ActionCorrectVerdict, ActionRetractVerdict:
+	case claims.ActionPublishVerdict, claims.ActionCorrectVerdict, claims.ActionRetractVerdict:
 	default:
 		return nil
 	}

@@ -19,12 +19,12 @@ import (
 )
 
 var (
-	fc     = Actor{Name: "fanny", Role: RoleFactChecker}
-	fc2    = Actor{Name: "paulo", Role: RoleFactChecker}
-	ed     = Actor{Name: "edith", Role: RoleEditor}
-	admin  = Actor{Name: "root", Role: RoleAdmin}
-	sub    = Actor{Name: "mairie", Role: RoleSubscriber}
-	nobody = Actor{Name: "", Role: RoleAdmin}
+	fc     = Actor{Name: "fanny", Role: claims.RoleFactChecker}
+	fc2    = Actor{Name: "paulo", Role: claims.RoleFactChecker}
+	ed     = Actor{Name: "edith", Role: claims.RoleEditor}
+	admin  = Actor{Name: "root", Role: claims.RoleAdmin}
+	sub    = Actor{Name: "mairie", Role: claims.RoleSubscriber}
+	nobody = Actor{Name: "", Role: claims.RoleAdmin}
 )
 
 var testSite = Site{Publisher: publish.Party{Name: "La Vigie locale", URL: "https://news.example"}, BaseURL: "https://news.example/"}
@@ -77,7 +77,7 @@ func assign(to string) func(context.Context, *Workflow, Actor, string, uint64) (
 	}
 }
 
-func status(to Status) func(context.Context, *Workflow, Actor, string, uint64) (Result, error) {
+func status(to claims.ReviewStatus) func(context.Context, *Workflow, Actor, string, uint64) (Result, error) {
 	return func(ctx context.Context, w *Workflow, a Actor, c string, r uint64) (Result, error) {
 		return w.SetStatus(ctx, a, c, r, to)
 	}
@@ -142,83 +142,83 @@ func run(t *testing.T, w *Workflow, claim string, steps []step) Result {
 }
 
 // paths bring a claim to each status.
-var paths = map[Status][]step{
-	StatusNew:        nil,
-	StatusTriage:     {{"triage", fc, status(StatusTriage)}},
-	StatusInProgress: {{"in progress", fc, status(StatusInProgress)}},
-	StatusDraft:      {{"in progress", fc, status(StatusInProgress)}, {"draft", fc, draft(goodInput())}},
-	StatusAwaitingApproval: {{"in progress", fc, status(StatusInProgress)}, {"draft", fc, draft(goodInput())},
+var paths = map[claims.ReviewStatus][]step{
+	claims.StatusNew:        nil,
+	claims.StatusTriage:     {{"triage", fc, status(claims.StatusTriage)}},
+	claims.StatusInProgress: {{"in progress", fc, status(claims.StatusInProgress)}},
+	claims.StatusDraft:      {{"in progress", fc, status(claims.StatusInProgress)}, {"draft", fc, draft(goodInput())}},
+	claims.StatusAwaitingApproval: {{"in progress", fc, status(claims.StatusInProgress)}, {"draft", fc, draft(goodInput())},
 		{"submit", fc, submit}},
-	StatusPublished: {{"in progress", fc, status(StatusInProgress)}, {"draft", fc, draft(goodInput())},
+	claims.StatusPublished: {{"in progress", fc, status(claims.StatusInProgress)}, {"draft", fc, draft(goodInput())},
 		{"submit", fc, submit}, {"publish", ed, publishV}},
-	StatusDismissed: {{"dismiss", fc, status(StatusDismissed)}},
-	StatusDuplicate: {{"duplicate", fc, duplicateOf("c0ffee")}},
-	statusIncompleteDraft: {{"in progress", fc, status(StatusInProgress)},
+	claims.StatusDismissed: {{"dismiss", fc, status(claims.StatusDismissed)}},
+	claims.StatusDuplicate: {{"duplicate", fc, duplicateOf("c0ffee")}},
+	statusIncompleteDraft: {{"in progress", fc, status(claims.StatusInProgress)},
 		{"draft", fc, draft(VerdictInput{ClaimReviewed: "x", Language: "fr"})}},
 }
 
 // statusIncompleteDraft names the path to a draft lacking what publication needs.
-const statusIncompleteDraft Status = "draft (incomplete)"
+const statusIncompleteDraft claims.ReviewStatus = "draft (incomplete)"
 
 func TestTransitions(t *testing.T) {
 	t.Parallel()
 	w, _ := newWorkflow(t)
 	tests := []struct {
 		name  string
-		from  Status
+		from  claims.ReviewStatus
 		actor Actor
 		do    func(context.Context, *Workflow, Actor, string, uint64) (Result, error)
 		want  error // nil: allowed
-		to    Status
+		to    claims.ReviewStatus
 	}{
-		{"factchecker triages a new claim", StatusNew, fc, status(StatusTriage), nil, StatusTriage},
-		{"editor starts research", StatusTriage, ed, status(StatusInProgress), nil, StatusInProgress},
-		{"factchecker dismisses", StatusInProgress, fc, status(StatusDismissed), nil, StatusDismissed},
-		{"reopen a dismissed claim", StatusDismissed, fc, status(StatusTriage), nil, StatusTriage},
-		{"un-duplicate", StatusDuplicate, fc, status(StatusTriage), nil, StatusTriage},
-		{"subscriber may not triage", StatusNew, sub, status(StatusTriage), ErrForbidden, ""},
-		{"actor without a name", StatusNew, nobody, status(StatusTriage), ErrInvalid, ""},
-		{"unknown role", StatusNew, Actor{Name: "x", Role: "owner"}, status(StatusTriage), ErrForbidden, ""},
-		{"status cannot jump to published", StatusInProgress, ed, status(StatusPublished), ErrTransition, ""},
-		{"status cannot jump to draft", StatusInProgress, fc, status(StatusDraft), ErrTransition, ""},
-		{"status cannot make a duplicate", StatusTriage, fc, status(StatusDuplicate), ErrTransition, ""},
-		{"published claim keeps its status", StatusPublished, admin, status(StatusInProgress), ErrTransition, ""},
-		{"unknown status", StatusNew, fc, status("closed"), ErrInvalid, ""},
-		{"factchecker drafts", StatusInProgress, fc, draft(goodInput()), nil, StatusDraft},
-		{"cannot draft a new claim", StatusNew, fc, draft(goodInput()), ErrTransition, ""},
-		{"draft with a bad url", StatusInProgress, fc, draft(VerdictInput{Sources: []string{"javascript:alert(1)"}}), ErrInvalid, ""},
-		{"largest draft", StatusInProgress, fc, draft(VerdictInput{ClaimReviewed: strings.Repeat("é", MaxTextLen/2),
-			Summary: strings.Repeat("s", MaxTextLen), Sources: manyURLs(MaxListLen)}), nil, StatusDraft},
-		{"factchecker submits", StatusDraft, fc, submit, nil, StatusAwaitingApproval},
+		{"factchecker triages a new claim", claims.StatusNew, fc, status(claims.StatusTriage), nil, claims.StatusTriage},
+		{"editor starts research", claims.StatusTriage, ed, status(claims.StatusInProgress), nil, claims.StatusInProgress},
+		{"factchecker dismisses", claims.StatusInProgress, fc, status(claims.StatusDismissed), nil, claims.StatusDismissed},
+		{"reopen a dismissed claim", claims.StatusDismissed, fc, status(claims.StatusTriage), nil, claims.StatusTriage},
+		{"un-duplicate", claims.StatusDuplicate, fc, status(claims.StatusTriage), nil, claims.StatusTriage},
+		{"subscriber may not triage", claims.StatusNew, sub, status(claims.StatusTriage), ErrForbidden, ""},
+		{"actor without a name", claims.StatusNew, nobody, status(claims.StatusTriage), ErrInvalid, ""},
+		{"unknown role", claims.StatusNew, Actor{Name: "x", Role: "owner"}, status(claims.StatusTriage), ErrForbidden, ""},
+		{"status cannot jump to published", claims.StatusInProgress, ed, status(claims.StatusPublished), ErrTransition, ""},
+		{"status cannot jump to draft", claims.StatusInProgress, fc, status(claims.StatusDraft), ErrTransition, ""},
+		{"status cannot make a duplicate", claims.StatusTriage, fc, status(claims.StatusDuplicate), ErrTransition, ""},
+		{"published claim keeps its status", claims.StatusPublished, admin, status(claims.StatusInProgress), ErrTransition, ""},
+		{"unknown status", claims.StatusNew, fc, status("closed"), ErrInvalid, ""},
+		{"factchecker drafts", claims.StatusInProgress, fc, draft(goodInput()), nil, claims.StatusDraft},
+		{"cannot draft a new claim", claims.StatusNew, fc, draft(goodInput()), ErrTransition, ""},
+		{"draft with a bad url", claims.StatusInProgress, fc, draft(VerdictInput{Sources: []string{"javascript:alert(1)"}}), ErrInvalid, ""},
+		{"largest draft", claims.StatusInProgress, fc, draft(VerdictInput{ClaimReviewed: strings.Repeat("é", MaxTextLen/2),
+			Summary: strings.Repeat("s", MaxTextLen), Sources: manyURLs(MaxListLen)}), nil, claims.StatusDraft},
+		{"factchecker submits", claims.StatusDraft, fc, submit, nil, claims.StatusAwaitingApproval},
 		{"incomplete draft is not submitted", statusIncompleteDraft, fc, submit, ErrInvalid, ""},
-		{"factchecker may not publish", StatusAwaitingApproval, fc, publishV, ErrForbidden, ""},
-		{"subscriber may not publish", StatusAwaitingApproval, sub, publishV, ErrForbidden, ""},
-		{"editor publishes", StatusAwaitingApproval, ed, publishV, nil, StatusPublished},
-		{"admin publishes", StatusAwaitingApproval, admin, publishV, nil, StatusPublished},
-		{"editor cannot publish an unsubmitted draft", StatusDraft, ed, publishV, ErrTransition, ""},
-		{"editor sends back to draft", StatusAwaitingApproval, ed, status(StatusDraft), nil, StatusDraft},
-		{"factchecker may not correct", StatusPublished, fc, correct(goodInput(), "typo"), ErrForbidden, ""},
-		{"editor corrects", StatusPublished, ed, correct(goodInput(), "typo"), nil, StatusPublished},
-		{"correction needs a note", StatusPublished, ed, correct(goodInput(), " "), ErrInvalid, ""},
-		{"cannot correct a draft", StatusDraft, ed, correct(goodInput(), "typo"), ErrTransition, ""},
-		{"factchecker may not retract", StatusPublished, fc, retract("wrong"), ErrForbidden, ""},
-		{"editor retracts", StatusPublished, ed, retract("wrong"), nil, StatusPublished},
-		{"mark duplicate", StatusTriage, fc, duplicateOf("abc123"), nil, StatusDuplicate},
-		{"duplicate of itself", StatusTriage, fc, func(ctx context.Context, w *Workflow, a Actor, c string, r uint64) (Result, error) {
+		{"factchecker may not publish", claims.StatusAwaitingApproval, fc, publishV, ErrForbidden, ""},
+		{"subscriber may not publish", claims.StatusAwaitingApproval, sub, publishV, ErrForbidden, ""},
+		{"editor publishes", claims.StatusAwaitingApproval, ed, publishV, nil, claims.StatusPublished},
+		{"admin publishes", claims.StatusAwaitingApproval, admin, publishV, nil, claims.StatusPublished},
+		{"editor cannot publish an unsubmitted draft", claims.StatusDraft, ed, publishV, ErrTransition, ""},
+		{"editor sends back to draft", claims.StatusAwaitingApproval, ed, status(claims.StatusDraft), nil, claims.StatusDraft},
+		{"factchecker may not correct", claims.StatusPublished, fc, correct(goodInput(), "typo"), ErrForbidden, ""},
+		{"editor corrects", claims.StatusPublished, ed, correct(goodInput(), "typo"), nil, claims.StatusPublished},
+		{"correction needs a note", claims.StatusPublished, ed, correct(goodInput(), " "), ErrInvalid, ""},
+		{"cannot correct a draft", claims.StatusDraft, ed, correct(goodInput(), "typo"), ErrTransition, ""},
+		{"factchecker may not retract", claims.StatusPublished, fc, retract("wrong"), ErrForbidden, ""},
+		{"editor retracts", claims.StatusPublished, ed, retract("wrong"), nil, claims.StatusPublished},
+		{"mark duplicate", claims.StatusTriage, fc, duplicateOf("abc123"), nil, claims.StatusDuplicate},
+		{"duplicate of itself", claims.StatusTriage, fc, func(ctx context.Context, w *Workflow, a Actor, c string, r uint64) (Result, error) {
 			return w.MarkDuplicate(ctx, a, c, r, c)
 		}, ErrInvalid, ""},
-		{"duplicate of a duplicate", StatusTriage, fc, func(ctx context.Context, w *Workflow, a Actor, c string, r uint64) (Result, error) {
+		{"duplicate of a duplicate", claims.StatusTriage, fc, func(ctx context.Context, w *Workflow, a Actor, c string, r uint64) (Result, error) {
 			if _, err := w.MarkDuplicate(ctx, a, c+"-other", 0, "c0ffee"); err != nil {
 				return Result{}, err
 			}
 			return w.MarkDuplicate(ctx, a, c, r, c+"-other")
 		}, ErrInvalid, ""},
-		{"published claim is no duplicate", StatusPublished, ed, duplicateOf("abc123"), ErrTransition, ""},
-		{"note on any status", StatusPublished, fc, note("seen again on radio"), nil, StatusPublished},
-		{"empty note", StatusTriage, fc, note("  "), ErrInvalid, ""},
-		{"assign", StatusTriage, ed, assign("fanny"), nil, StatusTriage},
-		{"assign a published claim", StatusPublished, ed, assign("fanny"), ErrTransition, ""},
-		{"bad claim id", StatusNew, fc, func(ctx context.Context, w *Workflow, a Actor, _ string, r uint64) (Result, error) {
+		{"published claim is no duplicate", claims.StatusPublished, ed, duplicateOf("abc123"), ErrTransition, ""},
+		{"note on any status", claims.StatusPublished, fc, note("seen again on radio"), nil, claims.StatusPublished},
+		{"empty note", claims.StatusTriage, fc, note("  "), ErrInvalid, ""},
+		{"assign", claims.StatusTriage, ed, assign("fanny"), nil, claims.StatusTriage},
+		{"assign a published claim", claims.StatusPublished, ed, assign("fanny"), ErrTransition, ""},
+		{"bad claim id", claims.StatusNew, fc, func(ctx context.Context, w *Workflow, a Actor, _ string, r uint64) (Result, error) {
 			return w.Assign(ctx, a, "Bad Id.*", r, "x")
 		}, ErrInvalid, ""},
 	}
@@ -268,12 +268,12 @@ func TestTypedErrors(t *testing.T) {
 	ctx := context.Background()
 	_, err := w.PublishVerdict(ctx, fc, "c1", 0)
 	var fe *ForbiddenError
-	if !errors.As(err, &fe) || fe.Actor != fc || fe.Action != ActionPublishVerdict {
+	if !errors.As(err, &fe) || fe.Actor != fc || fe.Action != claims.ActionPublishVerdict {
 		t.Fatalf("err = %v, want *ForbiddenError for %v", err, fc)
 	}
-	_, err = w.SetStatus(ctx, ed, "c1", 0, StatusPublished)
+	_, err = w.SetStatus(ctx, ed, "c1", 0, claims.StatusPublished)
 	var te *TransitionError
-	if !errors.As(err, &te) || te.From != StatusNew || te.To != StatusPublished || te.Reason == "" {
+	if !errors.As(err, &te) || te.From != claims.StatusNew || te.To != claims.StatusPublished || te.Reason == "" {
 		t.Fatalf("err = %v, want *TransitionError new→published with a reason", err)
 	}
 }
@@ -283,7 +283,7 @@ func TestConcurrentEditsConflict(t *testing.T) {
 	w, _ := newWorkflow(t)
 	ctx := context.Background()
 	const claim = "0a1b2c"
-	base := run(t, w, claim, []step{{"triage", fc, status(StatusTriage)}, {"note", fc, note("first look")}})
+	base := run(t, w, claim, []step{{"triage", fc, status(claims.StatusTriage)}, {"note", fc, note("first look")}})
 
 	// Both saw base.Revision; they act at once.
 	var wg sync.WaitGroup
@@ -352,7 +352,7 @@ func TestConflictShowsVerdictDiff(t *testing.T) {
 	w, _ := newWorkflow(t)
 	ctx := context.Background()
 	const claim = "d1ff"
-	res := run(t, w, claim, paths[StatusDraft])
+	res := run(t, w, claim, paths[claims.StatusDraft])
 	changed := goodInput()
 	changed.Rating, changed.Summary = claims.RatingMisleading, "Partly: the library moves."
 	if _, err := w.DraftVerdict(ctx, fc2, claim, res.Revision, changed); err != nil {
@@ -379,24 +379,24 @@ func TestHistoryReconstructsClaim(t *testing.T) {
 	ctx := context.Background()
 	const claim = "5e0f"
 	steps := []step{
-		{"triage", fc, status(StatusTriage)},
+		{"triage", fc, status(claims.StatusTriage)},
 		{"assign", ed, assign("fanny")},
 		{"note", fc, note("Seen in three local groups.")},
-		{"in progress", fc, status(StatusInProgress)},
+		{"in progress", fc, status(claims.StatusInProgress)},
 		{"draft", fc, draft(goodInput())},
 		{"submit", fc, submit},
-		{"send back", ed, status(StatusDraft)},
+		{"send back", ed, status(claims.StatusDraft)},
 		{"redraft", fc, draft(goodInput())},
 		{"resubmit", fc, submit},
 		{"publish", ed, publishV},
 		{"note after", fc2, note("Repeated on radio.")},
 		{"correct", ed, correct(goodInput(), "Added the council's vote date.")},
 	}
-	wantActions := []Action{ActionStatus, ActionAssign, ActionNote, ActionStatus, ActionDraftVerdict,
-		ActionSubmitVerdict, ActionStatus, ActionDraftVerdict, ActionSubmitVerdict, ActionPublishVerdict, ActionNote,
-		ActionCorrectVerdict}
+	wantActions := []claims.ReviewAction{claims.ActionStatus, claims.ActionAssign, claims.ActionNote, claims.ActionStatus, claims.ActionDraftVerdict,
+		claims.ActionSubmitVerdict, claims.ActionStatus, claims.ActionDraftVerdict, claims.ActionSubmitVerdict, claims.ActionPublishVerdict, claims.ActionNote,
+		claims.ActionCorrectVerdict}
 	// Interleave another claim's actions: history is per claim.
-	run(t, w, "other", []step{{"triage", fc, status(StatusTriage)}})
+	run(t, w, "other", []step{{"triage", fc, status(claims.StatusTriage)}})
 	last := run(t, w, claim, steps)
 	run(t, w, "other", []step{{"note", fc, note("unrelated")}})
 
@@ -444,7 +444,7 @@ func TestHistoryReconstructsClaim(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, err := decodeState(e.Value())
-	if err != nil || st.Status != StatusPublished || st.Assignee != "fanny" || len(st.Notes) != 2 || st.VerdictID != claim {
+	if err != nil || st.Status != claims.StatusPublished || st.Assignee != "fanny" || len(st.Notes) != 2 || st.VerdictID != claim {
 		t.Fatalf("bucket value = %+v, %v", st, err)
 	}
 	if hist[2].Detail != "Seen in three local groups." || hist[11].Verdict == nil || hist[11].Verdict.Version != 2 {
@@ -456,8 +456,8 @@ func TestMerge(t *testing.T) {
 	t.Parallel()
 	w, _ := newWorkflow(t)
 	ctx := context.Background()
-	target := run(t, w, "aaa", []step{{"triage", fc, status(StatusTriage)}})
-	d1 := run(t, w, "bbb", []step{{"triage", fc, status(StatusTriage)}})
+	target := run(t, w, "aaa", []step{{"triage", fc, status(claims.StatusTriage)}})
+	d1 := run(t, w, "bbb", []step{{"triage", fc, status(claims.StatusTriage)}})
 	t.Run("refused before anything is written when a duplicate moved on", func(t *testing.T) {
 		_, err := w.Merge(ctx, fc, "aaa", target.Revision, []Seen{{"bbb", d1.Revision}, {"ccc", 7}})
 		if !errors.Is(err, ErrConflict) {
@@ -479,7 +479,7 @@ func TestMerge(t *testing.T) {
 		}
 		for _, c := range []string{"bbb", "ccc"} {
 			st, _, err := w.Get(ctx, c)
-			if err != nil || st.Status != StatusDuplicate || st.DuplicateOf != "aaa" {
+			if err != nil || st.Status != claims.StatusDuplicate || st.DuplicateOf != "aaa" {
 				t.Fatalf("claim %s = %+v, %v", c, st, err)
 			}
 		}
@@ -545,7 +545,7 @@ func TestVerdictLifecycle(t *testing.T) {
 	w, b := newWorkflow(t)
 	ctx := context.Background()
 	const claim = "7e57"
-	res := run(t, w, claim, paths[StatusPublished])
+	res := run(t, w, claim, paths[claims.StatusPublished])
 
 	t.Run("publish", func(t *testing.T) {
 		v := res.Verdict
@@ -623,7 +623,7 @@ func TestVerdictLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !r.Verdict.Retracted || r.Verdict.State != VerdictRetracted || r.State.Status != StatusPublished {
+		if !r.Verdict.Retracted || r.Verdict.State != VerdictRetracted || r.State.Status != claims.StatusPublished {
 			t.Fatalf("retracted = %+v / %+v", r.Verdict, r.State)
 		}
 		if _, ok := factCheck(t, b, claim); ok {
@@ -655,7 +655,7 @@ func TestManyConcurrentReviewers(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			a := Actor{Name: "r" + itoa(r), Role: RoleFactChecker}
+			a := Actor{Name: "r" + itoa(r), Role: claims.RoleFactChecker}
 			var rev uint64
 			for n := range notesEach {
 				for {
@@ -722,9 +722,9 @@ func TestListVerdicts(t *testing.T) {
 			t.Fatalf("verdicts = %v, %v", vs, err)
 		}
 	})
-	p1 := run(t, w, "l1", paths[StatusPublished])
-	run(t, w, "l2", paths[StatusDraft])
-	run(t, w, "l3", paths[StatusPublished])
+	p1 := run(t, w, "l1", paths[claims.StatusPublished])
+	run(t, w, "l2", paths[claims.StatusDraft])
+	run(t, w, "l3", paths[claims.StatusPublished])
 	if _, err := w.CorrectVerdict(ctx, ed, "l1", p1.Revision, goodInput(), "Clarified the summary."); err != nil {
 		t.Fatal(err)
 	}
@@ -765,25 +765,25 @@ func TestRoleMatrix(t *testing.T) {
 		return w.Merge(ctx, a, c, r, []Seen{{c + "-dup", 0}})
 	}
 	actions := []struct {
-		action Action
-		from   Status
+		action claims.ReviewAction
+		from   claims.ReviewStatus
 		do     func(context.Context, *Workflow, Actor, string, uint64) (Result, error)
 	}{
-		{ActionAssign, StatusTriage, assign("someone")},
-		{ActionStatus, StatusNew, status(StatusTriage)},
-		{ActionNote, StatusNew, note("n")},
-		{ActionDuplicate, StatusTriage, duplicateOf("c0ffee")},
-		{ActionMerge, StatusTriage, merge},
-		{ActionDraftVerdict, StatusInProgress, draft(goodInput())},
-		{ActionSubmitVerdict, StatusDraft, submit},
-		{ActionPublishVerdict, StatusAwaitingApproval, publishV},
-		{ActionCorrectVerdict, StatusPublished, correct(goodInput(), "fix")},
-		{ActionRetractVerdict, StatusPublished, retract("withdrawn")},
+		{claims.ActionAssign, claims.StatusTriage, assign("someone")},
+		{claims.ActionStatus, claims.StatusNew, status(claims.StatusTriage)},
+		{claims.ActionNote, claims.StatusNew, note("n")},
+		{claims.ActionDuplicate, claims.StatusTriage, duplicateOf("c0ffee")},
+		{claims.ActionMerge, claims.StatusTriage, merge},
+		{claims.ActionDraftVerdict, claims.StatusInProgress, draft(goodInput())},
+		{claims.ActionSubmitVerdict, claims.StatusDraft, submit},
+		{claims.ActionPublishVerdict, claims.StatusAwaitingApproval, publishV},
+		{claims.ActionCorrectVerdict, claims.StatusPublished, correct(goodInput(), "fix")},
+		{claims.ActionRetractVerdict, claims.StatusPublished, retract("withdrawn")},
 	}
-	if len(actions) != len(Actions) {
-		t.Fatalf("matrix covers %d actions of %d", len(actions), len(Actions))
+	if len(actions) != len(claims.Actions) {
+		t.Fatalf("matrix covers %d actions of %d", len(actions), len(claims.Actions))
 	}
-	roles := []string{RoleAdmin, RoleEditor, RoleFactChecker, RoleSubscriber, ""}
+	roles := []string{claims.RoleAdmin, claims.RoleEditor, claims.RoleFactChecker, claims.RoleSubscriber, ""}
 	n := 0
 	for _, ac := range actions {
 		for _, role := range roles {
@@ -800,7 +800,7 @@ func TestRoleMatrix(t *testing.T) {
 					t.Fatal(err)
 				}
 				_, err = ac.do(ctx, w, Actor{Name: "user-" + name, Role: role}, claim, rev)
-				if Allowed(role, ac.action) {
+				if ac.action.AllowedFor(role) {
 					if err != nil {
 						t.Fatalf("err = %v, want success", err)
 					}

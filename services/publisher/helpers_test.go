@@ -22,8 +22,8 @@ import (
 )
 
 var (
-	factchecker = review.Actor{Name: "fanny", Role: review.RoleFactChecker}
-	editor      = review.Actor{Name: "edith", Role: review.RoleEditor}
+	factchecker = review.Actor{Name: "fanny", Role: claims.RoleFactChecker}
+	editor      = review.Actor{Name: "edith", Role: claims.RoleEditor}
 	testSite    = review.Site{Publisher: publish.Party{Name: "Vérif Locale", URL: "https://verif.example.org/"},
 		BaseURL: "https://verif.example.org"}
 )
@@ -83,7 +83,7 @@ func (e *env) do(claim string, act func(ctx context.Context, rev uint64) (review
 func (e *env) draft(claim string, in review.VerdictInput) {
 	e.t.Helper()
 	e.do(claim, func(ctx context.Context, rev uint64) (review.Result, error) {
-		return e.w.SetStatus(ctx, factchecker, claim, rev, review.StatusTriage)
+		return e.w.SetStatus(ctx, factchecker, claim, rev, claims.StatusTriage)
 	})
 	e.do(claim, func(ctx context.Context, rev uint64) (review.Result, error) {
 		return e.w.DraftVerdict(ctx, factchecker, claim, rev, in)

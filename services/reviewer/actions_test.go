@@ -11,7 +11,7 @@ import (
 	"sync"
 	"testing"
 
-	"vigie/pipeline/account"
+	"vigie/claims"
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/review"
 )
@@ -32,7 +32,7 @@ func TestConflictThroughAPI(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	id := e.claim()
-	status, body := e.do(account.RoleFactChecker, "GET", "/api/v1/claims/"+id, nil)
+	status, body := e.do(claims.RoleFactChecker, "GET", "/api/v1/claims/"+id, nil)
 	if status != http.StatusOK {
 		t.Fatalf("GET claim: %d %s", status, body)
 	}
@@ -40,11 +40,11 @@ func TestConflictThroughAPI(t *testing.T) {
 
 	t.Run("sequential", func(t *testing.T) {
 		e.t = t
-		st, b := e.do(account.RoleFactChecker, "POST", "/api/v1/claims/"+id+"/assign", ActionRequest{Revision: seen, Assignee: "u-factchecker"})
+		st, b := e.do(claims.RoleFactChecker, "POST", "/api/v1/claims/"+id+"/assign", ActionRequest{Revision: seen, Assignee: "u-factchecker"})
 		if st != http.StatusOK {
 			t.Fatalf("first edit: %d %s", st, b)
 		}
-		st, b = e.do(account.RoleEditor, "POST", "/api/v1/claims/"+id+"/status", ActionRequest{Revision: seen, Status: "dismissed"})
+		st, b = e.do(claims.RoleEditor, "POST", "/api/v1/claims/"+id+"/status", ActionRequest{Revision: seen, Status: "dismissed"})
 		if st != http.StatusConflict {
 			t.Fatalf("second edit: %d, want 409: %s", st, b)
 		}
@@ -56,10 +56,10 @@ func TestConflictThroughAPI(t *testing.T) {
 		if !slices.Contains(er.Conflict.Diff, want) {
 			t.Errorf("diff %+v lacks %+v", er.Conflict.Diff, want)
 		}
-		if len(er.Conflict.Since) != 1 || er.Conflict.Since[0].Action != review.ActionAssign || er.Conflict.Since[0].Actor.Name != "u-factchecker" {
+		if len(er.Conflict.Since) != 1 || er.Conflict.Since[0].Action != claims.ActionAssign || er.Conflict.Since[0].Actor.Name != "u-factchecker" {
 			t.Errorf("events since: %+v", er.Conflict.Since)
 		}
-		if st, _ := e.state(id); st.Status != review.StatusNew || st.Assignee != "u-factchecker" {
+		if st, _ := e.state(id); st.Status != claims.StatusNew || st.Assignee != "u-factchecker" {
 			t.Errorf("state after the refused edit: %+v", st)
 		}
 	})
@@ -70,7 +70,7 @@ func TestConflictThroughAPI(t *testing.T) {
 		var wg sync.WaitGroup
 		codes := make([]int, 2)
 		bodies := make([][]byte, 2)
-		for i, role := range []string{account.RoleFactChecker, account.RoleEditor} {
+		for i, role := range []string{claims.RoleFactChecker, claims.RoleEditor} {
 			wg.Go(func() {
 				codes[i], bodies[i] = e.do(role, "POST", "/api/v1/claims/"+id+"/notes", ActionRequest{Revision: rev, Note: "note by " + role})
 			})
@@ -95,7 +95,7 @@ func TestConflictThroughAPI(t *testing.T) {
 	t.Run("form shows the difference", func(t *testing.T) {
 		e.t = t
 		form := url.Values{"revision": {"0"}, "assignee": {"u-editor"}}
-		st, b := e.send(account.RoleEditor, "POST", "/api/v1/claims/"+id+"/assign", nil, form)
+		st, b := e.send(claims.RoleEditor, "POST", "/api/v1/claims/"+id+"/assign", nil, form)
 		if st != http.StatusConflict {
 			t.Fatalf("stale form: %d, want 409", st)
 		}
@@ -121,16 +121,16 @@ func TestAuditHistoryThroughAPI(t *testing.T) {
 	steps := []struct {
 		role, path string
 		req        ActionRequest
-		action     review.Action
+		action     claims.ReviewAction
 	}{
-		{account.RoleFactChecker, "/api/v1/claims/" + id + "/status", ActionRequest{Status: "triage"}, review.ActionStatus},
-		{account.RoleFactChecker, "/api/v1/claims/" + id + "/assign", ActionRequest{Assignee: "u-factchecker"}, review.ActionAssign},
-		{account.RoleFactChecker, "/api/v1/claims/" + id + "/status", ActionRequest{Status: "in_progress"}, review.ActionStatus},
-		{account.RoleFactChecker, "/api/v1/claims/" + id + "/notes", ActionRequest{Note: "asked the council for the minutes"}, review.ActionNote},
-		{account.RoleFactChecker, "/api/v1/claims/" + id + "/verdict", ActionRequest{Verdict: &v}, review.ActionDraftVerdict},
-		{account.RoleFactChecker, "/api/v1/verdicts/" + id + "/submit", ActionRequest{}, review.ActionSubmitVerdict},
-		{account.RoleEditor, "/api/v1/verdicts/" + id + "/publish", ActionRequest{}, review.ActionPublishVerdict},
-		{account.RoleEditor, "/api/v1/verdicts/" + id + "/correct", ActionRequest{Verdict: &v2, Note: "Corrected the figure."}, review.ActionCorrectVerdict},
+		{claims.RoleFactChecker, "/api/v1/claims/" + id + "/status", ActionRequest{Status: "triage"}, claims.ActionStatus},
+		{claims.RoleFactChecker, "/api/v1/claims/" + id + "/assign", ActionRequest{Assignee: "u-factchecker"}, claims.ActionAssign},
+		{claims.RoleFactChecker, "/api/v1/claims/" + id + "/status", ActionRequest{Status: "in_progress"}, claims.ActionStatus},
+		{claims.RoleFactChecker, "/api/v1/claims/" + id + "/notes", ActionRequest{Note: "asked the council for the minutes"}, claims.ActionNote},
+		{claims.RoleFactChecker, "/api/v1/claims/" + id + "/verdict", ActionRequest{Verdict: &v}, claims.ActionDraftVerdict},
+		{claims.RoleFactChecker, "/api/v1/verdicts/" + id + "/submit", ActionRequest{}, claims.ActionSubmitVerdict},
+		{claims.RoleEditor, "/api/v1/verdicts/" + id + "/publish", ActionRequest{}, claims.ActionPublishVerdict},
+		{claims.RoleEditor, "/api/v1/verdicts/" + id + "/correct", ActionRequest{Verdict: &v2, Note: "Corrected the figure."}, claims.ActionCorrectVerdict},
 	}
 	var rev uint64
 	var states []review.State
@@ -148,7 +148,7 @@ func TestAuditHistoryThroughAPI(t *testing.T) {
 		states = append(states, res.State)
 	}
 
-	st, b := e.do(account.RoleFactChecker, "GET", "/api/v1/claims/"+id+"/history", nil)
+	st, b := e.do(claims.RoleFactChecker, "GET", "/api/v1/claims/"+id+"/history", nil)
 	if st != http.StatusOK {
 		t.Fatalf("history: %d %s", st, b)
 	}
@@ -171,7 +171,7 @@ func TestAuditHistoryThroughAPI(t *testing.T) {
 		}
 		prev = ev.After
 	}
-	st, b = e.do(account.RoleFactChecker, "GET", "/api/v1/claims/"+id, nil)
+	st, b = e.do(claims.RoleFactChecker, "GET", "/api/v1/claims/"+id, nil)
 	if st != http.StatusOK {
 		t.Fatalf("claim: %d %s", st, b)
 	}
@@ -183,7 +183,7 @@ func TestAuditHistoryThroughAPI(t *testing.T) {
 		t.Errorf("verdict after correction: %+v", cur.Verdict)
 	}
 
-	st, b = e.do(account.RoleAdmin, "GET", "/api/v1/audit", nil)
+	st, b = e.do(claims.RoleAdmin, "GET", "/api/v1/audit", nil)
 	if st != http.StatusOK {
 		t.Fatalf("audit: %d %s", st, b)
 	}
@@ -213,15 +213,15 @@ func TestActionErrors(t *testing.T) {
 		body                     any
 		want                     int
 	}{
-		{"unknown claim", account.RoleFactChecker, "POST", "/api/v1/claims/nope/notes", ActionRequest{Note: "x"}, http.StatusNotFound},
-		{"empty note", account.RoleFactChecker, "POST", "/api/v1/claims/" + id + "/notes", ActionRequest{Note: " "}, http.StatusBadRequest},
-		{"unknown status", account.RoleFactChecker, "POST", "/api/v1/claims/" + id + "/status", ActionRequest{Status: "done"}, http.StatusBadRequest},
-		{"transition", account.RoleFactChecker, "POST", "/api/v1/claims/" + id + "/status", ActionRequest{Status: "published"}, http.StatusUnprocessableEntity},
-		{"duplicate without target", account.RoleFactChecker, "POST", "/api/v1/claims/" + id + "/status", ActionRequest{Status: "duplicate"}, http.StatusBadRequest},
-		{"unknown field", account.RoleFactChecker, "POST", "/api/v1/claims/" + id + "/notes", map[string]any{"nope": 1}, http.StatusBadRequest},
-		{"publish without verdict", account.RoleEditor, "POST", "/api/v1/verdicts/" + id + "/publish", ActionRequest{}, http.StatusUnprocessableEntity},
-		{"no verdict", account.RoleFactChecker, "GET", "/api/v1/verdicts/" + id, nil, http.StatusNotFound},
-		{"incomplete submit", account.RoleFactChecker, "POST", "/api/v1/claims/" + id + "/verdict", ActionRequest{Verdict: &review.VerdictInput{Rating: "bogus"}}, http.StatusBadRequest},
+		{"unknown claim", claims.RoleFactChecker, "POST", "/api/v1/claims/nope/notes", ActionRequest{Note: "x"}, http.StatusNotFound},
+		{"empty note", claims.RoleFactChecker, "POST", "/api/v1/claims/" + id + "/notes", ActionRequest{Note: " "}, http.StatusBadRequest},
+		{"unknown status", claims.RoleFactChecker, "POST", "/api/v1/claims/" + id + "/status", ActionRequest{Status: "done"}, http.StatusBadRequest},
+		{"transition", claims.RoleFactChecker, "POST", "/api/v1/claims/" + id + "/status", ActionRequest{Status: "published"}, http.StatusUnprocessableEntity},
+		{"duplicate without target", claims.RoleFactChecker, "POST", "/api/v1/claims/" + id + "/status", ActionRequest{Status: "duplicate"}, http.StatusBadRequest},
+		{"unknown field", claims.RoleFactChecker, "POST", "/api/v1/claims/" + id + "/notes", map[string]any{"nope": 1}, http.StatusBadRequest},
+		{"publish without verdict", claims.RoleEditor, "POST", "/api/v1/verdicts/" + id + "/publish", ActionRequest{}, http.StatusUnprocessableEntity},
+		{"no verdict", claims.RoleFactChecker, "GET", "/api/v1/verdicts/" + id, nil, http.StatusNotFound},
+		{"incomplete submit", claims.RoleFactChecker, "POST", "/api/v1/claims/" + id + "/verdict", ActionRequest{Verdict: &review.VerdictInput{Rating: "bogus"}}, http.StatusBadRequest},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

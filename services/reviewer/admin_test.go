@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigie/claims"
 	"vigie/pipeline/account"
 )
 
@@ -17,9 +18,9 @@ func TestUsersAndTokensAPI(t *testing.T) {
 		want               int
 		contains           string
 	}{
-		{"create", "POST", "/api/v1/users", UserRequest{Name: "marta", Role: account.RoleSubscriber, Locality: "PT-1312", Password: testPassword}, http.StatusCreated, `"locality":"PT-1312"`},
-		{"exists", "POST", "/api/v1/users", UserRequest{Name: "marta", Role: account.RoleEditor, Password: testPassword}, http.StatusConflict, "exists"},
-		{"weak password", "POST", "/api/v1/users", UserRequest{Name: "bob", Role: account.RoleEditor, Password: "short"}, http.StatusBadRequest, "password"},
+		{"create", "POST", "/api/v1/users", UserRequest{Name: "marta", Role: claims.RoleSubscriber, Locality: "PT-1312", Password: testPassword}, http.StatusCreated, `"locality":"PT-1312"`},
+		{"exists", "POST", "/api/v1/users", UserRequest{Name: "marta", Role: claims.RoleEditor, Password: testPassword}, http.StatusConflict, "exists"},
+		{"weak password", "POST", "/api/v1/users", UserRequest{Name: "bob", Role: claims.RoleEditor, Password: "short"}, http.StatusBadRequest, "password"},
 		{"bad role", "POST", "/api/v1/users", UserRequest{Name: "bob", Role: "king", Password: testPassword}, http.StatusBadRequest, "role"},
 		{"read", "GET", "/api/v1/users/marta", nil, http.StatusOK, `"role":"subscriber"`},
 		{"unknown", "GET", "/api/v1/users/nobody", nil, http.StatusNotFound, "not found"},
@@ -31,7 +32,7 @@ func TestUsersAndTokensAPI(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			e.t = t
-			st, b := e.do(account.RoleAdmin, c.method, c.path, c.body)
+			st, b := e.do(claims.RoleAdmin, c.method, c.path, c.body)
 			if st != c.want || !strings.Contains(string(b), c.contains) {
 				t.Fatalf("%d %s, want %d with %q", st, b, c.want, c.contains)
 			}
@@ -39,7 +40,7 @@ func TestUsersAndTokensAPI(t *testing.T) {
 	}
 	t.Run("token lifecycle", func(t *testing.T) {
 		e.t = t
-		st, b := e.do(account.RoleAdmin, "POST", "/api/v1/tokens", TokenRequest{User: "marta", Name: "feed reader"})
+		st, b := e.do(claims.RoleAdmin, "POST", "/api/v1/tokens", TokenRequest{User: "marta", Name: "feed reader"})
 		if st != http.StatusCreated {
 			t.Fatalf("create: %d %s", st, b)
 		}
@@ -54,11 +55,11 @@ func TestUsersAndTokensAPI(t *testing.T) {
 		if st, b := e.do("marta", "GET", "/api/v1/alerts", nil); st != http.StatusOK {
 			t.Fatalf("the new token does not work: %d %s", st, b)
 		}
-		_, b = e.do(account.RoleAdmin, "GET", "/api/v1/tokens?user=marta", nil)
+		_, b = e.do(claims.RoleAdmin, "GET", "/api/v1/tokens?user=marta", nil)
 		if strings.Contains(string(b), created.Token) || strings.Contains(string(b), `"hash"`) || !strings.Contains(string(b), created.Info.ID) {
 			t.Fatalf("token list shows a secret or misses the token: %s", b)
 		}
-		if st, b := e.do(account.RoleAdmin, "DELETE", "/api/v1/tokens/"+created.Info.ID, nil); st != http.StatusOK {
+		if st, b := e.do(claims.RoleAdmin, "DELETE", "/api/v1/tokens/"+created.Info.ID, nil); st != http.StatusOK {
 			t.Fatalf("revoke: %d %s", st, b)
 		}
 		if st, _ := e.do("marta", "GET", "/api/v1/alerts", nil); st != http.StatusUnauthorized {

@@ -13,6 +13,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"vigie/claims"
 	"vigie/pipeline/account"
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/index"
@@ -145,7 +146,7 @@ func (s *Server) loadClaim(ctx context.Context, p account.Principal, id string) 
 	if out.Claim, err = queue.FromDocument(doc); err != nil {
 		return out, fmt.Errorf("read claim %s: %w", id, err)
 	}
-	out.Review = review.State{Status: review.Status(out.Claim.Status), Assignee: out.Claim.Assignee}
+	out.Review = review.State{Status: claims.ReviewStatus(out.Claim.Status), Assignee: out.Claim.Assignee}
 	out.History = []review.Event{}
 	if s.deps.Review != nil {
 		if out.Review, out.Revision, err = s.deps.Review.Get(ctx, id); err != nil {
@@ -344,13 +345,13 @@ func (s *Server) actAssign(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) actStatus(w http.ResponseWriter, r *http.Request) {
 	s.act(w, r, claimURL, func(ctx context.Context, wf *review.Workflow, a review.Actor, id string, req ActionRequest) (review.Result, error) {
-		if review.Status(req.Status) == review.StatusDuplicate {
+		if claims.ReviewStatus(req.Status) == claims.StatusDuplicate {
 			if req.DuplicateOf == "" {
 				return review.Result{}, badRequest("duplicate_of is required with status duplicate")
 			}
 			return wf.MarkDuplicate(ctx, a, id, req.Revision, req.DuplicateOf)
 		}
-		return wf.SetStatus(ctx, a, id, req.Revision, review.Status(req.Status))
+		return wf.SetStatus(ctx, a, id, req.Revision, claims.ReviewStatus(req.Status))
 	})
 }
 
@@ -382,8 +383,8 @@ func (s *Server) actDraft(w http.ResponseWriter, r *http.Request) {
 		}
 		// Drafting on a claim nobody has triaged yet starts the work on it:
 		// the claim moves to in_progress first (its own event).
-		if st, rev, err := wf.Get(ctx, id); err == nil && st.Status == review.StatusNew && rev == req.Revision {
-			r, err := wf.SetStatus(ctx, a, id, rev, review.StatusInProgress)
+		if st, rev, err := wf.Get(ctx, id); err == nil && st.Status == claims.StatusNew && rev == req.Revision {
+			r, err := wf.SetStatus(ctx, a, id, rev, claims.StatusInProgress)
 			if err != nil {
 				return r, err
 			}

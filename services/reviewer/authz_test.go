@@ -11,6 +11,7 @@ import (
 
 	"github.com/pquerna/otp/totp"
 
+	"vigie/claims"
 	"vigie/pipeline/account"
 )
 
@@ -25,11 +26,11 @@ func TestRouteFamilies(t *testing.T) {
 		_, path, _ := strings.Cut(route, " ")
 		switch {
 		case path == "/alerts" || path == "/api/v1/alerts":
-			return "own", []string{account.RoleAdmin, account.RoleSubscriber}
+			return "own", []string{claims.RoleAdmin, claims.RoleSubscriber}
 		case slices.Contains([]string{"/healthz", "/readyz", "/login", "/static/{path...}"}, path):
 			return "public", roles
 		case path == "/logout" || strings.HasPrefix(path, "/account") || path == "/api/v1/me":
-			return "logged in", account.Roles
+			return "logged in", claims.Roles
 		case strings.HasSuffix(path, "/approve") || strings.HasSuffix(path, "/publish") || strings.HasSuffix(path, "/correct") ||
 			strings.HasSuffix(path, "/retract") || strings.HasSuffix(path, "/tipster/erase"):
 			return "publish", account.RolesPublish
@@ -67,7 +68,7 @@ func TestSubscribersSeeNoReviewQueue(t *testing.T) {
 	for _, route := range p.Routes() {
 		_, path, _ := strings.Cut(route, " ")
 		if strings.Contains(path, "claims") || strings.Contains(path, "queue") || path == "/events" || path == "/api/v1/events" || strings.Contains(path, "dashboard") {
-			if p.Check("", route, account.RoleSubscriber) || p.Check("", route, "") {
+			if p.Check("", route, claims.RoleSubscriber) || p.Check("", route, "") {
 				t.Errorf("%s open to subscribers or anonymous", route)
 			}
 		}
@@ -197,7 +198,7 @@ func matrixRequests() map[string]matrixCase {
 		"GET /api/v1/sources": simple("GET /api/v1/sources"),
 		"GET /api/v1/users":   simple("GET /api/v1/users"),
 		"POST /api/v1/users": func(e *env, _ string) (string, string, any, url.Values) {
-			return "POST", "/api/v1/users", UserRequest{Name: e.fresh("user"), Role: account.RoleFactChecker, Password: testPassword}, nil
+			return "POST", "/api/v1/users", UserRequest{Name: e.fresh("user"), Role: claims.RoleFactChecker, Password: testPassword}, nil
 		},
 		"GET /api/v1/users/{name}": func(*env, string) (string, string, any, url.Values) {
 			return "GET", "/api/v1/users/u-editor", nil, nil
@@ -206,7 +207,7 @@ func matrixRequests() map[string]matrixCase {
 			return "PUT", "/api/v1/users/u-factchecker", UserRequest{Language: "pt"}, nil
 		},
 		"POST /api/v1/users/{name}/disable": func(e *env, _ string) (string, string, any, url.Values) {
-			return "POST", "/api/v1/users/" + e.user(account.RoleFactChecker) + "/disable", nil, nil
+			return "POST", "/api/v1/users/" + e.user(claims.RoleFactChecker) + "/disable", nil, nil
 		},
 		"POST /api/v1/users/{name}/2fa/reset": func(*env, string) (string, string, any, url.Values) {
 			return "POST", "/api/v1/users/u-editor/2fa/reset", nil, nil
@@ -276,7 +277,7 @@ func TestReadOnlyTokenCannotAct(t *testing.T) {
 		}
 		t.Run(pattern, func(t *testing.T) {
 			e.t = t
-			m, path, body, form := reqs[pattern](e, account.RoleAdmin)
+			m, path, body, form := reqs[pattern](e, claims.RoleAdmin)
 			if status, resp := e.send("admin-ro", m, path, body, form); status != http.StatusForbidden {
 				t.Fatalf("%s %s with a read-only token: %d, want 403: %s", m, path, status, resp)
 			}

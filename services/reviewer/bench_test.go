@@ -9,7 +9,7 @@ import (
 
 	"go.uber.org/zap"
 
-	"vigie/pipeline/account"
+	"vigie/claims"
 	"vigie/pipeline/queue"
 )
 
@@ -27,7 +27,7 @@ func benchServer(b *testing.B, n int) http.Handler {
 			Matches: []queue.Match{{ID: "fc", Text: "A fact-check", Score: 0.8, Rating: "false", Publisher: "AFP"}}})
 	}
 	putClaims(b, idx, cs...)
-	return withRole(serve(New(Deps{Index: idx}, zap.NewNop())), account.RoleFactChecker)
+	return withRole(serve(New(Deps{Index: idx}, zap.NewNop())), claims.RoleFactChecker)
 }
 
 func benchGet(b *testing.B, h http.Handler, target string) {

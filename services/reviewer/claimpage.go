@@ -17,7 +17,7 @@ type claimView struct {
 	page
 	ClaimResponse
 	// Moves are the statuses the status form offers.
-	Moves []review.Status
+	Moves []claims.ReviewStatus
 	// Users are who a claim may be assigned to.
 	Users []string
 	// Others are the other claims of the cluster with their revisions (for merging).
@@ -34,7 +34,7 @@ type otherClaim struct {
 }
 
 // statusMoves are the statuses SetStatus moves to.
-var statusMoves = []review.Status{review.StatusNew, review.StatusTriage, review.StatusInProgress, review.StatusDismissed}
+var statusMoves = []claims.ReviewStatus{claims.StatusNew, claims.StatusTriage, claims.StatusInProgress, claims.StatusDismissed}
 
 func (s *Server) claimPage(w http.ResponseWriter, r *http.Request) {
 	v := claimView{page: s.newPage(r, "claim_title")}
@@ -46,7 +46,7 @@ func (s *Server) claimPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v.ClaimResponse = c
 	for _, m := range statusMoves {
-		if review.CanMove(c.Review.Status, m) {
+		if claims.CanMove(c.Review.Status, m) {
 			v.Moves = append(v.Moves, m)
 		}
 	}
@@ -82,7 +82,7 @@ func (s *Server) assignees(r *http.Request) []string {
 		return out
 	}
 	for _, u := range users {
-		if !u.Disabled && u.Name != me && u.Role != account.RoleSubscriber {
+		if !u.Disabled && u.Name != me && u.Role != claims.RoleSubscriber {
 			out = append(out, u.Name)
 		}
 	}
@@ -117,11 +117,11 @@ func (s *Server) verdictPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	st := c.Review.Status
-	v.Published = st == review.StatusPublished
-	v.CanEdit = st == review.StatusNew || st == review.StatusTriage || st == review.StatusInProgress || st == review.StatusDraft ||
-		st == review.StatusAwaitingApproval
-	v.CanSubmit = st == review.StatusDraft
-	v.CanPublishNow = st == review.StatusAwaitingApproval && v.CanPublish
+	v.Published = st == claims.StatusPublished
+	v.CanEdit = st == claims.StatusNew || st == claims.StatusTriage || st == claims.StatusInProgress || st == claims.StatusDraft ||
+		st == claims.StatusAwaitingApproval
+	v.CanSubmit = st == claims.StatusDraft
+	v.CanPublishNow = st == claims.StatusAwaitingApproval && v.CanPublish
 	s.render(w, r, http.StatusOK, "verdict", &v)
 }
 

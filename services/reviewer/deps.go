@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"vigie/pipeline/account"
+	"vigie/claims"
 )
 
 // AlertSource gives a subscriber what the subscriber view shows; the
@@ -70,5 +70,5 @@ type Tipster struct {
 
 // maySeeTipster reports whether role may see and erase tipster identities.
 func maySeeTipster(role string) bool {
-	return role == account.RoleAdmin || role == account.RoleEditor
+	return role == claims.RoleAdmin || role == claims.RoleEditor
 }

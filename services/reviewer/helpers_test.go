@@ -35,7 +35,7 @@ import (
 const testPassword = "correct horse battery staple"
 
 // roles are the roles of the matrix, anonymous first.
-var roles = []string{account.RoleAnonymous, account.RoleAdmin, account.RoleEditor, account.RoleFactChecker, account.RoleSubscriber}
+var roles = []string{account.RoleAnonymous, claims.RoleAdmin, claims.RoleEditor, claims.RoleFactChecker, claims.RoleSubscriber}
 
 // withRole serves h as user "u-<role>" of role (no principal for anonymous).
 func withRole(h http.Handler, role string) http.Handler {
@@ -135,10 +135,10 @@ func newEnvWith(t *testing.T, cfg account.Config) *env {
 	}
 	e := &env{t: t, idx: openIndex(t), store: store, wf: wf, tokens: map[string]string{},
 		reps: &fakeReporters{ids: map[string]string{}}, alerts: &fakeAlerts{}}
-	for _, role := range account.Roles {
+	for _, role := range claims.Roles {
 		name := "u-" + role
 		nu := account.NewUser{Name: name, Role: role, Password: testPassword}
-		if role == account.RoleSubscriber {
+		if role == claims.RoleSubscriber {
 			nu.Locality = "FR-75056"
 		}
 		if _, err := store.CreateUser(ctx, nu); err != nil {
@@ -226,11 +226,11 @@ func completeVerdict() review.VerdictInput {
 // the workflow directly and return its id.
 func (e *env) drafted() string {
 	id := e.claim()
-	r, err := e.wf.SetStatus(context.Background(), actorOf(account.RoleFactChecker), id, 0, review.StatusInProgress)
+	r, err := e.wf.SetStatus(context.Background(), actorOf(claims.RoleFactChecker), id, 0, claims.StatusInProgress)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if _, err := e.wf.DraftVerdict(context.Background(), actorOf(account.RoleFactChecker), id, r.Revision, completeVerdict()); err != nil {
+	if _, err := e.wf.DraftVerdict(context.Background(), actorOf(claims.RoleFactChecker), id, r.Revision, completeVerdict()); err != nil {
 		e.t.Fatal(err)
 	}
 	return id
@@ -239,7 +239,7 @@ func (e *env) drafted() string {
 func (e *env) submitted() string {
 	id := e.drafted()
 	_, rev := e.state(id)
-	if _, err := e.wf.SubmitVerdict(context.Background(), actorOf(account.RoleFactChecker), id, rev); err != nil {
+	if _, err := e.wf.SubmitVerdict(context.Background(), actorOf(claims.RoleFactChecker), id, rev); err != nil {
 		e.t.Fatal(err)
 	}
 	return id
@@ -248,7 +248,7 @@ func (e *env) submitted() string {
 func (e *env) published() string {
 	id := e.submitted()
 	_, rev := e.state(id)
-	if _, err := e.wf.PublishVerdict(context.Background(), actorOf(account.RoleEditor), id, rev); err != nil {
+	if _, err := e.wf.PublishVerdict(context.Background(), actorOf(claims.RoleEditor), id, rev); err != nil {
 		e.t.Fatal(err)
 	}
 	return id

@@ -15,6 +15,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"vigie/claims"
 	"vigie/pipeline/account"
 	"vigie/pipeline/review"
 )
@@ -89,9 +90,9 @@ func (s *Server) newPage(r *http.Request, titleKey string) page {
 	p, _ := account.FromContext(r.Context())
 	lang := pickLanguage(r, p.Language)
 	pg := page{Lang: lang, Dir: "ltr", Title: tr(lang, titleKey), User: p.User, Role: p.Role, Path: r.URL.RequestURI(),
-		CanReview:  p.Role == account.RoleAdmin || p.Role == account.RoleEditor || p.Role == account.RoleFactChecker,
-		CanPublish: p.Role == account.RoleAdmin || p.Role == account.RoleEditor, IsAdmin: p.Role == account.RoleAdmin,
-		IsSubscriber: p.Role == account.RoleSubscriber}
+		CanReview:  p.Role == claims.RoleAdmin || p.Role == claims.RoleEditor || p.Role == claims.RoleFactChecker,
+		CanPublish: p.Role == claims.RoleAdmin || p.Role == claims.RoleEditor, IsAdmin: p.Role == claims.RoleAdmin,
+		IsSubscriber: p.Role == claims.RoleSubscriber}
 	if rtl[lang] {
 		pg.Dir = "rtl"
 	}

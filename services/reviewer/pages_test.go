@@ -17,6 +17,7 @@ import (
 
 	"github.com/pquerna/otp/totp"
 
+	"vigie/claims"
 	"vigie/pipeline/account"
 	"vigie/pipeline/queue"
 	"vigie/pipeline/review"
@@ -188,7 +189,7 @@ func TestReviewFlowThroughForms(t *testing.T) {
 	_, page = ed.req("GET", "/claims/"+id+"/verdict", nil)
 	must(t, page, `id="published-verdict-link"`, `href="/verdicts/`+id+`"`, `id="verdict-correct"`, `id="verdict-retract"`)
 	st, _ := e.state(id)
-	if st.Status != review.StatusPublished || st.Assignee != "u-factchecker" || len(st.Notes) != 1 {
+	if st.Status != claims.StatusPublished || st.Assignee != "u-factchecker" || len(st.Notes) != 1 {
 		t.Fatalf("state %+v", st)
 	}
 	v, err := e.wf.Verdict(context.Background(), id)
@@ -315,7 +316,7 @@ func TestTipsterRestrictedAndErasable(t *testing.T) {
 	for _, c := range []struct {
 		role string
 		sees bool
-	}{{account.RoleAdmin, true}, {account.RoleEditor, true}, {account.RoleFactChecker, false}} {
+	}{{claims.RoleAdmin, true}, {claims.RoleEditor, true}, {claims.RoleFactChecker, false}} {
 		t.Run(c.role, func(t *testing.T) {
 			e.t = t
 			_, body := e.do(c.role, "GET", "/api/v1/claims/"+id, nil)
@@ -325,13 +326,13 @@ func TestTipsterRestrictedAndErasable(t *testing.T) {
 		})
 	}
 	e.t = t
-	if st, b := e.do(account.RoleEditor, "POST", "/api/v1/claims/"+id+"/tipster/erase", nil); st != http.StatusOK {
+	if st, b := e.do(claims.RoleEditor, "POST", "/api/v1/claims/"+id+"/tipster/erase", nil); st != http.StatusOK {
 		t.Fatalf("erase: %d %s", st, b)
 	}
 	if _, ok := e.reps.ids[ref]; ok {
 		t.Fatal("identity not erased")
 	}
-	if _, body := e.do(account.RoleEditor, "GET", "/api/v1/claims/"+id, nil); strings.Contains(string(body), "Jane") {
+	if _, body := e.do(claims.RoleEditor, "GET", "/api/v1/claims/"+id, nil); strings.Contains(string(body), "Jane") {
 		t.Fatal("identity still shown")
 	}
 }
@@ -344,7 +345,7 @@ func TestLiveEvents(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", e.http.URL+"/events?since="+url.QueryEscape(since.Format(time.RFC3339Nano)), nil)
-	req.Header.Set("Authorization", "Bearer "+e.tokens[account.RoleFactChecker])
+	req.Header.Set("Authorization", "Bearer "+e.tokens[claims.RoleFactChecker])
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -392,7 +393,7 @@ func TestDashboard(t *testing.T) {
 		})
 	}
 	id := e.published()
-	st, b := e.do(account.RoleEditor, "GET", "/api/v1/dashboard", nil)
+	st, b := e.do(claims.RoleEditor, "GET", "/api/v1/dashboard", nil)
 	if st != http.StatusOK {
 		t.Fatalf("%d %s", st, b)
 	}
@@ -486,7 +487,7 @@ func TestCatalogueComplete(t *testing.T) {
 	if n < 100 {
 		t.Errorf("found only %d message uses in the templates: the pattern is stale", n)
 	}
-	for _, s := range review.Statuses {
+	for _, s := range claims.Statuses {
 		if _, ok := catalogue["status_"+string(s)]; !ok {
 			t.Errorf("no message for status %s", s)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"vigie/claims"
 	"vigie/pipeline/account"
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/index"
@@ -234,7 +235,7 @@ func (s *Server) deny(w http.ResponseWriter, r *http.Request, status int, reason
 		case p.MustEnrolTOTP:
 			http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)
 			return
-		case p.Role == account.RoleSubscriber && r.URL.Path == "/":
+		case p.Role == claims.RoleSubscriber && r.URL.Path == "/":
 			http.Redirect(w, r, "/alerts", http.StatusSeeOther) // a subscriber's home
 			return
 		}

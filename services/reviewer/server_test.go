@@ -14,7 +14,7 @@ import (
 
 	"go.uber.org/zap/zaptest"
 
-	"vigie/pipeline/account"
+	"vigie/claims"
 	"vigie/pipeline/index"
 	"vigie/pipeline/queue"
 )
@@ -61,15 +61,15 @@ func get(t *testing.T, h http.Handler, target string) (*httptest.ResponseRecorde
 
 func TestClaimsFilterAndFacets(t *testing.T) {
 	t.Parallel()
-	srv, claims := fixture(t)
-	h := withRole(serve(srv), account.RoleFactChecker)
+	srv, indexed := fixture(t)
+	h := withRole(serve(srv), claims.RoleFactChecker)
 	rec, res := get(t, h, "/api/v1/claims?filter="+url.QueryEscape("language = fr")+"&facets=source,language")
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)
 	}
 	wantSources := map[string]int{}
 	wantTotal := 0
-	for _, c := range claims {
+	for _, c := range indexed {
 		if c.Language == "fr" {
 			wantTotal++
 			wantSources[c.Source]++
@@ -98,12 +98,12 @@ func TestClaimsFilterAndFacets(t *testing.T) {
 
 func TestClaimsQueryParameters(t *testing.T) {
 	t.Parallel()
-	srv, claims := fixture(t)
-	h := withRole(serve(srv), account.RoleFactChecker)
+	srv, indexed := fixture(t)
+	h := withRole(serve(srv), claims.RoleFactChecker)
 	t.Run("empty q lists all, newest first", func(t *testing.T) {
 		_, res := get(t, h, "/api/v1/claims?q=")
-		if res.Total != len(claims) {
-			t.Fatalf("total %d, want %d", res.Total, len(claims))
+		if res.Total != len(indexed) {
+			t.Fatalf("total %d, want %d", res.Total, len(indexed))
 		}
 		for i := 1; i < len(res.Hits); i++ {
 			if res.Hits[i].Detected.After(res.Hits[i-1].Detected) {
@@ -141,7 +141,7 @@ func TestClaimsQueryParameters(t *testing.T) {
 func TestHealthAndReadiness(t *testing.T) {
 	t.Parallel()
 	srv, _ := fixture(t)
-	h := withRole(serve(srv), account.RoleFactChecker)
+	h := withRole(serve(srv), claims.RoleFactChecker)
 	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/": 200, "/nope": 404} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
@@ -167,7 +167,7 @@ func TestQueuePageEscapes(t *testing.T) {
 	t.Parallel()
 	srv, _ := fixture(t)
 	rec := httptest.NewRecorder()
-	withRole(serve(srv), account.RoleFactChecker).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/?q="+url.QueryEscape(`"><script>alert(1)</script>`), nil))
+	withRole(serve(srv), claims.RoleFactChecker).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/?q="+url.QueryEscape(`"><script>alert(1)</script>`), nil))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d", rec.Code)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"vigie/claims"
 	"vigie/pipeline/account"
 	"vigie/services/alerter"
 	"vigie/services/ingester"
@@ -95,9 +96,9 @@ func authorizeSubscriptions(r *http.Request, owner string) bool {
 		return false
 	}
 	switch p.Role {
-	case account.RoleAdmin:
+	case claims.RoleAdmin:
 		return true
-	case account.RoleSubscriber:
+	case claims.RoleSubscriber:
 		return owner != "" && owner == p.User
 	}
 	return false

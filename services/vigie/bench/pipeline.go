@@ -14,6 +14,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"vigie/claims"
 	"vigie/claims/text"
 	"vigie/pipeline/account"
 	"vigie/pipeline/bus"
@@ -345,7 +346,7 @@ func benchSearchCorpus(ctx context.Context, data string, base [][]index.Document
 // benchToken creates a fact-checker and a read-only API token for it.
 func benchToken(ctx context.Context, a *app.App) (string, error) {
 	const user = "bench-reader"
-	if _, err := a.Accounts().CreateUser(ctx, account.NewUser{Name: user, Role: account.RoleFactChecker, Password: account.NewPassword()}); err != nil {
+	if _, err := a.Accounts().CreateUser(ctx, account.NewUser{Name: user, Role: claims.RoleFactChecker, Password: account.NewPassword()}); err != nil {
 		return "", fmt.Errorf("create bench user: %w", err)
 	}
 	tok, _, err := a.Accounts().CreateToken(ctx, user, "bench", account.ScopeRead)

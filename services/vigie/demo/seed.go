@@ -30,8 +30,8 @@ const (
 // The demo's actors, named after the accounts account.DemoUsers creates,
 // so the audit log of the sample verdict reads like a real one.
 var (
-	factChecker = review.Actor{Name: "demo-factchecker", Role: review.RoleFactChecker}
-	editor      = review.Actor{Name: "demo-editor", Role: review.RoleEditor}
+	factChecker = review.Actor{Name: "demo-factchecker", Role: claims.RoleFactChecker}
+	editor      = review.Actor{Name: "demo-editor", Role: claims.RoleEditor}
 )
 
 // seedDeps is what seed writes to.
@@ -157,15 +157,15 @@ func seedVerdict(ctx context.Context, d seedDeps) error {
 			return fmt.Errorf("seed demo verdict: %w", err)
 		}
 		switch st.Status {
-		case review.StatusPublished, review.StatusDismissed, review.StatusDuplicate:
+		case claims.StatusPublished, claims.StatusDismissed, claims.StatusDuplicate:
 			return nil
-		case review.StatusNew:
-			_, err = w.SetStatus(ctx, factChecker, verdictID, rev, review.StatusTriage)
-		case review.StatusTriage, review.StatusInProgress:
+		case claims.StatusNew:
+			_, err = w.SetStatus(ctx, factChecker, verdictID, rev, claims.StatusTriage)
+		case claims.StatusTriage, claims.StatusInProgress:
 			_, err = w.DraftVerdict(ctx, factChecker, verdictID, rev, verdictInput(d.Locality))
-		case review.StatusDraft:
+		case claims.StatusDraft:
 			_, err = w.SubmitVerdict(ctx, factChecker, verdictID, rev)
-		case review.StatusAwaitingApproval:
+		case claims.StatusAwaitingApproval:
 			_, err = w.PublishVerdict(ctx, editor, verdictID, rev)
 		default:
 			return fmt.Errorf("seed demo verdict: claim %s in unexpected status %q", verdictID, st.Status)

@@ -161,7 +161,7 @@ func TestSeedDemoResumes(t *testing.T) {
 	t.Parallel()
 	e := newDemoSeedEnv(t)
 	ctx := t.Context()
-	res, err := e.w.SetStatus(ctx, factChecker, verdictID, 0, review.StatusTriage)
+	res, err := e.w.SetStatus(ctx, factChecker, verdictID, 0, claims.StatusTriage)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"vigie/claims"
-	"vigie/pipeline/account"
 	"vigie/pipeline/review"
 	"vigie/pipeline/source"
 	"vigie/services/vigie/app/apptest"
@@ -62,13 +61,13 @@ func (ba *browserApp) flaggedClaim(t *testing.T) string {
 func (ba *browserApp) publishVerdict(t *testing.T, claimID string, in review.VerdictInput) string {
 	t.Helper()
 	ctx := context.Background()
-	fc := review.Actor{Name: "fc", Role: account.RoleFactChecker}
-	ed := review.Actor{Name: "ed", Role: account.RoleEditor}
+	fc := review.Actor{Name: "fc", Role: claims.RoleFactChecker}
+	ed := review.Actor{Name: "ed", Role: claims.RoleEditor}
 	_, rev, err := ba.Review().Get(ctx, claimID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := ba.Review().SetStatus(ctx, fc, claimID, rev, review.StatusInProgress)
+	res, err := ba.Review().SetStatus(ctx, fc, claimID, rev, claims.StatusInProgress)
 	if err != nil {
 		t.Fatalf("claim to in progress: %v", err)
 	}

@@ -29,6 +29,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
+	"vigie/claims"
 	"vigie/pipeline/account"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/fixtures"
@@ -318,10 +319,10 @@ func launchBrowserApp(t *testing.T, cfg config.Config, withDemo bool) *browserAp
 	}
 	ctx := context.Background()
 	for _, u := range []account.NewUser{
-		{Name: "fc", Role: account.RoleFactChecker, Password: browserPassword, Language: "en"},
-		{Name: "ed", Role: account.RoleEditor, Password: browserPassword, Language: "en"},
-		{Name: "ar", Role: account.RoleFactChecker, Password: browserPassword, Language: "ar"},
-		{Name: "root", Role: account.RoleAdmin, Password: browserPassword, Language: "en"},
+		{Name: "fc", Role: claims.RoleFactChecker, Password: browserPassword, Language: "en"},
+		{Name: "ed", Role: claims.RoleEditor, Password: browserPassword, Language: "en"},
+		{Name: "ar", Role: claims.RoleFactChecker, Password: browserPassword, Language: "ar"},
+		{Name: "root", Role: claims.RoleAdmin, Password: browserPassword, Language: "en"},
 	} {
 		if _, err := a.Accounts().CreateUser(ctx, u); err != nil {
 			t.Fatalf("create user %s: %v", u.Name, err)

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"vigie/claims"
 	"vigie/pipeline/account"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
@@ -69,7 +70,7 @@ func readToken(t *testing.T, a *app.App) string {
 	t.Helper()
 	ctx := context.Background()
 	const user = "load-reader"
-	if _, err := a.Accounts().CreateUser(ctx, account.NewUser{Name: user, Role: account.RoleFactChecker, Password: account.NewPassword()}); err != nil {
+	if _, err := a.Accounts().CreateUser(ctx, account.NewUser{Name: user, Role: claims.RoleFactChecker, Password: account.NewPassword()}); err != nil {
 		t.Fatalf("create the reader: %v", err)
 	}
 	tok, _, err := a.Accounts().CreateToken(ctx, user, "load", account.ScopeRead)

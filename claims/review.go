@@ -1,0 +1,102 @@
+package claims
+
+import "slices"
+
+// ReviewStatus is where a claim stands in the review workflow; its values are
+// the names the API, the queue and the search index use.
+type ReviewStatus string
+
+// The review statuses.
+const (
+	StatusNew              ReviewStatus = "new"
+	StatusTriage           ReviewStatus = "triage"
+	StatusInProgress       ReviewStatus = "in_progress"
+	StatusDraft            ReviewStatus = "draft"
+	StatusAwaitingApproval ReviewStatus = "awaiting_approval"
+	StatusPublished        ReviewStatus = "published"
+	StatusDismissed        ReviewStatus = "dismissed"
+	StatusDuplicate        ReviewStatus = "duplicate"
+)
+
+// Statuses lists every status in workflow order.
+var Statuses = []ReviewStatus{StatusNew, StatusTriage, StatusInProgress, StatusDraft, StatusAwaitingApproval,
+	StatusPublished, StatusDismissed, StatusDuplicate}
+
+// Valid reports whether s is one of Statuses.
+func (s ReviewStatus) Valid() bool { return slices.Contains(Statuses, s) }
+
+// statusMoves are the moves a plain status change may make. Moves into
+// draft, awaiting_approval, published and duplicate are made by the verdict
+// and duplicate actions only; a published claim changes only by correction
+// or retraction.
+var statusMoves = map[ReviewStatus][]ReviewStatus{
+	StatusNew:              {StatusTriage, StatusInProgress, StatusDismissed},
+	StatusTriage:           {StatusNew, StatusInProgress, StatusDismissed},
+	StatusInProgress:       {StatusTriage, StatusDismissed},
+	StatusDraft:            {StatusInProgress, StatusDismissed},
+	StatusAwaitingApproval: {StatusDraft, StatusInProgress},
+	StatusDismissed:        {StatusTriage},
+	StatusDuplicate:        {StatusTriage},
+}
+
+// CanMove reports whether a plain status change (ActionStatus) may move a
+// claim from one status to another.
+func CanMove(from, to ReviewStatus) bool { return slices.Contains(statusMoves[from], to) }
+
+// ReviewAction names an action of the review workflow, as recorded in review
+// events.
+type ReviewAction string
+
+// The review actions.
+const (
+	ActionAssign         ReviewAction = "assign"
+	ActionStatus         ReviewAction = "status"
+	ActionNote           ReviewAction = "note"
+	ActionDuplicate      ReviewAction = "duplicate"
+	ActionMerge          ReviewAction = "merge"
+	ActionDraftVerdict   ReviewAction = "verdict_draft"
+	ActionSubmitVerdict  ReviewAction = "verdict_submit"
+	ActionPublishVerdict ReviewAction = "verdict_publish"
+	ActionCorrectVerdict ReviewAction = "verdict_correct"
+	ActionRetractVerdict ReviewAction = "verdict_retract"
+)
+
+// Actions lists every action.
+var Actions = []ReviewAction{ActionAssign, ActionStatus, ActionNote, ActionDuplicate, ActionMerge, ActionDraftVerdict,
+	ActionSubmitVerdict, ActionPublishVerdict, ActionCorrectVerdict, ActionRetractVerdict}
+
+// actionRoles says which roles may perform each action.
+var actionRoles = map[ReviewAction][]string{
+	ActionAssign:         RolesReview,
+	ActionStatus:         RolesReview,
+	ActionNote:           RolesReview,
+	ActionDuplicate:      RolesReview,
+	ActionMerge:          RolesReview,
+	ActionDraftVerdict:   RolesReview,
+	ActionSubmitVerdict:  RolesReview,
+	ActionPublishVerdict: RolesPublish,
+	ActionCorrectVerdict: RolesPublish,
+	ActionRetractVerdict: RolesPublish,
+}
+
+// actionFrom lists the statuses each action other than ActionStatus starts
+// from; the status it leads to is fixed by the action (see ActionTo).
+var actionFrom = map[ReviewAction][]ReviewStatus{
+	ActionAssign:         {StatusNew, StatusTriage, StatusInProgress, StatusDraft, StatusAwaitingApproval},
+	ActionNote:           Statuses,
+	ActionDuplicate:      {StatusNew, StatusTriage, StatusInProgress, StatusDismissed},
+	ActionMerge:          {StatusNew, StatusTriage, StatusInProgress, StatusDraft, StatusAwaitingApproval, StatusPublished},
+	ActionDraftVerdict:   {StatusTriage, StatusInProgress, StatusDraft, StatusAwaitingApproval},
+	ActionSubmitVerdict:  {StatusDraft},
+	ActionPublishVerdict: {StatusAwaitingApproval},
+	ActionCorrectVerdict: {StatusPublished},
+	ActionRetractVerdict: {StatusPublished},
+}
+
+// AllowedFor reports whether role may perform a at all (the claim's status
+// may still refuse it).
+func (a ReviewAction) AllowedFor(role string) bool { return slices.Contains(actionRoles[a], role) }
+
+// StartsFrom reports whether a may be made on a claim in status s. A plain
+// status change is checked with CanMove instead.
+func (a ReviewAction) StartsFrom(s ReviewStatus) bool { return slices.Contains(actionFrom[a], s) }
