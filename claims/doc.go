@@ -2,6 +2,14 @@
 // sentences of an ingested item are claims worth checking, and which of them
 // repeat a claim that has already been fact-checked.
 //
+// It is also the newsroom's vocabulary, each concept defined once with its
+// conversions beside it: Rating (names, labels, ClaimReview values, Flagged,
+// ParseRating), Language (ParseLanguage, the one rule for language tags),
+// ReviewStatus and ReviewAction (the statuses, the moves between them, who
+// may make them), the roles and their families, AlertKind and the alert
+// severity with its words. Adding a value touches its file here and the
+// places that present it (docs/architecture.md walks through a rating).
+//
 // It is pure Go, with no NATS, HTTP, index or protobuf imports. The facade is
 // Engine.Analyze over a Store of FactChecks: an item is split into sentences
 // (title first), each sentence gets a check-worthiness score with its top

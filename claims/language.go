@@ -37,8 +37,13 @@ func ParseLanguage(s string) (Language, error) {
 	return Language(tag.String()), nil
 }
 
-// ValidLanguage reports whether ParseLanguage accepts s.
+// ValidLanguage reports whether s is a language tag as written, fit to be
+// put in a document (xml:lang, Atom, CAP, JSON Feed): ParseLanguage accepts
+// it, and its subtags are separated by '-', without spaces.
 func ValidLanguage(s string) bool {
+	if strings.ContainsAny(s, "_ \t\r\n") {
+		return false
+	}
 	_, err := ParseLanguage(s)
 	return err == nil
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/alexedwards/argon2id"
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
-	"golang.org/x/text/language"
 )
 
 var (
@@ -105,7 +104,7 @@ func (u *User) validate() error {
 		}
 	}
 	if u.Language != "" {
-		tag, err := language.Parse(u.Language)
+		tag, err := claims.ParseLanguage(u.Language)
 		if err != nil {
 			return fmt.Errorf("language %q: %w: want a BCP 47 tag such as fr or pt-BR", u.Language, ErrInvalid)
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"vigie/claims"
 	"vigie/pipeline/publish"
 )
 
@@ -65,8 +66,9 @@ type Options struct {
 	Sent time.Time
 	// Status defaults to StatusActual.
 	Status Status
-	// Severity is Vigie's alert severity, 1 (low) to 5 (high): 1–2 give
-	// CAP Minor, 3 Moderate, 4–5 Severe; 0 gives Unknown.
+	// Severity is Vigie's alert severity, 1 (low) to 5 (high); its CAP
+	// word is claims.SeverityWord's: 1–2 Minor, 3 Moderate, 4–5 Severe, 0
+	// Unknown.
 	Severity int
 	// Areas are the localities concerned, with their names; at least one.
 	Areas []Area
@@ -155,19 +157,6 @@ func Identifier(verdictID string, version int) string {
 	return "vigie.verdict." + id + ".v" + strconv.Itoa(max(version, 1))
 }
 
-// severity maps Vigie's 1–5 severity to CAP's.
-func severity(s int) string {
-	switch {
-	case s >= 4:
-		return "Severe"
-	case s == 3:
-		return "Moderate"
-	case s >= 1:
-		return "Minor"
-	}
-	return "Unknown"
-}
-
 // headline is the message's one-line summary, cut to MaxHeadlineRunes.
 func headline(v publish.Verdict) string {
 	label := v.TextualRating
@@ -228,7 +217,7 @@ func build(v publish.Verdict, o Options) (xmlAlert, error) {
 		return fail("no sent time")
 	case len(o.Areas) == 0:
 		return fail("no area")
-	case v.Language != "" && !validLanguage(v.Language):
+	case v.Language != "" && !claims.ValidLanguage(v.Language):
 		return fail("language %q is not a language tag", v.Language)
 	}
 	status := o.Status
@@ -273,7 +262,7 @@ func build(v publish.Verdict, o Options) (xmlAlert, error) {
 	}
 	info := xmlInfo{
 		Language: v.Language, Category: category, Event: "Misinformation verdict", ResponseType: response,
-		Urgency: "Expected", Severity: severity(o.Severity), Certainty: "Observed",
+		Urgency: "Expected", Severity: claims.SeverityWord(o.Severity), Certainty: "Observed",
 		SenderName: senderName, Headline: headline(v), Description: v.Summary, Instruction: instruction, Web: v.URL,
 		Parameter: []xmlParameter{
 			{ValueName: "vigie:rating", Value: string(v.Rating)},
@@ -302,22 +291,4 @@ func build(v publish.Verdict, o Options) (xmlAlert, error) {
 		Identifier: Identifier(v.ID, v.Version), Sender: o.Sender, Sent: Time(o.Sent), Status: string(status),
 		MsgType: msgType, Scope: "Public", References: strings.Join(refs, " "), Info: info,
 	}, nil
-}
-
-// validLanguage reports whether s matches xs:language:
-// [a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*.
-func validLanguage(s string) bool {
-	for i, part := range strings.Split(s, "-") {
-		if len(part) < 1 || len(part) > 8 {
-			return false
-		}
-		for j := 0; j < len(part); j++ {
-			c := part[j]
-			letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-			if !letter && (i == 0 || c < '0' || c > '9') {
-				return false
-			}
-		}
-	}
-	return true
 }

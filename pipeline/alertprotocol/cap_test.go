@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"vigie/claims"
 	"vigie/pipeline/publish"
 	"vigie/pipeline/specs"
 )
@@ -53,7 +54,7 @@ func sampleVerdict() publish.Verdict {
 	return publish.Verdict{
 		ID: "vrd_01", Version: 1, URL: "https://verif.example.org/verdicts/vrd_01",
 		ClaimReviewed: "L'eau du robinet est impropre à la consommation à Paris cette semaine",
-		Rating:        publish.RatingFalse, TextualRating: "Faux",
+		Rating:        claims.RatingFalse, TextualRating: "Faux",
 		Summary:   "Eau de Paris et l'ARS ne signalent aucune contamination.",
 		Language:  "fr",
 		Publisher: publish.Party{Name: "Vérif Locale", URL: "https://verif.example.org/"},
@@ -121,7 +122,7 @@ func TestWriteValidatesAgainstXSD(t *testing.T) {
 			"alerts@verif.example.org,vigie.verdict.vrd_01.v1,2026-11-20T15:00:00-00:00 alerts@verif.example.org,vigie.verdict.vrd_01.v2,2026-11-21T08:00:00-00:00",
 			1, "", "Retracted: "},
 		{"several areas, minimal fields, unknown severity", func(v *publish.Verdict, o *Options) {
-			v.Summary, v.Language, v.Rating, v.TextualRating = "", "", publish.RatingUnproven, ""
+			v.Summary, v.Language, v.Rating, v.TextualRating = "", "", claims.RatingUnproven, ""
 			o.Severity, o.Category, o.Status = 0, "Health", StatusTest
 			o.Areas = []Area{{Code: "PT-1312", Name: "Porto"}, {Code: "MA-CS.CB", Name: "Casablanca"}}
 			o.Expires = time.Date(2026, 12, 20, 0, 0, 0, 0, time.UTC)

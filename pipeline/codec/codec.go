@@ -138,6 +138,15 @@ func timeOf(ts *timestamppb.Timestamp) time.Time {
 	return ts.AsTime()
 }
 
+var alertKinds = map[claims.AlertKind]vigiev1.AlertKind{
+	claims.AlertFlagged:  vigiev1.AlertKind_ALERT_KIND_FLAGGED,
+	claims.AlertTrending: vigiev1.AlertKind_ALERT_KIND_TRENDING,
+	claims.AlertVerdict:  vigiev1.AlertKind_ALERT_KIND_VERDICT,
+}
+
+// AlertKind converts an alert kind to its enum; unspecified for an invalid kind.
+func AlertKind(k claims.AlertKind) vigiev1.AlertKind { return alertKinds[k] }
+
 var reviewStatuses = map[claims.ReviewStatus]vigiev1.ReviewStatus{
 	claims.StatusNew:              vigiev1.ReviewStatus_REVIEW_STATUS_NEW,
 	claims.StatusTriage:           vigiev1.ReviewStatus_REVIEW_STATUS_TRIAGE,

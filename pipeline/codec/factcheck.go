@@ -48,10 +48,7 @@ func DecodeFactCheck(data []byte) (claims.FactCheck, error) {
 	if r.ID == "" || r.Text == "" {
 		return claims.FactCheck{}, fmt.Errorf("decode fact-check: id and text are required")
 	}
-	rating := claims.Rating(r.Rating)
-	if !rating.Valid() {
-		rating = claims.RatingUnknown
-	}
+	rating := claims.Rating(r.Rating).OrUnknown()
 	return claims.FactCheck{
 		ID: r.ID, Text: r.Text, Title: r.Title, Claimant: r.Claimant, Rating: rating, TextualRating: r.TextualRating,
 		Publisher: r.Publisher, URL: r.URL, Language: r.Language, Localities: r.Localities, Date: r.Date,

@@ -17,8 +17,8 @@ import (
 	"github.com/mmcdole/gofeed"
 	gjson "github.com/mmcdole/gofeed/json"
 	"github.com/mmcdole/gofeed/rss"
-	"golang.org/x/text/language"
 
+	"vigie/claims"
 	"vigie/pipeline/link"
 )
 
@@ -380,22 +380,15 @@ func resolveLink(base, ref string) string {
 // normalizeLanguage returns the canonical BCP 47 form of a language tag
 // ("en-us" → "en-US", "spa" → "es", "pt_BR" → "pt-BR"), "" if invalid.
 func normalizeLanguage(s string) string {
-	s = strings.TrimSpace(strings.ReplaceAll(s, "_", "-"))
-	if s == "" || len(s) > 35 {
-		return ""
+	if l, err := claims.ParseLanguage(s); err == nil {
+		return l.String()
 	}
-	t, err := language.Parse(s)
-	if err != nil {
-		// Keep a recognisable primary subtag ("fr-xx-yy" → "fr").
-		prefix, _, _ := strings.Cut(s, "-")
-		if t, err = language.Parse(prefix); err != nil {
-			return ""
-		}
+	// Keep a recognisable primary subtag ("fr-xx-yy" → "fr").
+	prefix, _, _ := strings.Cut(strings.ReplaceAll(strings.TrimSpace(s), "_", "-"), "-")
+	if l, err := claims.ParseLanguage(prefix); err == nil {
+		return l.String()
 	}
-	if t == language.Und {
-		return ""
-	}
-	return t.String()
+	return ""
 }
 
 // entryTime returns the published time, else the updated time, in UTC.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"vigie/claims"
 	"vigie/pipeline/publish/schemaorg"
 	"vigie/pipeline/specs"
 )
@@ -41,7 +42,7 @@ func sampleVerdict() Verdict {
 		Version:       2,
 		URL:           "https://verif.example.org/verdicts/vrd_01",
 		ClaimReviewed: "Tap water in Paris is unsafe to drink this week",
-		Rating:        RatingFalse,
+		Rating:        claims.RatingFalse,
 		TextualRating: "Faux",
 		Summary:       "Eau de Paris and the regional health agency report no contamination.",
 		Claimant:      Party{Kind: Person, Name: "A viral post author", URL: "https://social.example.net/@someone"},
@@ -60,11 +61,11 @@ func TestClaimReviewTermsAndGoogleFields(t *testing.T) {
 	t.Parallel()
 	voc := loadVocabulary(t)
 	tests := []struct {
-		rating    Rating
+		rating    claims.Rating
 		wantValue float64 // 0: none
 	}{
-		{RatingFalse, 1}, {RatingMostlyFalse, 2}, {RatingMisleading, 2}, {RatingMixed, 3}, {RatingMostlyTrue, 4},
-		{RatingTrue, 5}, {RatingUnproven, 0}, {RatingOther, 0}, {RatingUnknown, 0},
+		{claims.RatingFalse, 1}, {claims.RatingMostlyFalse, 2}, {claims.RatingMisleading, 2}, {claims.RatingMixed, 3}, {claims.RatingMostlyTrue, 4},
+		{claims.RatingTrue, 5}, {claims.RatingUnproven, 0}, {claims.RatingOther, 0}, {claims.RatingUnknown, 0},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.rating), func(t *testing.T) {

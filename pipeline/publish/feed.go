@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"vigie/claims"
 )
 
 // Content types of the three feed formats.
@@ -65,7 +67,7 @@ type Entry struct {
 	// Updated is when it last changed (a correction).
 	Updated time.Time
 	// Rating is the normalised rating.
-	Rating Rating
+	Rating claims.Rating
 	// TextualRating is the newsroom's rating text.
 	TextualRating string
 	// Localities are the municipality codes concerned.
@@ -100,7 +102,7 @@ func EntryFromVerdict(v Verdict) Entry {
 type Filter struct {
 	Localities []string
 	Languages  []string
-	Ratings    []Rating
+	Ratings    []claims.Rating
 }
 
 // Match reports whether v passes the filter: it concerns one of the
@@ -207,23 +209,6 @@ func (f Feed) validate() error {
 	return nil
 }
 
-// validLanguage reports whether s is empty or a language tag as RFC 4287
-// (and xml:lang) accept it: [A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*.
-func validLanguage(s string) bool {
-	if s == "" {
-		return true
-	}
-	for i, part := range strings.Split(s, "-") {
-		if len(part) < 1 || len(part) > 8 {
-			return false
-		}
-		for j := 0; j < len(part); j++ {
-			c := part[j]
-			letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-			if !letter && (i == 0 || c < '0' || c > '9') {
-				return false
-			}
-		}
-	}
-	return true
-}
+// validLanguage reports whether s is empty or a language tag
+// (claims.ParseLanguage; every such tag is one RFC 4287 and xml:lang accept).
+func validLanguage(s string) bool { return s == "" || claims.ValidLanguage(s) }

@@ -16,6 +16,7 @@ import (
 	"github.com/mmcdole/gofeed"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"vigie/claims"
 	"vigie/pipeline/publish/publishtest"
 	"vigie/pipeline/specs"
 )
@@ -57,7 +58,7 @@ func sampleVerdicts() []Verdict {
 	b := sampleVerdict()
 	b.ID, b.URL, b.Version = "vrd_02", "https://verif.example.org/verdicts/vrd_02", 1
 	b.ClaimReviewed = `O Porto vai fechar a ponte D. Luís <amanhã> & "sempre"`
-	b.Rating, b.TextualRating, b.Language = RatingMisleading, "Enganador", "pt"
+	b.Rating, b.TextualRating, b.Language = claims.RatingMisleading, "Enganador", "pt"
 	b.Localities = []string{"PT-1312"}
 	b.Published = time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
 	b.Modified, b.Corrections = time.Time{}, nil
@@ -65,7 +66,7 @@ func sampleVerdicts() []Verdict {
 	c := sampleVerdict()
 	c.ID, c.URL, c.Version = "vrd_03", "https://verif.example.org/verdicts/vrd_03", 3
 	c.ClaimReviewed = "Le marché de Valence est déplacé"
-	c.Rating, c.TextualRating, c.Retracted = RatingUnproven, "Non prouvé", true
+	c.Rating, c.TextualRating, c.Retracted = claims.RatingUnproven, "Non prouvé", true
 	c.Localities = []string{"FR-26362", "FR-75056"}
 	c.Published = time.Date(2026, 11, 10, 8, 0, 0, 0, time.UTC)
 	c.Modified = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
@@ -287,8 +288,8 @@ func TestFeedEntriesFromVerdicts(t *testing.T) {
 		{"locality Paris", Filter{Localities: []string{"FR-75056"}}, 0, []string{vs[2].URL, vs[0].URL}},
 		{"locality Porto", Filter{Localities: []string{"PT-1312"}}, 0, []string{vs[1].URL}},
 		{"language pt, case-insensitive", Filter{Languages: []string{"PT"}}, 0, []string{vs[1].URL}},
-		{"rating false or misleading", Filter{Ratings: []Rating{RatingFalse, RatingMisleading}}, 0, []string{vs[1].URL, vs[0].URL}},
-		{"combined, nothing", Filter{Localities: []string{"PT-1312"}, Ratings: []Rating{RatingFalse}}, 0, nil},
+		{"rating false or misleading", Filter{Ratings: []claims.Rating{claims.RatingFalse, claims.RatingMisleading}}, 0, []string{vs[1].URL, vs[0].URL}},
+		{"combined, nothing", Filter{Localities: []string{"PT-1312"}, Ratings: []claims.Rating{claims.RatingFalse}}, 0, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -352,7 +353,7 @@ func FuzzFeedText(f *testing.F) {
 			return
 		}
 		fd := sampleFeed([]Entry{{URL: "https://verif.example.org/v/1", Title: title, Summary: summary,
-			Published: time.Unix(1_800_000_000, 0), Rating: RatingFalse}})
+			Published: time.Unix(1_800_000_000, 0), Rating: claims.RatingFalse}})
 		for _, w := range writers {
 			var buf bytes.Buffer
 			if err := w.write(&buf, fd); err != nil {

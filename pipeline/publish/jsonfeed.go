@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"vigie/claims"
 )
 
 // jsonFeedVersion is the JSON Feed version written.
@@ -17,11 +19,11 @@ type jfAuthor struct {
 
 // jfVigie is the "_vigie" extension object of an item.
 type jfVigie struct {
-	Rating        Rating   `json:"rating"`
-	TextualRating string   `json:"textual_rating"`
-	Localities    []string `json:"localities"`
-	Version       int      `json:"version"`
-	Retracted     bool     `json:"retracted"`
+	Rating        claims.Rating `json:"rating"`
+	TextualRating string        `json:"textual_rating"`
+	Localities    []string      `json:"localities"`
+	Version       int           `json:"version"`
+	Retracted     bool          `json:"retracted"`
 }
 
 type jfItem struct {

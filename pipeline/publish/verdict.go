@@ -4,79 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"vigie/claims"
 )
-
-// Rating is a verdict on Vigie's normalised scale.
-type Rating string
-
-// The normalised ratings.
-const (
-	RatingFalse       Rating = "false"
-	RatingMostlyFalse Rating = "mostly_false"
-	RatingMisleading  Rating = "misleading"
-	RatingMixed       Rating = "mixed"
-	RatingMostlyTrue  Rating = "mostly_true"
-	RatingTrue        Rating = "true"
-	RatingUnproven    Rating = "unproven"
-	RatingOther       Rating = "satire_other"
-	RatingUnknown     Rating = "unknown"
-)
-
-// Ratings lists every rating, from false to true, then the ungraded ones.
-var Ratings = []Rating{RatingFalse, RatingMostlyFalse, RatingMisleading, RatingMixed, RatingMostlyTrue, RatingTrue,
-	RatingUnproven, RatingOther, RatingUnknown}
-
-// Valid reports whether r is one of Ratings.
-func (r Rating) Valid() bool { return slices.Contains(Ratings, r) }
-
-// Flagged reports whether r marks a claim as misinformation: false,
-// mostly_false or misleading.
-func (r Rating) Flagged() bool {
-	return r == RatingFalse || r == RatingMostlyFalse || r == RatingMisleading
-}
-
-// Value returns r on the 1–5 ClaimReview scale (1 false, 2 mostly false or
-// misleading, 3 mixed, 4 mostly true, 5 true); ok is false for unproven,
-// satire_other and unknown, which carry no numeric value.
-func (r Rating) Value() (v int, ok bool) {
-	switch r {
-	case RatingFalse:
-		return 1, true
-	case RatingMostlyFalse, RatingMisleading:
-		return 2, true
-	case RatingMixed:
-		return 3, true
-	case RatingMostlyTrue:
-		return 4, true
-	case RatingTrue:
-		return 5, true
-	}
-	return 0, false
-}
-
-// Label returns r's English label ("Mostly false"), for when the newsroom
-// gave no textual rating.
-func (r Rating) Label() string {
-	switch r {
-	case RatingFalse:
-		return "False"
-	case RatingMostlyFalse:
-		return "Mostly false"
-	case RatingMisleading:
-		return "Misleading"
-	case RatingMixed:
-		return "Mixed"
-	case RatingMostlyTrue:
-		return "Mostly true"
-	case RatingTrue:
-		return "True"
-	case RatingUnproven:
-		return "Unproven"
-	case RatingOther:
-		return "Satire or other"
-	}
-	return "Unknown"
-}
 
 // PartyKind is the schema.org type of a Party.
 type PartyKind string
@@ -154,7 +84,7 @@ type Verdict struct {
 	// ClaimReviewed is the claim's text as reviewed.
 	ClaimReviewed string
 	// Rating is the normalised rating.
-	Rating Rating
+	Rating claims.Rating
 	// TextualRating is the newsroom's own rating text; Rating.Label()
 	// when empty.
 	TextualRating string

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"vigie/pipeline/codec"
 	"vigie/pipeline/index"
 	vigiev1 "vigie/proto/gen/vigie/v1"
 )
@@ -139,7 +140,7 @@ func Docs(ic *vigiev1.ItemClaims, review func(claimID string) Review) ([]index.D
 		for _, m := range c.GetMatches() {
 			d.Matches = append(d.Matches, Match{
 				ID: m.GetFactcheckId(), Text: m.GetText(), Title: m.GetTitle(), Score: m.GetScore(),
-				Rating: RatingName(m.GetRating()), TextualRating: m.GetTextualRating(), Publisher: m.GetPublisher(),
+				Rating: string(codec.DomainRating(m.GetRating())), TextualRating: m.GetTextualRating(), Publisher: m.GetPublisher(),
 				URL: m.GetUrl(), Auto: m.GetAuto(), Explanation: m.GetExplanation(),
 				SharedTerms: m.GetSharedTerms(), SharedNumbers: m.GetSharedNumbers(),
 			})
@@ -181,45 +182,6 @@ func FromDocument(d index.Document) (Claim, error) {
 		c.Localities = []string{}
 	}
 	return c, err
-}
-
-var statusNames = map[vigiev1.ReviewStatus]string{
-	vigiev1.ReviewStatus_REVIEW_STATUS_NEW:               "new",
-	vigiev1.ReviewStatus_REVIEW_STATUS_TRIAGE:            "triage",
-	vigiev1.ReviewStatus_REVIEW_STATUS_IN_PROGRESS:       "in_progress",
-	vigiev1.ReviewStatus_REVIEW_STATUS_DRAFT:             "draft",
-	vigiev1.ReviewStatus_REVIEW_STATUS_AWAITING_APPROVAL: "awaiting_approval",
-	vigiev1.ReviewStatus_REVIEW_STATUS_PUBLISHED:         "published",
-	vigiev1.ReviewStatus_REVIEW_STATUS_DISMISSED:         "dismissed",
-	vigiev1.ReviewStatus_REVIEW_STATUS_DUPLICATE:         "duplicate",
-}
-
-// StatusName is the API name of a review status; unspecified is "new".
-func StatusName(s vigiev1.ReviewStatus) string {
-	if n, ok := statusNames[s]; ok {
-		return n
-	}
-	return StatusNew
-}
-
-var ratingNames = map[vigiev1.Rating]string{
-	vigiev1.Rating_RATING_UNSPECIFIED:  "unknown",
-	vigiev1.Rating_RATING_FALSE:        "false",
-	vigiev1.Rating_RATING_MOSTLY_FALSE: "mostly_false",
-	vigiev1.Rating_RATING_MISLEADING:   "misleading",
-	vigiev1.Rating_RATING_MIXED:        "mixed",
-	vigiev1.Rating_RATING_MOSTLY_TRUE:  "mostly_true",
-	vigiev1.Rating_RATING_TRUE:         "true",
-	vigiev1.Rating_RATING_UNPROVEN:     "unproven",
-	vigiev1.Rating_RATING_SATIRE_OTHER: "satire_other",
-}
-
-// RatingName is the API name of a rating.
-func RatingName(r vigiev1.Rating) string {
-	if n, ok := ratingNames[r]; ok {
-		return n
-	}
-	return "unknown"
 }
 
 func firstNonEmpty(a, b string) string {

@@ -27,11 +27,6 @@ const (
 	VerdictRetracted        VerdictState = "retracted"
 )
 
-// VerdictRatings are the ratings a verdict may carry: the engine's scale
-// without "unknown".
-var VerdictRatings = []claims.Rating{claims.RatingFalse, claims.RatingMostlyFalse, claims.RatingMisleading,
-	claims.RatingMixed, claims.RatingMostlyTrue, claims.RatingTrue, claims.RatingUnproven, claims.RatingOther}
-
 // Bounds on verdict fields; longer input is refused with ErrInvalid.
 const (
 	MaxTextLen  = 20000
@@ -47,7 +42,7 @@ type VerdictInput struct {
 	ClaimReviewed string `json:"claim_reviewed"`
 	// Title is the verdict page's headline; ClaimReviewed when empty.
 	Title string `json:"title,omitempty"`
-	// Rating is on the engine's scale (see VerdictRatings).
+	// Rating is on the verdict scale (claims.Scale).
 	Rating claims.Rating `json:"rating"`
 	// TextualRating is the newsroom's own rating text.
 	TextualRating string   `json:"textual_rating,omitempty"`
@@ -112,7 +107,6 @@ func (v *Verdict) clone() *Verdict {
 
 var (
 	localityPattern = regexp.MustCompile(`^[A-Z]{2}-[0-9A-Za-z]{1,12}$`)
-	languagePattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 )
 
 // Normalize trims the input's text, drops empty and repeated list entries
@@ -124,6 +118,9 @@ func (in VerdictInput) Normalize() VerdictInput {
 	in.Summary = strings.TrimSpace(in.Summary)
 	in.Claimant = strings.TrimSpace(in.Claimant)
 	in.Language = strings.TrimSpace(in.Language)
+	if l, err := claims.ParseLanguage(in.Language); err == nil {
+		in.Language = l.String()
+	}
 	in.Rating = claims.Rating(strings.TrimSpace(string(in.Rating)))
 	clean := func(xs []string, upper bool) []string {
 		var out []string
@@ -160,10 +157,10 @@ func (in VerdictInput) Validate(complete bool) error {
 	long("textual_rating", in.TextualRating, maxShortLen)
 	long("summary", in.Summary, MaxTextLen)
 	long("claimant", in.Claimant, maxShortLen)
-	if in.Rating != "" && !slices.Contains(VerdictRatings, in.Rating) {
+	if in.Rating != "" && !in.Rating.OnScale() {
 		errs = append(errs, fmt.Sprintf("rating %q not one of the scale", in.Rating))
 	}
-	if in.Language != "" && !languagePattern.MatchString(in.Language) {
+	if in.Language != "" && !claims.ValidLanguage(in.Language) {
 		errs = append(errs, fmt.Sprintf("language %q not a BCP 47 tag", in.Language))
 	}
 	for name, list := range map[string][]string{"sources": in.Sources, "appearances": in.Appearances} {
@@ -218,12 +215,6 @@ func checkURL(s string) error {
 	return nil
 }
 
-// RatingProto returns the protobuf enum of r; unspecified when r is not on the scale.
-func RatingProto(r claims.Rating) vigiev1.Rating { return codec.Rating(r) }
-
-// RatingFromProto returns the rating of a protobuf enum; unknown when unspecified.
-func RatingFromProto(p vigiev1.Rating) claims.Rating { return codec.DomainRating(p) }
-
 func timestamp(t time.Time) *timestamppb.Timestamp {
 	if t.IsZero() {
 		return nil
@@ -235,7 +226,7 @@ func timestamp(t time.Time) *timestamppb.Timestamp {
 func (v *Verdict) Proto() *vigiev1.Verdict {
 	return &vigiev1.Verdict{
 		Id: v.ID, Version: int32(v.Version), ClaimId: v.ClaimID, ClaimReviewed: v.ClaimReviewed,
-		Rating: RatingProto(v.Rating), TextualRating: v.TextualRating, Summary: v.Summary,
+		Rating: codec.Rating(v.Rating), TextualRating: v.TextualRating, Summary: v.Summary,
 		Sources: slices.Clone(v.Sources), Claimant: v.Claimant, Appearances: slices.Clone(v.Appearances),
 		Localities: slices.Clone(v.Localities), Language: v.Language, Editor: v.Editor,
 		Published: timestamp(v.Published), CorrectionNote: v.CorrectionNote, Retracted: v.Retracted,
@@ -247,7 +238,7 @@ func (v *Verdict) Proto() *vigiev1.Verdict {
 // stream) to a Verdict in state published or retracted.
 func VerdictFromProto(p *vigiev1.Verdict) *Verdict {
 	v := &Verdict{
-		VerdictInput: VerdictInput{ClaimReviewed: p.GetClaimReviewed(), Rating: RatingFromProto(p.GetRating()),
+		VerdictInput: VerdictInput{ClaimReviewed: p.GetClaimReviewed(), Rating: codec.DomainRating(p.GetRating()),
 			TextualRating: p.GetTextualRating(), Summary: p.GetSummary(), Sources: slices.Clone(p.GetSources()),
 			Claimant: p.GetClaimant(), Appearances: slices.Clone(p.GetAppearances()),
 			Localities: slices.Clone(p.GetLocalities()), Language: p.GetLanguage()},
@@ -284,13 +275,10 @@ func (s Site) PageURL(verdictID string) string {
 func (v *Verdict) Publish(site Site) publish.Verdict {
 	out := publish.Verdict{
 		ID: v.ID, Version: v.Version, URL: site.PageURL(v.ID), ClaimReviewed: v.ClaimReviewed,
-		Rating: publish.Rating(v.Rating), TextualRating: v.TextualRating, Summary: v.Summary,
+		Rating: v.Rating.OrUnknown(), TextualRating: v.TextualRating, Summary: v.Summary,
 		Appearances: slices.Clone(v.Appearances), Localities: slices.Clone(v.Localities), Language: v.Language,
 		Publisher: site.Publisher, Published: v.FirstPublished, Modified: v.Published, Retracted: v.Retracted,
 		Sources: slices.Clone(v.Sources),
-	}
-	if !out.Rating.Valid() {
-		out.Rating = publish.RatingUnknown
 	}
 	if out.Published.IsZero() {
 		out.Published = v.Published
@@ -338,7 +326,7 @@ func (v *Verdict) FactCheck(site Site) FactCheck {
 	}
 	tr := v.TextualRating
 	if tr == "" {
-		tr = publish.Rating(v.Rating).Label()
+		tr = v.Rating.Label()
 	}
 	return FactCheck{
 		ID: FactCheckKey(v.ID), Text: v.ClaimReviewed, Title: title, Rating: string(v.Rating), TextualRating: tr,

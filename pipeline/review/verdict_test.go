@@ -11,7 +11,6 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"vigie/claims"
-	"vigie/pipeline/publish"
 	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
@@ -89,19 +88,9 @@ func TestVerdictConversions(t *testing.T) {
 			t.Fatalf("round trip = %+v", got)
 		}
 	})
-	t.Run("every rating maps to the proto scale and back", func(t *testing.T) {
-		for _, r := range VerdictRatings {
-			if p := RatingProto(r); p == vigiev1.Rating_RATING_UNSPECIFIED || RatingFromProto(p) != r {
-				t.Errorf("rating %s → %v → %s", r, p, RatingFromProto(p))
-			}
-			if !publish.Rating(r).Valid() {
-				t.Errorf("rating %s is not a publish.Rating", r)
-			}
-		}
-	})
 	t.Run("publish.Verdict", func(t *testing.T) {
 		pv := v.Publish(testSite)
-		if pv.URL != "https://news.example/verdicts/abc" || pv.Rating != publish.RatingFalse || pv.TextualRating != "Faux" ||
+		if pv.URL != "https://news.example/verdicts/abc" || pv.Rating != claims.RatingFalse || pv.TextualRating != "Faux" ||
 			pv.Claimant.Name != "A viral post" || pv.Publisher.Name != "La Vigie locale" || !pv.Published.Equal(first) ||
 			!pv.Modified.Equal(second) || len(pv.Corrections) != 1 || pv.Version != 2 || pv.Retracted {
 			t.Fatalf("publish.Verdict = %+v", pv)

@@ -14,26 +14,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"vigie/claims"
 	"vigie/claims/locality"
 	"vigie/pipeline/webhook"
 )
-
-// Trigger is what may raise an alert for a subscription.
-type Trigger string
-
-// The triggers.
-const (
-	// TriggerFlagged: a claim in a subscribed locality repeats a claim
-	// fact-checked as false, mostly false or misleading.
-	TriggerFlagged Trigger = "flagged"
-	// TriggerTrending: repeats of one claim cluster crossed the threshold.
-	TriggerTrending Trigger = "trending"
-	// TriggerVerdict: a verdict concerning the locality was published.
-	TriggerVerdict Trigger = "verdict"
-)
-
-// Triggers lists every trigger.
-var Triggers = []Trigger{TriggerFlagged, TriggerTrending, TriggerVerdict}
 
 // Limits of a subscription's fields.
 const (
@@ -44,8 +28,6 @@ const (
 	MaxLanguages   = 20
 	MaxWebhooks    = 5
 	MaxWebhookURL  = 2048
-	MinSeverity    = 1
-	MaxSeverity    = 5
 	tokenBytes     = 24
 	idRandomBytes  = 10
 	webhookIDBytes = 6
@@ -141,12 +123,12 @@ type Subscription struct {
 	// Keywords, when any, restrict alerts to claims containing one of them
 	// (compared without case or diacritics).
 	Keywords []string `json:"keywords,omitempty"`
-	// MinSeverity is the lowest severity alerted (1 to 5).
+	// MinSeverity is the lowest severity alerted (claims.MinSeverity to claims.MaxSeverity).
 	MinSeverity int `json:"min_severity"`
 	// Languages, when any, restrict alerts to these language tags.
 	Languages []string `json:"languages,omitempty"`
-	// Triggers say which events raise alerts; at least one.
-	Triggers []Trigger `json:"triggers"`
+	// Triggers are the alert kinds that raise alerts (claims.AlertKinds); at least one.
+	Triggers []claims.AlertKind `json:"triggers"`
 	// Feed is the private feed channel.
 	Feed Feed `json:"feed"`
 	// Webhooks are the signed-webhook channels.
@@ -220,7 +202,7 @@ func (s Subscription) Webhook(id string) (Webhook, int, bool) {
 }
 
 // Has reports whether s follows trigger t.
-func (s Subscription) Has(t Trigger) bool { return slices.Contains(s.Triggers, t) }
+func (s Subscription) Has(t claims.AlertKind) bool { return slices.Contains(s.Triggers, t) }
 
 // Normalize returns s with its lists trimmed, de-duplicated and sorted,
 // keywords and languages lower-cased, and defaults filled: severity 1,
@@ -237,13 +219,13 @@ func (s Subscription) Normalize() Subscription {
 	}
 	s.Triggers = nil
 	for _, t := range cleanList(ts, strings.ToLower) {
-		s.Triggers = append(s.Triggers, Trigger(t))
+		s.Triggers = append(s.Triggers, claims.AlertKind(t))
 	}
 	if len(s.Triggers) == 0 {
-		s.Triggers = slices.Clone(Triggers)
+		s.Triggers = slices.Clone(claims.AlertKinds)
 	}
 	if s.MinSeverity == 0 {
-		s.MinSeverity = MinSeverity
+		s.MinSeverity = claims.MinSeverity
 	}
 	for i := range s.Webhooks {
 		s.Webhooks[i].URL = strings.TrimSpace(s.Webhooks[i].URL)
@@ -299,14 +281,14 @@ func (s Subscription) Validate() error {
 			bad("keywords", "%q is longer than %d characters or not UTF-8", k, MaxKeywordLen)
 		}
 	}
-	if s.MinSeverity < MinSeverity || s.MinSeverity > MaxSeverity {
-		bad("min_severity", "must be from %d to %d", MinSeverity, MaxSeverity)
+	if s.MinSeverity < claims.MinSeverity || s.MinSeverity > claims.MaxSeverity {
+		bad("min_severity", "must be from %d to %d", claims.MinSeverity, claims.MaxSeverity)
 	}
 	if len(s.Languages) > MaxLanguages {
 		bad("languages", "at most %d languages", MaxLanguages)
 	}
 	for _, l := range s.Languages {
-		if !validLanguage(l) {
+		if !claims.ValidLanguage(l) {
 			bad("languages", "%q is not a language tag (e.g. fr, pt-br)", l)
 		}
 	}
@@ -314,7 +296,7 @@ func (s Subscription) Validate() error {
 		bad("triggers", "at least one of flagged, trending, verdict")
 	}
 	for _, t := range s.Triggers {
-		if !slices.Contains(Triggers, t) {
+		if !slices.Contains(claims.AlertKinds, t) {
 			bad("triggers", "%q is not one of flagged, trending, verdict", t)
 		}
 	}
@@ -394,25 +376,9 @@ func validID(id, prefix string) bool {
 	return true
 }
 
-// validLanguage accepts [a-z]{2,8}(-[a-z0-9]{1,8})*.
-func validLanguage(s string) bool {
-	for i, part := range strings.Split(s, "-") {
-		if len(part) < 1 || len(part) > 8 || i == 0 && len(part) < 2 {
-			return false
-		}
-		for j := 0; j < len(part); j++ {
-			c := part[j]
-			if !(c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // Event is what a trigger saw, as Matches needs it.
 type Event struct {
-	Trigger    Trigger
+	Trigger    claims.AlertKind
 	Localities []string
 	Language   string
 	Severity   int

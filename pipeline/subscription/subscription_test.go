@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"vigie/claims"
 	"vigie/pipeline/webhook"
 )
 
@@ -14,7 +15,7 @@ const testSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 func valid() Subscription {
 	return Subscription{Name: "Ville de Paris", Owner: "paris", Localities: []string{"FR-75056"}, MinSeverity: 2,
-		Triggers: []Trigger{TriggerFlagged},
+		Triggers: []claims.AlertKind{claims.AlertFlagged},
 		Webhooks: []Webhook{{ID: "whabc", URL: "https://hooks.paris.example/vigie", Secrets: []string{testSecret}, Enabled: true}}}
 }
 
@@ -33,7 +34,7 @@ func TestValidate(t *testing.T) {
 		{"dotted locality", func(s *Subscription) { s.Localities = []string{"MA-CS.CB"} }, nil},
 		{"severity too high", func(s *Subscription) { s.MinSeverity = 6 }, []string{"min_severity"}},
 		{"bad language", func(s *Subscription) { s.Languages = []string{"french!"} }, []string{"languages"}},
-		{"bad trigger", func(s *Subscription) { s.Triggers = []Trigger{"sometimes"} }, []string{"triggers"}},
+		{"bad trigger", func(s *Subscription) { s.Triggers = []claims.AlertKind{"sometimes"} }, []string{"triggers"}},
 		{"feed without token", func(s *Subscription) { s.Feed.Enabled = true }, []string{"feed"}},
 		{"webhook ftp", func(s *Subscription) { s.Webhooks[0].URL = "ftp://x.example/" }, []string{"webhooks[0].url"}},
 		{"webhook user info", func(s *Subscription) { s.Webhooks[0].URL = "https://u:p@x.example/" }, []string{"webhooks[0].url"}},
@@ -82,15 +83,15 @@ func TestNormalize(t *testing.T) {
 		t.Errorf("localities %v", s.Localities)
 	case !slices.Equal(s.Keywords, []string{"ponte"}) || !slices.Equal(s.Languages, []string{"pt"}):
 		t.Errorf("keywords %v languages %v", s.Keywords, s.Languages)
-	case !slices.Equal(s.Triggers, Triggers) || s.MinSeverity != 1:
+	case !slices.Equal(s.Triggers, claims.AlertKinds) || s.MinSeverity != 1:
 		t.Errorf("defaults: triggers %v severity %d", s.Triggers, s.MinSeverity)
 	}
 }
 
 func TestMatches(t *testing.T) {
 	t.Parallel()
-	base := Subscription{Localities: []string{"FR-75056", "FR-13055"}, MinSeverity: 2, Triggers: []Trigger{TriggerFlagged, TriggerVerdict}}
-	ev := Event{Trigger: TriggerFlagged, Localities: []string{"FR-69123", "FR-13055"}, Language: "fr-FR", Severity: 3,
+	base := Subscription{Localities: []string{"FR-75056", "FR-13055"}, MinSeverity: 2, Triggers: []claims.AlertKind{claims.AlertFlagged, claims.AlertVerdict}}
+	ev := Event{Trigger: claims.AlertFlagged, Localities: []string{"FR-69123", "FR-13055"}, Language: "fr-FR", Severity: 3,
 		Text: "L'eau du robinet à Marseille est polluée"}
 	tests := []struct {
 		name    string
@@ -100,7 +101,7 @@ func TestMatches(t *testing.T) {
 	}{
 		{"locality in common", nil, nil, "FR-13055"},
 		{"other locality", nil, func(e Event) Event { e.Localities = []string{"PT-1312"}; return e }, ""},
-		{"trigger not followed", nil, func(e Event) Event { e.Trigger = TriggerTrending; return e }, ""},
+		{"trigger not followed", nil, func(e Event) Event { e.Trigger = claims.AlertTrending; return e }, ""},
 		{"below severity", nil, func(e Event) Event { e.Severity = 1; return e }, ""},
 		{"language prefix", func(s Subscription) Subscription { s.Languages = []string{"fr"}; return s }, nil, "FR-13055"},
 		{"other language", func(s Subscription) Subscription { s.Languages = []string{"pt"}; return s }, nil, ""},
@@ -178,7 +179,7 @@ func FuzzNormalize(f *testing.F) {
 	f.Add(" ", "ma-cs.cb", "Ponte D. Luís", "PT-br", 0, "", "http://[::1]:80/")
 	f.Fuzz(func(t *testing.T, name, loc, kw, lang string, sev int, trig, u string) {
 		s := Subscription{Name: name, Owner: "o", Localities: []string{loc, loc}, Keywords: []string{kw}, Languages: []string{lang},
-			MinSeverity: sev, Triggers: []Trigger{Trigger(trig)},
+			MinSeverity: sev, Triggers: []claims.AlertKind{claims.AlertKind(trig)},
 			Webhooks: []Webhook{{ID: "whaa", URL: u, Secrets: []string{testSecret}}}}
 		n := s.Normalize()
 		n2 := n.Normalize()
@@ -187,20 +188,20 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("Normalize not idempotent: %+v then %+v", n, n2)
 		}
 		_ = n.Validate()
-		_, _ = n.Matches(Event{Trigger: TriggerFlagged, Localities: []string{loc}, Language: lang, Severity: 5, Text: kw})
+		_, _ = n.Matches(Event{Trigger: claims.AlertFlagged, Localities: []string{loc}, Language: lang, Severity: 5, Text: kw})
 	})
 }
 
 func BenchmarkMatches(b *testing.B) {
 	subs := make([]Subscription, 500)
 	for i := range subs {
-		subs[i] = Subscription{Localities: []string{"FR-75056", "FR-13055"}, MinSeverity: 1, Triggers: Triggers,
+		subs[i] = Subscription{Localities: []string{"FR-75056", "FR-13055"}, MinSeverity: 1, Triggers: claims.AlertKinds,
 			Keywords: []string{"eau", "pont", "vaccin"}, Languages: []string{"fr"}}
 		if i%2 == 0 {
 			subs[i].Localities = []string{"PT-1312"}
 		}
 	}
-	ev := Event{Trigger: TriggerFlagged, Localities: []string{"FR-75056"}, Language: "fr", Severity: 3,
+	ev := Event{Trigger: claims.AlertFlagged, Localities: []string{"FR-75056"}, Language: "fr", Severity: 3,
 		Text: "L'eau du robinet à Paris est impropre à la consommation, selon un message viral."}.Prepare()
 	for b.Loop() {
 		for _, s := range subs {

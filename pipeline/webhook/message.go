@@ -8,20 +8,26 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"vigie/claims"
 )
 
 // Event types sent by Vigie. Each type always carries the same data schema
 // (see docs/alerts.md).
 const (
 	// TypeAlertFlagged: a claim flagged in a subscribed locality.
-	TypeAlertFlagged = "alert.flagged"
+	TypeAlertFlagged = "alert." + string(claims.AlertFlagged)
 	// TypeAlertTrending: a cluster of repeats crossed the trending threshold.
-	TypeAlertTrending = "alert.trending"
+	TypeAlertTrending = "alert." + string(claims.AlertTrending)
 	// TypeAlertVerdict: a verdict concerning the locality was published.
-	TypeAlertVerdict = "alert.verdict"
+	TypeAlertVerdict = "alert." + string(claims.AlertVerdict)
 	// TypeTest: a test delivery asked for by an admin or the subscriber.
 	TypeTest = "webhook.test"
 )
+
+// AlertType is the event type of an alert of kind k: "alert." and the kind
+// (TypeAlertFlagged, TypeAlertTrending, TypeAlertVerdict).
+func AlertType(k claims.AlertKind) string { return "alert." + string(k) }
 
 // idEncoding is lower-case base32 without padding: ids stay within
 // [a-z2-7], valid in headers, URLs and NATS subject tokens.
@@ -98,7 +104,7 @@ type Alert struct {
 	SubscriptionID string `json:"subscription_id"`
 	// Locality is the municipality code, e.g. "FR-75056".
 	Locality string `json:"locality"`
-	// Kind is "flagged", "trending" or "verdict".
+	// Kind is one of claims.AlertKinds: "flagged", "trending" or "verdict".
 	Kind string `json:"kind"`
 	// Severity is from 1 (low) to 5 (high).
 	Severity int `json:"severity"`

@@ -11,19 +11,10 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"vigie/pipeline/publish"
+	"vigie/claims"
+	"vigie/pipeline/codec"
 	"vigie/pipeline/webhook"
 	vigiev1 "vigie/proto/gen/vigie/v1"
-)
-
-// Kind names what raised an alert, as in webhook payloads.
-type Kind string
-
-// The alert kinds.
-const (
-	KindFlagged  Kind = "flagged"
-	KindTrending Kind = "trending"
-	KindVerdict  Kind = "verdict"
 )
 
 // UnreviewedPrefix starts the title of an alert from an automatic match.
@@ -57,19 +48,12 @@ type Record struct {
 
 // EventType is the webhook event type of the alert.
 func (r Record) EventType() string {
-	switch Kind(r.Kind) {
-	case KindTrending:
-		return webhook.TypeAlertTrending
-	case KindVerdict:
-		return webhook.TypeAlertVerdict
-	}
-	return webhook.TypeAlertFlagged
+	return webhook.AlertType(claims.AlertKind(r.Kind))
 }
 
 // Proto returns the alert as published on vigie.alerts.<locality>.
 func (r Record) Proto() *vigiev1.Alert {
-	k := map[Kind]vigiev1.AlertKind{KindFlagged: vigiev1.AlertKind_ALERT_KIND_FLAGGED,
-		KindTrending: vigiev1.AlertKind_ALERT_KIND_TRENDING, KindVerdict: vigiev1.AlertKind_ALERT_KIND_VERDICT}[Kind(r.Kind)]
+	k := codec.AlertKind(claims.AlertKind(r.Kind))
 	return &vigiev1.Alert{Id: r.ID, SubscriptionId: r.SubscriptionID, Locality: r.Locality, Kind: k,
 		Severity: int32(r.Severity), ClaimId: r.ClaimID, ClusterId: r.ClusterID, VerdictId: r.VerdictID,
 		Unreviewed: r.Unreviewed, Created: timestamppb.New(r.Created), Title: r.Title, Text: r.Text, Url: r.URL}
@@ -97,47 +81,6 @@ func AlertID(parts ...string) string {
 // windowIndex is the number of the fixed window holding t.
 func windowIndex(t time.Time, w time.Duration) string {
 	return fmt.Sprint(t.UnixNano() / int64(w))
-}
-
-// ratingName maps protobuf ratings to the names of Vigie's scale.
-var ratingName = map[vigiev1.Rating]publish.Rating{
-	vigiev1.Rating_RATING_FALSE: publish.RatingFalse, vigiev1.Rating_RATING_MOSTLY_FALSE: publish.RatingMostlyFalse,
-	vigiev1.Rating_RATING_MISLEADING: publish.RatingMisleading, vigiev1.Rating_RATING_MIXED: publish.RatingMixed,
-	vigiev1.Rating_RATING_MOSTLY_TRUE: publish.RatingMostlyTrue, vigiev1.Rating_RATING_TRUE: publish.RatingTrue,
-	vigiev1.Rating_RATING_UNPROVEN: publish.RatingUnproven, vigiev1.Rating_RATING_SATIRE_OTHER: publish.RatingOther,
-}
-
-// RatingName returns the name of a protobuf rating on Vigie's scale
-// ("unknown" when unspecified).
-func RatingName(r vigiev1.Rating) publish.Rating {
-	if n, ok := ratingName[r]; ok {
-		return n
-	}
-	return publish.RatingUnknown
-}
-
-// Severity is an alert's severity from 1 to 5: the rating gives the base
-// (false 3; mostly false and misleading 2; anything else 1), reach adds one
-// from 3 distinct sources and another from 10, and a trending cluster adds
-// one.
-func Severity(rating publish.Rating, sources int, trending bool) int {
-	s := 1
-	switch rating {
-	case publish.RatingFalse:
-		s = 3
-	case publish.RatingMostlyFalse, publish.RatingMisleading:
-		s = 2
-	}
-	if sources >= 3 {
-		s++
-	}
-	if sources >= 10 {
-		s++
-	}
-	if trending {
-		s++
-	}
-	return min(max(s, 1), 5)
 }
 
 func checkBaseURL(raw string) error {

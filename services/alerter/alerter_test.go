@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"google.golang.org/protobuf/proto"
 
+	"vigie/claims"
 	"vigie/claims/locality"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
@@ -63,7 +64,7 @@ func TestFlaggedClaimReachesOnlyItsLocality(t *testing.T) {
 	t.Parallel()
 	recvA, recvB := newReceiver(t, nil), newReceiver(t, nil)
 	h := start(t, Options{}, recvA, recvB)
-	all := []subscription.Trigger{subscription.TriggerFlagged, subscription.TriggerTrending, subscription.TriggerVerdict}
+	all := []claims.AlertKind{claims.AlertFlagged, claims.AlertTrending, claims.AlertVerdict}
 	subA, tokA := h.subscribe("Paris", []string{paris}, all, true, recvA)
 	subB, tokB := h.subscribe("Porto", []string{porto}, all, true, recvB)
 	tapA, tapB := natsTap(t, h, paris), natsTap(t, h, porto)
@@ -166,7 +167,7 @@ func TestUnreviewedOnlyToOptedInChannels(t *testing.T) {
 	t.Parallel()
 	recv := newReceiver(t, nil)
 	h := start(t, Options{}, recv)
-	sub, tok := h.subscribe("Paris", []string{paris}, []subscription.Trigger{subscription.TriggerFlagged}, false, recv)
+	sub, tok := h.subscribe("Paris", []string{paris}, []claims.AlertKind{claims.AlertFlagged}, false, recv)
 	tap := natsTap(t, h, paris)
 	h.publishClaims(loadClaims(t, "flagged-paris.json"))
 	bustest.Eventually(t, 10*time.Second, "the alert on NATS", func() bool { return len(tap()) == 1 })
@@ -333,8 +334,8 @@ func TestTrendingRaisesOneAlert(t *testing.T) {
 	opts := Options{TrendingItems: 3, TrendingSources: 3}
 	h := start(t, opts)
 	h.another(opts)
-	sub, _ := h.subscribe("Paris", []string{paris}, []subscription.Trigger{subscription.TriggerTrending}, true)
-	other, _ := h.subscribe("Porto", []string{porto}, []subscription.Trigger{subscription.TriggerTrending}, true)
+	sub, _ := h.subscribe("Paris", []string{paris}, []claims.AlertKind{claims.AlertTrending}, true)
+	other, _ := h.subscribe("Porto", []string{porto}, []claims.AlertKind{claims.AlertTrending}, true)
 	tap := natsTap(t, h, paris)
 	base := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	for i := range 8 {
@@ -365,7 +366,7 @@ func TestTrendingRaisesOneAlert(t *testing.T) {
 func TestBelowThresholdNoTrending(t *testing.T) {
 	t.Parallel()
 	h := start(t, Options{TrendingItems: 3, TrendingSources: 3})
-	sub, _ := h.subscribe("Paris", []string{paris}, []subscription.Trigger{subscription.TriggerTrending}, true)
+	sub, _ := h.subscribe("Paris", []string{paris}, []claims.AlertKind{claims.AlertTrending}, true)
 	for i := range 6 {
 		h.publishClaims(&vigiev1.ItemClaims{ItemId: "itm_" + string(rune('a'+i)), SourceId: "src-" + string(rune('a'+i%2)),
 			Language: "fr", Localities: []string{paris}, Analyzed: ts(time.Date(2026, 11, 27, 9, i, 0, 0, time.UTC)),
@@ -383,7 +384,7 @@ func TestVerdictAlertAndCAP(t *testing.T) {
 	t.Parallel()
 	recv := newReceiver(t, nil)
 	h := start(t, Options{Publisher: publishParty("Vérif Paris")}, recv)
-	sub, tok := h.subscribe("Paris", []string{paris}, []subscription.Trigger{subscription.TriggerVerdict}, false, recv)
+	sub, tok := h.subscribe("Paris", []string{paris}, []claims.AlertKind{claims.AlertVerdict}, false, recv)
 	h.publishVerdict(loadVerdict(t, "verdict-paris.json"))
 	bustest.Eventually(t, 10*time.Second, "the verdict webhook", func() bool { return len(recv.requests()) == 1 })
 	h.settled()
@@ -460,7 +461,7 @@ func TestSustainedFailureDisables(t *testing.T) {
 func TestVerdictVersionsInCAP(t *testing.T) {
 	t.Parallel()
 	h := start(t, Options{})
-	sub, tok := h.subscribe("Paris", []string{paris}, []subscription.Trigger{subscription.TriggerVerdict}, false)
+	sub, tok := h.subscribe("Paris", []string{paris}, []claims.AlertKind{claims.AlertVerdict}, false)
 	v := loadVerdict(t, "verdict-paris.json")
 	h.publishVerdict(v)
 	v2 := proto.Clone(v).(*vigiev1.Verdict)

@@ -8,6 +8,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"vigie/claims"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/subscription"
@@ -29,7 +30,7 @@ func BenchmarkItemClaims(b *testing.B) {
 	var subs []subscription.Subscription
 	for i := range 200 {
 		subs = append(subs, subscription.Subscription{ID: fmt.Sprintf("sub_%c%c", 'a'+i%26, 'a'+i/26), Localities: []string{porto},
-			MinSeverity: 1, Triggers: subscription.Triggers})
+			MinSeverity: 1, Triggers: claims.AlertKinds})
 	}
 	t0 := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	n := 0

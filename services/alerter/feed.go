@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
 
+	"vigie/claims"
 	"vigie/pipeline/account"
 	"vigie/pipeline/alertprotocol"
 	"vigie/pipeline/publish"
@@ -197,13 +198,10 @@ func serve(w http.ResponseWriter, r *http.Request, ctype string, body []byte, mo
 // entry is the feed entry of an alert.
 func entry(r Record) publish.Entry {
 	lang := r.Language
-	if !validLang(lang) {
+	if !claims.ValidLanguage(lang) {
 		lang = ""
 	}
-	rating := publish.Rating(r.Rating)
-	if !rating.Valid() {
-		rating = publish.RatingUnknown
-	}
+	rating := claims.Rating(r.Rating).OrUnknown()
 	return publish.Entry{ID: "urn:vigie:alert:" + r.ID, URL: r.URL, Title: r.Title, Summary: r.Text,
 		Published: r.Created, Updated: r.Created, Rating: rating, TextualRating: rating.Label(),
 		Localities: []string{r.Locality}, Language: lang, Retracted: r.Verdict != nil && r.Verdict.Retracted,
@@ -217,34 +215,14 @@ func verdictVersion(r Record) int {
 	return 1
 }
 
-func validLang(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, part := range strings.Split(s, "-") {
-		if len(part) < 1 || len(part) > 8 {
-			return false
-		}
-		for _, c := range []byte(part) {
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // capVerdict rebuilds the published verdict of a verdict alert.
 func (s *Service) capVerdict(r Record) publish.Verdict {
 	vi := r.Verdict
 	v := publish.Verdict{ID: vi.ID, Version: vi.Version, URL: r.URL, ClaimReviewed: vi.ClaimReviewed,
-		Rating: publish.Rating(r.Rating), TextualRating: vi.TextualRating, Summary: vi.Summary,
+		Rating: claims.Rating(r.Rating).OrUnknown(), TextualRating: vi.TextualRating, Summary: vi.Summary,
 		Localities: vi.Localities, Publisher: s.opts.Publisher, Published: vi.Published, Retracted: vi.Retracted}
-	if validLang(r.Language) {
+	if claims.ValidLanguage(r.Language) {
 		v.Language = r.Language
-	}
-	if !v.Rating.Valid() {
-		v.Rating = publish.RatingUnknown
 	}
 	if vi.CorrectionNote != "" {
 		v.Corrections = []publish.Correction{{Date: vi.Published, Note: vi.CorrectionNote}}
@@ -297,7 +275,7 @@ func (s *Service) capEntries(sub subscription.Subscription, recs []Record) []pub
 	}
 	var out []publish.Entry
 	for _, r := range recs {
-		if r.Kind != string(KindVerdict) || r.Verdict == nil || r.Unreviewed {
+		if r.Kind != string(claims.AlertVerdict) || r.Verdict == nil || r.Unreviewed {
 			continue
 		}
 		u := s.feedURL(sub.ID, "/cap/"+r.ID+".xml")

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"vigie/claims"
+	"vigie/pipeline/codec"
 	"vigie/pipeline/subscription"
 )
 
@@ -28,7 +30,7 @@ func TestWebhookPayloadGolden(t *testing.T) {
 	}
 	sub := subscription.Subscription{ID: "sub_paris"}
 	at := s.eventTime(ic)
-	rec := s.claimRecord(sub, paris, KindFlagged, ic, c, m, Severity(RatingName(m.GetRating()), 1, false), at,
+	rec := s.claimRecord(sub, paris, claims.AlertFlagged, ic, c, m, claims.AlertSeverity(codec.DomainRating(m.GetRating()), 1, false), at,
 		AlertID("flagged", sub.ID, c.GetClusterId(), windowIndex(at, s.opts.Window)))
 	msg, err := rec.Message()
 	if err != nil {

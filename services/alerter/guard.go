@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"syscall"
 	"time"
+
 	"vigie/pipeline/fetch"
 )
 

@@ -21,6 +21,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
+	"vigie/claims"
 	"vigie/pipeline/account"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
@@ -84,7 +85,7 @@ func (h *harness) another(opts Options, allow ...*receiver) *Service {
 
 // subscribe stores a subscription with a feed (token returned) and one
 // webhook per receiver, all opted in to unreviewed alerts when unreviewed.
-func (h *harness) subscribe(name string, locs []string, triggers []subscription.Trigger, unreviewed bool, rs ...*receiver) (subscription.Subscription, string) {
+func (h *harness) subscribe(name string, locs []string, triggers []claims.AlertKind, unreviewed bool, rs ...*receiver) (subscription.Subscription, string) {
 	h.t.Helper()
 	sub := subscription.Subscription{Name: name, Owner: strings.ToLower(name), Localities: locs, Triggers: triggers,
 		CAP: subscription.CAP{Enabled: true}}

@@ -15,10 +15,10 @@ import (
 	"go.uber.org/zap"
 	"google.golang.org/protobuf/proto"
 
+	"vigie/claims"
 	"vigie/claims/locality"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/codec"
-	"vigie/pipeline/publish"
 	"vigie/pipeline/subscription"
 	vigiev1 "vigie/proto/gen/vigie/v1"
 )
@@ -30,7 +30,7 @@ const maxTrendList = 200
 // false or misleading fact-check.
 func flaggedMatch(c *vigiev1.Claim) (*vigiev1.Match, bool) {
 	for _, m := range c.GetMatches() {
-		if m.GetAuto() && RatingName(m.GetRating()).Flagged() {
+		if m.GetAuto() && codec.DomainRating(m.GetRating()).Flagged() {
 			return m, true
 		}
 	}
@@ -89,9 +89,9 @@ func (s *Service) itemClaims(ctx context.Context, subs []subscription.Subscripti
 				return err
 			}
 		}
-		rating := publish.RatingUnknown
+		rating := claims.RatingUnknown
 		if match != nil {
-			rating = RatingName(match.GetRating())
+			rating = codec.DomainRating(match.GetRating())
 		}
 		sources := max(len(tr.Sources), 1)
 		trending := tr.crossed(s.opts.TrendingItems, s.opts.TrendingSources)
@@ -101,14 +101,14 @@ func (s *Service) itemClaims(ctx context.Context, subs []subscription.Subscripti
 		}
 		if flagged && !s.opts.RequireConfirmation && !done[key] && len(locs) > 0 {
 			done[key] = true
-			ev := subscription.Event{Trigger: subscription.TriggerFlagged, Localities: locs, Language: claimLang(ic, c),
-				Severity: Severity(rating, sources, trending), Text: c.GetText() + "\n" + ic.GetItemTitle()}.Prepare()
+			ev := subscription.Event{Trigger: claims.AlertFlagged, Localities: locs, Language: claimLang(ic, c),
+				Severity: claims.AlertSeverity(rating, sources, trending), Text: c.GetText() + "\n" + ic.GetItemTitle()}.Prepare()
 			for _, sub := range subs {
 				loc, ok := sub.Matches(ev)
 				if !ok {
 					continue
 				}
-				rec := s.claimRecord(sub, loc, KindFlagged, ic, c, match, ev.Severity, at, AlertID("flagged", sub.ID, key, win))
+				rec := s.claimRecord(sub, loc, claims.AlertFlagged, ic, c, match, ev.Severity, at, AlertID("flagged", sub.ID, key, win))
 				if err := s.raise(ctx, sub, rec); err != nil {
 					return err
 				}
@@ -116,8 +116,8 @@ func (s *Service) itemClaims(ctx context.Context, subs []subscription.Subscripti
 		}
 		if trending {
 			auto := match != nil
-			ev := subscription.Event{Trigger: subscription.TriggerTrending, Localities: tr.Localities, Language: claimLang(ic, c),
-				Severity: Severity(rating, sources, true), Text: c.GetText() + "\n" + ic.GetItemTitle()}.Prepare()
+			ev := subscription.Event{Trigger: claims.AlertTrending, Localities: tr.Localities, Language: claimLang(ic, c),
+				Severity: claims.AlertSeverity(rating, sources, true), Text: c.GetText() + "\n" + ic.GetItemTitle()}.Prepare()
 			if auto && s.opts.RequireConfirmation {
 				continue
 			}
@@ -126,7 +126,7 @@ func (s *Service) itemClaims(ctx context.Context, subs []subscription.Subscripti
 				if !ok {
 					continue
 				}
-				rec := s.claimRecord(sub, loc, KindTrending, ic, c, match, ev.Severity, at,
+				rec := s.claimRecord(sub, loc, claims.AlertTrending, ic, c, match, ev.Severity, at,
 					AlertID("trending", sub.ID, c.GetClusterId(), win))
 				rec.Text = fmt.Sprintf("Repeated in %d items from %d sources since %s. ", len(tr.Items), len(tr.Sources),
 					tr.First.UTC().Format(time.RFC3339)) + rec.Text
@@ -158,20 +158,20 @@ func normLocalities(in []string) []string {
 }
 
 // claimRecord builds a flagged or trending alert.
-func (s *Service) claimRecord(sub subscription.Subscription, loc string, kind Kind, ic *vigiev1.ItemClaims, c *vigiev1.Claim,
+func (s *Service) claimRecord(sub subscription.Subscription, loc string, kind claims.AlertKind, ic *vigiev1.ItemClaims, c *vigiev1.Claim,
 	match *vigiev1.Match, severity int, at time.Time, id string) Record {
 	r := Record{Language: claimLang(ic, c), Event: at.UTC()}
 	r.ID, r.SubscriptionID, r.Locality, r.Kind, r.Severity = id, sub.ID, loc, string(kind), severity
 	r.ClaimID, r.ClusterID, r.URL, r.Created = c.GetId(), c.GetClusterId(), s.pageURL("claims", c.GetId()), s.opts.Now().UTC()
-	r.Rating = string(publish.RatingUnknown)
+	r.Rating = string(claims.RatingUnknown)
 	claim := oneLine(c.GetText(), 200)
 	var text []string
 	if match != nil {
 		r.Unreviewed = true
-		r.Rating = string(RatingName(match.GetRating()))
+		r.Rating = string(codec.DomainRating(match.GetRating()))
 		label := match.GetTextualRating()
 		if label == "" {
-			label = RatingName(match.GetRating()).Label()
+			label = codec.DomainRating(match.GetRating()).Label()
 		}
 		text = append(text, fmt.Sprintf("Automatic match, not confirmed by a reviewer: repeats a claim rated %q by %s (%s).",
 			label, match.GetPublisher(), match.GetUrl()))
@@ -181,9 +181,9 @@ func (s *Service) claimRecord(sub subscription.Subscription, loc string, kind Ki
 	}
 	r.Text = strings.Join(text, " ")
 	switch {
-	case kind == KindTrending && r.Unreviewed:
+	case kind == claims.AlertTrending && r.Unreviewed:
 		r.Title = "Unreviewed match, trending: " + claim
-	case kind == KindTrending:
+	case kind == claims.AlertTrending:
 		r.Title = "Trending: " + claim
 	default:
 		r.Title = UnreviewedPrefix + claim
@@ -300,13 +300,13 @@ func (s *Service) handleVerdicts(ctx context.Context, msgs []jetstream.Msg) []er
 // verdict raises the verdict alerts of one published verdict version.
 func (s *Service) verdict(ctx context.Context, subs []subscription.Subscription, v *vigiev1.Verdict) error {
 	locs := normLocalities(v.GetLocalities())
-	rating := RatingName(v.GetRating())
+	rating := codec.DomainRating(v.GetRating())
 	published := s.opts.Now()
 	if v.GetPublished() != nil {
 		published = v.GetPublished().AsTime()
 	}
-	ev := subscription.Event{Trigger: subscription.TriggerVerdict, Localities: locs, Language: v.GetLanguage(),
-		Severity: Severity(rating, len(v.GetAppearances()), false), Text: v.GetClaimReviewed() + "\n" + v.GetSummary()}.Prepare()
+	ev := subscription.Event{Trigger: claims.AlertVerdict, Localities: locs, Language: v.GetLanguage(),
+		Severity: claims.AlertSeverity(rating, len(v.GetAppearances()), false), Text: v.GetClaimReviewed() + "\n" + v.GetSummary()}.Prepare()
 	label := v.GetTextualRating()
 	if label == "" {
 		label = rating.Label()
@@ -322,7 +322,7 @@ func (s *Service) verdict(ctx context.Context, subs []subscription.Subscription,
 			Summary: v.GetSummary(), CorrectionNote: v.GetCorrectionNote(), Localities: locs, Published: published.UTC(),
 			Retracted: v.GetRetracted()}}
 		r.ID = AlertID("verdict", sub.ID, v.GetId(), fmt.Sprint(version))
-		r.SubscriptionID, r.Locality, r.Kind, r.Severity = sub.ID, loc, string(KindVerdict), ev.Severity
+		r.SubscriptionID, r.Locality, r.Kind, r.Severity = sub.ID, loc, string(claims.AlertVerdict), ev.Severity
 		r.ClaimID, r.VerdictID, r.URL, r.Rating, r.Created = v.GetClaimId(), v.GetId(), s.pageURL("verdicts", v.GetId()),
 			string(rating), s.opts.Now().UTC()
 		r.Title = label + " — " + oneLine(v.GetClaimReviewed(), 200)

@@ -12,32 +12,6 @@ import (
 	"vigie/pipeline/publish"
 )
 
-func TestSeverity(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name     string
-		rating   publish.Rating
-		sources  int
-		trending bool
-		want     int
-	}{
-		{"false, one source", publish.RatingFalse, 1, false, 3},
-		{"misleading, one source", publish.RatingMisleading, 1, false, 2},
-		{"unknown, one source", publish.RatingUnknown, 1, false, 1},
-		{"false, three sources", publish.RatingFalse, 3, false, 4},
-		{"false, wide and trending", publish.RatingFalse, 12, true, 5},
-		{"unknown, trending", publish.RatingUnknown, 3, true, 3},
-		{"true never below one", publish.RatingTrue, 0, false, 1},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := Severity(tt.rating, tt.sources, tt.trending); got != tt.want {
-				t.Errorf("Severity = %d, want %d", got, tt.want)
-			}
-		})
-	}
-}
-
 func TestAlertIDDeterministic(t *testing.T) {
 	t.Parallel()
 	a := AlertID("flagged", "sub_a", "cl_3", "123")

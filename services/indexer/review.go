@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"vigie/pipeline/bus"
+	"vigie/pipeline/codec"
 	"vigie/pipeline/index"
 	"vigie/pipeline/queue"
 	vigiev1 "vigie/proto/gen/vigie/v1"
@@ -35,7 +36,7 @@ func ReviewState(ctx context.Context, kv jetstream.KeyValue, claimID string) (*v
 }
 
 // statusName is the queue's name of a review status.
-func statusName(s vigiev1.ReviewStatus) string { return queue.StatusName(s) }
+func statusName(s vigiev1.ReviewStatus) string { return string(codec.DomainReviewStatus(s)) }
 
 // docsWithReview builds the documents of ic with each claim's current review state.
 func docsWithReview(ctx context.Context, kv jetstream.KeyValue, ic *vigiev1.ItemClaims) ([]index.Document, error) {

@@ -20,6 +20,7 @@ import (
 	"go.uber.org/zap"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"vigie/claims"
 	"vigie/pipeline/account"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/disk"
@@ -443,19 +444,18 @@ func checkLocality(field, s string) (string, *FieldError) {
 	return s, nil
 }
 
-var languagePattern = regexp.MustCompile(`^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$`)
-
-// checkLanguage validates an optional BCP 47 tag and keeps its primary
-// subtag, lower case.
+// checkLanguage validates an optional language tag (claims.ParseLanguage)
+// and keeps its primary subtag, lower case.
 func checkLanguage(field, s string) (string, *FieldError) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", nil
 	}
-	if len(s) > 35 || !languagePattern.MatchString(s) {
+	l, err := claims.ParseLanguage(s)
+	if err != nil {
 		return "", &FieldError{Field: field, Msg: "must be a language tag like pt or pt-BR"}
 	}
-	return normalizeLang(s), nil
+	return l.Base(), nil
 }
 
 // Reporter is the identity behind a tip, stored outside the streams.

@@ -9,6 +9,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"vigie/claims"
 	"vigie/pipeline/feed"
 	"vigie/pipeline/source"
 	vigiev1 "vigie/proto/gen/vigie/v1"
@@ -63,14 +64,9 @@ func toItem(src source.Source, f *feed.Feed, e feed.Entry, fetched time.Time) (*
 	return it, true
 }
 
-// normalizeLang keeps the primary subtag, lower case: "pt-BR" → "pt".
-func normalizeLang(l string) string {
-	l = strings.ToLower(strings.TrimSpace(l))
-	if i := strings.IndexAny(l, "-_"); i > 0 {
-		l = l[:i]
-	}
-	return l
-}
+// normalizeLang keeps the primary subtag of a language tag, lower case:
+// "pt-BR" → "pt"; "" when l is not a language tag (claims.ParseLanguage).
+func normalizeLang(l string) string { return claims.LanguageBase(l) }
 
 var kindTokens = map[vigiev1.SourceKind]string{
 	vigiev1.SourceKind_SOURCE_KIND_FEED:     "feed",

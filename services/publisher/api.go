@@ -9,6 +9,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"vigie/claims"
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/publish"
 	"vigie/pipeline/review"
@@ -17,21 +18,21 @@ import (
 // PublicVerdict is a published verdict in the public JSON API. The API
 // grows by adding fields, never by changing one.
 type PublicVerdict struct {
-	ID            string         `json:"id"`
-	URL           string         `json:"url"`
-	ShortPath     string         `json:"short_path"`
-	Version       int            `json:"version"`
-	Title         string         `json:"title"`
-	ClaimReviewed string         `json:"claim_reviewed"`
-	Rating        publish.Rating `json:"rating"`
-	TextualRating string         `json:"textual_rating"`
-	Summary       string         `json:"summary"`
-	Claimant      string         `json:"claimant,omitempty"`
-	Sources       []string       `json:"sources"`
-	Appearances   []string       `json:"appearances"`
-	Localities    []string       `json:"localities"`
-	Language      string         `json:"language"`
-	Publisher     string         `json:"publisher"`
+	ID            string        `json:"id"`
+	URL           string        `json:"url"`
+	ShortPath     string        `json:"short_path"`
+	Version       int           `json:"version"`
+	Title         string        `json:"title"`
+	ClaimReviewed string        `json:"claim_reviewed"`
+	Rating        claims.Rating `json:"rating"`
+	TextualRating string        `json:"textual_rating"`
+	Summary       string        `json:"summary"`
+	Claimant      string        `json:"claimant,omitempty"`
+	Sources       []string      `json:"sources"`
+	Appearances   []string      `json:"appearances"`
+	Localities    []string      `json:"localities"`
+	Language      string        `json:"language"`
+	Publisher     string        `json:"publisher"`
 	// Published is when version 1 was published; Updated when the
 	// current version was (or the retraction made).
 	Published      time.Time           `json:"published"`

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"vigie/claims"
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/publish"
 )
@@ -19,7 +20,6 @@ const (
 
 var (
 	localityPattern = regexp.MustCompile(`^[A-Z]{2}-[0-9A-Za-z]{1,12}$`)
-	languagePattern = regexp.MustCompile(`^[a-z]{2,3}(-[a-z0-9]{2,8})*$`)
 )
 
 // Filter selects published verdicts by locality, language and rating; an
@@ -28,12 +28,7 @@ var (
 type Filter struct {
 	Localities []string
 	Languages  []string
-	Ratings    []publish.Rating
-}
-
-// ratingAliases are the spellings accepted for ratings besides their names.
-var ratingAliases = map[string]publish.Rating{
-	"satire": publish.RatingOther, "other": publish.RatingOther,
+	Ratings    []claims.Rating
 }
 
 // ParseFilter reads ?locality=, ?language= and ?rating= (each repeatable
@@ -79,7 +74,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 	}
 	for _, l := range langs {
 		l = strings.ToLower(l)
-		if !languagePattern.MatchString(l) {
+		if !claims.ValidLanguage(l) {
 			return Filter{}, fmt.Errorf("filter language %q: not a language tag like pt or pt-br: %w", l, httpapi.ErrBadRequest)
 		}
 		f.Languages = appendNew(f.Languages, l)
@@ -109,15 +104,11 @@ func appendNew[T comparable](xs []T, x T) []T {
 	return append(xs, x)
 }
 
-// parseRating reads a rating name in any case, with spaces or hyphens for
-// underscores.
-func parseRating(s string) (publish.Rating, bool) {
-	s = strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(strings.TrimSpace(s)))
-	if r, ok := ratingAliases[s]; ok {
-		return r, true
-	}
-	r := publish.Rating(s)
-	return r, r.Valid() && r != publish.RatingUnknown
+// parseRating reads a rating a verdict may carry (claims.ParseRating's
+// spellings; unknown is refused).
+func parseRating(s string) (claims.Rating, bool) {
+	r, err := claims.ParseRating(s)
+	return r, err == nil && r.OnScale()
 }
 
 // Empty reports whether f selects every verdict.

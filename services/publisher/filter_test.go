@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"vigie/claims"
 	"vigie/pipeline/publish"
 )
 
@@ -18,10 +19,10 @@ func TestParseFilter(t *testing.T) {
 		{name: "empty", query: "", want: Filter{}},
 		{name: "normalised and sorted", query: "locality=pt-1312,FR-75056&language=PT-br,fr&rating=False,mostly-true",
 			want: Filter{Localities: []string{"FR-75056", "PT-1312"}, Languages: []string{"fr", "pt-br"},
-				Ratings: []publish.Rating{publish.RatingFalse, publish.RatingMostlyTrue}}},
+				Ratings: []claims.Rating{claims.RatingFalse, claims.RatingMostlyTrue}}},
 		{name: "duplicates and blanks dropped", query: "locality=PT-1312,,PT-1312&locality=%20pt-1312",
 			want: Filter{Localities: []string{"PT-1312"}}},
-		{name: "satire alias", query: "rating=satire", want: Filter{Ratings: []publish.Rating{publish.RatingOther}}},
+		{name: "satire alias", query: "rating=satire", want: Filter{Ratings: []claims.Rating{claims.RatingOther}}},
 		{name: "unknown is not a filter", query: "rating=unknown", bad: true},
 		{name: "name instead of code", query: "locality=Porto", bad: true},
 		{name: "too long", query: "language=" + "abcdefgh-abcdefgh-abcdefgh-abcdefgh", bad: true},
@@ -45,7 +46,7 @@ func TestParseFilter(t *testing.T) {
 
 func TestFilterMatch(t *testing.T) {
 	t.Parallel()
-	v := publish.Verdict{Localities: []string{"PT-1312"}, Language: "pt-PT", Rating: publish.RatingFalse}
+	v := publish.Verdict{Localities: []string{"PT-1312"}, Language: "pt-PT", Rating: claims.RatingFalse}
 	for _, c := range []struct {
 		name string
 		f    Filter
@@ -58,7 +59,7 @@ func TestFilterMatch(t *testing.T) {
 		{"prefix is not a language", Filter{Languages: []string{"p"}}, false},
 		{"locality", Filter{Localities: []string{"FR-75056", "PT-1312"}}, true},
 		{"other locality", Filter{Localities: []string{"FR-75056"}}, false},
-		{"rating", Filter{Ratings: []publish.Rating{publish.RatingTrue}}, false},
+		{"rating", Filter{Ratings: []claims.Rating{claims.RatingTrue}}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := c.f.Match(v); got != c.want {

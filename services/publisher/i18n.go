@@ -4,9 +4,9 @@ import (
 	"net/http"
 	"strings"
 
-	"golang.org/x/text/language"
+	"vigie/claims"
 
-	"vigie/pipeline/publish"
+	"golang.org/x/text/language"
 )
 
 // messages are the words of the pages in one language. Every field must
@@ -23,7 +23,7 @@ type messages struct {
 	VersionHistory, Retracted, RetractedNotice      string
 	ShortLink, ReadVerdict, MediaImage, MediaVideo  string
 	CorrectedNotice, Page, Previous, Next, Verdicts string
-	Ratings                                         map[publish.Rating]string
+	Ratings                                         map[claims.Rating]string
 }
 
 // catalog holds the supported page languages; English is the fallback.
@@ -43,10 +43,10 @@ var catalog = map[string]*messages{
 		ShortLink:       "Short link", ReadVerdict: "Read the verdict", MediaImage: "This claim concerns an image.",
 		MediaVideo: "This claim concerns a video.", CorrectedNotice: "This verdict was corrected; see the corrections below.",
 		Page: "Page", Previous: "Newer verdicts", Next: "Older verdicts", Verdicts: "verdicts",
-		Ratings: map[publish.Rating]string{
-			publish.RatingFalse: "False", publish.RatingMostlyFalse: "Mostly false", publish.RatingMisleading: "Misleading",
-			publish.RatingMixed: "Mixed", publish.RatingMostlyTrue: "Mostly true", publish.RatingTrue: "True",
-			publish.RatingUnproven: "Unproven", publish.RatingOther: "Satire or other", publish.RatingUnknown: "Unknown",
+		Ratings: map[claims.Rating]string{
+			claims.RatingFalse: "False", claims.RatingMostlyFalse: "Mostly false", claims.RatingMisleading: "Misleading",
+			claims.RatingMixed: "Mixed", claims.RatingMostlyTrue: "Mostly true", claims.RatingTrue: "True",
+			claims.RatingUnproven: "Unproven", claims.RatingOther: "Satire or other", claims.RatingUnknown: "Unknown",
 		},
 	},
 	"fr": {
@@ -64,10 +64,10 @@ var catalog = map[string]*messages{
 		ShortLink:       "Lien court", ReadVerdict: "Lire le verdict", MediaImage: "Cette affirmation porte sur une image.",
 		MediaVideo: "Cette affirmation porte sur une vidéo.", CorrectedNotice: "Ce verdict a été corrigé ; voir les corrections ci-dessous.",
 		Page: "Page", Previous: "Verdicts plus récents", Next: "Verdicts plus anciens", Verdicts: "verdicts",
-		Ratings: map[publish.Rating]string{
-			publish.RatingFalse: "Faux", publish.RatingMostlyFalse: "Plutôt faux", publish.RatingMisleading: "Trompeur",
-			publish.RatingMixed: "Mitigé", publish.RatingMostlyTrue: "Plutôt vrai", publish.RatingTrue: "Vrai",
-			publish.RatingUnproven: "Non prouvé", publish.RatingOther: "Satire ou autre", publish.RatingUnknown: "Inconnu",
+		Ratings: map[claims.Rating]string{
+			claims.RatingFalse: "Faux", claims.RatingMostlyFalse: "Plutôt faux", claims.RatingMisleading: "Trompeur",
+			claims.RatingMixed: "Mitigé", claims.RatingMostlyTrue: "Plutôt vrai", claims.RatingTrue: "Vrai",
+			claims.RatingUnproven: "Non prouvé", claims.RatingOther: "Satire ou autre", claims.RatingUnknown: "Inconnu",
 		},
 	},
 	"pt": {
@@ -85,10 +85,10 @@ var catalog = map[string]*messages{
 		ShortLink:       "Ligação curta", ReadVerdict: "Ler a verificação", MediaImage: "Esta alegação diz respeito a uma imagem.",
 		MediaVideo: "Esta alegação diz respeito a um vídeo.", CorrectedNotice: "Esta verificação foi corrigida; veja as correções abaixo.",
 		Page: "Página", Previous: "Verificações mais recentes", Next: "Verificações mais antigas", Verdicts: "verificações",
-		Ratings: map[publish.Rating]string{
-			publish.RatingFalse: "Falso", publish.RatingMostlyFalse: "Maioritariamente falso", publish.RatingMisleading: "Enganador",
-			publish.RatingMixed: "Misto", publish.RatingMostlyTrue: "Maioritariamente verdadeiro", publish.RatingTrue: "Verdadeiro",
-			publish.RatingUnproven: "Não comprovado", publish.RatingOther: "Sátira ou outro", publish.RatingUnknown: "Desconhecido",
+		Ratings: map[claims.Rating]string{
+			claims.RatingFalse: "Falso", claims.RatingMostlyFalse: "Maioritariamente falso", claims.RatingMisleading: "Enganador",
+			claims.RatingMixed: "Misto", claims.RatingMostlyTrue: "Maioritariamente verdadeiro", claims.RatingTrue: "Verdadeiro",
+			claims.RatingUnproven: "Não comprovado", claims.RatingOther: "Sátira ou outro", claims.RatingUnknown: "Desconhecido",
 		},
 	},
 	"es": {
@@ -106,10 +106,10 @@ var catalog = map[string]*messages{
 		ShortLink:       "Enlace corto", ReadVerdict: "Leer el veredicto", MediaImage: "Esta afirmación se refiere a una imagen.",
 		MediaVideo: "Esta afirmación se refiere a un vídeo.", CorrectedNotice: "Este veredicto fue corregido; vea las correcciones abajo.",
 		Page: "Página", Previous: "Veredictos más recientes", Next: "Veredictos más antiguos", Verdicts: "veredictos",
-		Ratings: map[publish.Rating]string{
-			publish.RatingFalse: "Falso", publish.RatingMostlyFalse: "Mayormente falso", publish.RatingMisleading: "Engañoso",
-			publish.RatingMixed: "Mixto", publish.RatingMostlyTrue: "Mayormente verdadero", publish.RatingTrue: "Verdadero",
-			publish.RatingUnproven: "No demostrado", publish.RatingOther: "Sátira u otro", publish.RatingUnknown: "Desconocido",
+		Ratings: map[claims.Rating]string{
+			claims.RatingFalse: "Falso", claims.RatingMostlyFalse: "Mayormente falso", claims.RatingMisleading: "Engañoso",
+			claims.RatingMixed: "Mixto", claims.RatingMostlyTrue: "Mayormente verdadero", claims.RatingTrue: "Verdadero",
+			claims.RatingUnproven: "No demostrado", claims.RatingOther: "Sátira u otro", claims.RatingUnknown: "Desconocido",
 		},
 	},
 	"sv": {
@@ -127,10 +127,10 @@ var catalog = map[string]*messages{
 		ShortLink:       "Kort länk", ReadVerdict: "Läs granskningen", MediaImage: "Påståendet gäller en bild.",
 		MediaVideo: "Påståendet gäller en video.", CorrectedNotice: "Granskningen har rättats; se rättelserna nedan.",
 		Page: "Sida", Previous: "Nyare granskningar", Next: "Äldre granskningar", Verdicts: "granskningar",
-		Ratings: map[publish.Rating]string{
-			publish.RatingFalse: "Falskt", publish.RatingMostlyFalse: "Mestadels falskt", publish.RatingMisleading: "Vilseledande",
-			publish.RatingMixed: "Delvis sant", publish.RatingMostlyTrue: "Mestadels sant", publish.RatingTrue: "Sant",
-			publish.RatingUnproven: "Obekräftat", publish.RatingOther: "Satir eller annat", publish.RatingUnknown: "Okänt",
+		Ratings: map[claims.Rating]string{
+			claims.RatingFalse: "Falskt", claims.RatingMostlyFalse: "Mestadels falskt", claims.RatingMisleading: "Vilseledande",
+			claims.RatingMixed: "Delvis sant", claims.RatingMostlyTrue: "Mestadels sant", claims.RatingTrue: "Sant",
+			claims.RatingUnproven: "Obekräftat", claims.RatingOther: "Satir eller annat", claims.RatingUnknown: "Okänt",
 		},
 	},
 	"ar": {
@@ -148,10 +148,10 @@ var catalog = map[string]*messages{
 		ShortLink:       "رابط مختصر", ReadVerdict: "اقرأ الحكم", MediaImage: "يتعلق هذا الادعاء بصورة.",
 		MediaVideo: "يتعلق هذا الادعاء بمقطع فيديو.", CorrectedNotice: "صُحّح هذا الحكم؛ انظر التصحيحات أدناه.",
 		Page: "الصفحة", Previous: "أحكام أحدث", Next: "أحكام أقدم", Verdicts: "أحكام",
-		Ratings: map[publish.Rating]string{
-			publish.RatingFalse: "خطأ", publish.RatingMostlyFalse: "خطأ في معظمه", publish.RatingMisleading: "مضلل",
-			publish.RatingMixed: "مختلط", publish.RatingMostlyTrue: "صحيح في معظمه", publish.RatingTrue: "صحيح",
-			publish.RatingUnproven: "غير مثبت", publish.RatingOther: "ساخر أو غير ذلك", publish.RatingUnknown: "غير معروف",
+		Ratings: map[claims.Rating]string{
+			claims.RatingFalse: "خطأ", claims.RatingMostlyFalse: "خطأ في معظمه", claims.RatingMisleading: "مضلل",
+			claims.RatingMixed: "مختلط", claims.RatingMostlyTrue: "صحيح في معظمه", claims.RatingTrue: "صحيح",
+			claims.RatingUnproven: "غير مثبت", claims.RatingOther: "ساخر أو غير ذلك", claims.RatingUnknown: "غير معروف",
 		},
 	},
 }
@@ -203,9 +203,9 @@ func negotiate(r *http.Request) *messages {
 }
 
 // rating returns the localised rating label.
-func (m *messages) rating(r publish.Rating) string {
+func (m *messages) rating(r claims.Rating) string {
 	if s, ok := m.Ratings[r]; ok {
 		return s
 	}
-	return m.Ratings[publish.RatingUnknown]
+	return m.Ratings[claims.RatingUnknown]
 }

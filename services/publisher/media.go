@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"vigie/claims"
 	"vigie/pipeline/publish"
 )
 
@@ -72,9 +73,9 @@ func DetectMedia(v publish.Verdict) *publish.Media {
 		m.Kind, m.Appearances = publish.MediaImage, images
 	}
 	switch v.Rating {
-	case publish.RatingTrue, publish.RatingMostlyTrue:
+	case claims.RatingTrue, claims.RatingMostlyTrue:
 		m.Category = publish.MediaOriginal
-	case publish.RatingOther:
+	case claims.RatingOther:
 		m.Category = publish.MediaSatireOrParody
 	default:
 		m.Category = publish.MediaDecontextualized

@@ -3,6 +3,7 @@ package publisher
 import (
 	"testing"
 
+	"vigie/claims"
 	"vigie/pipeline/publish"
 )
 
@@ -11,20 +12,20 @@ func TestDetectMedia(t *testing.T) {
 	for _, c := range []struct {
 		name        string
 		appearances []string
-		rating      publish.Rating
+		rating      claims.Rating
 		kind        publish.MediaKind // "" for no media
 		category    publish.MediaCategory
 		n           int
 	}{
-		{"no media", []string{"https://social.example/@a/1"}, publish.RatingFalse, "", "", 0},
-		{"image by extension", []string{"https://cdn.example/a/photo.JPG?x=1", "https://social.example/@a/1"}, publish.RatingFalse,
+		{"no media", []string{"https://social.example/@a/1"}, claims.RatingFalse, "", "", 0},
+		{"image by extension", []string{"https://cdn.example/a/photo.JPG?x=1", "https://social.example/@a/1"}, claims.RatingFalse,
 			publish.MediaImage, publish.MediaDecontextualized, 1},
-		{"video wins over image", []string{"https://cdn.example/a.png", "https://youtu.be/abc"}, publish.RatingMisleading,
+		{"video wins over image", []string{"https://cdn.example/a.png", "https://youtu.be/abc"}, claims.RatingMisleading,
 			publish.MediaVideo, publish.MediaDecontextualized, 1},
-		{"youtube watch page", []string{"https://m.youtube.com/watch?v=x"}, publish.RatingTrue, publish.MediaVideo, publish.MediaOriginal, 1},
-		{"youtube channel is not a video", []string{"https://www.youtube.com/@channel"}, publish.RatingFalse, "", "", 0},
-		{"satire", []string{"https://cdn.example/clip.mp4"}, publish.RatingOther, publish.MediaVideo, publish.MediaSatireOrParody, 1},
-		{"not http", []string{"ftp://cdn.example/a.jpg", "javascript:a.jpg"}, publish.RatingFalse, "", "", 0},
+		{"youtube watch page", []string{"https://m.youtube.com/watch?v=x"}, claims.RatingTrue, publish.MediaVideo, publish.MediaOriginal, 1},
+		{"youtube channel is not a video", []string{"https://www.youtube.com/@channel"}, claims.RatingFalse, "", "", 0},
+		{"satire", []string{"https://cdn.example/clip.mp4"}, claims.RatingOther, publish.MediaVideo, publish.MediaSatireOrParody, 1},
+		{"not http", []string{"ftp://cdn.example/a.jpg", "javascript:a.jpg"}, claims.RatingFalse, "", "", 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m := DetectMedia(publish.Verdict{Appearances: c.appearances, Rating: c.rating})

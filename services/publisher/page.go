@@ -15,6 +15,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"vigie/claims"
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/publish"
 	"vigie/pipeline/review"
@@ -232,7 +233,7 @@ func (s *Service) verdictPage(pv publish.Verdict, v *review.Verdict, versions []
 	for _, ver := range versions {
 		label := ver.TextualRating
 		if label == "" {
-			label = m.rating(publish.Rating(ver.Rating))
+			label = m.rating(ver.Rating)
 		}
 		p.Versions = append(p.Versions, versionView{Version: ver.Version, Date: showTime(ver.Published), Rating: label})
 	}
@@ -314,7 +315,7 @@ func (s *Service) listPage(m *messages, vs []published, f Filter, pageNo int) *p
 	if isHTTPURL(s.opts.Site.BaseURL) {
 		p.Canonical = withQuery(s.opts.Site.BaseURL+"/verdicts", query)
 	}
-	for _, r := range publish.Ratings[:len(publish.Ratings)-1] {
+	for _, r := range claims.Scale {
 		p.RatingOptions = append(p.RatingOptions, ratingOption{Value: string(r), Label: m.rating(r),
 			Selected: len(f.Ratings) == 1 && f.Ratings[0] == r})
 	}

@@ -17,7 +17,6 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"vigie/claims"
-	"vigie/pipeline/publish"
 	"vigie/pipeline/publish/schemaorg"
 	"vigie/pipeline/review"
 )
@@ -179,7 +178,7 @@ func TestCatalogComplete(t *testing.T) {
 				}
 			}
 			for _, r := range []string{"false", "mostly_false", "misleading", "mixed", "mostly_true", "true", "unproven", "satire_other", "unknown"} {
-				if m.Ratings[publish.Rating(r)] == "" {
+				if m.Ratings[claims.Rating(r)] == "" {
 					t.Errorf("no label for rating %s", r)
 				}
 			}

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"vigie/claims"
 	"vigie/pipeline/account"
-	"vigie/pipeline/publish"
 	"vigie/pipeline/publish/schemaorg"
 	"vigie/pipeline/review"
 	"vigie/pipeline/specs"
@@ -120,7 +120,7 @@ func TestVerdictPageClaimReview(t *testing.T) {
 			}
 			wantName := c.in.TextualRating
 			if wantName == "" {
-				wantName = publish.Rating(c.in.Rating).Label()
+				wantName = claims.Rating(c.in.Rating).Label()
 			}
 			if n := schemaorg.Get(got, "reviewRating.alternateName"); n != wantName {
 				t.Errorf("alternateName %v, want %q", n, wantName)

@@ -100,7 +100,7 @@ type verdictView struct {
 }
 
 func (s *Server) verdictPage(w http.ResponseWriter, r *http.Request) {
-	v := verdictView{page: s.newPage(r, "verdict_editor"), Ratings: review.VerdictRatings}
+	v := verdictView{page: s.newPage(r, "verdict_editor"), Ratings: claims.Scale}
 	c, err := s.loadClaim(r.Context(), principal(r), r.PathValue("id"))
 	if err != nil {
 		status, msg := statusOf(err)

@@ -20,7 +20,6 @@ import (
 	"vigie/claims"
 	"vigie/pipeline/account"
 	"vigie/pipeline/queue"
-	"vigie/pipeline/review"
 	"vigie/pipeline/source"
 )
 
@@ -492,7 +491,7 @@ func TestCatalogueComplete(t *testing.T) {
 			t.Errorf("no message for status %s", s)
 		}
 	}
-	for _, r := range review.VerdictRatings {
+	for _, r := range claims.Scale {
 		if _, ok := catalogue["rating_"+string(r)]; !ok {
 			t.Errorf("no message for rating %s", r)
 		}

@@ -122,8 +122,8 @@ func seedSubscription(ctx context.Context, d seedDeps) (string, error) {
 	if errors.Is(err, subscription.ErrNotFound) {
 		_, err = d.Subscriptions.Create(ctx, subscription.Subscription{
 			ID: subscriptionID, Name: "Porto — demo municipality (fictional)", Owner: d.Owner,
-			Localities: []string{d.Locality}, MinSeverity: subscription.MinSeverity,
-			Triggers: []subscription.Trigger{subscription.TriggerFlagged, subscription.TriggerTrending, subscription.TriggerVerdict},
+			Localities: []string{d.Locality}, MinSeverity: claims.MinSeverity,
+			Triggers: []claims.AlertKind{claims.AlertFlagged, claims.AlertTrending, claims.AlertVerdict},
 			// The demo opts in to unreviewed automatic matches, so the
 			// sample feeds' flagged claims show beside the verdict alert.
 			Feed: subscription.Feed{IncludeUnreviewed: true}, CAP: subscription.CAP{Enabled: true},

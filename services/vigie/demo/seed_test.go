@@ -199,7 +199,7 @@ func TestSeedDemoRaisesVerdictAlert(t *testing.T) {
 		return err == nil && len(recs) > 0
 	})
 	r := recs[0]
-	if len(recs) != 1 || r.Kind != string(alerter.KindVerdict) || r.VerdictID != verdictID || r.Locality != municipality {
+	if len(recs) != 1 || r.Kind != string(claims.AlertVerdict) || r.VerdictID != verdictID || r.Locality != municipality {
 		t.Errorf("alerts %+v", recs)
 	}
 	if want := demoSeedBase + "/verdicts/" + verdictID; r.URL != want {

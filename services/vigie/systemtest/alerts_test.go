@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"vigie/claims"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/source"
 	"vigie/pipeline/subscription"
@@ -90,7 +91,7 @@ func TestAlertFromFeedItem(t *testing.T) {
 	porto, paris := newHookReceiver(t), newHookReceiver(t)
 	subscribe := func(name, loc string, r *hookReceiver) (subscription.Subscription, string) {
 		sub := subscription.Subscription{Name: name, Owner: strings.ToLower(name), Localities: []string{loc},
-			Triggers: []subscription.Trigger{subscription.TriggerFlagged, subscription.TriggerTrending, subscription.TriggerVerdict}}
+			Triggers: []claims.AlertKind{claims.AlertFlagged, claims.AlertTrending, claims.AlertVerdict}}
 		tok := sub.RotateToken(time.Now())
 		sub.Feed.IncludeUnreviewed = true
 		sub.Webhooks = []subscription.Webhook{{ID: subscription.NewWebhookID(), URL: r.srv.URL + "/hook", Secrets: []string{r.secret}, Enabled: true, IncludeUnreviewed: true}}
