@@ -1,6 +1,9 @@
 package claims
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // AlertKind says what raised an alert; its values are the "kind" of webhook
 // payloads, alert feeds and the API, and the triggers a subscription picks.
@@ -64,4 +67,40 @@ func AlertSeverity(rating Rating, sources int, trending bool) int {
 		s++
 	}
 	return min(max(s, MinSeverity), MaxSeverity)
+}
+
+// Alert is an alert raised for a subscription: the data of the webhook
+// alert.* events (its JSON is the payload's), the message on
+// vigie.alerts.<locality>, the core of alert feeds and CAP messages.
+type Alert struct {
+	// ID is the alert's id (one alert per subscription and cluster within
+	// the deduplication window).
+	ID string `json:"id"`
+	// SubscriptionID is the subscription the alert was raised for.
+	SubscriptionID string `json:"subscription_id"`
+	// Locality is the municipality code, e.g. "FR-75056".
+	Locality string `json:"locality"`
+	// Kind is what raised it.
+	Kind AlertKind `json:"kind"`
+	// Severity is from MinSeverity (low) to MaxSeverity (high).
+	Severity int `json:"severity"`
+	// Unreviewed is true when no person confirmed the automatic match.
+	Unreviewed bool `json:"unreviewed"`
+	// Title is a one-line summary.
+	Title string `json:"title"`
+	// Text is the alert's body.
+	Text string `json:"text,omitempty"`
+	// URL links to the claim or verdict page.
+	URL string `json:"url,omitempty"`
+	// ClaimID is the claim concerned, if any.
+	ClaimID string `json:"claim_id,omitempty"`
+	// ClusterID is the cluster of repeats concerned, if any.
+	ClusterID string `json:"cluster_id,omitempty"`
+	// VerdictID is the verdict concerned, if any.
+	VerdictID string `json:"verdict_id,omitempty"`
+	// Rating is the rating of the matched fact-check or published verdict
+	// (unknown when there is none).
+	Rating Rating `json:"rating,omitempty"`
+	// Created is when the alert was raised.
+	Created time.Time `json:"created"`
 }

@@ -2,11 +2,36 @@ package claims
 
 import "time"
 
-// Item is one ingested piece of text (article, post, tip).
+// Item is one ingested piece of text (article, post, tip), as published on
+// ITEMS. The engine reads ID, Title, Text, Language (and Localities,
+// Published); the rest travels with it.
 type Item struct {
-	ID, SourceID, Title, Text, URL, Language string
-	Localities                               []string
-	Published                                time.Time
+	// ID is stable: a hash of the source id and the entry's guid (or
+	// canonical link when there is no guid).
+	ID string
+	// SourceID is the source's immutable slug; SourceName its name at
+	// ingestion time.
+	SourceID, SourceName string
+	// Kind is the kind of source.
+	Kind SourceKind
+	// URL is the canonical link to the original, when there is one.
+	URL string
+	// Title and Text are plain text; HTML is the sanitized HTML for display.
+	Title, Text, HTML string
+	// Language is the primary language subtag ("pt"), "" when unknown.
+	Language string
+	// Localities are municipality codes (FR-75056, …).
+	Localities []string
+	// Published is when the source says it was published (zero: unknown);
+	// Fetched is when Vigie fetched it.
+	Published, Fetched time.Time
+	// GUID is the entry's own identifier in its source, when it has one.
+	GUID string
+	// Authors are the names or handles the source gives.
+	Authors []string
+	// ReporterRef points at a tipster's identity, kept outside the streams
+	// (an erasable KV entry); empty unless the item is a tip.
+	ReporterRef string
 }
 
 // FactCheck is a previously fact-checked claim.
@@ -55,4 +80,41 @@ type Claim struct {
 	// (Worthiness under the threshold) nor matched: it could be a claim
 	// (CouldBeClaim), for a low-priority view (Config.KeepLowPriority).
 	LowPriority bool
+	// ClusterID groups near-duplicate claims across items (set by the
+	// matcher's clustering, after Analyze).
+	ClusterID string
+}
+
+// ItemClaims is the matcher's output for one item, as published on CLAIMS:
+// what the index, the alerter and the review screen need of the item, and
+// its claims in sentence order (possibly none).
+type ItemClaims struct {
+	ItemID, SourceID, SourceName string
+	Kind                         SourceKind
+	ItemTitle, ItemURL           string
+	// Language is the item's language, else the first claim's.
+	Language   string
+	Localities []string
+	// Published is the item's publication time (zero: unknown), Fetched
+	// when it was fetched, Analyzed when the matcher produced this.
+	Published, Fetched, Analyzed time.Time
+	ReporterRef                  string
+	// StoreRevision is the fact-check store revision the matcher used.
+	StoreRevision uint64
+	Claims        []Claim
+}
+
+// NewItemClaims returns the output of analysing it into cs at analyzed.
+func NewItemClaims(it Item, cs []Claim, analyzed time.Time) ItemClaims {
+	out := ItemClaims{
+		ItemID: it.ID, SourceID: it.SourceID, SourceName: it.SourceName, Kind: it.Kind, ItemTitle: it.Title,
+		ItemURL: it.URL, Language: it.Language, Localities: it.Localities, Published: it.Published,
+		Fetched: it.Fetched, Analyzed: analyzed, ReporterRef: it.ReporterRef, Claims: cs,
+	}
+	for _, c := range cs {
+		if out.Language == "" && c.Language != "" {
+			out.Language = c.Language
+		}
+	}
+	return out
 }

@@ -1,6 +1,9 @@
 package claims
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // ReviewStatus is where a claim stands in the review workflow; its values are
 // the names the API, the queue and the search index use.
@@ -100,3 +103,54 @@ func (a ReviewAction) AllowedFor(role string) bool { return slices.Contains(acti
 // StartsFrom reports whether a may be made on a claim in status s. A plain
 // status change is checked with CanMove instead.
 func (a ReviewAction) StartsFrom(s ReviewStatus) bool { return slices.Contains(actionFrom[a], s) }
+
+// Actor is who acts: a user name and its role (one of Roles).
+type Actor struct {
+	Name string `json:"name"`
+	Role string `json:"role"`
+}
+
+// ReviewState is the review state of one claim, as the vigie_review bucket
+// keeps it under the claim id.
+type ReviewState struct {
+	Status      ReviewStatus `json:"status"`
+	Assignee    string       `json:"assignee,omitempty"`
+	DuplicateOf string       `json:"duplicate_of,omitempty"`
+	VerdictID   string       `json:"verdict_id,omitempty"`
+	Notes       []string     `json:"notes,omitempty"`
+}
+
+// NewReviewState is the state of a claim nobody has acted on.
+func NewReviewState() ReviewState { return ReviewState{Status: StatusNew} }
+
+// Equal reports whether s and o hold the same values.
+func (s ReviewState) Equal(o ReviewState) bool {
+	return s.Status == o.Status && s.Assignee == o.Assignee && s.DuplicateOf == o.DuplicateOf &&
+		s.VerdictID == o.VerdictID && slices.Equal(s.Notes, o.Notes)
+}
+
+// Clone returns a copy of s that shares nothing with it.
+func (s ReviewState) Clone() ReviewState { s.Notes = slices.Clone(s.Notes); return s }
+
+// ReviewEvent is one recorded review action, as the REVIEW stream (the audit
+// log) keeps it on vigie.review.<claim>.
+type ReviewEvent struct {
+	// ID is unique per event (the review workflow derives it from the claim
+	// and the revision), also the message's Nats-Msg-Id.
+	ID      string       `json:"id"`
+	ClaimID string       `json:"claim_id"`
+	Actor   Actor        `json:"actor"`
+	At      time.Time    `json:"at"`
+	Action  ReviewAction `json:"action"`
+	Before  ReviewState  `json:"before"`
+	After   ReviewState  `json:"after"`
+	// Revision is the claim's KV revision the action was applied against.
+	Revision uint64 `json:"revision"`
+	// Detail is the action's argument in words: the note, the new status,
+	// the claim duplicated, the claims merged, the correction note.
+	Detail string `json:"detail,omitempty"`
+	// Verdict is the claim's verdict after a verdict action.
+	Verdict *Verdict `json:"verdict,omitempty"`
+	// Seq is the event's sequence in the REVIEW stream (0 before it is stored).
+	Seq uint64 `json:"seq,omitempty"`
+}

@@ -11,162 +11,164 @@ import (
 	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
-// DecodeItem decodes an ITEMS message.
-func DecodeItem(data []byte) (*vigiev1.Item, error) {
-	var it vigiev1.Item
-	if err := proto.Unmarshal(data, &it); err != nil {
-		return nil, fmt.Errorf("decode item: %w", err)
-	}
-	if it.GetId() == "" {
-		return nil, fmt.Errorf("decode item: no id")
-	}
-	return &it, nil
+// marshal is every message's encoding: deterministic protobuf, so that the
+// same value always gives the same bytes.
+func marshal(m proto.Message) ([]byte, error) {
+	return proto.MarshalOptions{Deterministic: true}.Marshal(m)
 }
 
-// DecodeItemClaims decodes a CLAIMS message.
-func DecodeItemClaims(data []byte) (*vigiev1.ItemClaims, error) {
-	var ic vigiev1.ItemClaims
-	if err := proto.Unmarshal(data, &ic); err != nil {
-		return nil, fmt.Errorf("decode item claims: %w", err)
+// EncodeItem encodes an item as its ITEMS message (vigie.v1.Item).
+func EncodeItem(it claims.Item) ([]byte, error) {
+	kind, err := encodeSourceKind(it.Kind)
+	if err != nil {
+		return nil, fmt.Errorf("encode item %s: %w", it.ID, err)
 	}
-	if ic.GetItemId() == "" {
-		return nil, fmt.Errorf("decode item claims: no item id")
+	b, err := marshal(&vigiev1.Item{
+		Id: it.ID, SourceId: it.SourceID, SourceName: it.SourceName, Kind: kind, Url: it.URL, Title: it.Title,
+		Text: it.Text, Html: it.HTML, Language: it.Language, Localities: it.Localities, Published: timestamp(it.Published),
+		Fetched: timestamp(it.Fetched), Guid: it.GUID, Authors: it.Authors, ReporterRef: it.ReporterRef,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("encode item %s: %w", it.ID, err)
 	}
-	return &ic, nil
+	return b, nil
 }
 
-// Item converts an item message to the domain item.
-func Item(it *vigiev1.Item) claims.Item {
+// DecodeItem decodes an ITEMS message; an item without an id is an error.
+func DecodeItem(data []byte) (claims.Item, error) {
+	var p vigiev1.Item
+	if err := proto.Unmarshal(data, &p); err != nil {
+		return claims.Item{}, fmt.Errorf("decode item: %w", err)
+	}
+	if p.GetId() == "" {
+		return claims.Item{}, fmt.Errorf("decode item: no id")
+	}
+	kind, err := decodeSourceKind(p.GetKind())
+	if err != nil {
+		return claims.Item{}, fmt.Errorf("decode item %s: %w", p.GetId(), err)
+	}
 	return claims.Item{
-		ID:         it.GetId(),
-		SourceID:   it.GetSourceId(),
-		Title:      it.GetTitle(),
-		Text:       it.GetText(),
-		URL:        it.GetUrl(),
-		Language:   it.GetLanguage(),
-		Localities: it.GetLocalities(),
-		Published:  timeOf(it.GetPublished()),
-	}
+		ID: p.GetId(), SourceID: p.GetSourceId(), SourceName: p.GetSourceName(), Kind: kind, URL: p.GetUrl(),
+		Title: p.GetTitle(), Text: p.GetText(), HTML: p.GetHtml(), Language: p.GetLanguage(), Localities: p.GetLocalities(),
+		Published: timeOf(p.GetPublished()), Fetched: timeOf(p.GetFetched()), GUID: p.GetGuid(), Authors: p.GetAuthors(),
+		ReporterRef: p.GetReporterRef(),
+	}, nil
 }
 
-// ItemClaims builds the CLAIMS message for an item and its detected claims.
-func ItemClaims(it *vigiev1.Item, cs []claims.Claim, analyzed time.Time) *vigiev1.ItemClaims {
-	out := &vigiev1.ItemClaims{
-		ItemId:      it.GetId(),
-		SourceId:    it.GetSourceId(),
-		SourceName:  it.GetSourceName(),
-		ItemTitle:   it.GetTitle(),
-		ItemUrl:     it.GetUrl(),
-		Language:    it.GetLanguage(),
-		Localities:  it.GetLocalities(),
-		Published:   it.GetPublished(),
-		Analyzed:    timestamppb.New(analyzed),
-		Kind:        it.GetKind(),
-		Fetched:     it.GetFetched(),
-		ReporterRef: it.GetReporterRef(),
+// EncodeItemClaims encodes the matcher's output for one item as its CLAIMS
+// message (vigie.v1.ItemClaims).
+func EncodeItemClaims(ic claims.ItemClaims) ([]byte, error) {
+	kind, err := encodeSourceKind(ic.Kind)
+	if err != nil {
+		return nil, fmt.Errorf("encode claims of item %s: %w", ic.ItemID, err)
 	}
-	for _, c := range cs {
-		out.Claims = append(out.Claims, Claim(c))
-		if out.Language == "" && c.Language != "" {
-			out.Language = c.Language
+	p := &vigiev1.ItemClaims{
+		ItemId: ic.ItemID, SourceId: ic.SourceID, SourceName: ic.SourceName, ItemTitle: ic.ItemTitle, ItemUrl: ic.ItemURL,
+		Language: ic.Language, Localities: ic.Localities, Published: timestamp(ic.Published),
+		Analyzed: timestamp(ic.Analyzed), StoreRevision: ic.StoreRevision, Kind: kind, Fetched: timestamp(ic.Fetched),
+		ReporterRef: ic.ReporterRef,
+	}
+	for _, c := range ic.Claims {
+		pc, err := encodeClaim(c)
+		if err != nil {
+			return nil, fmt.Errorf("encode claims of item %s: %w", ic.ItemID, err)
 		}
+		p.Claims = append(p.Claims, pc)
 	}
-	return out
+	b, err := marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("encode claims of item %s: %w", ic.ItemID, err)
+	}
+	return b, nil
 }
 
-// Claim converts a domain claim to its message.
-func Claim(c claims.Claim) *vigiev1.Claim {
+// DecodeItemClaims decodes a CLAIMS message; one without an item id is an
+// error. A claim's item id is the message's.
+func DecodeItemClaims(data []byte) (claims.ItemClaims, error) {
+	var p vigiev1.ItemClaims
+	if err := proto.Unmarshal(data, &p); err != nil {
+		return claims.ItemClaims{}, fmt.Errorf("decode item claims: %w", err)
+	}
+	if p.GetItemId() == "" {
+		return claims.ItemClaims{}, fmt.Errorf("decode item claims: no item id")
+	}
+	kind, err := decodeSourceKind(p.GetKind())
+	if err != nil {
+		return claims.ItemClaims{}, fmt.Errorf("decode claims of item %s: %w", p.GetItemId(), err)
+	}
+	ic := claims.ItemClaims{
+		ItemID: p.GetItemId(), SourceID: p.GetSourceId(), SourceName: p.GetSourceName(), Kind: kind,
+		ItemTitle: p.GetItemTitle(), ItemURL: p.GetItemUrl(), Language: p.GetLanguage(), Localities: p.GetLocalities(),
+		Published: timeOf(p.GetPublished()), Fetched: timeOf(p.GetFetched()), Analyzed: timeOf(p.GetAnalyzed()),
+		ReporterRef: p.GetReporterRef(), StoreRevision: p.GetStoreRevision(),
+	}
+	for _, pc := range p.GetClaims() {
+		c, err := decodeClaim(pc)
+		if err != nil {
+			return claims.ItemClaims{}, fmt.Errorf("decode claims of item %s: %w", ic.ItemID, err)
+		}
+		c.ItemID = ic.ItemID
+		ic.Claims = append(ic.Claims, c)
+	}
+	return ic, nil
+}
+
+func encodeClaim(c claims.Claim) (*vigiev1.Claim, error) {
 	pc := &vigiev1.Claim{
-		Id:          c.ID,
-		Index:       int32(c.Index),
-		Text:        c.Text,
-		Language:    c.Language,
-		Worthiness:  c.Worthiness,
-		Flagged:     c.Flagged,
-		Fingerprint: c.Fingerprint,
+		Id: c.ID, Index: int32(c.Index), Text: c.Text, Language: c.Language, Worthiness: c.Worthiness,
+		Flagged: c.Flagged, ClusterId: c.ClusterID, Fingerprint: c.Fingerprint,
 	}
 	for _, f := range c.Reasons {
 		pc.Reasons = append(pc.Reasons, &vigiev1.Feature{Name: f.Name, Weight: f.Weight})
 	}
 	for _, m := range c.Matches {
+		r, err := encodeRating(m.Rating)
+		if err != nil {
+			return nil, fmt.Errorf("claim %s: match %s: %w", c.ID, m.FactCheckID, err)
+		}
 		pc.Matches = append(pc.Matches, &vigiev1.Match{
-			FactcheckId:   m.FactCheckID,
-			Text:          m.Text,
-			Title:         m.Title,
-			Score:         m.Score,
-			Rating:        Rating(m.Rating),
-			TextualRating: m.TextualRating,
-			Publisher:     m.Publisher,
-			Url:           m.URL,
-			Auto:          m.Auto,
-			Explanation:   m.Explanation,
-			SharedTerms:   m.SharedTerms,
-			SharedNumbers: m.SharedNumbers,
+			FactcheckId: m.FactCheckID, Text: m.Text, Title: m.Title, Score: m.Score, Rating: r,
+			TextualRating: m.TextualRating, Publisher: m.Publisher, Url: m.URL, Auto: m.Auto,
+			Explanation: m.Explanation, SharedTerms: m.SharedTerms, SharedNumbers: m.SharedNumbers,
 		})
 	}
-	return pc
+	return pc, nil
 }
 
-var ratings = map[claims.Rating]vigiev1.Rating{
-	claims.RatingFalse:       vigiev1.Rating_RATING_FALSE,
-	claims.RatingMostlyFalse: vigiev1.Rating_RATING_MOSTLY_FALSE,
-	claims.RatingMisleading:  vigiev1.Rating_RATING_MISLEADING,
-	claims.RatingMixed:       vigiev1.Rating_RATING_MIXED,
-	claims.RatingMostlyTrue:  vigiev1.Rating_RATING_MOSTLY_TRUE,
-	claims.RatingTrue:        vigiev1.Rating_RATING_TRUE,
-	claims.RatingUnproven:    vigiev1.Rating_RATING_UNPROVEN,
-	claims.RatingOther:       vigiev1.Rating_RATING_SATIRE_OTHER,
-}
-
-// Rating converts a domain rating to its enum; unknown becomes UNSPECIFIED.
-func Rating(r claims.Rating) vigiev1.Rating { return ratings[r] }
-
-// DomainRating converts a rating enum to the domain rating.
-func DomainRating(r vigiev1.Rating) claims.Rating {
-	for k, v := range ratings {
-		if v == r {
-			return k
-		}
+func decodeClaim(pc *vigiev1.Claim) (claims.Claim, error) {
+	c := claims.Claim{
+		ID: pc.GetId(), Index: int(pc.GetIndex()), Text: pc.GetText(), Language: pc.GetLanguage(),
+		Worthiness: pc.GetWorthiness(), Flagged: pc.GetFlagged(), ClusterID: pc.GetClusterId(), Fingerprint: pc.GetFingerprint(),
 	}
-	return claims.RatingUnknown
+	for _, f := range pc.GetReasons() {
+		c.Reasons = append(c.Reasons, claims.Feature{Name: f.GetName(), Weight: f.GetWeight()})
+	}
+	for _, m := range pc.GetMatches() {
+		r, err := decodeRating(m.GetRating())
+		if err != nil {
+			return claims.Claim{}, fmt.Errorf("claim %s: match %s: %w", c.ID, m.GetFactcheckId(), err)
+		}
+		c.Matches = append(c.Matches, claims.Match{
+			FactCheckID: m.GetFactcheckId(), Text: m.GetText(), Title: m.GetTitle(), Score: m.GetScore(), Rating: r,
+			TextualRating: m.GetTextualRating(), Publisher: m.GetPublisher(), URL: m.GetUrl(), Auto: m.GetAuto(),
+			Explanation: m.GetExplanation(), SharedTerms: m.GetSharedTerms(), SharedNumbers: m.GetSharedNumbers(),
+		})
+	}
+	return c, nil
 }
 
+// timestamp is t as a protobuf timestamp; the zero time is unset.
+func timestamp(t time.Time) *timestamppb.Timestamp {
+	if t.IsZero() {
+		return nil
+	}
+	return timestamppb.New(t)
+}
+
+// timeOf is ts as a time in UTC; unset is the zero time.
 func timeOf(ts *timestamppb.Timestamp) time.Time {
 	if ts == nil {
 		return time.Time{}
 	}
 	return ts.AsTime()
-}
-
-var alertKinds = map[claims.AlertKind]vigiev1.AlertKind{
-	claims.AlertFlagged:  vigiev1.AlertKind_ALERT_KIND_FLAGGED,
-	claims.AlertTrending: vigiev1.AlertKind_ALERT_KIND_TRENDING,
-	claims.AlertVerdict:  vigiev1.AlertKind_ALERT_KIND_VERDICT,
-}
-
-// AlertKind converts an alert kind to its enum; unspecified for an invalid kind.
-func AlertKind(k claims.AlertKind) vigiev1.AlertKind { return alertKinds[k] }
-
-var reviewStatuses = map[claims.ReviewStatus]vigiev1.ReviewStatus{
-	claims.StatusNew:              vigiev1.ReviewStatus_REVIEW_STATUS_NEW,
-	claims.StatusTriage:           vigiev1.ReviewStatus_REVIEW_STATUS_TRIAGE,
-	claims.StatusInProgress:       vigiev1.ReviewStatus_REVIEW_STATUS_IN_PROGRESS,
-	claims.StatusDraft:            vigiev1.ReviewStatus_REVIEW_STATUS_DRAFT,
-	claims.StatusAwaitingApproval: vigiev1.ReviewStatus_REVIEW_STATUS_AWAITING_APPROVAL,
-	claims.StatusPublished:        vigiev1.ReviewStatus_REVIEW_STATUS_PUBLISHED,
-	claims.StatusDismissed:        vigiev1.ReviewStatus_REVIEW_STATUS_DISMISSED,
-	claims.StatusDuplicate:        vigiev1.ReviewStatus_REVIEW_STATUS_DUPLICATE,
-}
-
-// ReviewStatus converts a review status to its enum; unspecified for an invalid status.
-func ReviewStatus(s claims.ReviewStatus) vigiev1.ReviewStatus { return reviewStatuses[s] }
-
-// DomainReviewStatus converts a review status enum; unspecified is new.
-func DomainReviewStatus(p vigiev1.ReviewStatus) claims.ReviewStatus {
-	for s, v := range reviewStatuses {
-		if v == p {
-			return s
-		}
-	}
-	return claims.StatusNew
 }

@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"vigie/pipeline/codec"
+	"vigie/claims"
 	"vigie/pipeline/index"
-	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
 // SchemaVersion is bumped whenever documents are built differently; a
@@ -102,30 +101,28 @@ type Review struct {
 
 // Docs builds the documents of the claims of one item. review gives the
 // current review state of a claim id (a zero Review keeps StatusNew).
-func Docs(ic *vigiev1.ItemClaims, review func(claimID string) Review) ([]index.Document, error) {
-	docs := make([]index.Document, 0, len(ic.GetClaims()))
-	for _, c := range ic.GetClaims() {
+func Docs(ic claims.ItemClaims, review func(claimID string) Review) ([]index.Document, error) {
+	docs := make([]index.Document, 0, len(ic.Claims))
+	for _, c := range ic.Claims {
 		d := Claim{
-			ID:          c.GetId(),
-			Text:        c.GetText(),
-			ItemID:      ic.GetItemId(),
-			ItemTitle:   ic.GetItemTitle(),
-			ItemURL:     ic.GetItemUrl(),
-			Source:      ic.GetSourceId(),
-			SourceName:  ic.GetSourceName(),
-			Language:    firstNonEmpty(c.GetLanguage(), ic.GetLanguage()),
-			Localities:  nonNil(ic.GetLocalities()),
-			Worthiness:  c.GetWorthiness(),
-			Flagged:     c.GetFlagged(),
+			ID:          c.ID,
+			Text:        c.Text,
+			ItemID:      ic.ItemID,
+			ItemTitle:   ic.ItemTitle,
+			ItemURL:     ic.ItemURL,
+			Source:      ic.SourceID,
+			SourceName:  ic.SourceName,
+			Language:    firstNonEmpty(c.Language, ic.Language),
+			Localities:  nonNil(ic.Localities),
+			Worthiness:  c.Worthiness,
+			Flagged:     c.Flagged,
 			Status:      StatusNew,
-			ClusterID:   c.GetClusterId(),
-			ReporterRef: ic.GetReporterRef(),
-			Detected:    ic.GetAnalyzed().AsTime().UTC(),
+			ClusterID:   c.ClusterID,
+			ReporterRef: ic.ReporterRef,
+			Detected:    ic.Analyzed.UTC(),
+			Published:   ic.Published.UTC(),
 			Reasons:     []Reason{},
 			Matches:     []Match{},
-		}
-		if ic.GetPublished() != nil {
-			d.Published = ic.GetPublished().AsTime().UTC()
 		}
 		if review != nil {
 			r := review(d.ID)
@@ -134,17 +131,17 @@ func Docs(ic *vigiev1.ItemClaims, review func(claimID string) Review) ([]index.D
 			}
 			d.Assignee = r.Assignee
 		}
-		for _, r := range c.GetReasons() {
-			d.Reasons = append(d.Reasons, Reason{Name: r.GetName(), Weight: r.GetWeight()})
+		for _, r := range c.Reasons {
+			d.Reasons = append(d.Reasons, Reason{Name: r.Name, Weight: r.Weight})
 		}
-		for _, m := range c.GetMatches() {
+		for _, m := range c.Matches {
 			d.Matches = append(d.Matches, Match{
-				ID: m.GetFactcheckId(), Text: m.GetText(), Title: m.GetTitle(), Score: m.GetScore(),
-				Rating: string(codec.DomainRating(m.GetRating())), TextualRating: m.GetTextualRating(), Publisher: m.GetPublisher(),
-				URL: m.GetUrl(), Auto: m.GetAuto(), Explanation: m.GetExplanation(),
-				SharedTerms: m.GetSharedTerms(), SharedNumbers: m.GetSharedNumbers(),
+				ID: m.FactCheckID, Text: m.Text, Title: m.Title, Score: m.Score,
+				Rating: string(m.Rating), TextualRating: m.TextualRating, Publisher: m.Publisher,
+				URL: m.URL, Auto: m.Auto, Explanation: m.Explanation,
+				SharedTerms: m.SharedTerms, SharedNumbers: m.SharedNumbers,
 			})
-			d.TopScore = max(d.TopScore, m.GetScore())
+			d.TopScore = max(d.TopScore, m.Score)
 		}
 		doc, err := ToDocument(d)
 		if err != nil {

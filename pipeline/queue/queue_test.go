@@ -4,19 +4,17 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/protobuf/types/known/timestamppb"
-
-	vigiev1 "vigie/proto/gen/vigie/v1"
+	"vigie/claims"
 )
 
 func TestDocs(t *testing.T) {
 	at := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
-	ic := &vigiev1.ItemClaims{ItemId: "i", SourceId: "jn", SourceName: "JN", ItemTitle: "T", ItemUrl: "http://x", Language: "pt",
-		Localities: []string{"PT-1312"}, Analyzed: timestamppb.New(at), ReporterRef: "r",
-		Claims: []*vigiev1.Claim{
-			{Id: "a", Text: "A", Worthiness: 0.8, Flagged: true, ClusterId: "k",
-				Matches: []*vigiev1.Match{{FactcheckId: "f1", Score: 0.6, Rating: vigiev1.Rating_RATING_TRUE}, {FactcheckId: "f2", Score: 0.9, Rating: vigiev1.Rating_RATING_FALSE}}},
-			{Id: "b", Text: "B", Language: "en"},
+	ic := claims.ItemClaims{ItemID: "i", SourceID: "jn", SourceName: "JN", ItemTitle: "T", ItemURL: "http://x", Language: "pt",
+		Localities: []string{"PT-1312"}, Analyzed: at, ReporterRef: "r",
+		Claims: []claims.Claim{
+			{ID: "a", Text: "A", Worthiness: 0.8, Flagged: true, ClusterID: "k",
+				Matches: []claims.Match{{FactCheckID: "f1", Score: 0.6, Rating: claims.RatingTrue}, {FactCheckID: "f2", Score: 0.9, Rating: claims.RatingFalse}}},
+			{ID: "b", Text: "B", Language: "en"},
 		}}
 	docs, err := Docs(ic, func(id string) Review {
 		if id == "a" {

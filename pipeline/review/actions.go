@@ -11,12 +11,12 @@ import (
 )
 
 // Assign assigns a claim to a user; an empty assignee unassigns it.
-func (w *Workflow) Assign(ctx context.Context, a Actor, claimID string, seen uint64, assignee string) (Result, error) {
+func (w *Workflow) Assign(ctx context.Context, a claims.Actor, claimID string, seen uint64, assignee string) (Result, error) {
 	assignee = strings.TrimSpace(assignee)
 	if len(assignee) > maxShortLen {
 		return Result{}, fmt.Errorf("assign: assignee: %w: too long", ErrInvalid)
 	}
-	return w.act(ctx, a, claimID, seen, claims.ActionAssign, func(cur State, _ *Verdict, _ time.Time) (change, error) {
+	return w.act(ctx, a, claimID, seen, claims.ActionAssign, func(cur claims.ReviewState, _ *claims.Verdict, _ time.Time) (change, error) {
 		if err := checkFrom(claims.ActionAssign, cur.Status, cur.Status); err != nil {
 			return change{}, err
 		}
@@ -28,11 +28,11 @@ func (w *Workflow) Assign(ctx context.Context, a Actor, claimID string, seen uin
 // SetStatus moves a claim along the status graph (see claims.CanMove). Moves to
 // draft, awaiting approval and published are made by the verdict actions,
 // to duplicate by MarkDuplicate and Merge.
-func (w *Workflow) SetStatus(ctx context.Context, a Actor, claimID string, seen uint64, to claims.ReviewStatus) (Result, error) {
+func (w *Workflow) SetStatus(ctx context.Context, a claims.Actor, claimID string, seen uint64, to claims.ReviewStatus) (Result, error) {
 	if !to.Valid() {
 		return Result{}, fmt.Errorf("status: %w: unknown status %q", ErrInvalid, to)
 	}
-	return w.act(ctx, a, claimID, seen, claims.ActionStatus, func(cur State, v *Verdict, _ time.Time) (change, error) {
+	return w.act(ctx, a, claimID, seen, claims.ActionStatus, func(cur claims.ReviewState, v *claims.Verdict, _ time.Time) (change, error) {
 		if !claims.CanMove(cur.Status, to) {
 			te := &TransitionError{Action: claims.ActionStatus, From: cur.Status, To: to}
 			switch to {
@@ -55,8 +55,8 @@ func (w *Workflow) SetStatus(ctx context.Context, a Actor, claimID string, seen 
 		}
 		cur.Status = to
 		ch := change{after: cur, detail: string(to)}
-		if v != nil && v.State == VerdictAwaitingApproval {
-			v.State = VerdictDraft
+		if v != nil && v.State == claims.VerdictAwaitingApproval {
+			v.State = claims.VerdictDraft
 			ch.verdict = v
 		}
 		return ch, nil
@@ -64,12 +64,12 @@ func (w *Workflow) SetStatus(ctx context.Context, a Actor, claimID string, seen 
 }
 
 // AddNote appends a reviewer's note to a claim.
-func (w *Workflow) AddNote(ctx context.Context, a Actor, claimID string, seen uint64, note string) (Result, error) {
+func (w *Workflow) AddNote(ctx context.Context, a claims.Actor, claimID string, seen uint64, note string) (Result, error) {
 	note = strings.TrimSpace(note)
 	if note == "" || len(note) > MaxNoteLen {
 		return Result{}, fmt.Errorf("note: %w: want 1 to %d bytes", ErrInvalid, MaxNoteLen)
 	}
-	return w.act(ctx, a, claimID, seen, claims.ActionNote, func(cur State, _ *Verdict, _ time.Time) (change, error) {
+	return w.act(ctx, a, claimID, seen, claims.ActionNote, func(cur claims.ReviewState, _ *claims.Verdict, _ time.Time) (change, error) {
 		if len(cur.Notes) >= MaxNotes {
 			return change{}, fmt.Errorf("note: %w: the claim already has %d notes", ErrInvalid, MaxNotes)
 		}
@@ -80,7 +80,7 @@ func (w *Workflow) AddNote(ctx context.Context, a Actor, claimID string, seen ui
 
 // MarkDuplicate marks a claim as a duplicate of another, which must not
 // itself be a duplicate.
-func (w *Workflow) MarkDuplicate(ctx context.Context, a Actor, claimID string, seen uint64, of string) (Result, error) {
+func (w *Workflow) MarkDuplicate(ctx context.Context, a claims.Actor, claimID string, seen uint64, of string) (Result, error) {
 	if err := w.checkDuplicateTarget(ctx, claimID, of); err != nil {
 		return Result{}, fmt.Errorf("%s: %w", claims.ActionDuplicate, err)
 	}
@@ -88,7 +88,7 @@ func (w *Workflow) MarkDuplicate(ctx context.Context, a Actor, claimID string, s
 }
 
 func markDuplicate(action claims.ReviewAction, of string) decideFunc {
-	return func(cur State, _ *Verdict, _ time.Time) (change, error) {
+	return func(cur claims.ReviewState, _ *claims.Verdict, _ time.Time) (change, error) {
 		if err := checkFrom(action, cur.Status, claims.StatusDuplicate); err != nil {
 			return change{}, err
 		}
@@ -124,7 +124,7 @@ type Seen struct {
 // target with a note listing them. Every claim is checked (role, status,
 // revision) before anything is written; each claim's change is then its own
 // event, so a failure part-way leaves the claims done so far merged.
-func (w *Workflow) Merge(ctx context.Context, a Actor, target string, seen uint64, duplicates []Seen) (Result, error) {
+func (w *Workflow) Merge(ctx context.Context, a claims.Actor, target string, seen uint64, duplicates []Seen) (Result, error) {
 	if len(duplicates) == 0 {
 		return Result{}, fmt.Errorf("merge: %w: no duplicates", ErrInvalid)
 	}
@@ -171,7 +171,7 @@ func (w *Workflow) Merge(ctx context.Context, a Actor, target string, seen uint6
 		return Result{}, fmt.Errorf("merge into claim %s: %w", target, err)
 	}
 	for _, d := range duplicates {
-		mark := func(cur State, _ *Verdict, _ time.Time) (change, error) {
+		mark := func(cur claims.ReviewState, _ *claims.Verdict, _ time.Time) (change, error) {
 			if cur.Status == claims.StatusPublished || cur.Status == claims.StatusDuplicate {
 				return change{}, &TransitionError{Action: claims.ActionMerge, From: cur.Status, To: claims.StatusDuplicate}
 			}
@@ -183,7 +183,7 @@ func (w *Workflow) Merge(ctx context.Context, a Actor, target string, seen uint6
 		}
 	}
 	list := strings.Join(ids, ", ")
-	return w.act(ctx, a, target, seen, claims.ActionMerge, func(cur State, _ *Verdict, _ time.Time) (change, error) {
+	return w.act(ctx, a, target, seen, claims.ActionMerge, func(cur claims.ReviewState, _ *claims.Verdict, _ time.Time) (change, error) {
 		cur.Notes = append(cur.Notes, "merged duplicates: "+list)
 		return change{after: cur, detail: list}, nil
 	})
@@ -191,55 +191,55 @@ func (w *Workflow) Merge(ctx context.Context, a Actor, target string, seen uint6
 
 // DraftVerdict writes or rewrites the claim's draft verdict and moves the
 // claim to draft (an awaiting-approval verdict goes back to draft).
-func (w *Workflow) DraftVerdict(ctx context.Context, a Actor, claimID string, seen uint64, in VerdictInput) (Result, error) {
-	in = in.Normalize()
-	if err := in.Validate(false); err != nil {
+func (w *Workflow) DraftVerdict(ctx context.Context, a claims.Actor, claimID string, seen uint64, in claims.VerdictInput) (Result, error) {
+	in = NormalizeInput(in)
+	if err := ValidateInput(in, false); err != nil {
 		return Result{}, fmt.Errorf("%s on claim %s: %w", claims.ActionDraftVerdict, claimID, err)
 	}
-	return w.act(ctx, a, claimID, seen, claims.ActionDraftVerdict, func(cur State, v *Verdict, _ time.Time) (change, error) {
+	return w.act(ctx, a, claimID, seen, claims.ActionDraftVerdict, func(cur claims.ReviewState, v *claims.Verdict, _ time.Time) (change, error) {
 		if err := checkFrom(claims.ActionDraftVerdict, cur.Status, claims.StatusDraft); err != nil {
 			return change{}, err
 		}
 		if v == nil {
-			v = &Verdict{ID: claimID, ClaimID: claimID}
+			v = &claims.Verdict{ID: claimID, ClaimID: claimID}
 		}
-		v.VerdictInput, v.State, v.Author = in, VerdictDraft, a.Name
+		v.VerdictInput, v.State, v.Author = in, claims.VerdictDraft, a.Name
 		cur.Status, cur.VerdictID = claims.StatusDraft, v.ID
 		return change{after: cur, verdict: v}, nil
 	})
 }
 
 // SubmitVerdict submits the claim's complete draft for an editor's approval.
-func (w *Workflow) SubmitVerdict(ctx context.Context, a Actor, claimID string, seen uint64) (Result, error) {
-	return w.act(ctx, a, claimID, seen, claims.ActionSubmitVerdict, func(cur State, v *Verdict, _ time.Time) (change, error) {
+func (w *Workflow) SubmitVerdict(ctx context.Context, a claims.Actor, claimID string, seen uint64) (Result, error) {
+	return w.act(ctx, a, claimID, seen, claims.ActionSubmitVerdict, func(cur claims.ReviewState, v *claims.Verdict, _ time.Time) (change, error) {
 		if err := checkFrom(claims.ActionSubmitVerdict, cur.Status, claims.StatusAwaitingApproval); err != nil {
 			return change{}, err
 		}
 		if v == nil {
 			return change{}, fmt.Errorf("verdict: %w", ErrNotFound)
 		}
-		if err := v.Validate(true); err != nil {
+		if err := ValidateInput(v.VerdictInput, true); err != nil {
 			return change{}, err
 		}
-		v.State, cur.Status = VerdictAwaitingApproval, claims.StatusAwaitingApproval
+		v.State, cur.Status = claims.VerdictAwaitingApproval, claims.StatusAwaitingApproval
 		return change{after: cur, verdict: v}, nil
 	})
 }
 
 // PublishVerdict approves and publishes the claim's submitted verdict as
 // version 1: it is announced on VERDICTS and joins the fact-check store.
-func (w *Workflow) PublishVerdict(ctx context.Context, a Actor, claimID string, seen uint64) (Result, error) {
-	return w.act(ctx, a, claimID, seen, claims.ActionPublishVerdict, func(cur State, v *Verdict, at time.Time) (change, error) {
+func (w *Workflow) PublishVerdict(ctx context.Context, a claims.Actor, claimID string, seen uint64) (Result, error) {
+	return w.act(ctx, a, claimID, seen, claims.ActionPublishVerdict, func(cur claims.ReviewState, v *claims.Verdict, at time.Time) (change, error) {
 		if err := checkFrom(claims.ActionPublishVerdict, cur.Status, claims.StatusPublished); err != nil {
 			return change{}, err
 		}
 		if v == nil {
 			return change{}, fmt.Errorf("verdict: %w", ErrNotFound)
 		}
-		if err := v.Validate(true); err != nil {
+		if err := ValidateInput(v.VerdictInput, true); err != nil {
 			return change{}, err
 		}
-		v.State, v.Version, v.Editor = VerdictPublished, v.Version+1, a.Name
+		v.State, v.Version, v.Editor = claims.VerdictPublished, v.Version+1, a.Name
 		v.Published = at
 		if v.FirstPublished.IsZero() {
 			v.FirstPublished = at
@@ -251,21 +251,21 @@ func (w *Workflow) PublishVerdict(ctx context.Context, a Actor, claimID string, 
 
 // CorrectVerdict publishes a corrected version of the claim's published
 // verdict, with a public correction note.
-func (w *Workflow) CorrectVerdict(ctx context.Context, a Actor, claimID string, seen uint64, in VerdictInput, note string) (Result, error) {
-	in, note = in.Normalize(), strings.TrimSpace(note)
-	if err := in.Validate(true); err != nil {
+func (w *Workflow) CorrectVerdict(ctx context.Context, a claims.Actor, claimID string, seen uint64, in claims.VerdictInput, note string) (Result, error) {
+	in, note = NormalizeInput(in), strings.TrimSpace(note)
+	if err := ValidateInput(in, true); err != nil {
 		return Result{}, fmt.Errorf("%s on claim %s: %w", claims.ActionCorrectVerdict, claimID, err)
 	}
 	if note == "" || len(note) > MaxNoteLen {
 		return Result{}, fmt.Errorf("%s on claim %s: correction note: %w: want 1 to %d bytes", claims.ActionCorrectVerdict,
 			claimID, ErrInvalid, MaxNoteLen)
 	}
-	return w.act(ctx, a, claimID, seen, claims.ActionCorrectVerdict, func(cur State, v *Verdict, at time.Time) (change, error) {
+	return w.act(ctx, a, claimID, seen, claims.ActionCorrectVerdict, func(cur claims.ReviewState, v *claims.Verdict, at time.Time) (change, error) {
 		if err := checkPublished(claims.ActionCorrectVerdict, cur, v); err != nil {
 			return change{}, err
 		}
 		v.VerdictInput, v.Version, v.Editor, v.Published, v.CorrectionNote = in, v.Version+1, a.Name, at, note
-		v.Corrections = append(v.Corrections, Correction{Version: v.Version, Date: at, Note: note})
+		v.Corrections = append(v.Corrections, claims.Correction{Version: v.Version, Date: at, Note: note})
 		return change{after: cur, verdict: v, detail: note}, nil
 	})
 }
@@ -273,22 +273,22 @@ func (w *Workflow) CorrectVerdict(ctx context.Context, a Actor, claimID string, 
 // RetractVerdict withdraws the claim's published verdict with a public
 // note: it is announced retracted and leaves the fact-check store. The
 // claim stays published; a retracted verdict is not corrected again.
-func (w *Workflow) RetractVerdict(ctx context.Context, a Actor, claimID string, seen uint64, note string) (Result, error) {
+func (w *Workflow) RetractVerdict(ctx context.Context, a claims.Actor, claimID string, seen uint64, note string) (Result, error) {
 	note = strings.TrimSpace(note)
 	if note == "" || len(note) > MaxNoteLen {
 		return Result{}, fmt.Errorf("%s on claim %s: retraction note: %w: want 1 to %d bytes", claims.ActionRetractVerdict,
 			claimID, ErrInvalid, MaxNoteLen)
 	}
-	return w.act(ctx, a, claimID, seen, claims.ActionRetractVerdict, func(cur State, v *Verdict, at time.Time) (change, error) {
+	return w.act(ctx, a, claimID, seen, claims.ActionRetractVerdict, func(cur claims.ReviewState, v *claims.Verdict, at time.Time) (change, error) {
 		if err := checkPublished(claims.ActionRetractVerdict, cur, v); err != nil {
 			return change{}, err
 		}
-		v.State, v.Retracted, v.RetractionNote, v.RetractedAt, v.Editor = VerdictRetracted, true, note, at, a.Name
+		v.State, v.Retracted, v.RetractionNote, v.RetractedAt, v.Editor = claims.VerdictRetracted, true, note, at, a.Name
 		return change{after: cur, verdict: v, detail: note}, nil
 	})
 }
 
-func checkPublished(action claims.ReviewAction, cur State, v *Verdict) error {
+func checkPublished(action claims.ReviewAction, cur claims.ReviewState, v *claims.Verdict) error {
 	if err := checkFrom(action, cur.Status, cur.Status); err != nil {
 		return err
 	}

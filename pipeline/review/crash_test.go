@@ -25,8 +25,8 @@ func TestCrashConsistency(t *testing.T) {
 		name      string
 		from      claims.ReviewStatus
 		crashAt   string
-		actor     Actor
-		do        func(context.Context, *Workflow, Actor, string, uint64) (Result, error)
+		actor     claims.Actor
+		do        func(context.Context, *Workflow, claims.Actor, string, uint64) (Result, error)
 		want      claims.ReviewStatus
 		published bool
 	}{
@@ -94,7 +94,7 @@ func TestCrashConsistency(t *testing.T) {
 					t.Fatal("fact-check record missing after recovery")
 				}
 				v, err := w2.Verdict(ctx, claim)
-				if err != nil || v.State != VerdictPublished || v.Version != 1 {
+				if err != nil || v.State != claims.VerdictPublished || v.Version != 1 {
 					t.Fatalf("verdict = %+v, %v", v, err)
 				}
 			}
@@ -127,21 +127,21 @@ func TestRecordIsIdempotent(t *testing.T) {
 	w, _ := newWorkflow(t)
 	ctx := context.Background()
 	const claim = "1d3m"
-	ev := Event{ID: EventID(claim, 0), ClaimID: claim, Actor: fc, At: w.now().UTC(), Action: claims.ActionStatus,
-		Before: NewState(), After: State{Status: claims.StatusTriage}, Detail: "triage"}
+	ev := claims.ReviewEvent{ID: EventID(claim, 0), ClaimID: claim, Actor: fc, At: w.now().UTC(), Action: claims.ActionStatus,
+		Before: claims.NewReviewState(), After: claims.ReviewState{Status: claims.StatusTriage}, Detail: "triage"}
 	seq, err := w.record(ctx, ev, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
 		name    string
-		ev      Event
+		ev      claims.ReviewEvent
 		lastSeq uint64
 		want    error
 	}{
 		{"same write retried", ev, 0, nil},
-		{"rival on the same revision", func() Event { e := ev; e.Actor = fc2; return e }(), 0, errSlotTaken},
-		{"rival after the window, expecting the right last sequence", func() Event {
+		{"rival on the same revision", func() claims.ReviewEvent { e := ev; e.Actor = fc2; return e }(), 0, errSlotTaken},
+		{"rival after the window, expecting the right last sequence", func() claims.ReviewEvent {
 			e := ev
 			e.ID += "-x"
 			return e
@@ -173,10 +173,10 @@ func TestExportAudit(t *testing.T) {
 	if err := w.ExportAudit(ctx, &buf); err != nil {
 		t.Fatal(err)
 	}
-	var got []Event
+	var got []claims.ReviewEvent
 	sc := bufio.NewScanner(&buf)
 	for sc.Scan() {
-		var e Event
+		var e claims.ReviewEvent
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
 			t.Fatalf("line %q: %v", sc.Text(), err)
 		}
@@ -206,7 +206,7 @@ func TestExportAudit(t *testing.T) {
 	})
 }
 
-func mustHistory(t *testing.T, w *Workflow, claim string) []Event {
+func mustHistory(t *testing.T, w *Workflow, claim string) []claims.ReviewEvent {
 	t.Helper()
 	h, err := w.History(context.Background(), claim)
 	if err != nil {

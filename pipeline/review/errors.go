@@ -24,7 +24,7 @@ var (
 
 // ForbiddenError says that an actor's role may not perform an action.
 type ForbiddenError struct {
-	Actor  Actor
+	Actor  claims.Actor
 	Action claims.ReviewAction
 }
 
@@ -76,14 +76,14 @@ type ConflictError struct {
 	// Revision is the current revision; act again with it.
 	Revision uint64 `json:"revision"`
 	// Current is the current state of the claim.
-	Current State `json:"current"`
+	Current claims.ReviewState `json:"current"`
 	// Verdict is the claim's current verdict, nil when it has none.
-	Verdict *Verdict `json:"verdict,omitempty"`
+	Verdict *claims.Verdict `json:"verdict,omitempty"`
 	// Diff lists what changed since Seen, claim fields then verdict fields
 	// (prefixed "verdict.").
 	Diff []Change `json:"diff"`
 	// Since are the actions recorded since Seen, oldest first.
-	Since []Event `json:"since"`
+	Since []claims.ReviewEvent `json:"since"`
 }
 
 // Error names the claim, the revisions and the fields that changed.

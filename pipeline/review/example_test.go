@@ -41,13 +41,13 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	fanny := review.Actor{Name: "fanny", Role: claims.RoleFactChecker}
-	edith := review.Actor{Name: "edith", Role: claims.RoleEditor}
+	fanny := claims.Actor{Name: "fanny", Role: claims.RoleFactChecker}
+	edith := claims.Actor{Name: "edith", Role: claims.RoleEditor}
 	const claim = "9f86d081884c7d65"
 
 	_, rev, _ := w.Get(ctx, claim) // a claim nobody touched: new, revision 0
 	r, _ := w.SetStatus(ctx, fanny, claim, rev, claims.StatusInProgress)
-	r, _ = w.DraftVerdict(ctx, fanny, claim, r.Revision, review.VerdictInput{
+	r, _ = w.DraftVerdict(ctx, fanny, claim, r.Revision, claims.VerdictInput{
 		ClaimReviewed: "The library closes in January.", Rating: claims.RatingFalse, Language: "en",
 		Summary: "The council voted to keep it open.", Sources: []string{"https://town.example/minutes"},
 		Localities: []string{"FR-75056"},
@@ -57,7 +57,7 @@ func Example() {
 		fmt.Println("a fact-checker may not publish")
 	}
 	pub, _ := w.PublishVerdict(ctx, edith, claim, r.Revision)
-	fmt.Println(pub.State.Status, "version", pub.Verdict.Version, pub.Verdict.Publish(review.Site{BaseURL: "https://news.example"}).URL)
+	fmt.Println(pub.State.Status, "version", pub.Verdict.Version, review.Site{BaseURL: "https://news.example"}.Publish(pub.Verdict).URL)
 
 	// A second editor still holding the old revision is told what changed.
 	_, err = w.AddNote(ctx, edith, claim, r.Revision, "looks good")

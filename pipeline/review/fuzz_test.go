@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"vigie/claims"
+	"vigie/pipeline/codec"
 
 	"github.com/nats-io/nats.go"
 )
@@ -13,9 +14,9 @@ import (
 // decoder: it must return an event or an error, never panic, and a decoded
 // event must encode again.
 func FuzzDecodeEvent(f *testing.F) {
-	ev := Event{ID: "c.1", ClaimID: "c", Actor: fc, Action: claims.ActionNote, After: State{Status: claims.StatusTriage, Notes: []string{"n"}},
-		Revision: 1, Detail: "n", Verdict: &Verdict{ID: "c", VerdictInput: goodInput()}}
-	data, ext, err := encodeEvent(ev)
+	ev := claims.ReviewEvent{ID: "c.1", ClaimID: "c", Actor: fc, Action: claims.ActionNote, After: claims.ReviewState{Status: claims.StatusTriage, Notes: []string{"n"}},
+		Revision: 1, Detail: "n", Verdict: &claims.Verdict{ID: "c", VerdictInput: goodInput()}}
+	data, ext, err := codec.EncodeReviewEvent(ev)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -24,12 +25,12 @@ func FuzzDecodeEvent(f *testing.F) {
 	f.Add([]byte{0x0a, 0xff}, "not base64!")
 	f.Fuzz(func(t *testing.T, data []byte, ext string) {
 		h := nats.Header{}
-		h.Set(HeaderExtension, ext)
-		e, err := DecodeEvent(data, h, 1)
+		h.Set(codec.HeaderReviewExt, ext)
+		e, err := decodeEvent(data, h, 1)
 		if err != nil {
 			return
 		}
-		if _, _, err := encodeEvent(e); err != nil {
+		if _, _, err := codec.EncodeReviewEvent(e); err != nil {
 			t.Fatalf("decoded event does not encode: %v", err)
 		}
 	})
@@ -43,14 +44,14 @@ func FuzzVerdictInput(f *testing.F) {
 	f.Add("", "", "", "", "", "")
 	f.Add(" x ", "unknown", "\u0000", "javascript:alert(1)", "fr-75056", "pt-BR")
 	f.Fuzz(func(t *testing.T, claim, rating, summary, source, locality, lang string) {
-		in := VerdictInput{ClaimReviewed: claim, Rating: ratingOf(rating), Summary: summary, Sources: []string{source},
+		in := claims.VerdictInput{ClaimReviewed: claim, Rating: ratingOf(rating), Summary: summary, Sources: []string{source},
 			Localities: []string{locality}, Language: lang}
-		n := in.Normalize()
-		if n2 := n.Normalize(); !sameInput(n, n2) {
+		n := NormalizeInput(in)
+		if n2 := NormalizeInput(n); !sameInput(n, n2) {
 			t.Fatalf("normalize not idempotent: %+v → %+v", n, n2)
 		}
 		for _, complete := range []bool{false, true} {
-			if err := n.Validate(complete); err != nil && !errors.Is(err, ErrInvalid) {
+			if err := ValidateInput(n, complete); err != nil && !errors.Is(err, ErrInvalid) {
 				t.Fatalf("validate: %v", err)
 			}
 		}

@@ -6,25 +6,16 @@ import (
 	"strconv"
 
 	"vigie/claims"
-
-	"google.golang.org/protobuf/proto"
-
-	vigiev1 "vigie/proto/gen/vigie/v1"
+	"vigie/pipeline/codec"
 )
 
-func decodeVerdictMsg(b []byte) (*Verdict, error) {
-	var p vigiev1.Verdict
-	if err := proto.Unmarshal(b, &p); err != nil {
-		return nil, err
-	}
-	return VerdictFromProto(&p), nil
-}
+func decodeVerdictMsg(b []byte) (*claims.Verdict, error) { return codec.DecodeVerdict(b) }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func ratingOf(s string) claims.Rating { return claims.Rating(s) }
 
-func sameInput(a, b VerdictInput) bool {
+func sameInput(a, b claims.VerdictInput) bool {
 	return a.ClaimReviewed == b.ClaimReviewed && a.Rating == b.Rating && a.Summary == b.Summary &&
 		slices.Equal(a.Sources, b.Sources) && slices.Equal(a.Localities, b.Localities) && a.Language == b.Language
 }

@@ -10,17 +10,19 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"vigie/claims"
 	"vigie/pipeline/bus"
+	"vigie/pipeline/codec"
 )
 
 // History returns every event of a claim, oldest first, read from the
 // REVIEW stream.
-func (w *Workflow) History(ctx context.Context, claimID string) ([]Event, error) {
+func (w *Workflow) History(ctx context.Context, claimID string) ([]claims.ReviewEvent, error) {
 	if err := checkClaimID(claimID); err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	var out []Event
-	err := w.scan(ctx, bus.ReviewSubject(claimID), func(e Event) error {
+	var out []claims.ReviewEvent
+	err := w.scan(ctx, bus.ReviewSubject(claimID), func(e claims.ReviewEvent) error {
 		out = append(out, e)
 		return nil
 	})
@@ -35,7 +37,7 @@ func (w *Workflow) History(ctx context.Context, claimID string) ([]Event, error)
 func (w *Workflow) ExportAudit(ctx context.Context, out io.Writer) error {
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
-	if err := w.scan(ctx, bus.SubjectReview+".>", func(e Event) error { return enc.Encode(e) }); err != nil {
+	if err := w.scan(ctx, bus.SubjectReview+".>", func(e claims.ReviewEvent) error { return enc.Encode(e) }); err != nil {
 		return fmt.Errorf("export audit log: %w", err)
 	}
 	return nil
@@ -43,7 +45,7 @@ func (w *Workflow) ExportAudit(ctx context.Context, out io.Writer) error {
 
 // scan calls fn with each event on subjects matching filter, up to the last
 // one stored when the scan starts.
-func (w *Workflow) scan(ctx context.Context, filter string, fn func(Event) error) error {
+func (w *Workflow) scan(ctx context.Context, filter string, fn func(claims.ReviewEvent) error) error {
 	last, err := w.stream.GetLastMsgForSubject(ctx, filter)
 	if errors.Is(err, jetstream.ErrMsgNotFound) {
 		return nil
@@ -71,7 +73,7 @@ func (w *Workflow) scan(ctx context.Context, filter string, fn func(Event) error
 			if err != nil {
 				return fmt.Errorf("event metadata: %w", err)
 			}
-			e, err := DecodeEvent(m.Data(), m.Headers(), md.Sequence.Stream)
+			e, err := decodeEvent(m.Data(), m.Headers(), md.Sequence.Stream)
 			if err != nil {
 				return err
 			}
@@ -101,8 +103,8 @@ func (w *Workflow) conflict(ctx context.Context, claimID string, seen uint64, sn
 	if err != nil {
 		return errors.Join(ce, err)
 	}
-	saw, found := NewState(), false
-	var sawVerdict, nowVerdict *Verdict
+	saw, found := claims.NewReviewState(), false
+	var sawVerdict, nowVerdict *claims.Verdict
 	for _, e := range events {
 		if e.Revision >= seen {
 			if !found {
@@ -120,7 +122,7 @@ func (w *Workflow) conflict(ctx context.Context, claimID string, seen uint64, sn
 		// Nothing recorded since seen (a revision from the future, or an
 		// event trimmed from the stream): fall back to the bucket's history.
 		if e, err := w.review.GetRevision(ctx, claimID, seen); err == nil {
-			if st, err := decodeState(e.Value()); err == nil {
+			if st, err := codec.DecodeReviewState(e.Value()); err == nil {
 				saw = st
 			}
 		}

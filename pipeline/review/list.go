@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"vigie/claims"
+
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -14,7 +16,7 @@ import (
 // true for (nil keeps all), most recently published first, then drafts by id.
 // Pages and feeds list published verdicts with
 // Verdicts(ctx, func(v *Verdict) bool { return v.Version > 0 }).
-func (w *Workflow) Verdicts(ctx context.Context, keep func(*Verdict) bool) ([]*Verdict, error) {
+func (w *Workflow) Verdicts(ctx context.Context, keep func(*claims.Verdict) bool) ([]*claims.Verdict, error) {
 	lister, err := w.verdicts.ListKeys(ctx)
 	if errors.Is(err, jetstream.ErrNoKeysFound) {
 		return nil, nil
@@ -23,7 +25,7 @@ func (w *Workflow) Verdicts(ctx context.Context, keep func(*Verdict) bool) ([]*V
 		return nil, fmt.Errorf("list verdicts: %w", err)
 	}
 	defer func() { _ = lister.Stop() }()
-	var out []*Verdict
+	var out []*claims.Verdict
 	for key := range lister.Keys() {
 		if strings.Contains(key, ".") {
 			continue // a version: "<id>.v<n>"
@@ -39,7 +41,7 @@ func (w *Workflow) Verdicts(ctx context.Context, keep func(*Verdict) bool) ([]*V
 			out = append(out, v)
 		}
 	}
-	slices.SortFunc(out, func(a, b *Verdict) int {
+	slices.SortFunc(out, func(a, b *claims.Verdict) int {
 		if c := b.Published.Compare(a.Published); c != 0 {
 			return c
 		}
@@ -49,12 +51,12 @@ func (w *Workflow) Verdicts(ctx context.Context, keep func(*Verdict) bool) ([]*V
 }
 
 // Versions returns every published version of a verdict, oldest first.
-func (w *Workflow) Versions(ctx context.Context, verdictID string) ([]*Verdict, error) {
+func (w *Workflow) Versions(ctx context.Context, verdictID string) ([]*claims.Verdict, error) {
 	cur, err := w.Verdict(ctx, verdictID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*Verdict, 0, cur.Version)
+	out := make([]*claims.Verdict, 0, cur.Version)
 	for n := 1; n <= cur.Version; n++ {
 		v, err := w.VerdictVersion(ctx, verdictID, n)
 		if err != nil {

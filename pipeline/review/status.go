@@ -6,14 +6,8 @@ import (
 	"vigie/claims"
 )
 
-// Actor is who acts: a user name and its role (one of claims.Roles).
-type Actor struct {
-	Name string `json:"name"`
-	Role string `json:"role"`
-}
-
 // checkRole returns a *ForbiddenError when actor may not perform action.
-func checkRole(a Actor, action claims.ReviewAction) error {
+func checkRole(a claims.Actor, action claims.ReviewAction) error {
 	if a.Name == "" {
 		return fmt.Errorf("actor: %w: no user name", ErrInvalid)
 	}

@@ -8,36 +8,34 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/protobuf/proto"
-
 	"vigie/claims"
-	vigiev1 "vigie/proto/gen/vigie/v1"
+	"vigie/pipeline/codec"
 )
 
 func TestVerdictInputValidate(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name     string
-		in       VerdictInput
+		in       claims.VerdictInput
 		complete bool
 		wantErr  string // substring; "" for valid
 	}{
 		{"complete", goodInput(), true, ""},
-		{"empty draft", VerdictInput{}, false, ""},
-		{"empty is incomplete", VerdictInput{}, true, "claim_reviewed missing"},
-		{"unknown rating", VerdictInput{Rating: claims.RatingUnknown}, false, `rating "unknown"`},
-		{"made-up rating", VerdictInput{Rating: "pants_on_fire"}, false, "not one of the scale"},
-		{"bad language", VerdictInput{Language: "French"}, false, "BCP 47"},
-		{"script url", VerdictInput{Sources: []string{"javascript:alert(1)"}}, false, "not an absolute http(s) url"},
-		{"relative appearance", VerdictInput{Appearances: []string{"/x"}}, false, "appearances"},
-		{"bad locality", VerdictInput{Localities: []string{"Paris"}}, false, "locality"},
-		{"no source", func() VerdictInput { in := goodInput(); in.Sources = nil; return in }(), true, "no source"},
-		{"huge summary", VerdictInput{Summary: strings.Repeat("a", MaxTextLen+1)}, false, "summary longer"},
-		{"too many sources", VerdictInput{Sources: manyURLs(MaxListLen + 1)}, false, "more than 100 sources"},
+		{"empty draft", claims.VerdictInput{}, false, ""},
+		{"empty is incomplete", claims.VerdictInput{}, true, "claim_reviewed missing"},
+		{"unknown rating", claims.VerdictInput{Rating: claims.RatingUnknown}, false, `rating "unknown"`},
+		{"made-up rating", claims.VerdictInput{Rating: "pants_on_fire"}, false, "not one of the scale"},
+		{"bad language", claims.VerdictInput{Language: "French"}, false, "BCP 47"},
+		{"script url", claims.VerdictInput{Sources: []string{"javascript:alert(1)"}}, false, "not an absolute http(s) url"},
+		{"relative appearance", claims.VerdictInput{Appearances: []string{"/x"}}, false, "appearances"},
+		{"bad locality", claims.VerdictInput{Localities: []string{"Paris"}}, false, "locality"},
+		{"no source", func() claims.VerdictInput { in := goodInput(); in.Sources = nil; return in }(), true, "no source"},
+		{"huge summary", claims.VerdictInput{Summary: strings.Repeat("a", MaxTextLen+1)}, false, "summary longer"},
+		{"too many sources", claims.VerdictInput{Sources: manyURLs(MaxListLen + 1)}, false, "more than 100 sources"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.in.Normalize().Validate(tt.complete)
+			err := ValidateInput(NormalizeInput(tt.in), tt.complete)
 			if tt.wantErr == "" {
 				if err != nil {
 					t.Fatalf("err = %v, want valid", err)
@@ -53,9 +51,9 @@ func TestVerdictInputValidate(t *testing.T) {
 
 func TestNormalize(t *testing.T) {
 	t.Parallel()
-	in := VerdictInput{ClaimReviewed: "  x ", Sources: []string{" https://a.example/ ", "", "https://a.example/"},
+	in := claims.VerdictInput{ClaimReviewed: "  x ", Sources: []string{" https://a.example/ ", "", "https://a.example/"},
 		Localities: []string{"fr-75056", "FR-75056", " se-0180"}, Rating: " false "}
-	got := in.Normalize()
+	got := NormalizeInput(in)
 	if got.ClaimReviewed != "x" || !slices.Equal(got.Sources, []string{"https://a.example/"}) ||
 		!slices.Equal(got.Localities, []string{"FR-75056", "SE-0180"}) || got.Rating != claims.RatingFalse {
 		t.Fatalf("normalized = %+v", got)
@@ -66,22 +64,21 @@ func TestVerdictConversions(t *testing.T) {
 	t.Parallel()
 	first := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
 	second := first.Add(48 * time.Hour)
-	v := &Verdict{VerdictInput: goodInput(), ID: "abc", ClaimID: "abc", State: VerdictPublished, Version: 2,
+	v := &claims.Verdict{VerdictInput: goodInput(), ID: "abc", ClaimID: "abc", State: claims.VerdictPublished, Version: 2,
 		Editor: "edith", FirstPublished: first, Published: second, CorrectionNote: "fixed the date",
-		Corrections: []Correction{{Version: 2, Date: second, Note: "fixed the date"}}}
+		Corrections: []claims.Correction{{Version: 2, Date: second, Note: "fixed the date"}}}
 	v.ReviewDate = first.AddDate(1, 0, 0)
-	v.VerdictInput = v.Normalize()
+	v.VerdictInput = NormalizeInput(v.VerdictInput)
 
-	t.Run("proto round trip", func(t *testing.T) {
-		b, err := proto.Marshal(v.Proto())
+	t.Run("VERDICTS message round trip", func(t *testing.T) {
+		b, err := codec.EncodeVerdict(v)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var p vigiev1.Verdict
-		if err := proto.Unmarshal(b, &p); err != nil {
+		got, err := codec.DecodeVerdict(b)
+		if err != nil {
 			t.Fatal(err)
 		}
-		got := VerdictFromProto(&p)
 		if got.ID != v.ID || got.Version != 2 || got.Rating != claims.RatingFalse || got.Summary != v.Summary ||
 			!slices.Equal(got.Localities, v.Localities) || !got.Published.Equal(second) ||
 			!got.ReviewDate.Equal(v.ReviewDate) || got.CorrectionNote != v.CorrectionNote || got.Editor != "edith" {
@@ -89,15 +86,15 @@ func TestVerdictConversions(t *testing.T) {
 		}
 	})
 	t.Run("publish.Verdict", func(t *testing.T) {
-		pv := v.Publish(testSite)
+		pv := testSite.Publish(v)
 		if pv.URL != "https://news.example/verdicts/abc" || pv.Rating != claims.RatingFalse || pv.TextualRating != "Faux" ||
 			pv.Claimant.Name != "A viral post" || pv.Publisher.Name != "La Vigie locale" || !pv.Published.Equal(first) ||
 			!pv.Modified.Equal(second) || len(pv.Corrections) != 1 || pv.Version != 2 || pv.Retracted {
 			t.Fatalf("publish.Verdict = %+v", pv)
 		}
-		r := v.clone()
+		r := v.Clone()
 		r.Retracted, r.RetractionNote, r.RetractedAt = true, "withdrawn", second.Add(time.Hour)
-		pr := r.Publish(testSite)
+		pr := testSite.Publish(r)
 		if !pr.Retracted || len(pr.Corrections) != 2 || pr.Corrections[1].Note != "withdrawn" || !pr.Modified.Equal(r.RetractedAt) {
 			t.Fatalf("retracted publish.Verdict = %+v", pr)
 		}
@@ -106,18 +103,18 @@ func TestVerdictConversions(t *testing.T) {
 		if got := VerdictSubjects(v); !slices.Equal(got, []string{"vigie.verdicts.fr-75056", "vigie.verdicts.fr-69123"}) {
 			t.Fatalf("subjects = %v", got)
 		}
-		if got := VerdictSubjects(&Verdict{}); !slices.Equal(got, []string{"vigie.verdicts.none"}) {
+		if got := VerdictSubjects(&claims.Verdict{}); !slices.Equal(got, []string{"vigie.verdicts.none"}) {
 			t.Fatalf("subjects = %v", got)
 		}
 	})
 	t.Run("fact-check title defaults to the claim", func(t *testing.T) {
-		f := v.FactCheck(testSite)
+		f := testSite.FactCheck(v)
 		if f.Title != v.ClaimReviewed || f.ID != "verdict.abc" || f.Date != second {
 			t.Fatalf("fact-check = %+v", f)
 		}
-		v2 := v.clone()
+		v2 := v.Clone()
 		v2.Title, v2.TextualRating = "Non, la bibliothèque ne ferme pas", ""
-		if f := v2.FactCheck(testSite); f.Title != v2.Title || f.TextualRating != "False" {
+		if f := testSite.FactCheck(v2); f.Title != v2.Title || f.TextualRating != "False" {
 			t.Fatalf("fact-check = %+v", f)
 		}
 	})

@@ -11,10 +11,10 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
-	"google.golang.org/protobuf/proto"
 
 	"vigie/claims"
 	"vigie/pipeline/bus"
+	"vigie/pipeline/codec"
 )
 
 // Config configures a Workflow.
@@ -72,18 +72,18 @@ func New(ctx context.Context, b *bus.Bus, cfg Config, log *zap.Logger) (*Workflo
 // Result is the outcome of an action.
 type Result struct {
 	// State is the claim's state after the action.
-	State State
+	State claims.ReviewState
 	// Revision is the claim's new revision: the one to send with the next action.
 	Revision uint64
 	// Event is the recorded event.
-	Event Event
+	Event claims.ReviewEvent
 	// Verdict is the claim's verdict after the action, if it has one.
-	Verdict *Verdict
+	Verdict *claims.Verdict
 }
 
 // snapshot is a claim's current state with what the next write needs.
 type snapshot struct {
-	state   State
+	state   claims.ReviewState
 	rev     uint64 // KV revision; 0 when the claim has no entry
 	lastSeq uint64 // stream sequence of the claim's last event; 0 when none
 }
@@ -107,35 +107,35 @@ func (w *Workflow) step(name string) error {
 // Get returns the current state of a claim and its revision, after
 // completing any action a crash left half-applied. A claim never acted on is
 // new at revision 0.
-func (w *Workflow) Get(ctx context.Context, claimID string) (State, uint64, error) {
+func (w *Workflow) Get(ctx context.Context, claimID string) (claims.ReviewState, uint64, error) {
 	if err := checkClaimID(claimID); err != nil {
-		return State{}, 0, err
+		return claims.ReviewState{}, 0, err
 	}
 	s, err := w.reconcile(ctx, claimID)
 	if err != nil {
-		return State{}, 0, err
+		return claims.ReviewState{}, 0, err
 	}
 	return s.state, s.rev, nil
 }
 
 // read returns the claim's KV state and revision.
-func (w *Workflow) read(ctx context.Context, claimID string) (State, uint64, error) {
+func (w *Workflow) read(ctx context.Context, claimID string) (claims.ReviewState, uint64, error) {
 	e, err := w.review.Get(ctx, claimID)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return NewState(), 0, nil
+		return claims.NewReviewState(), 0, nil
 	}
 	if err != nil {
-		return State{}, 0, fmt.Errorf("read review state of claim %s: %w", claimID, err)
+		return claims.ReviewState{}, 0, fmt.Errorf("read review state of claim %s: %w", claimID, err)
 	}
-	s, err := decodeState(e.Value())
+	s, err := codec.DecodeReviewState(e.Value())
 	if err != nil {
-		return State{}, 0, fmt.Errorf("claim %s: %w", claimID, err)
+		return claims.ReviewState{}, 0, fmt.Errorf("claim %s: %w", claimID, err)
 	}
 	return s, e.Revision(), nil
 }
 
 // lastEvent returns the claim's last event, nil when it has none.
-func (w *Workflow) lastEvent(ctx context.Context, claimID string) (*Event, error) {
+func (w *Workflow) lastEvent(ctx context.Context, claimID string) (*claims.ReviewEvent, error) {
 	m, err := w.stream.GetLastMsgForSubject(ctx, bus.ReviewSubject(claimID))
 	if errors.Is(err, jetstream.ErrMsgNotFound) {
 		return nil, nil
@@ -143,7 +143,7 @@ func (w *Workflow) lastEvent(ctx context.Context, claimID string) (*Event, error
 	if err != nil {
 		return nil, fmt.Errorf("read last review event of claim %s: %w", claimID, err)
 	}
-	e, err := DecodeEvent(m.Data, m.Header, m.Sequence)
+	e, err := decodeEvent(m.Data, m.Header, m.Sequence)
 	if err != nil {
 		return nil, err
 	}
@@ -215,16 +215,16 @@ func (w *Workflow) Reconcile(ctx context.Context) (int, error) {
 
 // change is what an action decides.
 type change struct {
-	after   State
+	after   claims.ReviewState
 	detail  string
-	verdict *Verdict // the verdict after the action; nil when untouched
+	verdict *claims.Verdict // the verdict after the action; nil when untouched
 }
 
 // decideFunc computes an action's change from the current state and verdict.
-type decideFunc func(cur State, v *Verdict, at time.Time) (change, error)
+type decideFunc func(cur claims.ReviewState, v *claims.Verdict, at time.Time) (change, error)
 
 // act runs one action on one claim.
-func (w *Workflow) act(ctx context.Context, a Actor, claimID string, seen uint64, action claims.ReviewAction, decide decideFunc) (Result, error) {
+func (w *Workflow) act(ctx context.Context, a claims.Actor, claimID string, seen uint64, action claims.ReviewAction, decide decideFunc) (Result, error) {
 	if err := checkClaimID(claimID); err != nil {
 		return Result{}, fmt.Errorf("%s: %w", action, err)
 	}
@@ -246,14 +246,14 @@ func (w *Workflow) act(ctx context.Context, a Actor, claimID string, seen uint64
 		return Result{}, fmt.Errorf("%s on claim %s: %w", action, claimID, err)
 	}
 	at := w.now().UTC()
-	ch, err := decide(snap.state.clone(), v.clone(), at)
+	ch, err := decide(snap.state.Clone(), v.Clone(), at)
 	if err != nil {
 		return Result{}, fmt.Errorf("%s on claim %s: %w", action, claimID, err)
 	}
 	if ch.verdict != nil {
 		ch.verdict.Slot = snap.rev
 	}
-	ev := Event{ID: EventID(claimID, snap.rev), ClaimID: claimID, Actor: a, At: at, Action: action,
+	ev := claims.ReviewEvent{ID: EventID(claimID, snap.rev), ClaimID: claimID, Actor: a, At: at, Action: action,
 		Before: snap.state, After: ch.after, Revision: snap.rev, Detail: ch.detail, Verdict: ch.verdict}
 	seq, err := w.record(ctx, ev, snap.lastSeq)
 	if errors.Is(err, errSlotTaken) {
@@ -285,12 +285,12 @@ func (w *Workflow) act(ctx context.Context, a Actor, claimID string, seen uint64
 // the event recorded on seen is by the same actor, of the same action, and
 // the action computes the same change from that event's before state, the
 // recorded result is returned instead of a conflict.
-func (w *Workflow) retried(ctx context.Context, a Actor, claimID string, seen uint64, action claims.ReviewAction, decide decideFunc) (Result, bool) {
+func (w *Workflow) retried(ctx context.Context, a claims.Actor, claimID string, seen uint64, action claims.ReviewAction, decide decideFunc) (Result, bool) {
 	hist, err := w.History(ctx, claimID)
 	if err != nil {
 		return Result{}, false
 	}
-	var prior *Verdict
+	var prior *claims.Verdict
 	for i, e := range hist {
 		if e.Revision < seen {
 			if e.Verdict != nil {
@@ -301,7 +301,7 @@ func (w *Workflow) retried(ctx context.Context, a Actor, claimID string, seen ui
 		if e.Revision != seen || e.Actor != a || e.Action != action {
 			return Result{}, false
 		}
-		ch, err := decide(e.Before.clone(), prior.clone(), e.At)
+		ch, err := decide(e.Before.Clone(), prior.Clone(), e.At)
 		if err != nil || !ch.after.Equal(e.After) || ch.detail != e.Detail || !sameVerdict(ch.verdict, e.Verdict) {
 			return Result{}, false
 		}
@@ -321,7 +321,7 @@ func (w *Workflow) retried(ctx context.Context, a Actor, claimID string, seen ui
 }
 
 // sameVerdict compares what an actor writes in two verdicts (not the stamps).
-func sameVerdict(a, b *Verdict) bool {
+func sameVerdict(a, b *claims.Verdict) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
@@ -336,20 +336,20 @@ var errSlotTaken = errors.New("another event took the slot")
 // record appends ev to the claim's subject, expecting lastSeq to be the
 // subject's last sequence: of two actors acting on one revision, one only
 // is recorded.
-func (w *Workflow) record(ctx context.Context, ev Event, lastSeq uint64) (uint64, error) {
-	data, ext, err := encodeEvent(ev)
+func (w *Workflow) record(ctx context.Context, ev claims.ReviewEvent, lastSeq uint64) (uint64, error) {
+	data, ext, err := codec.EncodeReviewEvent(ev)
 	if err != nil {
 		return 0, err
 	}
 	msg := nats.NewMsg(bus.ReviewSubject(ev.ClaimID))
 	msg.Data = data
-	msg.Header.Set(HeaderExtension, ext)
+	msg.Header.Set(codec.HeaderReviewExt, ext)
 	ack, err := w.b.JS.PublishMsg(ctx, msg, jetstream.WithMsgID(ev.ID), jetstream.WithExpectLastSequencePerSubject(lastSeq))
 	if isWrongLastSeq(err) {
 		// The server checks the expected sequence before de-duplicating:
 		// a retry of a write that was stored lands here too.
 		m, gerr := w.stream.GetLastMsgForSubject(ctx, msg.Subject)
-		if gerr == nil && string(m.Data) == string(data) && m.Header.Get(HeaderExtension) == ext {
+		if gerr == nil && string(m.Data) == string(data) && m.Header.Get(codec.HeaderReviewExt) == ext {
 			return m.Sequence, nil
 		}
 		return 0, errSlotTaken
@@ -364,7 +364,7 @@ func (w *Workflow) record(ctx context.Context, ev Event, lastSeq uint64) (uint64
 		if err != nil {
 			return 0, fmt.Errorf("read review event %s: %w", ev.ID, err)
 		}
-		if string(m.Data) != string(data) || m.Header.Get(HeaderExtension) != ext {
+		if string(m.Data) != string(data) || m.Header.Get(codec.HeaderReviewExt) != ext {
 			return 0, errSlotTaken
 		}
 	}
@@ -380,7 +380,7 @@ func isWrongLastSeq(err error) bool {
 // apply makes a recorded event's effects: the verdict and its
 // announcements first, the claim's state last (the state's revision moving
 // past the event's is what marks it applied). Every step is idempotent.
-func (w *Workflow) apply(ctx context.Context, ev Event) (uint64, error) {
+func (w *Workflow) apply(ctx context.Context, ev claims.ReviewEvent) (uint64, error) {
 	if ev.Verdict != nil {
 		if err := w.applyVerdict(ctx, ev); err != nil {
 			return 0, err
@@ -389,7 +389,7 @@ func (w *Workflow) apply(ctx context.Context, ev Event) (uint64, error) {
 	if err := w.step("verdict"); err != nil {
 		return 0, err
 	}
-	val, err := encodeState(ev.After)
+	val, err := codec.EncodeReviewState(ev.After)
 	if err != nil {
 		return 0, err
 	}
@@ -408,7 +408,7 @@ func (w *Workflow) apply(ctx context.Context, ev Event) (uint64, error) {
 // the claim on from ev.Revision, so the bucket having moved on means ev
 // was applied; the revision it produced is the one the next event was
 // made against, or the current one when there is no next event yet.
-func (w *Workflow) appliedRevision(ctx context.Context, ev Event) (uint64, error) {
+func (w *Workflow) appliedRevision(ctx context.Context, ev claims.ReviewEvent) (uint64, error) {
 	_, cur, err := w.read(ctx, ev.ClaimID)
 	if err != nil {
 		return 0, err
@@ -423,7 +423,7 @@ func (w *Workflow) appliedRevision(ctx context.Context, ev Event) (uint64, error
 	if err != nil {
 		return 0, fmt.Errorf("read review event after %s: %w", ev.ID, err)
 	}
-	next, err := DecodeEvent(m.Data, m.Header, m.Sequence)
+	next, err := decodeEvent(m.Data, m.Header, m.Sequence)
 	if err != nil {
 		return 0, err
 	}
@@ -431,7 +431,7 @@ func (w *Workflow) appliedRevision(ctx context.Context, ev Event) (uint64, error
 }
 
 // Verdict returns the current record of a verdict; ErrNotFound when none.
-func (w *Workflow) Verdict(ctx context.Context, verdictID string) (*Verdict, error) {
+func (w *Workflow) Verdict(ctx context.Context, verdictID string) (*claims.Verdict, error) {
 	if verdictID == "" {
 		return nil, fmt.Errorf("read verdict: %w", ErrNotFound)
 	}
@@ -441,14 +441,14 @@ func (w *Workflow) Verdict(ctx context.Context, verdictID string) (*Verdict, err
 
 // VerdictVersion returns a published version of a verdict as it was
 // published (later marked retracted if the verdict was withdrawn).
-func (w *Workflow) VerdictVersion(ctx context.Context, verdictID string, version int) (*Verdict, error) {
+func (w *Workflow) VerdictVersion(ctx context.Context, verdictID string, version int) (*claims.Verdict, error) {
 	v, _, err := w.getVerdict(ctx, versionKey(verdictID, version))
 	return v, err
 }
 
 func versionKey(id string, version int) string { return id + ".v" + strconv.Itoa(version) }
 
-func (w *Workflow) getVerdict(ctx context.Context, key string) (*Verdict, uint64, error) {
+func (w *Workflow) getVerdict(ctx context.Context, key string) (*claims.Verdict, uint64, error) {
 	e, err := w.verdicts.Get(ctx, key)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
 		return nil, 0, fmt.Errorf("read verdict %s: %w", key, ErrNotFound)
@@ -456,7 +456,7 @@ func (w *Workflow) getVerdict(ctx context.Context, key string) (*Verdict, uint64
 	if err != nil {
 		return nil, 0, fmt.Errorf("read verdict %s: %w", key, err)
 	}
-	var v Verdict
+	var v claims.Verdict
 	if err := json.Unmarshal(e.Value(), &v); err != nil {
 		return nil, 0, fmt.Errorf("decode verdict %s: %w", key, err)
 	}
@@ -465,7 +465,7 @@ func (w *Workflow) getVerdict(ctx context.Context, key string) (*Verdict, uint64
 
 // putVerdict writes v under key unless the stored record comes from a later
 // event; it reports whether the stored record is v's (written or already there).
-func (w *Workflow) putVerdict(ctx context.Context, key string, v *Verdict) (bool, error) {
+func (w *Workflow) putVerdict(ctx context.Context, key string, v *claims.Verdict) (bool, error) {
 	val, err := json.Marshal(v)
 	if err != nil {
 		return false, fmt.Errorf("encode verdict %s: %w", key, err)
@@ -491,7 +491,7 @@ func (w *Workflow) putVerdict(ctx context.Context, key string, v *Verdict) (bool
 
 // applyVerdict stores the event's verdict and, for publication, correction
 // and retraction, announces it on VERDICTS and updates the fact-check store.
-func (w *Workflow) applyVerdict(ctx context.Context, ev Event) error {
+func (w *Workflow) applyVerdict(ctx context.Context, ev claims.ReviewEvent) error {
 	v := ev.Verdict
 	current, err := w.putVerdict(ctx, v.ID, v)
 	if err != nil || !current {
@@ -514,7 +514,7 @@ func (w *Workflow) applyVerdict(ctx context.Context, ev Event) error {
 		}
 		return nil
 	}
-	fc, err := json.Marshal(v.FactCheck(w.site))
+	fc, err := json.Marshal(w.site.FactCheck(v))
 	if err != nil {
 		return fmt.Errorf("encode fact-check of verdict %s: %w", v.ID, err)
 	}
@@ -526,7 +526,7 @@ func (w *Workflow) applyVerdict(ctx context.Context, ev Event) error {
 
 // VerdictSubjects are the VERDICTS subjects a verdict is announced on: one
 // per locality token, or vigie.verdicts.none.
-func VerdictSubjects(v *Verdict) []string {
+func VerdictSubjects(v *claims.Verdict) []string {
 	var subs []string
 	for _, l := range v.Localities {
 		s := bus.SubjectVerdicts + "." + bus.Token(l)
@@ -549,12 +549,12 @@ func containsString(xs []string, s string) bool {
 	return false
 }
 
-// announce publishes the protobuf Verdict on each of its subjects, with a
+// announce publishes the verdict (a VERDICTS message) on each of its subjects, with a
 // message id per verdict, version, state and subject.
-func (w *Workflow) announce(ctx context.Context, v *Verdict) error {
-	data, err := proto.MarshalOptions{Deterministic: true}.Marshal(v.Proto())
+func (w *Workflow) announce(ctx context.Context, v *claims.Verdict) error {
+	data, err := codec.EncodeVerdict(v)
 	if err != nil {
-		return fmt.Errorf("encode verdict %s: %w", v.ID, err)
+		return err
 	}
 	for _, subj := range VerdictSubjects(v) {
 		id := fmt.Sprintf("%s.v%d.%s.%s", v.ID, v.Version, v.State, subj[len(bus.SubjectVerdicts)+1:])

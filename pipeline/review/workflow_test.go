@@ -15,16 +15,17 @@ import (
 	"vigie/claims"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
+	"vigie/pipeline/codec"
 	"vigie/pipeline/publish"
 )
 
 var (
-	fc     = Actor{Name: "fanny", Role: claims.RoleFactChecker}
-	fc2    = Actor{Name: "paulo", Role: claims.RoleFactChecker}
-	ed     = Actor{Name: "edith", Role: claims.RoleEditor}
-	admin  = Actor{Name: "root", Role: claims.RoleAdmin}
-	sub    = Actor{Name: "mairie", Role: claims.RoleSubscriber}
-	nobody = Actor{Name: "", Role: claims.RoleAdmin}
+	fc     = claims.Actor{Name: "fanny", Role: claims.RoleFactChecker}
+	fc2    = claims.Actor{Name: "paulo", Role: claims.RoleFactChecker}
+	ed     = claims.Actor{Name: "edith", Role: claims.RoleEditor}
+	admin  = claims.Actor{Name: "root", Role: claims.RoleAdmin}
+	sub    = claims.Actor{Name: "mairie", Role: claims.RoleSubscriber}
+	nobody = claims.Actor{Name: "", Role: claims.RoleAdmin}
 )
 
 var testSite = Site{Publisher: publish.Party{Name: "La Vigie locale", URL: "https://news.example"}, BaseURL: "https://news.example/"}
@@ -53,8 +54,8 @@ func newWorkflow(t testing.TB) (*Workflow, *bus.Bus) {
 	return w, b
 }
 
-func goodInput() VerdictInput {
-	return VerdictInput{
+func goodInput() claims.VerdictInput {
+	return claims.VerdictInput{
 		ClaimReviewed: "The town hall will close the Saint-Martin library in January.",
 		Rating:        claims.RatingFalse, TextualRating: "Faux",
 		Summary:  "The council voted to keep the library open; no closure is planned.",
@@ -67,56 +68,56 @@ func goodInput() VerdictInput {
 // step is one action in a scripted sequence.
 type step struct {
 	name  string
-	actor Actor
-	do    func(ctx context.Context, w *Workflow, a Actor, claim string, rev uint64) (Result, error)
+	actor claims.Actor
+	do    func(ctx context.Context, w *Workflow, a claims.Actor, claim string, rev uint64) (Result, error)
 }
 
-func assign(to string) func(context.Context, *Workflow, Actor, string, uint64) (Result, error) {
-	return func(ctx context.Context, w *Workflow, a Actor, c string, r uint64) (Result, error) {
+func assign(to string) func(context.Context, *Workflow, claims.Actor, string, uint64) (Result, error) {
+	return func(ctx context.Context, w *Workflow, a claims.Actor, c string, r uint64) (Result, error) {
 		return w.Assign(ctx, a, c, r, to)
 	}
 }
 
-func status(to claims.ReviewStatus) func(context.Context, *Workflow, Actor, string, uint64) (Result, error) {
-	return func(ctx context.Context, w *Workflow, a Actor, c string, r uint64) (Result, error) {
+func status(to claims.ReviewStatus) func(context.Context, *Workflow, claims.Actor, string, uint64) (Result, error) {
+	return func(ctx context.Context, w *Workflow, a claims.Actor, c string, r uint64) (Result, error) {
 		return w.SetStatus(ctx, a, c, r, to)
 	}
 }
 
-func note(n string) func(context.Context, *Workflow, Actor, string, uint64) (Result, error) {
-	return func(ctx context.Context, w *Workflow, a Actor, c string, r uint64) (Result, error) {
+func note(n string) func(context.Context, *Workflow, claims.Actor, string, uint64) (Result, error) {
+	return func(ctx context.Context, w *Workflow, a claims.Actor, c string, r uint64) (Result, error) {
 		return w.AddNote(ctx, a, c, r, n)
 	}
 }
 
-func draft(in VerdictInput) func(context.Context, *Workflow, Actor, string, uint64) (Result, error) {
-	return func(ctx context.Context, w *Workflow, a Actor, c string, r uint64) (Result, error) {
+func draft(in claims.VerdictInput) func(context.Context, *Workflow, claims.Actor, string, uint64) (Result, error) {
+	return func(ctx context.Context, w *Workflow, a claims.Actor, c string, r uint64) (Result, error) {
 		return w.DraftVerdict(ctx, a, c, r, in)
 	}
 }
 
-func submit(ctx context.Context, w *Workflow, a Actor, c string, r uint64) (Result, error) {
+func submit(ctx context.Context, w *Workflow, a claims.Actor, c string, r uint64) (Result, error) {
 	return w.SubmitVerdict(ctx, a, c, r)
 }
 
-func publishV(ctx context.Context, w *Workflow, a Actor, c string, r uint64) (Result, error) {
+func publishV(ctx context.Context, w *Workflow, a claims.Actor, c string, r uint64) (Result, error) {
 	return w.PublishVerdict(ctx, a, c, r)
 }
 
-func correct(in VerdictInput, n string) func(context.Context, *Workflow, Actor, string, uint64) (Result, error) {
-	return func(ctx context.Context, w *Workflow, a Actor, c string, r uint64) (Result, error) {
+func correct(in claims.VerdictInput, n string) func(context.Context, *Workflow, claims.Actor, string, uint64) (Result, error) {
+	return func(ctx context.Context, w *Workflow, a claims.Actor, c string, r uint64) (Result, error) {
 		return w.CorrectVerdict(ctx, a, c, r, in, n)
 	}
 }
 
-func retract(n string) func(context.Context, *Workflow, Actor, string, uint64) (Result, error) {
-	return func(ctx context.Context, w *Workflow, a Actor, c string, r uint64) (Result, error) {
+func retract(n string) func(context.Context, *Workflow, claims.Actor, string, uint64) (Result, error) {
+	return func(ctx context.Context, w *Workflow, a claims.Actor, c string, r uint64) (Result, error) {
 		return w.RetractVerdict(ctx, a, c, r, n)
 	}
 }
 
-func duplicateOf(of string) func(context.Context, *Workflow, Actor, string, uint64) (Result, error) {
-	return func(ctx context.Context, w *Workflow, a Actor, c string, r uint64) (Result, error) {
+func duplicateOf(of string) func(context.Context, *Workflow, claims.Actor, string, uint64) (Result, error) {
+	return func(ctx context.Context, w *Workflow, a claims.Actor, c string, r uint64) (Result, error) {
 		return w.MarkDuplicate(ctx, a, c, r, of)
 	}
 }
@@ -154,7 +155,7 @@ var paths = map[claims.ReviewStatus][]step{
 	claims.StatusDismissed: {{"dismiss", fc, status(claims.StatusDismissed)}},
 	claims.StatusDuplicate: {{"duplicate", fc, duplicateOf("c0ffee")}},
 	statusIncompleteDraft: {{"in progress", fc, status(claims.StatusInProgress)},
-		{"draft", fc, draft(VerdictInput{ClaimReviewed: "x", Language: "fr"})}},
+		{"draft", fc, draft(claims.VerdictInput{ClaimReviewed: "x", Language: "fr"})}},
 }
 
 // statusIncompleteDraft names the path to a draft lacking what publication needs.
@@ -166,8 +167,8 @@ func TestTransitions(t *testing.T) {
 	tests := []struct {
 		name  string
 		from  claims.ReviewStatus
-		actor Actor
-		do    func(context.Context, *Workflow, Actor, string, uint64) (Result, error)
+		actor claims.Actor
+		do    func(context.Context, *Workflow, claims.Actor, string, uint64) (Result, error)
 		want  error // nil: allowed
 		to    claims.ReviewStatus
 	}{
@@ -178,7 +179,7 @@ func TestTransitions(t *testing.T) {
 		{"un-duplicate", claims.StatusDuplicate, fc, status(claims.StatusTriage), nil, claims.StatusTriage},
 		{"subscriber may not triage", claims.StatusNew, sub, status(claims.StatusTriage), ErrForbidden, ""},
 		{"actor without a name", claims.StatusNew, nobody, status(claims.StatusTriage), ErrInvalid, ""},
-		{"unknown role", claims.StatusNew, Actor{Name: "x", Role: "owner"}, status(claims.StatusTriage), ErrForbidden, ""},
+		{"unknown role", claims.StatusNew, claims.Actor{Name: "x", Role: "owner"}, status(claims.StatusTriage), ErrForbidden, ""},
 		{"status cannot jump to published", claims.StatusInProgress, ed, status(claims.StatusPublished), ErrTransition, ""},
 		{"status cannot jump to draft", claims.StatusInProgress, fc, status(claims.StatusDraft), ErrTransition, ""},
 		{"status cannot make a duplicate", claims.StatusTriage, fc, status(claims.StatusDuplicate), ErrTransition, ""},
@@ -186,8 +187,8 @@ func TestTransitions(t *testing.T) {
 		{"unknown status", claims.StatusNew, fc, status("closed"), ErrInvalid, ""},
 		{"factchecker drafts", claims.StatusInProgress, fc, draft(goodInput()), nil, claims.StatusDraft},
 		{"cannot draft a new claim", claims.StatusNew, fc, draft(goodInput()), ErrTransition, ""},
-		{"draft with a bad url", claims.StatusInProgress, fc, draft(VerdictInput{Sources: []string{"javascript:alert(1)"}}), ErrInvalid, ""},
-		{"largest draft", claims.StatusInProgress, fc, draft(VerdictInput{ClaimReviewed: strings.Repeat("é", MaxTextLen/2),
+		{"draft with a bad url", claims.StatusInProgress, fc, draft(claims.VerdictInput{Sources: []string{"javascript:alert(1)"}}), ErrInvalid, ""},
+		{"largest draft", claims.StatusInProgress, fc, draft(claims.VerdictInput{ClaimReviewed: strings.Repeat("é", MaxTextLen/2),
 			Summary: strings.Repeat("s", MaxTextLen), Sources: manyURLs(MaxListLen)}), nil, claims.StatusDraft},
 		{"factchecker submits", claims.StatusDraft, fc, submit, nil, claims.StatusAwaitingApproval},
 		{"incomplete draft is not submitted", statusIncompleteDraft, fc, submit, ErrInvalid, ""},
@@ -204,10 +205,10 @@ func TestTransitions(t *testing.T) {
 		{"factchecker may not retract", claims.StatusPublished, fc, retract("wrong"), ErrForbidden, ""},
 		{"editor retracts", claims.StatusPublished, ed, retract("wrong"), nil, claims.StatusPublished},
 		{"mark duplicate", claims.StatusTriage, fc, duplicateOf("abc123"), nil, claims.StatusDuplicate},
-		{"duplicate of itself", claims.StatusTriage, fc, func(ctx context.Context, w *Workflow, a Actor, c string, r uint64) (Result, error) {
+		{"duplicate of itself", claims.StatusTriage, fc, func(ctx context.Context, w *Workflow, a claims.Actor, c string, r uint64) (Result, error) {
 			return w.MarkDuplicate(ctx, a, c, r, c)
 		}, ErrInvalid, ""},
-		{"duplicate of a duplicate", claims.StatusTriage, fc, func(ctx context.Context, w *Workflow, a Actor, c string, r uint64) (Result, error) {
+		{"duplicate of a duplicate", claims.StatusTriage, fc, func(ctx context.Context, w *Workflow, a claims.Actor, c string, r uint64) (Result, error) {
 			if _, err := w.MarkDuplicate(ctx, a, c+"-other", 0, "c0ffee"); err != nil {
 				return Result{}, err
 			}
@@ -218,7 +219,7 @@ func TestTransitions(t *testing.T) {
 		{"empty note", claims.StatusTriage, fc, note("  "), ErrInvalid, ""},
 		{"assign", claims.StatusTriage, ed, assign("fanny"), nil, claims.StatusTriage},
 		{"assign a published claim", claims.StatusPublished, ed, assign("fanny"), ErrTransition, ""},
-		{"bad claim id", claims.StatusNew, fc, func(ctx context.Context, w *Workflow, a Actor, _ string, r uint64) (Result, error) {
+		{"bad claim id", claims.StatusNew, fc, func(ctx context.Context, w *Workflow, a claims.Actor, _ string, r uint64) (Result, error) {
 			return w.Assign(ctx, a, "Bad Id.*", r, "x")
 		}, ErrInvalid, ""},
 	}
@@ -326,7 +327,7 @@ func TestConcurrentEditsConflict(t *testing.T) {
 	if !slices.Equal(ce.Diff, wantDiff) {
 		t.Fatalf("diff = %+v, want %+v", ce.Diff, wantDiff)
 	}
-	if len(ce.Since) != 1 || ce.Since[0].Actor != []Actor{fc, fc2}[won] {
+	if len(ce.Since) != 1 || ce.Since[0].Actor != []claims.Actor{fc, fc2}[won] {
 		t.Fatalf("since = %+v, want the winner's one event", ce.Since)
 	}
 	hist, err := w.History(ctx, claim)
@@ -407,7 +408,7 @@ func TestHistoryReconstructsClaim(t *testing.T) {
 	if len(hist) != len(steps) {
 		t.Fatalf("history has %d events, want %d", len(hist), len(steps))
 	}
-	state := NewState()
+	state := claims.NewReviewState()
 	var prevRev uint64
 	for i, e := range hist {
 		if e.Action != wantActions[i] || e.Actor != steps[i].actor || e.ClaimID != claim {
@@ -443,7 +444,7 @@ func TestHistoryReconstructsClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := decodeState(e.Value())
+	st, err := codec.DecodeReviewState(e.Value())
 	if err != nil || st.Status != claims.StatusPublished || st.Assignee != "fanny" || len(st.Notes) != 2 || st.VerdictID != claim {
 		t.Fatalf("bucket value = %+v, %v", st, err)
 	}
@@ -493,7 +494,7 @@ func TestMerge(t *testing.T) {
 }
 
 // verdictMessages reads every message on the VERDICTS stream.
-func verdictMessages(t *testing.T, b *bus.Bus) map[string][]*Verdict {
+func verdictMessages(t *testing.T, b *bus.Bus) map[string][]*claims.Verdict {
 	t.Helper()
 	ctx := context.Background()
 	st, err := b.JS.Stream(ctx, bus.StreamVerdicts)
@@ -504,7 +505,7 @@ func verdictMessages(t *testing.T, b *bus.Bus) map[string][]*Verdict {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string][]*Verdict{}
+	out := map[string][]*claims.Verdict{}
 	for seq := info.State.FirstSeq; seq <= info.State.LastSeq && info.State.Msgs > 0; seq++ {
 		m, err := st.GetMsg(ctx, seq)
 		if err != nil {
@@ -549,7 +550,7 @@ func TestVerdictLifecycle(t *testing.T) {
 
 	t.Run("publish", func(t *testing.T) {
 		v := res.Verdict
-		if v == nil || v.Version != 1 || v.State != VerdictPublished || v.Editor != "edith" || v.Author != "fanny" ||
+		if v == nil || v.Version != 1 || v.State != claims.VerdictPublished || v.Editor != "edith" || v.Author != "fanny" ||
 			v.Published.IsZero() || !v.FirstPublished.Equal(v.Published) {
 			t.Fatalf("published verdict = %+v", v)
 		}
@@ -611,7 +612,7 @@ func TestVerdictLifecycle(t *testing.T) {
 		if err != nil || v1.Summary != goodInput().Summary {
 			t.Fatalf("version 1 changed: %+v, %v", v1, err)
 		}
-		pv := v.Publish(testSite)
+		pv := testSite.Publish(v)
 		if pv.Version != 2 || len(pv.Corrections) != 1 || pv.Corrections[0].Note != "Added the date of the vote." ||
 			!pv.Published.Equal(v.FirstPublished) || !pv.Modified.Equal(v.Published) {
 			t.Fatalf("publish.Verdict = %+v", pv)
@@ -623,7 +624,7 @@ func TestVerdictLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !r.Verdict.Retracted || r.Verdict.State != VerdictRetracted || r.State.Status != claims.StatusPublished {
+		if !r.Verdict.Retracted || r.Verdict.State != claims.VerdictRetracted || r.State.Status != claims.StatusPublished {
 			t.Fatalf("retracted = %+v / %+v", r.Verdict, r.State)
 		}
 		if _, ok := factCheck(t, b, claim); ok {
@@ -655,7 +656,7 @@ func TestManyConcurrentReviewers(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			a := Actor{Name: "r" + itoa(r), Role: claims.RoleFactChecker}
+			a := claims.Actor{Name: "r" + itoa(r), Role: claims.RoleFactChecker}
 			var rev uint64
 			for n := range notesEach {
 				for {
@@ -686,7 +687,7 @@ func TestManyConcurrentReviewers(t *testing.T) {
 	if len(hist) != reviewers*notesEach {
 		t.Fatalf("history has %d events, want %d", len(hist), reviewers*notesEach)
 	}
-	state := NewState()
+	state := claims.NewReviewState()
 	for _, e := range hist {
 		if !e.Before.Equal(state) {
 			t.Fatalf("event %s does not follow the previous one", e.ID)
@@ -740,7 +741,7 @@ func TestListVerdicts(t *testing.T) {
 	if !slices.Equal(ids, []string{"l1", "l3", "l2"}) {
 		t.Fatalf("verdicts = %v", ids)
 	}
-	pub, err := w.Verdicts(ctx, func(v *Verdict) bool { return v.Version > 0 })
+	pub, err := w.Verdicts(ctx, func(v *claims.Verdict) bool { return v.Version > 0 })
 	if err != nil || len(pub) != 2 {
 		t.Fatalf("published = %d, %v", len(pub), err)
 	}
@@ -761,13 +762,13 @@ func TestRoleMatrix(t *testing.T) {
 	t.Parallel()
 	w, _ := newWorkflow(t)
 	ctx := context.Background()
-	merge := func(ctx context.Context, w *Workflow, a Actor, c string, r uint64) (Result, error) {
+	merge := func(ctx context.Context, w *Workflow, a claims.Actor, c string, r uint64) (Result, error) {
 		return w.Merge(ctx, a, c, r, []Seen{{c + "-dup", 0}})
 	}
 	actions := []struct {
 		action claims.ReviewAction
 		from   claims.ReviewStatus
-		do     func(context.Context, *Workflow, Actor, string, uint64) (Result, error)
+		do     func(context.Context, *Workflow, claims.Actor, string, uint64) (Result, error)
 	}{
 		{claims.ActionAssign, claims.StatusTriage, assign("someone")},
 		{claims.ActionStatus, claims.StatusNew, status(claims.StatusTriage)},
@@ -799,7 +800,7 @@ func TestRoleMatrix(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				_, err = ac.do(ctx, w, Actor{Name: "user-" + name, Role: role}, claim, rev)
+				_, err = ac.do(ctx, w, claims.Actor{Name: "user-" + name, Role: role}, claim, rev)
 				if ac.action.AllowedFor(role) {
 					if err != nil {
 						t.Fatalf("err = %v, want success", err)

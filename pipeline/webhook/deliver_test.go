@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"vigie/claims"
 )
 
 const testSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -127,7 +129,7 @@ func newTestDeliverer(t *testing.T, clock Clock, rec Recorder) *Deliverer {
 func testMessage(t *testing.T) Message {
 	t.Helper()
 	msg, err := NewMessage(DeriveMessageID("sub_1", "alert_1"), TypeAlertFlagged, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC),
-		Alert{ID: "alert_1", SubscriptionID: "sub_1", Locality: "FR-75056", Kind: "flagged", Severity: 4, Unreviewed: true,
+		claims.Alert{ID: "alert_1", SubscriptionID: "sub_1", Locality: "FR-75056", Kind: "flagged", Severity: 4, Unreviewed: true,
 			Title: "Unreviewed match: claim about tap water", Rating: "false", Created: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)

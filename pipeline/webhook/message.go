@@ -94,38 +94,3 @@ func NewMessage(id, typ string, ts time.Time, data any) (Message, error) {
 	}
 	return Message{ID: id, Type: typ, Body: body}, nil
 }
-
-// Alert is the data of the alert.* event types; it mirrors vigie.v1.Alert.
-type Alert struct {
-	// ID is the alert's id (one alert per subscription and cluster within
-	// the deduplication window).
-	ID string `json:"id"`
-	// SubscriptionID is the subscription the alert was raised for.
-	SubscriptionID string `json:"subscription_id"`
-	// Locality is the municipality code, e.g. "FR-75056".
-	Locality string `json:"locality"`
-	// Kind is one of claims.AlertKinds: "flagged", "trending" or "verdict".
-	Kind string `json:"kind"`
-	// Severity is from 1 (low) to 5 (high).
-	Severity int `json:"severity"`
-	// Unreviewed is true when no person confirmed the automatic match.
-	Unreviewed bool `json:"unreviewed"`
-	// Title is a one-line summary.
-	Title string `json:"title"`
-	// Text is the alert's body.
-	Text string `json:"text,omitempty"`
-	// URL links to the claim or verdict page.
-	URL string `json:"url,omitempty"`
-	// ClaimID is the claim concerned, if any.
-	ClaimID string `json:"claim_id,omitempty"`
-	// ClusterID is the cluster of repeats concerned, if any.
-	ClusterID string `json:"cluster_id,omitempty"`
-	// VerdictID is the verdict concerned, if any.
-	VerdictID string `json:"verdict_id,omitempty"`
-	// Rating is the normalised rating of the matched or published verdict:
-	// false, mostly_false, misleading, mixed, mostly_true, true, unproven,
-	// satire_other or unknown.
-	Rating string `json:"rating,omitempty"`
-	// Created is when the alert was raised.
-	Created time.Time `json:"created"`
-}

@@ -9,12 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"google.golang.org/protobuf/types/known/timestamppb"
-
 	"vigie/claims"
-	"vigie/pipeline/codec"
 	"vigie/pipeline/webhook"
-	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
 // UnreviewedPrefix starts the title of an alert from an automatic match.
@@ -37,7 +33,7 @@ type VerdictInfo struct {
 // Record is an alert as stored in the alerts bucket and shown in feeds: the
 // webhook data of alert.* events and what the feeds need besides.
 type Record struct {
-	webhook.Alert
+	claims.Alert
 	// Language is the claim's or verdict's language.
 	Language string `json:"language,omitempty"`
 	// Event is when the event happened (the payload timestamp).
@@ -48,15 +44,7 @@ type Record struct {
 
 // EventType is the webhook event type of the alert.
 func (r Record) EventType() string {
-	return webhook.AlertType(claims.AlertKind(r.Kind))
-}
-
-// Proto returns the alert as published on vigie.alerts.<locality>.
-func (r Record) Proto() *vigiev1.Alert {
-	k := codec.AlertKind(claims.AlertKind(r.Kind))
-	return &vigiev1.Alert{Id: r.ID, SubscriptionId: r.SubscriptionID, Locality: r.Locality, Kind: k,
-		Severity: int32(r.Severity), ClaimId: r.ClaimID, ClusterId: r.ClusterID, VerdictId: r.VerdictID,
-		Unreviewed: r.Unreviewed, Created: timestamppb.New(r.Created), Title: r.Title, Text: r.Text, Url: r.URL}
+	return webhook.AlertType(r.Kind)
 }
 
 // Message returns the webhook message of the alert; its webhook-id is the

@@ -12,20 +12,19 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"github.com/nats-io/nats.go"
-	"google.golang.org/protobuf/proto"
 
 	"vigie/claims"
 	"vigie/claims/locality"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
+	"vigie/pipeline/codec"
 	"vigie/pipeline/subscription"
 	"vigie/pipeline/webhook"
-	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
 // natsTap collects the core NATS messages of one subject, as an integrator
 // subscribed to vigie.alerts.<locality> would receive them.
-func natsTap(t *testing.T, h *harness, code string) func() []*vigiev1.Alert {
+func natsTap(t *testing.T, h *harness, code string) func() []claims.Alert {
 	t.Helper()
 	ch := make(chan *nats.Msg, 64)
 	sub, err := h.bus.NC.ChanSubscribe(bus.SubjectAlerts+"."+locality.SubjectToken(code), ch)
@@ -36,19 +35,19 @@ func natsTap(t *testing.T, h *harness, code string) func() []*vigiev1.Alert {
 	if err := h.bus.NC.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	var got []*vigiev1.Alert
-	return func() []*vigiev1.Alert {
+	var got []claims.Alert
+	return func() []claims.Alert {
 		for {
 			select {
 			case m := <-ch:
-				var a vigiev1.Alert
-				if err := proto.Unmarshal(m.Data, &a); err != nil {
+				a, err := codec.DecodeAlert(m.Data)
+				if err != nil {
 					t.Fatalf("alert on %s: %v", m.Subject, err)
 				}
-				if m.Header.Get(nats.MsgIdHdr) != a.GetId() {
-					t.Errorf("Nats-Msg-Id %q, want the alert id %q", m.Header.Get(nats.MsgIdHdr), a.GetId())
+				if m.Header.Get(nats.MsgIdHdr) != a.ID {
+					t.Errorf("Nats-Msg-Id %q, want the alert id %q", m.Header.Get(nats.MsgIdHdr), a.ID)
 				}
-				got = append(got, &a)
+				got = append(got, a)
 			default:
 				return got
 			}
@@ -81,9 +80,9 @@ func TestFlaggedClaimReachesOnlyItsLocality(t *testing.T) {
 		t.Fatal("A's receiver could not verify the signature independently")
 	}
 	var p struct {
-		Type      string        `json:"type"`
-		Timestamp time.Time     `json:"timestamp"`
-		Data      webhook.Alert `json:"data"`
+		Type      string       `json:"type"`
+		Timestamp time.Time    `json:"timestamp"`
+		Data      claims.Alert `json:"data"`
 	}
 	if err := json.Unmarshal(reqs[0].Body, &p); err != nil {
 		t.Fatal(err)
@@ -137,7 +136,7 @@ func TestFlaggedClaimReachesOnlyItsLocality(t *testing.T) {
 	if code != http.StatusOK || bytes.Contains(body, []byte("clm_9")) {
 		t.Errorf("B's feed: status %d, body %s", code, body)
 	}
-	if got := tapA(); len(got) != 1 || got[0].GetId() != a.ID || got[0].GetLocality() != paris {
+	if got := tapA(); len(got) != 1 || got[0].ID != a.ID || got[0].Locality != paris {
 		t.Errorf("integrator on A's subject got %v, want A's alert", got)
 	}
 	if got := tapB(); len(got) != 0 {
@@ -147,8 +146,8 @@ func TestFlaggedClaimReachesOnlyItsLocality(t *testing.T) {
 	// A redelivered CLAIMS message (same item, published again past the
 	// duplicate window) raises the same alert id: nothing new is delivered.
 	ic := loadClaims(t, "flagged-paris.json")
-	b, _ := proto.Marshal(ic)
-	if _, err := h.bus.Publish(context.Background(), bus.ClaimsSubject("fr"), b, "redelivery-"+ic.GetItemId(), nil); err != nil {
+	b, _ := codec.EncodeItemClaims(ic)
+	if _, err := h.bus.Publish(context.Background(), bus.ClaimsSubject("fr"), b, "redelivery-"+ic.ItemID, nil); err != nil {
 		t.Fatal(err)
 	}
 	h.settled()
@@ -339,11 +338,11 @@ func TestTrendingRaisesOneAlert(t *testing.T) {
 	tap := natsTap(t, h, paris)
 	base := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	for i := range 8 {
-		ic := &vigiev1.ItemClaims{ItemId: "itm_" + string(rune('a'+i)), SourceId: "src-" + string(rune('a'+i%4)),
-			SourceName: "Source", ItemTitle: "Rumeur", ItemUrl: "https://news.example/" + string(rune('a'+i)), Language: "fr",
-			Localities: []string{paris}, Analyzed: ts(base.Add(time.Duration(i) * time.Minute)),
-			Claims: []*vigiev1.Claim{{Id: "clm_t" + string(rune('a'+i)), Text: "Les ponts de Paris vont fermer demain.",
-				Language: "fr", ClusterId: "cl_bridges"}}}
+		ic := claims.ItemClaims{ItemID: "itm_" + string(rune('a'+i)), SourceID: "src-" + string(rune('a'+i%4)),
+			SourceName: "Source", ItemTitle: "Rumeur", ItemURL: "https://news.example/" + string(rune('a'+i)), Language: "fr",
+			Localities: []string{paris}, Analyzed: base.Add(time.Duration(i) * time.Minute),
+			Claims: []claims.Claim{{ID: "clm_t" + string(rune('a'+i)), Text: "Les ponts de Paris vont fermer demain.",
+				Language: "fr", ClusterID: "cl_bridges"}}}
 		h.publishClaims(ic)
 	}
 	h.settled()
@@ -354,7 +353,7 @@ func TestTrendingRaisesOneAlert(t *testing.T) {
 	if r := recs[0]; r.Kind != "trending" || r.ClusterID != "cl_bridges" || r.Unreviewed || !strings.HasPrefix(r.Title, "Trending: ") {
 		t.Errorf("alert %+v, want a reviewed-free trending alert on cl_bridges", r)
 	}
-	if got := tap(); len(got) != 1 || got[0].GetKind() != vigiev1.AlertKind_ALERT_KIND_TRENDING {
+	if got := tap(); len(got) != 1 || got[0].Kind != claims.AlertTrending {
 		t.Errorf("NATS got %d alerts, want one trending", len(got))
 	}
 	if recs := h.alerts(other.ID); len(recs) != 0 {
@@ -368,9 +367,9 @@ func TestBelowThresholdNoTrending(t *testing.T) {
 	h := start(t, Options{TrendingItems: 3, TrendingSources: 3})
 	sub, _ := h.subscribe("Paris", []string{paris}, []claims.AlertKind{claims.AlertTrending}, true)
 	for i := range 6 {
-		h.publishClaims(&vigiev1.ItemClaims{ItemId: "itm_" + string(rune('a'+i)), SourceId: "src-" + string(rune('a'+i%2)),
-			Language: "fr", Localities: []string{paris}, Analyzed: ts(time.Date(2026, 11, 27, 9, i, 0, 0, time.UTC)),
-			Claims: []*vigiev1.Claim{{Id: "c" + string(rune('a'+i)), Text: "x", ClusterId: "cl_small"}}})
+		h.publishClaims(claims.ItemClaims{ItemID: "itm_" + string(rune('a'+i)), SourceID: "src-" + string(rune('a'+i%2)),
+			Language: "fr", Localities: []string{paris}, Analyzed: time.Date(2026, 11, 27, 9, i, 0, 0, time.UTC),
+			Claims: []claims.Claim{{ID: "c" + string(rune('a'+i)), Text: "x", ClusterID: "cl_small"}}})
 	}
 	h.settled()
 	if recs := h.alerts(sub.ID); len(recs) != 0 {
@@ -464,11 +463,11 @@ func TestVerdictVersionsInCAP(t *testing.T) {
 	sub, tok := h.subscribe("Paris", []string{paris}, []claims.AlertKind{claims.AlertVerdict}, false)
 	v := loadVerdict(t, "verdict-paris.json")
 	h.publishVerdict(v)
-	v2 := proto.Clone(v).(*vigiev1.Verdict)
-	v2.Version, v2.CorrectionNote, v2.Published = 2, "Date of the analyses corrected.", ts(v.GetPublished().AsTime().Add(time.Hour))
+	v2 := v.Clone()
+	v2.Version, v2.CorrectionNote, v2.Published = 2, "Date of the analyses corrected.", v.Published.Add(time.Hour)
 	h.publishVerdict(v2)
-	v3 := proto.Clone(v2).(*vigiev1.Verdict)
-	v3.Version, v3.Retracted, v3.Published = 3, true, ts(v.GetPublished().AsTime().Add(2*time.Hour))
+	v3 := v2.Clone()
+	v3.Version, v3.Retracted, v3.Published = 3, true, v.Published.Add(2*time.Hour)
 	h.publishVerdict(v3)
 	h.publishVerdict(v3) // published twice: still one alert
 	h.settled()

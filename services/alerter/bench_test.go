@@ -12,7 +12,6 @@ import (
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/subscription"
-	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
 // BenchmarkItemClaims measures the alerter's per-message path for the
@@ -36,11 +35,11 @@ func BenchmarkItemClaims(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		n++
-		ic := &vigiev1.ItemClaims{ItemId: fmt.Sprint("itm_", n), SourceId: fmt.Sprint("src", n%50), Language: "fr",
-			Localities: []string{paris}, Analyzed: ts(t0)}
+		ic := claims.ItemClaims{ItemID: fmt.Sprint("itm_", n), SourceID: fmt.Sprint("src", n%50), Language: "fr",
+			Localities: []string{paris}, Analyzed: t0}
 		for c := range 3 {
-			ic.Claims = append(ic.Claims, &vigiev1.Claim{Id: fmt.Sprint("c", n, "_", c), Text: "Une rumeur sur les ponts.",
-				ClusterId: fmt.Sprint("cl_", (n*3+c)%500)})
+			ic.Claims = append(ic.Claims, claims.Claim{ID: fmt.Sprint("c", n, "_", c), Text: "Une rumeur sur les ponts.",
+				ClusterID: fmt.Sprint("cl_", (n*3+c)%500)})
 		}
 		if err := svc.itemClaims(ctx, subs, ic); err != nil {
 			b.Fatal(err)

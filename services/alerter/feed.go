@@ -201,7 +201,7 @@ func entry(r Record) publish.Entry {
 	if !claims.ValidLanguage(lang) {
 		lang = ""
 	}
-	rating := claims.Rating(r.Rating).OrUnknown()
+	rating := r.Rating.OrUnknown()
 	return publish.Entry{ID: "urn:vigie:alert:" + r.ID, URL: r.URL, Title: r.Title, Summary: r.Text,
 		Published: r.Created, Updated: r.Created, Rating: rating, TextualRating: rating.Label(),
 		Localities: []string{r.Locality}, Language: lang, Retracted: r.Verdict != nil && r.Verdict.Retracted,
@@ -219,7 +219,7 @@ func verdictVersion(r Record) int {
 func (s *Service) capVerdict(r Record) publish.Verdict {
 	vi := r.Verdict
 	v := publish.Verdict{ID: vi.ID, Version: vi.Version, URL: r.URL, ClaimReviewed: vi.ClaimReviewed,
-		Rating: claims.Rating(r.Rating).OrUnknown(), TextualRating: vi.TextualRating, Summary: vi.Summary,
+		Rating: r.Rating.OrUnknown(), TextualRating: vi.TextualRating, Summary: vi.Summary,
 		Localities: vi.Localities, Publisher: s.opts.Publisher, Published: vi.Published, Retracted: vi.Retracted}
 	if claims.ValidLanguage(r.Language) {
 		v.Language = r.Language
@@ -275,7 +275,7 @@ func (s *Service) capEntries(sub subscription.Subscription, recs []Record) []pub
 	}
 	var out []publish.Entry
 	for _, r := range recs {
-		if r.Kind != string(claims.AlertVerdict) || r.Verdict == nil || r.Unreviewed {
+		if r.Kind != claims.AlertVerdict || r.Verdict == nil || r.Unreviewed {
 			continue
 		}
 		u := s.feedURL(sub.ID, "/cap/"+r.ID+".xml")

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"vigie/claims"
-	"vigie/pipeline/codec"
 	"vigie/pipeline/subscription"
 )
 
@@ -23,15 +22,15 @@ func TestWebhookPayloadGolden(t *testing.T) {
 	now := time.Date(2026, 11, 27, 9, 0, 5, 0, time.UTC)
 	s := &Service{opts: withDefaults(Options{BaseURL: "https://verif.example.org", Now: func() time.Time { return now }})}
 	ic := loadClaims(t, "flagged-paris.json")
-	c := ic.GetClaims()[0]
+	c := ic.Claims[0]
 	m, ok := flaggedMatch(c)
 	if !ok {
 		t.Fatal("fixture claim has no flagged automatic match")
 	}
 	sub := subscription.Subscription{ID: "sub_paris"}
 	at := s.eventTime(ic)
-	rec := s.claimRecord(sub, paris, claims.AlertFlagged, ic, c, m, claims.AlertSeverity(codec.DomainRating(m.GetRating()), 1, false), at,
-		AlertID("flagged", sub.ID, c.GetClusterId(), windowIndex(at, s.opts.Window)))
+	rec := s.claimRecord(sub, paris, claims.AlertFlagged, ic, c, m, claims.AlertSeverity(m.Rating, 1, false), at,
+		AlertID("flagged", sub.ID, c.ClusterID, windowIndex(at, s.opts.Window)))
 	msg, err := rec.Message()
 	if err != nil {
 		t.Fatal(err)

@@ -25,6 +25,7 @@ import (
 	"vigie/pipeline/account"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
+	"vigie/pipeline/codec"
 	"vigie/pipeline/subscription"
 	"vigie/pipeline/webhook"
 	vigiev1 "vigie/proto/gen/vigie/v1"
@@ -103,30 +104,30 @@ func (h *harness) subscribe(name string, locs []string, triggers []claims.AlertK
 }
 
 // publishClaims publishes a CLAIMS message as the matcher does.
-func (h *harness) publishClaims(ic *vigiev1.ItemClaims) {
+func (h *harness) publishClaims(ic claims.ItemClaims) {
 	h.t.Helper()
-	b, err := proto.Marshal(ic)
+	b, err := codec.EncodeItemClaims(ic)
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if _, err := h.bus.Publish(ctx, bus.ClaimsSubject(ic.GetLanguage()), b, ic.GetItemId(), nil); err != nil {
+	if _, err := h.bus.Publish(ctx, bus.ClaimsSubject(ic.Language), b, ic.ItemID, nil); err != nil {
 		h.t.Fatal(err)
 	}
 }
 
 // publishVerdict publishes a VERDICTS message as the reviewer does.
-func (h *harness) publishVerdict(v *vigiev1.Verdict) {
+func (h *harness) publishVerdict(v *claims.Verdict) {
 	h.t.Helper()
-	b, err := proto.Marshal(v)
+	b, err := codec.EncodeVerdict(v)
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	subj := bus.SubjectVerdicts + "." + bus.Token(v.GetLocalities()[0])
-	if _, err := h.bus.Publish(ctx, subj, b, v.GetId()+".v"+strconv.Itoa(int(v.GetVersion())), nil); err != nil {
+	subj := bus.SubjectVerdicts + "." + bus.Token(v.Localities[0])
+	if _, err := h.bus.Publish(ctx, subj, b, v.ID+".v"+strconv.Itoa(v.Version), nil); err != nil {
 		h.t.Fatal(err)
 	}
 }
@@ -163,30 +164,46 @@ func (h *harness) alerts(subID string) []Record {
 	return recs
 }
 
-func loadClaims(t *testing.T, name string) *vigiev1.ItemClaims {
+// loadClaims reads a CLAIMS message of testdata, written in protobuf's JSON
+// mapping (the wire contract, as an integrator reads it): the fixtures are
+// the one reason this package's tests import the generated code.
+func loadClaims(t *testing.T, name string) claims.ItemClaims {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	var p vigiev1.ItemClaims
+	ic, err := codec.DecodeItemClaims(wireFixture(t, name, &p))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ic vigiev1.ItemClaims
-	if err := protojson.Unmarshal(b, &ic); err != nil {
-		t.Fatal(err)
-	}
-	return &ic
+	return ic
 }
 
-func loadVerdict(t *testing.T, name string) *vigiev1.Verdict {
+// loadVerdict reads a VERDICTS message of testdata (see loadClaims).
+func loadVerdict(t *testing.T, name string) *claims.Verdict {
+	t.Helper()
+	var p vigiev1.Verdict
+	v, err := codec.DecodeVerdict(wireFixture(t, name, &p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// wireFixture reads a message written in protobuf's JSON mapping into m and
+// returns its binary encoding.
+func wireFixture(t *testing.T, name string, m proto.Message) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var v vigiev1.Verdict
-	if err := protojson.Unmarshal(b, &v); err != nil {
+	if err := protojson.Unmarshal(b, m); err != nil {
 		t.Fatal(err)
 	}
-	return &v
+	data, err := proto.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 // request is one webhook request as a receiver saw it.

@@ -13,14 +13,12 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
-	"google.golang.org/protobuf/proto"
 
 	"vigie/claims"
 	"vigie/claims/locality"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/codec"
 	"vigie/pipeline/subscription"
-	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
 // maxTrendList bounds the ids a trending counter keeps.
@@ -28,10 +26,10 @@ const maxTrendList = 200
 
 // flaggedMatch returns the best automatic match of c to a false, mostly
 // false or misleading fact-check.
-func flaggedMatch(c *vigiev1.Claim) (*vigiev1.Match, bool) {
-	for _, m := range c.GetMatches() {
-		if m.GetAuto() && codec.DomainRating(m.GetRating()).Flagged() {
-			return m, true
+func flaggedMatch(c claims.Claim) (*claims.Match, bool) {
+	for i, m := range c.Matches {
+		if m.Auto && m.Rating.Flagged() {
+			return &c.Matches[i], true
 		}
 	}
 	return nil, false
@@ -39,12 +37,12 @@ func flaggedMatch(c *vigiev1.Claim) (*vigiev1.Match, bool) {
 
 // eventTime is when the matcher saw the item: the window clock, the same
 // on every redelivery.
-func (s *Service) eventTime(ic *vigiev1.ItemClaims) time.Time {
+func (s *Service) eventTime(ic claims.ItemClaims) time.Time {
 	switch {
-	case ic.GetAnalyzed() != nil:
-		return ic.GetAnalyzed().AsTime()
-	case ic.GetPublished() != nil:
-		return ic.GetPublished().AsTime()
+	case !ic.Analyzed.IsZero():
+		return ic.Analyzed
+	case !ic.Published.IsZero():
+		return ic.Published
 	}
 	return s.opts.Now()
 }
@@ -74,35 +72,35 @@ func (s *Service) handleClaims(ctx context.Context, msgs []jetstream.Msg) []erro
 }
 
 // itemClaims raises the flagged and trending alerts of one CLAIMS message.
-func (s *Service) itemClaims(ctx context.Context, subs []subscription.Subscription, ic *vigiev1.ItemClaims) error {
-	locs := normLocalities(ic.GetLocalities())
+func (s *Service) itemClaims(ctx context.Context, subs []subscription.Subscription, ic claims.ItemClaims) error {
+	locs := normLocalities(ic.Localities)
 	at := s.eventTime(ic)
 	win := windowIndex(at, s.opts.Window)
 	done := map[string]bool{} // one flagged alert per cluster per message
-	for _, c := range ic.GetClaims() {
+	for _, c := range ic.Claims {
 		match, flagged := flaggedMatch(c)
-		flagged = flagged && c.GetFlagged()
+		flagged = flagged && c.Flagged
 		var tr trend
-		if c.GetClusterId() != "" {
+		if c.ClusterID != "" {
 			var err error
-			if tr, err = s.countRepeat(ctx, c.GetClusterId(), win, ic, locs); err != nil {
+			if tr, err = s.countRepeat(ctx, c.ClusterID, win, ic, locs); err != nil {
 				return err
 			}
 		}
 		rating := claims.RatingUnknown
 		if match != nil {
-			rating = codec.DomainRating(match.GetRating())
+			rating = match.Rating
 		}
 		sources := max(len(tr.Sources), 1)
 		trending := tr.crossed(s.opts.TrendingItems, s.opts.TrendingSources)
-		key := c.GetClusterId()
+		key := c.ClusterID
 		if key == "" {
-			key = "claim:" + c.GetId()
+			key = "claim:" + c.ID
 		}
 		if flagged && !s.opts.RequireConfirmation && !done[key] && len(locs) > 0 {
 			done[key] = true
 			ev := subscription.Event{Trigger: claims.AlertFlagged, Localities: locs, Language: claimLang(ic, c),
-				Severity: claims.AlertSeverity(rating, sources, trending), Text: c.GetText() + "\n" + ic.GetItemTitle()}.Prepare()
+				Severity: claims.AlertSeverity(rating, sources, trending), Text: c.Text + "\n" + ic.ItemTitle}.Prepare()
 			for _, sub := range subs {
 				loc, ok := sub.Matches(ev)
 				if !ok {
@@ -117,7 +115,7 @@ func (s *Service) itemClaims(ctx context.Context, subs []subscription.Subscripti
 		if trending {
 			auto := match != nil
 			ev := subscription.Event{Trigger: claims.AlertTrending, Localities: tr.Localities, Language: claimLang(ic, c),
-				Severity: claims.AlertSeverity(rating, sources, true), Text: c.GetText() + "\n" + ic.GetItemTitle()}.Prepare()
+				Severity: claims.AlertSeverity(rating, sources, true), Text: c.Text + "\n" + ic.ItemTitle}.Prepare()
 			if auto && s.opts.RequireConfirmation {
 				continue
 			}
@@ -127,7 +125,7 @@ func (s *Service) itemClaims(ctx context.Context, subs []subscription.Subscripti
 					continue
 				}
 				rec := s.claimRecord(sub, loc, claims.AlertTrending, ic, c, match, ev.Severity, at,
-					AlertID("trending", sub.ID, c.GetClusterId(), win))
+					AlertID("trending", sub.ID, c.ClusterID, win))
 				rec.Text = fmt.Sprintf("Repeated in %d items from %d sources since %s. ", len(tr.Items), len(tr.Sources),
 					tr.First.UTC().Format(time.RFC3339)) + rec.Text
 				if err := s.raise(ctx, sub, rec); err != nil {
@@ -139,11 +137,11 @@ func (s *Service) itemClaims(ctx context.Context, subs []subscription.Subscripti
 	return nil
 }
 
-func claimLang(ic *vigiev1.ItemClaims, c *vigiev1.Claim) string {
-	if c.GetLanguage() != "" {
-		return c.GetLanguage()
+func claimLang(ic claims.ItemClaims, c claims.Claim) string {
+	if c.Language != "" {
+		return c.Language
 	}
-	return ic.GetLanguage()
+	return ic.Language
 }
 
 func normLocalities(in []string) []string {
@@ -158,26 +156,26 @@ func normLocalities(in []string) []string {
 }
 
 // claimRecord builds a flagged or trending alert.
-func (s *Service) claimRecord(sub subscription.Subscription, loc string, kind claims.AlertKind, ic *vigiev1.ItemClaims, c *vigiev1.Claim,
-	match *vigiev1.Match, severity int, at time.Time, id string) Record {
+func (s *Service) claimRecord(sub subscription.Subscription, loc string, kind claims.AlertKind, ic claims.ItemClaims, c claims.Claim,
+	match *claims.Match, severity int, at time.Time, id string) Record {
 	r := Record{Language: claimLang(ic, c), Event: at.UTC()}
-	r.ID, r.SubscriptionID, r.Locality, r.Kind, r.Severity = id, sub.ID, loc, string(kind), severity
-	r.ClaimID, r.ClusterID, r.URL, r.Created = c.GetId(), c.GetClusterId(), s.pageURL("claims", c.GetId()), s.opts.Now().UTC()
-	r.Rating = string(claims.RatingUnknown)
-	claim := oneLine(c.GetText(), 200)
+	r.ID, r.SubscriptionID, r.Locality, r.Kind, r.Severity = id, sub.ID, loc, kind, severity
+	r.ClaimID, r.ClusterID, r.URL, r.Created = c.ID, c.ClusterID, s.pageURL("claims", c.ID), s.opts.Now().UTC()
+	r.Rating = claims.RatingUnknown
+	claim := oneLine(c.Text, 200)
 	var text []string
 	if match != nil {
 		r.Unreviewed = true
-		r.Rating = string(codec.DomainRating(match.GetRating()))
-		label := match.GetTextualRating()
+		r.Rating = match.Rating
+		label := match.TextualRating
 		if label == "" {
-			label = codec.DomainRating(match.GetRating()).Label()
+			label = match.Rating.Label()
 		}
 		text = append(text, fmt.Sprintf("Automatic match, not confirmed by a reviewer: repeats a claim rated %q by %s (%s).",
-			label, match.GetPublisher(), match.GetUrl()))
+			label, match.Publisher, match.URL))
 	}
-	if ic.GetSourceName() != "" || ic.GetItemUrl() != "" {
-		text = append(text, fmt.Sprintf("Seen in %s: %s", ic.GetSourceName(), ic.GetItemUrl()))
+	if ic.SourceName != "" || ic.ItemURL != "" {
+		text = append(text, fmt.Sprintf("Seen in %s: %s", ic.SourceName, ic.ItemURL))
 	}
 	r.Text = strings.Join(text, " ")
 	switch {
@@ -218,7 +216,7 @@ func addBounded(list []string, v string) ([]string, bool) {
 // countRepeat adds the item to its cluster's counter for the window with
 // compare-and-set (so several alerter processes count each item once, and
 // a redelivered message counts nothing) and returns the counter.
-func (s *Service) countRepeat(ctx context.Context, cluster, win string, ic *vigiev1.ItemClaims, locs []string) (trend, error) {
+func (s *Service) countRepeat(ctx context.Context, cluster, win string, ic claims.ItemClaims, locs []string) (trend, error) {
 	key := trendKey(cluster, win)
 	for range 20 {
 		var t trend
@@ -237,9 +235,9 @@ func (s *Service) countRepeat(ctx context.Context, cluster, win string, ic *vigi
 		}
 		changed := false
 		var ch bool
-		t.Items, ch = addBounded(t.Items, ic.GetItemId())
+		t.Items, ch = addBounded(t.Items, ic.ItemID)
 		changed = changed || ch
-		t.Sources, ch = addBounded(t.Sources, ic.GetSourceId())
+		t.Sources, ch = addBounded(t.Sources, ic.SourceID)
 		changed = changed || ch
 		for _, l := range locs {
 			t.Localities, ch = addBounded(t.Localities, l)
@@ -273,13 +271,9 @@ func (s *Service) handleVerdicts(ctx context.Context, msgs []jetstream.Msg) []er
 	var subs []subscription.Subscription
 	loaded := false
 	for i, m := range msgs {
-		var v vigiev1.Verdict
-		if err := proto.Unmarshal(m.Data(), &v); err != nil {
-			errs[i] = bus.Permanent(fmt.Errorf("decode verdict: %w", err))
-			continue
-		}
-		if v.GetId() == "" {
-			errs[i] = bus.Permanent(errors.New("decode verdict: no id"))
+		v, err := codec.DecodeVerdict(m.Data())
+		if err != nil {
+			errs[i] = bus.Permanent(err)
 			continue
 		}
 		if !loaded {
@@ -292,22 +286,22 @@ func (s *Service) handleVerdicts(ctx context.Context, msgs []jetstream.Msg) []er
 			}
 			loaded = true
 		}
-		errs[i] = s.verdict(ctx, subs, &v)
+		errs[i] = s.verdict(ctx, subs, v)
 	}
 	return errs
 }
 
 // verdict raises the verdict alerts of one published verdict version.
-func (s *Service) verdict(ctx context.Context, subs []subscription.Subscription, v *vigiev1.Verdict) error {
-	locs := normLocalities(v.GetLocalities())
-	rating := codec.DomainRating(v.GetRating())
+func (s *Service) verdict(ctx context.Context, subs []subscription.Subscription, v *claims.Verdict) error {
+	locs := normLocalities(v.Localities)
+	rating := v.Rating
 	published := s.opts.Now()
-	if v.GetPublished() != nil {
-		published = v.GetPublished().AsTime()
+	if !v.Published.IsZero() {
+		published = v.Published
 	}
-	ev := subscription.Event{Trigger: claims.AlertVerdict, Localities: locs, Language: v.GetLanguage(),
-		Severity: claims.AlertSeverity(rating, len(v.GetAppearances()), false), Text: v.GetClaimReviewed() + "\n" + v.GetSummary()}.Prepare()
-	label := v.GetTextualRating()
+	ev := subscription.Event{Trigger: claims.AlertVerdict, Localities: locs, Language: v.Language,
+		Severity: claims.AlertSeverity(rating, len(v.Appearances), false), Text: v.ClaimReviewed + "\n" + v.Summary}.Prepare()
+	label := v.TextualRating
 	if label == "" {
 		label = rating.Label()
 	}
@@ -316,22 +310,22 @@ func (s *Service) verdict(ctx context.Context, subs []subscription.Subscription,
 		if !ok {
 			continue
 		}
-		version := max(int(v.GetVersion()), 1)
-		r := Record{Language: v.GetLanguage(), Event: published.UTC(), Verdict: &VerdictInfo{
-			ID: v.GetId(), Version: version, ClaimReviewed: v.GetClaimReviewed(), TextualRating: v.GetTextualRating(),
-			Summary: v.GetSummary(), CorrectionNote: v.GetCorrectionNote(), Localities: locs, Published: published.UTC(),
-			Retracted: v.GetRetracted()}}
-		r.ID = AlertID("verdict", sub.ID, v.GetId(), fmt.Sprint(version))
-		r.SubscriptionID, r.Locality, r.Kind, r.Severity = sub.ID, loc, string(claims.AlertVerdict), ev.Severity
-		r.ClaimID, r.VerdictID, r.URL, r.Rating, r.Created = v.GetClaimId(), v.GetId(), s.pageURL("verdicts", v.GetId()),
-			string(rating), s.opts.Now().UTC()
-		r.Title = label + " — " + oneLine(v.GetClaimReviewed(), 200)
-		if v.GetRetracted() {
+		version := max(v.Version, 1)
+		r := Record{Language: v.Language, Event: published.UTC(), Verdict: &VerdictInfo{
+			ID: v.ID, Version: version, ClaimReviewed: v.ClaimReviewed, TextualRating: v.TextualRating,
+			Summary: v.Summary, CorrectionNote: v.CorrectionNote, Localities: locs, Published: published.UTC(),
+			Retracted: v.Retracted}}
+		r.ID = AlertID("verdict", sub.ID, v.ID, fmt.Sprint(version))
+		r.SubscriptionID, r.Locality, r.Kind, r.Severity = sub.ID, loc, claims.AlertVerdict, ev.Severity
+		r.ClaimID, r.VerdictID, r.URL, r.Rating, r.Created = v.ClaimID, v.ID, s.pageURL("verdicts", v.ID),
+			rating, s.opts.Now().UTC()
+		r.Title = label + " — " + oneLine(v.ClaimReviewed, 200)
+		if v.Retracted {
 			r.Title = "[retracted] " + r.Title
 		}
-		r.Text = v.GetSummary()
-		if v.GetCorrectionNote() != "" {
-			r.Text = strings.TrimSpace(r.Text + "\n\nCorrection: " + v.GetCorrectionNote())
+		r.Text = v.Summary
+		if v.CorrectionNote != "" {
+			r.Text = strings.TrimSpace(r.Text + "\n\nCorrection: " + v.CorrectionNote)
 		}
 		if err := s.raise(ctx, sub, r); err != nil {
 			return err
@@ -354,12 +348,12 @@ func (s *Service) raise(ctx context.Context, sub subscription.Subscription, r Re
 	} else if !errors.Is(err, jetstream.ErrKeyNotFound) {
 		return fmt.Errorf("raise alert %s: %w", r.ID, err)
 	}
-	data, err := proto.Marshal(r.Proto())
+	data, err := codec.EncodeAlert(r.Alert)
 	if err != nil {
-		return fmt.Errorf("raise alert %s: %w", r.ID, err)
+		return fmt.Errorf("raise alert: %w", err)
 	}
 	subject := bus.SubjectAlerts + "." + locality.SubjectToken(r.Locality)
-	if _, err := s.bus.Publish(ctx, subject, data, r.ID, map[string]string{"Vigie-Alert-Kind": r.Kind}); err != nil {
+	if _, err := s.bus.Publish(ctx, subject, data, r.ID, map[string]string{"Vigie-Alert-Kind": string(r.Kind)}); err != nil {
 		return fmt.Errorf("raise alert %s: %w", r.ID, err)
 	}
 	s.opts.Metrics.AlertDelivery("nats", "published")
@@ -379,7 +373,7 @@ func (s *Service) raise(ctx context.Context, sub subscription.Subscription, r Re
 		return fmt.Errorf("raise alert %s: store: %w", r.ID, err)
 	}
 	s.log.Info("alert raised", zap.String("alert_id", r.ID), zap.String("subscription_id", sub.ID),
-		zap.String("kind", r.Kind), zap.String("locality", r.Locality), zap.Int("severity", r.Severity),
+		zap.String("kind", string(r.Kind)), zap.String("locality", r.Locality), zap.Int("severity", r.Severity),
 		zap.Bool("unreviewed", r.Unreviewed), zap.String("subject", subject))
 	return nil
 }

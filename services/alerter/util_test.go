@@ -6,17 +6,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	tspb "google.golang.org/protobuf/types/known/timestamppb"
 
 	"vigie/pipeline/publish"
 	"vigie/pipeline/publish/publishtest"
 	"vigie/pipeline/specs"
 )
-
-func ts(t time.Time) *tspb.Timestamp { return tspb.New(t) }
 
 func publishParty(name string) publish.Party { return publish.Party{Name: name} }
 

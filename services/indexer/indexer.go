@@ -94,8 +94,8 @@ func (s *Service) handle(ctx context.Context, msgs []jetstream.Msg) []error {
 			errs[i] = bus.Permanent(err)
 			continue
 		}
-		if ic.GetFetched() != nil {
-			fetched = append(fetched, ic.GetFetched().AsTime())
+		if !ic.Fetched.IsZero() {
+			fetched = append(fetched, ic.Fetched)
 		}
 		d, err := docsWithReview(ctx, s.opts.Review, ic)
 		if err != nil {

@@ -9,14 +9,13 @@ import (
 	"time"
 
 	"go.uber.org/zap/zaptest"
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"vigie/claims"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
+	"vigie/pipeline/codec"
 	"vigie/pipeline/index"
 	"vigie/pipeline/queue"
-	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
 // counting records how many times each document id was written successfully.
@@ -54,12 +53,12 @@ func openBleve(t *testing.T) *index.Bleve {
 func publishClaims(t *testing.T, b *bus.Bus, items, perItem int) {
 	t.Helper()
 	for i := 0; i < items; i++ {
-		ic := &vigiev1.ItemClaims{ItemId: fmt.Sprintf("item-%d", i), SourceId: "src", Language: "en", Analyzed: timestamppb.Now()}
+		ic := claims.ItemClaims{ItemID: fmt.Sprintf("item-%d", i), SourceID: "src", Language: "en", Analyzed: time.Now()}
 		for j := 0; j < perItem; j++ {
-			ic.Claims = append(ic.Claims, &vigiev1.Claim{Id: fmt.Sprintf("claim-%d-%d", i, j), Text: fmt.Sprintf("The council spent %d euros on road %d.", i*100+j, j), Worthiness: 0.7})
+			ic.Claims = append(ic.Claims, claims.Claim{ID: fmt.Sprintf("claim-%d-%d", i, j), Text: fmt.Sprintf("The council spent %d euros on road %d.", i*100+j, j), Worthiness: 0.7})
 		}
-		data, _ := proto.Marshal(ic)
-		if _, err := b.Publish(context.Background(), bus.ClaimsSubject("en"), data, ic.ItemId, nil); err != nil {
+		data, _ := codec.EncodeItemClaims(ic)
+		if _, err := b.Publish(context.Background(), bus.ClaimsSubject("en"), data, ic.ItemID, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -120,7 +119,7 @@ func TestReviewEventsUpdateStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	// claim-1-0 was reviewed before it is indexed: its state is only in the bucket.
-	st, _ := proto.Marshal(&vigiev1.ClaimState{Status: vigiev1.ReviewStatus_REVIEW_STATUS_DISMISSED})
+	st, _ := codec.EncodeReviewState(claims.ReviewState{Status: claims.StatusDismissed})
 	if _, err := review.Put(ctx, "claim-1-0", st); err != nil {
 		t.Fatal(err)
 	}
@@ -139,8 +138,8 @@ func TestReviewEventsUpdateStatus(t *testing.T) {
 	if got := status("claim-1-0"); got != "dismissed" {
 		t.Errorf("claim reviewed before indexing has status %q, want dismissed", got)
 	}
-	ev, _ := proto.Marshal(&vigiev1.ReviewEvent{Id: "ev-1", ClaimId: "claim-0-0", Actor: "ana", Action: "assign",
-		After: &vigiev1.ClaimState{Status: vigiev1.ReviewStatus_REVIEW_STATUS_TRIAGE, Assignee: "ana"}})
+	ev, _, _ := codec.EncodeReviewEvent(claims.ReviewEvent{ID: "ev-1", ClaimID: "claim-0-0", Actor: claims.Actor{Name: "ana"},
+		Action: claims.ActionAssign, After: claims.ReviewState{Status: claims.StatusTriage, Assignee: "ana"}})
 	if _, err := b.Publish(ctx, bus.ReviewSubject("claim-0-0"), ev, "ev-1", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -160,9 +159,9 @@ func TestInvalidDocumentIsIsolated(t *testing.T) {
 	b := bustest.Bus(t, s, bus.DefaultTopology())
 	bl := openBleve(t)
 	publishClaims(t, b, 5, 1)
-	bad := &vigiev1.ItemClaims{ItemId: "bad", SourceId: "src", Analyzed: timestamppb.Now(),
-		Claims: []*vigiev1.Claim{{Id: "not a valid id!", Text: "The town spent 5 euros."}}}
-	data, _ := proto.Marshal(bad)
+	bad := claims.ItemClaims{ItemID: "bad", SourceID: "src", Analyzed: time.Now(),
+		Claims: []claims.Claim{{ID: "not a valid id!", Text: "The town spent 5 euros."}}}
+	data, _ := codec.EncodeItemClaims(bad)
 	if _, err := b.Publish(context.Background(), bus.ClaimsSubject("en"), data, "bad", nil); err != nil {
 		t.Fatal(err)
 	}

@@ -6,51 +6,47 @@ import (
 	"fmt"
 
 	"github.com/nats-io/nats.go/jetstream"
-	"google.golang.org/protobuf/proto"
 
+	"vigie/claims"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/codec"
 	"vigie/pipeline/index"
 	"vigie/pipeline/queue"
-	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
 // ReviewState reads the current review state of a claim from the review
-// bucket; a claim never reviewed has no state (nil, nil).
-func ReviewState(ctx context.Context, kv jetstream.KeyValue, claimID string) (*vigiev1.ClaimState, error) {
+// bucket; a claim never reviewed has no state (ok false).
+func ReviewState(ctx context.Context, kv jetstream.KeyValue, claimID string) (st claims.ReviewState, ok bool, err error) {
 	if kv == nil {
-		return nil, nil
+		return claims.ReviewState{}, false, nil
 	}
 	e, err := kv.Get(ctx, claimID)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return nil, nil
+		return claims.ReviewState{}, false, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read review state of claim %s: %w", claimID, err)
+		return claims.ReviewState{}, false, fmt.Errorf("read review state of claim %s: %w", claimID, err)
 	}
-	var st vigiev1.ClaimState
-	if err := proto.Unmarshal(e.Value(), &st); err != nil {
-		return nil, fmt.Errorf("decode review state of claim %s: %w", claimID, err)
+	st, err = codec.DecodeReviewState(e.Value())
+	if err != nil {
+		return claims.ReviewState{}, false, fmt.Errorf("review state of claim %s: %w", claimID, err)
 	}
-	return &st, nil
+	return st, true, nil
 }
 
-// statusName is the queue's name of a review status.
-func statusName(s vigiev1.ReviewStatus) string { return string(codec.DomainReviewStatus(s)) }
-
 // docsWithReview builds the documents of ic with each claim's current review state.
-func docsWithReview(ctx context.Context, kv jetstream.KeyValue, ic *vigiev1.ItemClaims) ([]index.Document, error) {
+func docsWithReview(ctx context.Context, kv jetstream.KeyValue, ic claims.ItemClaims) ([]index.Document, error) {
 	var lookupErr error
 	docs, err := queue.Docs(ic, func(id string) queue.Review {
-		st, err := ReviewState(ctx, kv, id)
+		st, ok, err := ReviewState(ctx, kv, id)
 		if err != nil {
 			lookupErr = err
 			return queue.Review{}
 		}
-		if st == nil {
+		if !ok {
 			return queue.Review{}
 		}
-		return queue.Review{Status: statusName(st.GetStatus()), Assignee: st.GetAssignee()}
+		return queue.Review{Status: string(st.Status), Assignee: st.Assignee}
 	})
 	if err != nil {
 		return nil, bus.Permanent(err)
@@ -67,12 +63,16 @@ func (s *Service) handleReview(ctx context.Context, msgs []jetstream.Msg) []erro
 	var docs []index.Document
 	var touched []int
 	for i, m := range msgs {
-		var ev vigiev1.ReviewEvent
-		if err := proto.Unmarshal(m.Data(), &ev); err != nil || ev.GetClaimId() == "" {
-			errs[i] = bus.Permanent(fmt.Errorf("decode review event: %w", errors.Join(err, errors.New("no claim id"))))
+		// Only the body is read: the status and assignee after the action.
+		ev, err := codec.DecodeReviewEvent(m.Data(), "", 0)
+		if err == nil && ev.ClaimID == "" {
+			err = errors.New("decode review event: no claim id")
+		}
+		if err != nil {
+			errs[i] = bus.Permanent(err)
 			continue
 		}
-		d, err := s.backend.Get(ctx, ev.GetClaimId())
+		d, err := s.backend.Get(ctx, ev.ClaimID)
 		if errors.Is(err, index.ErrNotFound) {
 			continue // indexed later from CLAIMS, with the state read from the review bucket
 		}
@@ -85,8 +85,8 @@ func (s *Service) handleReview(ctx context.Context, msgs []jetstream.Msg) []erro
 			errs[i] = bus.Permanent(err)
 			continue
 		}
-		c.Status = statusName(ev.GetAfter().GetStatus())
-		c.Assignee = ev.GetAfter().GetAssignee()
+		c.Status = string(ev.After.Status)
+		c.Assignee = ev.After.Assignee
 		nd, err := queue.ToDocument(c)
 		if err != nil {
 			errs[i] = bus.Permanent(err)

@@ -14,10 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"google.golang.org/protobuf/types/known/timestamppb"
-
+	"vigie/claims"
 	"vigie/pipeline/bus"
-	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
 // Import formats.
@@ -402,31 +400,31 @@ func countRecords(r io.Reader, format string) (int, error) {
 }
 
 // importItem validates a record and maps it to an item of sourceID.
-func importItem(sourceID string, rec ImportRecord, imported time.Time) (*vigiev1.Item, error) {
+func importItem(sourceID string, rec ImportRecord, imported time.Time) (claims.Item, error) {
 	text, ferr := checkText("text", rec.Text, MaxImportTextChars)
 	if ferr != nil {
-		return nil, ferr
+		return claims.Item{}, ferr
 	}
-	it := &vigiev1.Item{
-		SourceId:   sourceID,
+	it := claims.Item{
+		SourceID:   sourceID,
 		SourceName: sourceID,
-		Kind:       vigiev1.SourceKind_SOURCE_KIND_IMPORT,
+		Kind:       claims.SourceImport,
 		Title:      strings.TrimSpace(rec.Title),
 		Text:       text,
-		Fetched:    timestamppb.New(imported),
-		Guid:       strings.TrimSpace(string(rec.ID)),
+		Fetched:    imported,
+		GUID:       strings.TrimSpace(string(rec.ID)),
 	}
-	if it.Url, ferr = checkURL("url", rec.URL); ferr != nil {
-		return nil, ferr
+	if it.URL, ferr = checkURL("url", rec.URL); ferr != nil {
+		return claims.Item{}, ferr
 	}
 	if it.Language, ferr = checkLanguage("language", rec.Language); ferr != nil {
-		return nil, ferr
+		return claims.Item{}, ferr
 	}
 	seen := map[string]bool{}
 	for _, l := range rec.Localities {
 		code, ferr := checkLocality("localities", l)
 		if ferr != nil {
-			return nil, &FieldError{Field: "localities", Msg: fmt.Sprintf("%q: %s", l, ferr.Msg)}
+			return claims.Item{}, &FieldError{Field: "localities", Msg: fmt.Sprintf("%q: %s", l, ferr.Msg)}
 		}
 		if code != "" && !seen[code] {
 			seen[code] = true
@@ -436,18 +434,18 @@ func importItem(sourceID string, rec ImportRecord, imported time.Time) (*vigiev1
 	if p := strings.TrimSpace(rec.Published); p != "" {
 		t, err := parsePublished(p)
 		if err != nil {
-			return nil, &FieldError{Field: "published", Msg: "must be an RFC 3339 time or a YYYY-MM-DD date"}
+			return claims.Item{}, &FieldError{Field: "published", Msg: "must be an RFC 3339 time or a YYYY-MM-DD date"}
 		}
-		it.Published = timestamppb.New(t)
+		it.Published = t
 	}
 	switch {
-	case it.Guid != "":
-		it.Id = ItemID(sourceID, it.Guid, "")
-	case it.Url != "":
-		it.Id = ItemID(sourceID, "", it.Url)
+	case it.GUID != "":
+		it.ID = ItemID(sourceID, it.GUID, "")
+	case it.URL != "":
+		it.ID = ItemID(sourceID, "", it.URL)
 	default:
 		h := sha256.Sum256([]byte(text))
-		it.Id = ItemID(sourceID, "text:"+hex.EncodeToString(h[:]), "")
+		it.ID = ItemID(sourceID, "text:"+hex.EncodeToString(h[:]), "")
 	}
 	return it, nil
 }

@@ -17,11 +17,11 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-	"google.golang.org/protobuf/proto"
 
+	"vigie/claims"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
-	vigiev1 "vigie/proto/gen/vigie/v1"
+	"vigie/pipeline/codec"
 )
 
 var testTime = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
@@ -46,21 +46,21 @@ func (l *lineErrors) String() string {
 }
 
 // importedItems decodes every item of ITEMS, keyed by id.
-func importedItems(t *testing.T, b *bus.Bus) map[string]*vigiev1.Item {
+func importedItems(t *testing.T, b *bus.Bus) map[string]claims.Item {
 	t.Helper()
-	out := map[string]*vigiev1.Item{}
+	out := map[string]claims.Item{}
 	for _, m := range rawStream(t, b.JS, bus.StreamItems) {
-		it := &vigiev1.Item{}
-		if err := proto.Unmarshal(m.Data, it); err != nil {
+		it, err := codec.DecodeItem(m.Data)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if _, dup := out[it.GetId()]; dup {
-			t.Errorf("item %s twice on ITEMS", it.GetId())
+		if _, dup := out[it.ID]; dup {
+			t.Errorf("item %s twice on ITEMS", it.ID)
 		}
-		if want := bus.ItemSubject("import", it.GetSourceId()); m.Subject != want {
-			t.Errorf("item %s on %s, want %s", it.GetId(), m.Subject, want)
+		if want := bus.ItemSubject("import", it.SourceID); m.Subject != want {
+			t.Errorf("item %s on %s, want %s", it.ID, m.Subject, want)
 		}
-		out[it.GetId()] = it
+		out[it.ID] = it
 	}
 	return out
 }
@@ -79,21 +79,21 @@ func TestImportItemsFixtures(t *testing.T) {
 		want       Stats
 		failLines  []int
 		errorParts []string // a word each report must contain, in line order
-		items      map[string]*vigiev1.Item
+		items      map[string]claims.Item
 	}{
 		{
 			name: "jsonl", file: "items.jsonl", format: "jsonl",
 			want:       Stats{Records: 12, Published: 4, Known: 1, Failed: 7},
 			failLines:  []int{5, 6, 7, 8, 9, 10, 11},
 			errorParts: []string{"JSON", "text", "url", "published", "localities", "text", "object"},
-			items: map[string]*vigiev1.Item{
+			items: map[string]claims.Item{
 				ItemID("lusa", "lusa-001", ""): {
 					Title: "Desemprego no Porto", Text: "O presidente da câmara afirmou que o desemprego caiu 40% no Porto em 2025.",
-					Url: "https://example.pt/a/1", Language: "pt", Localities: []string{"PT-1312"}, Guid: "lusa-001",
+					URL: "https://example.pt/a/1", Language: "pt", Localities: []string{"PT-1312"}, GUID: "lusa-001",
 				},
 				ItemID("lusa", "", "https://example.pt/a/2"): {
 					Title: "Ponte fechada", Text: "A ponte D. Luís vai fechar durante seis meses a partir de abril.",
-					Url: "https://example.pt/a/2", Language: "pt", Localities: []string{"PT-1312", "PT-1317"},
+					URL: "https://example.pt/a/2", Language: "pt", Localities: []string{"PT-1312", "PT-1317"},
 				},
 				textID("lusa", "Le maire a déclaré que la ville avait planté 10 000 arbres en 2024."): {
 					Text: "Le maire a déclaré que la ville avait planté 10 000 arbres en 2024.", Language: "fr", Localities: []string{"FR-75056"},
@@ -106,15 +106,15 @@ func TestImportItemsFixtures(t *testing.T) {
 			want:       Stats{Records: 7, Published: 3, Failed: 4},
 			failLines:  []int{5, 6, 8, 9},
 			errorParts: []string{"text", "CSV", "url", "published"},
-			items: map[string]*vigiev1.Item{
+			items: map[string]claims.Item{
 				ItemID("lusa", "csv-1", ""): {
-					Title: "Vacinas", Text: "O ministro disse que 95% da população está vacinada.", Url: "https://example.pt/v/1",
-					Language: "pt", Localities: []string{"PT-1312"}, Guid: "csv-1",
+					Title: "Vacinas", Text: "O ministro disse que 95% da população está vacinada.", URL: "https://example.pt/v/1",
+					Language: "pt", Localities: []string{"PT-1312"}, GUID: "csv-1",
 				},
 				textID("lusa", "A primeira linha\ne a segunda linha do mesmo texto."): {
 					Title: "Multi-line", Text: "A primeira linha\ne a segunda linha do mesmo texto.", Language: "pt",
 				},
-				ItemID("lusa", "csv-5", ""): {Title: "Linha curta", Text: "Só três colunas.", Guid: "csv-5"},
+				ItemID("lusa", "csv-5", ""): {Title: "Linha curta", Text: "Só três colunas.", GUID: "csv-5"},
 			},
 		},
 	}
@@ -157,11 +157,11 @@ func TestImportItemsFixtures(t *testing.T) {
 					t.Errorf("item %s (%q) not on ITEMS", id, want.Text)
 					continue
 				}
-				if it.GetKind() != vigiev1.SourceKind_SOURCE_KIND_IMPORT || it.GetSourceId() != "lusa" || it.GetReporterRef() != "" {
-					t.Errorf("item %s: kind %v, source %q", id, it.GetKind(), it.GetSourceId())
+				if it.Kind != claims.SourceImport || it.SourceID != "lusa" || it.ReporterRef != "" {
+					t.Errorf("item %s: kind %v, source %q", id, it.Kind, it.SourceID)
 				}
-				gotFields := []any{it.GetTitle(), it.GetText(), it.GetUrl(), it.GetLanguage(), it.GetLocalities(), it.GetGuid()}
-				wantFields := []any{want.Title, want.Text, want.Url, want.Language, want.Localities, want.Guid}
+				gotFields := []any{it.Title, it.Text, it.URL, it.Language, it.Localities, it.GUID}
+				wantFields := []any{want.Title, want.Text, want.URL, want.Language, want.Localities, want.GUID}
 				if !reflect.DeepEqual(gotFields, wantFields) {
 					t.Errorf("item %s:\n got %q\nwant %q", id, gotFields, wantFields)
 				}
@@ -202,13 +202,13 @@ func TestImportPublishedDates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
-			it := got[ItemID(DefaultImportSource, tt.id, "")]
-			if it == nil {
+			it, ok := got[ItemID(DefaultImportSource, tt.id, "")]
+			if !ok {
 				t.Fatal("not imported under the default source")
 			}
 			var s string
-			if it.GetPublished() != nil {
-				s = it.GetPublished().AsTime().Format("2006-01-02T15:04:05Z07:00")
+			if !it.Published.IsZero() {
+				s = it.Published.UTC().Format("2006-01-02T15:04:05Z07:00")
 			}
 			if s != tt.want {
 				t.Fatalf("published %q, want %q", s, tt.want)
@@ -338,10 +338,10 @@ func FuzzParseImportLine(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if it.GetId() == "" || it.GetText() == "" || it.GetKind() != vigiev1.SourceKind_SOURCE_KIND_IMPORT {
+		if it.ID == "" || it.Text == "" || it.Kind != claims.SourceImport {
 			t.Fatalf("bad item %v", it)
 		}
-		for _, l := range it.GetLocalities() {
+		for _, l := range it.Localities {
 			if !localityPattern.MatchString(l) {
 				t.Fatalf("locality %q", l)
 			}

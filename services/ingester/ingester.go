@@ -12,16 +12,16 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
-	"google.golang.org/protobuf/proto"
 
+	"vigie/claims"
 	"vigie/pipeline/bus"
+	"vigie/pipeline/codec"
 	"vigie/pipeline/disk"
 	"vigie/pipeline/feed"
 	"vigie/pipeline/fetch"
 	"vigie/pipeline/metrics"
 	"vigie/pipeline/retry"
 	"vigie/pipeline/source"
-	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
 // Source is one source the ingester polls.
@@ -354,8 +354,8 @@ func (s *Service) poll(ctx context.Context, src source.Source, st *source.State)
 //
 // While the data folder is nearly full it returns an error matching
 // disk.ErrLow, before anything is written.
-func (s *Service) Publish(ctx context.Context, it *vigiev1.Item) (bool, error) {
-	id := it.GetId()
+func (s *Service) Publish(ctx context.Context, it claims.Item) (bool, error) {
+	id := it.ID
 	if err := s.opts.Disk.Check(); err != nil {
 		return false, fmt.Errorf("item %s not published: %w", id, err)
 	}
@@ -364,19 +364,19 @@ func (s *Service) Publish(ctx context.Context, it *vigiev1.Item) (bool, error) {
 	} else if !errors.Is(err, jetstream.ErrKeyNotFound) {
 		return false, fmt.Errorf("check item %s: %w", id, err)
 	}
-	data, err := proto.Marshal(it)
+	data, err := codec.EncodeItem(it)
 	if err != nil {
-		return false, fmt.Errorf("encode item %s: %w", id, err)
+		return false, err
 	}
-	dup, err := s.bus.Publish(ctx, bus.ItemSubject(kindToken(it), it.GetSourceId()), data, id, nil)
+	dup, err := s.bus.Publish(ctx, bus.ItemSubject(kindToken(it), it.SourceID), data, id, nil)
 	if err != nil {
 		return false, fmt.Errorf("publish item %s: %w", id, err)
 	}
-	if _, err := s.seen.Put(ctx, id, []byte(it.GetSourceId())); err != nil {
+	if _, err := s.seen.Put(ctx, id, []byte(it.SourceID)); err != nil {
 		return false, fmt.Errorf("record item %s: %w", id, err)
 	}
 	if dup {
-		s.log.Debug("item already on stream", zap.String("item_id", id), zap.String("source", it.GetSourceId()))
+		s.log.Debug("item already on stream", zap.String("item_id", id), zap.String("source", it.SourceID))
 		return false, nil
 	}
 	return true, nil

@@ -18,7 +18,6 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"vigie/claims"
 	"vigie/pipeline/account"
@@ -27,7 +26,6 @@ import (
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/link"
 	"vigie/pipeline/webhook"
-	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
 // BucketReporters is the KV bucket holding the identity of tip reporters,
@@ -235,16 +233,16 @@ func (in *Intake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		refuse(w, r, errNotStored)
 		return
 	}
-	it := &vigiev1.Item{
-		Id:         id,
-		SourceId:   TiplineSourceID,
+	it := claims.Item{
+		ID:         id,
+		SourceID:   TiplineSourceID,
 		SourceName: "Tipline",
-		Kind:       vigiev1.SourceKind_SOURCE_KIND_TIPLINE,
-		Url:        tip.URL,
+		Kind:       claims.SourceTipline,
+		URL:        tip.URL,
 		Text:       tip.Text,
 		Language:   tip.Language,
-		Fetched:    timestamppb.New(in.now().UTC()),
-		Guid:       webhookID,
+		Fetched:    in.now().UTC(),
+		GUID:       webhookID,
 	}
 	if tip.Locality != "" {
 		it.Localities = []string{tip.Locality}

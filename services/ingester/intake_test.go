@@ -22,13 +22,13 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
-	"google.golang.org/protobuf/proto"
 
+	"vigie/claims"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
+	"vigie/pipeline/codec"
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/specs"
-	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
 const (
@@ -349,25 +349,25 @@ func TestIntakeAccepts(t *testing.T) {
 			}
 		}
 	}
-	it := &vigiev1.Item{}
-	if err := proto.Unmarshal(m.Data, it); err != nil {
+	it, err := codec.DecodeItem(m.Data)
+	if err != nil {
 		t.Fatal(err)
 	}
 	checks := []struct{ name, got, want string }{
-		{"id", it.GetId(), wantID},
-		{"kind", it.GetKind().String(), vigiev1.SourceKind_SOURCE_KIND_TIPLINE.String()},
-		{"source", it.GetSourceId(), "tipline"},
-		{"text", it.GetText(), "O presidente da câmara disse que o desemprego caiu 40% em Porto."},
-		{"url", it.GetUrl(), "https://example.org/news/1?a=1&b=2"},
-		{"language", it.GetLanguage(), "pt"},
-		{"localities", strings.Join(it.GetLocalities(), ","), "PT-1312"},
+		{"id", it.ID, wantID},
+		{"kind", string(it.Kind), string(claims.SourceTipline)},
+		{"source", it.SourceID, "tipline"},
+		{"text", it.Text, "O presidente da câmara disse que o desemprego caiu 40% em Porto."},
+		{"url", it.URL, "https://example.org/news/1?a=1&b=2"},
+		{"language", it.Language, "pt"},
+		{"localities", strings.Join(it.Localities, ","), "PT-1312"},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
 			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
 		}
 	}
-	ref := it.GetReporterRef()
+	ref := it.ReporterRef
 	if ref == "" {
 		t.Fatal("no reporter_ref on the item")
 	}
@@ -472,8 +472,8 @@ func TestIntakeConcurrentDeliveries(t *testing.T) {
 	if len(msgs) != 1 {
 		t.Fatalf("ITEMS holds %d messages, want 1", len(msgs))
 	}
-	it := &vigiev1.Item{}
-	if err := proto.Unmarshal(msgs[0].Data, it); err != nil {
+	it, err := codec.DecodeItem(msgs[0].Data)
+	if err != nil {
 		t.Fatal(err)
 	}
 	keys, err := e.kv.ListKeys(context.Background())
@@ -484,8 +484,8 @@ func TestIntakeConcurrentDeliveries(t *testing.T) {
 	for k := range keys.Keys() {
 		live = append(live, k)
 	}
-	if len(live) != 1 || live[0] != it.GetReporterRef() {
-		t.Fatalf("reporter entries %v, want only the item's %q", live, it.GetReporterRef())
+	if len(live) != 1 || live[0] != it.ReporterRef {
+		t.Fatalf("reporter entries %v, want only the item's %q", live, it.ReporterRef)
 	}
 }
 

@@ -7,12 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"google.golang.org/protobuf/types/known/timestamppb"
-
 	"vigie/claims"
 	"vigie/pipeline/feed"
 	"vigie/pipeline/source"
-	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
 // ItemID is the stable id of an entry of a source: a hash of the source id
@@ -28,10 +25,10 @@ func ItemID(sourceID, guid, link string) string {
 
 // toItem maps a feed entry of src to an item; ok is false for an entry
 // with nothing to identify it (no guid, no link, no title and no text).
-func toItem(src source.Source, f *feed.Feed, e feed.Entry, fetched time.Time) (*vigiev1.Item, bool) {
+func toItem(src source.Source, f *feed.Feed, e feed.Entry, fetched time.Time) (claims.Item, bool) {
 	if e.GUID == "" && e.Link == "" {
 		if e.Title == "" && e.Text == "" {
-			return nil, false
+			return claims.Item{}, false
 		}
 		// Last resort: the content identifies the entry.
 		e.GUID = "content:" + e.Title + "\x00" + e.Text
@@ -43,43 +40,32 @@ func toItem(src source.Source, f *feed.Feed, e feed.Entry, fetched time.Time) (*
 	if lang == "" {
 		lang = src.Language
 	}
-	it := &vigiev1.Item{
-		Id:         ItemID(src.ID, e.GUID, e.Link),
-		SourceId:   src.ID,
+	return claims.Item{
+		ID:         ItemID(src.ID, e.GUID, e.Link),
+		SourceID:   src.ID,
 		SourceName: src.Name,
-		Kind:       vigiev1.SourceKind_SOURCE_KIND_FEED,
-		Url:        e.Link,
+		Kind:       claims.SourceFeed,
+		URL:        e.Link,
 		Title:      e.Title,
 		Text:       e.Text,
-		Html:       e.ContentHTML,
+		HTML:       e.ContentHTML,
 		Language:   normalizeLang(lang),
 		Localities: append([]string(nil), src.Localities...),
-		Fetched:    timestamppb.New(fetched),
-		Guid:       e.GUID,
+		Published:  e.Published,
+		Fetched:    fetched,
+		GUID:       e.GUID,
 		Authors:    e.Authors,
-	}
-	if !e.Published.IsZero() {
-		it.Published = timestamppb.New(e.Published)
-	}
-	return it, true
+	}, true
 }
 
 // normalizeLang keeps the primary subtag of a language tag, lower case:
 // "pt-BR" → "pt"; "" when l is not a language tag (claims.ParseLanguage).
 func normalizeLang(l string) string { return claims.LanguageBase(l) }
 
-var kindTokens = map[vigiev1.SourceKind]string{
-	vigiev1.SourceKind_SOURCE_KIND_FEED:     "feed",
-	vigiev1.SourceKind_SOURCE_KIND_MASTODON: "mastodon",
-	vigiev1.SourceKind_SOURCE_KIND_BLUESKY:  "bluesky",
-	vigiev1.SourceKind_SOURCE_KIND_TIPLINE:  "tipline",
-	vigiev1.SourceKind_SOURCE_KIND_IMPORT:   "import",
-}
-
 // kindToken is the subject token of an item's source kind.
-func kindToken(it *vigiev1.Item) string {
-	if t, ok := kindTokens[it.GetKind()]; ok {
-		return t
+func kindToken(it claims.Item) string {
+	if it.Kind.Valid() {
+		return string(it.Kind)
 	}
 	return "other"
 }

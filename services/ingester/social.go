@@ -11,14 +11,13 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"vigie/claims"
 	"vigie/pipeline/disk"
 	"vigie/pipeline/social"
 	"vigie/pipeline/social/bluesky"
 	"vigie/pipeline/social/mastodon"
 	"vigie/pipeline/source"
-	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
 // SocialOptions locate the social networks' endpoints.
@@ -36,30 +35,28 @@ type SocialOptions struct {
 
 // postItem maps a social post to an item. An edited post is a new item
 // (its id includes the edit time), so the new wording is analysed too.
-func postItem(src source.Source, kind vigiev1.SourceKind, p social.Post, fetched time.Time) *vigiev1.Item {
+func postItem(src source.Source, kind claims.SourceKind, p social.Post, fetched time.Time) claims.Item {
 	key := p.ID
 	if p.Edited != nil {
 		key += "@" + p.Edited.UTC().Format(time.RFC3339Nano)
 	}
 	h := sha256.Sum256([]byte(src.ID + "\x00" + key))
-	it := &vigiev1.Item{
-		Id:         hex.EncodeToString(h[:16]),
-		SourceId:   src.ID,
+	it := claims.Item{
+		ID:         hex.EncodeToString(h[:16]),
+		SourceID:   src.ID,
 		SourceName: src.Name,
 		Kind:       kind,
-		Url:        p.URL,
+		URL:        p.URL,
 		Text:       p.Text,
-		Html:       p.HTML,
+		HTML:       p.HTML,
 		Language:   normalizeLang(firstNonEmpty(p.Language, src.Language)),
 		Localities: append([]string(nil), src.Localities...),
-		Fetched:    timestamppb.New(fetched),
-		Guid:       p.ID,
+		Published:  p.Created,
+		Fetched:    fetched,
+		GUID:       p.ID,
 	}
 	if p.Author != "" {
 		it.Authors = []string{p.Author}
-	}
-	if !p.Created.IsZero() {
-		it.Published = timestamppb.New(p.Created)
 	}
 	return it
 }
@@ -212,9 +209,9 @@ func (s *Service) handlePost(ctx context.Context, src source.Source, p social.Po
 		s.log.Debug("post deleted at the source", zap.String("source", src.ID), zap.String("post", firstNonEmpty(p.ID, p.SourceID)))
 		return nil
 	}
-	kind := vigiev1.SourceKind_SOURCE_KIND_MASTODON
+	kind := claims.SourceMastodon
 	if src.Kind == source.KindBluesky {
-		kind = vigiev1.SourceKind_SOURCE_KIND_BLUESKY
+		kind = claims.SourceBluesky
 	}
 	isNew, err := s.Publish(ctx, postItem(src, kind, p, s.opts.Now().UTC()))
 	if isNew {

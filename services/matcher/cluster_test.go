@@ -7,21 +7,19 @@ import (
 	"time"
 
 	"go.uber.org/zap/zaptest"
-	"google.golang.org/protobuf/proto"
 
 	"vigie/claims"
 	"vigie/claims/locality"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/codec"
-	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
-func claimsOf(t *testing.T, b *bus.Bus) map[string]*vigiev1.ItemClaims {
+func claimsOf(t *testing.T, b *bus.Bus) map[string]claims.ItemClaims {
 	t.Helper()
 	st, _ := b.JS.Stream(context.Background(), bus.StreamClaims)
 	info, _ := st.Info(context.Background())
-	out := map[string]*vigiev1.ItemClaims{}
+	out := map[string]claims.ItemClaims{}
 	for seq := info.State.FirstSeq; info.State.Msgs > 0 && seq <= info.State.LastSeq; seq++ {
 		m, err := st.GetMsg(context.Background(), seq)
 		if err != nil {
@@ -31,7 +29,7 @@ func claimsOf(t *testing.T, b *bus.Bus) map[string]*vigiev1.ItemClaims {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out[ic.GetItemId()] = ic
+		out[ic.ItemID] = ic
 	}
 	return out
 }
@@ -66,20 +64,20 @@ func TestClustersAgreeAcrossMatchers(t *testing.T) {
 		"c": "Lisboa will spend 12 million euros on new cycle lanes in 2025, twice as much as in 2023, according to the council.",
 	}
 	for _, id := range []string{"a", "b", "c"} {
-		data, _ := proto.Marshal(&vigiev1.Item{Id: id, SourceId: "src-" + id, Language: "en", Text: texts[id], Localities: []string{"PT-1312"}})
+		data, _ := codec.EncodeItem(claims.Item{ID: id, SourceID: "src-" + id, Language: "en", Text: texts[id], Localities: []string{"PT-1312"}})
 		if _, err := b1.Publish(ctx, bus.ItemSubject("feed", "src-"+id), data, id, nil); err != nil {
 			t.Fatal(err)
 		}
 		// One at a time: each item is analysed before the next is published.
-		bustest.Eventually(t, 10*time.Second, "item "+id+" analysed", func() bool { return claimsOf(t, b1)[id] != nil })
+		bustest.Eventually(t, 10*time.Second, "item "+id+" analysed", func() bool { _, ok := claimsOf(t, b1)[id]; return ok })
 	}
 	got := claimsOf(t, b1)
 	cid := func(id string) string {
 		ic := got[id]
-		if len(ic.GetClaims()) == 0 {
+		if len(ic.Claims) == 0 {
 			t.Fatalf("item %s has no claims", id)
 		}
-		return ic.GetClaims()[0].GetClusterId()
+		return ic.Claims[0].ClusterID
 	}
 	if cid("a") == "" || cid("a") != cid("b") {
 		t.Errorf("near-duplicates in clusters %q and %q, want one", cid("a"), cid("b"))
@@ -87,7 +85,7 @@ func TestClustersAgreeAcrossMatchers(t *testing.T) {
 	if cid("c") == cid("a") {
 		t.Errorf("a different claim joined cluster %q", cid("a"))
 	}
-	if locs := strings.Join(got["c"].GetLocalities(), ","); locs != "PT-1106,PT-1312" {
+	if locs := strings.Join(got["c"].Localities, ","); locs != "PT-1106,PT-1312" {
 		t.Errorf("localities of c: %s, want the source's PT-1312 and Lisboa's PT-1106", locs)
 	}
 }

@@ -2,7 +2,6 @@ package matcher
 
 import (
 	"context"
-	"fmt"
 	"runtime"
 	"slices"
 	"strings"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
-	"google.golang.org/protobuf/proto"
 
 	"vigie/claims"
 	"vigie/claims/locality"
@@ -118,10 +116,10 @@ func (s *Service) process(ctx context.Context, data []byte) error {
 	if err != nil {
 		return bus.Permanent(err)
 	}
-	cs := s.engine.Analyze(codec.Item(it))
-	out := codec.ItemClaims(it, cs, s.opts.Now().UTC())
+	cs := s.engine.Analyze(it)
+	out := claims.NewItemClaims(it, cs, s.opts.Now().UTC())
 	if s.opts.Places != nil {
-		out.Localities = s.localities(it.GetTitle()+"\n"+it.GetText(), it.GetLocalities())
+		out.Localities = s.localities(it.Title+"\n"+it.Text, it.Localities)
 	}
 	if s.opts.Clusters != nil {
 		ids, err := s.opts.Clusters.assignAll(ctx, cs)
@@ -129,23 +127,23 @@ func (s *Service) process(ctx context.Context, data []byte) error {
 			return err
 		}
 		for i, id := range ids {
-			out.Claims[i].ClusterId = id
+			out.Claims[i].ClusterID = id
 		}
 	}
 	if s.opts.Follower != nil {
 		out.StoreRevision = s.opts.Follower.Revision()
 	}
-	b, err := proto.Marshal(out)
+	b, err := codec.EncodeItemClaims(out)
 	if err != nil {
-		return bus.Permanent(fmt.Errorf("encode claims of item %s: %w", it.GetId(), err))
+		return bus.Permanent(err)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if _, err := s.bus.Publish(pctx, bus.ClaimsSubject(out.GetLanguage()), b, it.GetId(), nil); err != nil {
+	if _, err := s.bus.Publish(pctx, bus.ClaimsSubject(out.Language), b, it.ID, nil); err != nil {
 		return err
 	}
-	s.opts.Metrics.Stage(bus.StageMatcher, it.GetFetched().AsTime())
-	s.log.Debug("item analysed", zap.String("item_id", it.GetId()), zap.Int("claims", len(cs)))
+	s.opts.Metrics.Stage(bus.StageMatcher, it.Fetched)
+	s.log.Debug("item analysed", zap.String("item_id", it.ID), zap.Int("claims", len(cs)))
 	return nil
 }
 

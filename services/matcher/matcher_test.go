@@ -6,13 +6,11 @@ import (
 	"time"
 
 	"go.uber.org/zap/zaptest"
-	"google.golang.org/protobuf/proto"
 
 	"vigie/claims"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/codec"
-	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
 func msgCount(t *testing.T, b *bus.Bus, stream string) uint64 {
@@ -43,7 +41,7 @@ func TestPoisonItemIsDeadLettered(t *testing.T) {
 	if _, err := b.Publish(ctx, bus.ItemSubject("feed", "hostile"), poison, "poison-1", nil); err != nil {
 		t.Fatal(err)
 	}
-	good, _ := proto.Marshal(&vigiev1.Item{Id: "good-1", SourceId: "local", Language: "en",
+	good, _ := codec.EncodeItem(claims.Item{ID: "good-1", SourceID: "local", Language: "en",
 		Text: "The mayor said unemployment in the town rose by 12% in 2024, the highest rate in a decade."})
 	if _, err := b.Publish(ctx, bus.ItemSubject("feed", "local"), good, "good-1", nil); err != nil {
 		t.Fatal(err)
@@ -73,7 +71,7 @@ func TestPoisonItemIsDeadLettered(t *testing.T) {
 		t.Fatal(err)
 	}
 	ic, err := codec.DecodeItemClaims(cm.Data)
-	if err != nil || ic.GetItemId() != "good-1" {
+	if err != nil || ic.ItemID != "good-1" {
 		t.Fatalf("CLAIMS message: %v %v", ic, err)
 	}
 	cancel()

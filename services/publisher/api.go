@@ -37,7 +37,7 @@ type PublicVerdict struct {
 	// current version was (or the retraction made).
 	Published      time.Time           `json:"published"`
 	Updated        time.Time           `json:"updated"`
-	Corrections    []review.Correction `json:"corrections"`
+	Corrections    []claims.Correction `json:"corrections"`
 	Retracted      bool                `json:"retracted"`
 	RetractedAt    time.Time           `json:"retracted_at,omitzero"`
 	RetractionNote string              `json:"retraction_note,omitempty"`
@@ -63,7 +63,7 @@ func publicVerdict(v published) PublicVerdict {
 		out.TextualRating = v.pub.Rating.Label()
 	}
 	if out.Corrections == nil {
-		out.Corrections = []review.Correction{}
+		out.Corrections = []claims.Correction{}
 	}
 	return out
 }

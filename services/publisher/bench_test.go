@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/zap"
+	"vigie/claims"
 
-	"vigie/pipeline/review"
+	"go.uber.org/zap"
 )
 
 // benchService holds n published verdicts in memory.
@@ -47,7 +47,7 @@ func BenchmarkFeedAtom(b *testing.B) {
 func BenchmarkVerdictPage(b *testing.B) {
 	s, _ := benchService(b, 1)
 	v := corrected()
-	versions := []*review.Verdict{record("pt1", porto(), day), v}
+	versions := []*claims.Verdict{record("pt1", porto(), day), v}
 	for b.Loop() {
 		p := s.verdictPage(s.toPublish(b.Context(), v), v, versions)
 		if err := verdictTemplate.ExecuteTemplate(discard{}, "layout", p); err != nil {

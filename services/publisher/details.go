@@ -8,6 +8,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"vigie/claims"
 	"vigie/pipeline/index"
 	"vigie/pipeline/queue"
 	"vigie/pipeline/review"
@@ -28,19 +29,19 @@ const maxClaimDates = 10000
 // come from DetectMedia. A claim missing from the index (imported, or the
 // index being rebuilt) leaves the date unknown, and so does a nil idx (a
 // process without an index).
-func IndexDetails(idx ClaimIndex, site review.Site, log *zap.Logger) func(context.Context, *review.Verdict) Details {
+func IndexDetails(idx ClaimIndex, site review.Site, log *zap.Logger) func(context.Context, *claims.Verdict) Details {
 	if log == nil {
 		log = zap.NewNop()
 	}
 	if idx == nil {
-		return func(_ context.Context, v *review.Verdict) Details {
-			return Details{Media: DetectMedia(v.Publish(site))}
+		return func(_ context.Context, v *claims.Verdict) Details {
+			return Details{Media: DetectMedia(site.Publish(v))}
 		}
 	}
 	var mu sync.Mutex
 	dates := map[string]time.Time{}
-	return func(ctx context.Context, v *review.Verdict) Details {
-		d := Details{Media: DetectMedia(v.Publish(site))}
+	return func(ctx context.Context, v *claims.Verdict) Details {
+		d := Details{Media: DetectMedia(site.Publish(v))}
 		if v.ClaimID == "" {
 			return d
 		}

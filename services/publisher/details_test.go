@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"vigie/claims"
 	"vigie/pipeline/index"
 	"vigie/pipeline/publish"
-	"vigie/pipeline/review"
 )
 
 // mapIndex is a ClaimIndex over fixed documents that counts reads.
@@ -44,7 +44,7 @@ func TestIndexDetails(t *testing.T) {
 	withMedia.Appearances = []string{"https://cdn.example/p.jpg"}
 	for _, c := range []struct {
 		name  string
-		v     *review.Verdict
+		v     *claims.Verdict
 		want  time.Time
 		media bool
 	}{

@@ -10,7 +10,6 @@ import (
 
 	"vigie/claims"
 	"vigie/pipeline/publish/schemaorg"
-	"vigie/pipeline/review"
 )
 
 // FuzzVerdictPage renders pages from arbitrary editor input: the only
@@ -22,10 +21,10 @@ func FuzzVerdictPage(f *testing.F) {
 	f.Add("\u2028\u2029</SCRIPT >", "<!--", "]]>", "&amp;", "https://x.example/<script>", "en")
 	s := New(&fakeSource{}, Options{Site: testSite}, zap.NewNop())
 	f.Fuzz(func(t *testing.T, claim, summary, claimant, textual, link, lang string) {
-		v := record("f1", review.VerdictInput{ClaimReviewed: claim, Title: claim, Rating: claims.RatingFalse,
+		v := record("f1", claims.VerdictInput{ClaimReviewed: claim, Title: claim, Rating: claims.RatingFalse,
 			TextualRating: textual, Summary: summary, Claimant: claimant, Sources: []string{link},
 			Appearances: []string{link}, Localities: []string{"PT-1312"}, Language: lang}, day)
-		p := s.verdictPage(s.toPublish(t.Context(), v), v, []*review.Verdict{v})
+		p := s.verdictPage(s.toPublish(t.Context(), v), v, []*claims.Verdict{v})
 		var buf bytes.Buffer
 		if err := verdictTemplate.ExecuteTemplate(&buf, "layout", p); err != nil {
 			t.Fatalf("render: %v", err)

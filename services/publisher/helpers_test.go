@@ -22,8 +22,8 @@ import (
 )
 
 var (
-	factchecker = review.Actor{Name: "fanny", Role: claims.RoleFactChecker}
-	editor      = review.Actor{Name: "edith", Role: claims.RoleEditor}
+	factchecker = claims.Actor{Name: "fanny", Role: claims.RoleFactChecker}
+	editor      = claims.Actor{Name: "edith", Role: claims.RoleEditor}
 	testSite    = review.Site{Publisher: publish.Party{Name: "Vérif Locale", URL: "https://verif.example.org/"},
 		BaseURL: "https://verif.example.org"}
 )
@@ -80,7 +80,7 @@ func (e *env) do(claim string, act func(ctx context.Context, rev uint64) (review
 }
 
 // draft takes a new claim to a draft verdict.
-func (e *env) draft(claim string, in review.VerdictInput) {
+func (e *env) draft(claim string, in claims.VerdictInput) {
 	e.t.Helper()
 	e.do(claim, func(ctx context.Context, rev uint64) (review.Result, error) {
 		return e.w.SetStatus(ctx, factchecker, claim, rev, claims.StatusTriage)
@@ -91,7 +91,7 @@ func (e *env) draft(claim string, in review.VerdictInput) {
 }
 
 // publish takes a new claim through draft → submit → publish.
-func (e *env) publish(claim string, in review.VerdictInput) {
+func (e *env) publish(claim string, in claims.VerdictInput) {
 	e.t.Helper()
 	e.draft(claim, in)
 	e.do(claim, func(ctx context.Context, rev uint64) (review.Result, error) {
@@ -102,7 +102,7 @@ func (e *env) publish(claim string, in review.VerdictInput) {
 	})
 }
 
-func (e *env) correct(claim string, in review.VerdictInput, note string) {
+func (e *env) correct(claim string, in claims.VerdictInput, note string) {
 	e.t.Helper()
 	e.do(claim, func(ctx context.Context, rev uint64) (review.Result, error) {
 		return e.w.CorrectVerdict(ctx, editor, claim, rev, in, note)
@@ -145,8 +145,8 @@ func get(t *testing.T, url string, headers ...string) (*http.Response, []byte) {
 }
 
 // porto is a complete Portuguese verdict input about Porto.
-func porto() review.VerdictInput {
-	return review.VerdictInput{
+func porto() claims.VerdictInput {
+	return claims.VerdictInput{
 		ClaimReviewed: "A Ponte Luís I vai fechar aos peões durante todo o mês de dezembro.",
 		Title:         "A Ponte Luís I não vai fechar aos peões em dezembro",
 		Rating:        claims.RatingFalse, TextualRating: "Falso",
@@ -159,8 +159,8 @@ func porto() review.VerdictInput {
 }
 
 // paris is a French verdict about Paris, rated misleading.
-func paris() review.VerdictInput {
-	return review.VerdictInput{
+func paris() claims.VerdictInput {
+	return claims.VerdictInput{
 		ClaimReviewed: "La mairie de Paris va fermer la bibliothèque Saint-Martin en janvier.",
 		Rating:        claims.RatingMisleading, TextualRating: "Trompeur",
 		Summary:  "Seule la salle de lecture ferme deux semaines pour travaux.",
@@ -171,8 +171,8 @@ func paris() review.VerdictInput {
 }
 
 // stockholm is a Swedish verdict rated unproven.
-func stockholm() review.VerdictInput {
-	return review.VerdictInput{
+func stockholm() claims.VerdictInput {
+	return claims.VerdictInput{
 		ClaimReviewed: "Stockholm stänger alla badplatser i sommar.",
 		Rating:        claims.RatingUnproven, Summary: "Kommunen har inte fattat något beslut.",
 		Sources:    []string{"https://start.stockholm/nyheter"},

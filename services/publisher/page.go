@@ -154,7 +154,7 @@ func paragraphs(text string) []string {
 	return out
 }
 
-func title(v *review.Verdict) string {
+func title(v *claims.Verdict) string {
 	if v.Title != "" {
 		return v.Title
 	}
@@ -197,7 +197,7 @@ func (s *Service) serveVerdict(w http.ResponseWriter, r *http.Request) {
 }
 
 // verdictPage builds the page of a published verdict record.
-func (s *Service) verdictPage(pv publish.Verdict, v *review.Verdict, versions []*review.Verdict) *page {
+func (s *Service) verdictPage(pv publish.Verdict, v *claims.Verdict, versions []*claims.Verdict) *page {
 	m := messagesFor(v.Language)
 	tr, trLang := v.TextualRating, v.Language
 	if tr == "" {

@@ -26,16 +26,16 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // fakeSource serves fixed records; it lets tests hold what the workflow
 // would refuse (a javascript: URL) to check the page's own defences.
 type fakeSource struct {
-	vs       []*review.Verdict
-	versions map[string][]*review.Verdict
+	vs       []*claims.Verdict
+	versions map[string][]*claims.Verdict
 	err      error
 }
 
-func (f *fakeSource) Verdicts(_ context.Context, keep func(*review.Verdict) bool) ([]*review.Verdict, error) {
+func (f *fakeSource) Verdicts(_ context.Context, keep func(*claims.Verdict) bool) ([]*claims.Verdict, error) {
 	if f.err != nil {
 		return nil, f.err
 	}
-	var out []*review.Verdict
+	var out []*claims.Verdict
 	for _, v := range f.vs {
 		if keep == nil || keep(v) {
 			out = append(out, v)
@@ -44,7 +44,7 @@ func (f *fakeSource) Verdicts(_ context.Context, keep func(*review.Verdict) bool
 	return out, nil
 }
 
-func (f *fakeSource) Verdict(_ context.Context, id string) (*review.Verdict, error) {
+func (f *fakeSource) Verdict(_ context.Context, id string) (*claims.Verdict, error) {
 	if f.err != nil {
 		return nil, f.err
 	}
@@ -56,28 +56,28 @@ func (f *fakeSource) Verdict(_ context.Context, id string) (*review.Verdict, err
 	return nil, fmt.Errorf("read verdict %s: %w", id, review.ErrNotFound)
 }
 
-func (f *fakeSource) Versions(_ context.Context, id string) ([]*review.Verdict, error) {
+func (f *fakeSource) Versions(_ context.Context, id string) ([]*claims.Verdict, error) {
 	return f.versions[id], nil
 }
 
 var day = time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 
 // record is a published verdict record as the workflow stores it.
-func record(id string, in review.VerdictInput, published time.Time) *review.Verdict {
-	in = in.Normalize()
-	return &review.Verdict{VerdictInput: in, ID: id, ClaimID: id, State: review.VerdictPublished, Version: 1,
+func record(id string, in claims.VerdictInput, published time.Time) *claims.Verdict {
+	in = review.NormalizeInput(in)
+	return &claims.Verdict{VerdictInput: in, ID: id, ClaimID: id, State: claims.VerdictPublished, Version: 1,
 		Author: "fanny", Editor: "edith", FirstPublished: published, Published: published}
 }
 
-func corrected() *review.Verdict {
+func corrected() *claims.Verdict {
 	v := record("pt1", porto(), day)
 	v.Version, v.Published, v.CorrectionNote = 2, day.Add(26*time.Hour), "Corrigimos a data das obras."
-	v.Corrections = []review.Correction{{Version: 2, Date: v.Published, Note: v.CorrectionNote}}
+	v.Corrections = []claims.Correction{{Version: 2, Date: v.Published, Note: v.CorrectionNote}}
 	return v
 }
 
-func arabic() *review.Verdict {
-	return record("ar1", review.VerdictInput{
+func arabic() *claims.Verdict {
+	return record("ar1", claims.VerdictInput{
 		ClaimReviewed: "البلدية ستغلق السوق المركزي طوال شهر ديسمبر.", Rating: claims.RatingFalse,
 		Summary: "لم تعلن البلدية أي إغلاق.", Sources: []string{"https://example.org/ar/source"},
 		Localities: []string{"FR-13055"}, Language: "ar",
@@ -98,7 +98,7 @@ func TestPagesGolden(t *testing.T) {
 	t.Parallel()
 	c := corrected()
 	v1 := record("pt1", porto(), day)
-	src := &fakeSource{vs: []*review.Verdict{arabic(), c}, versions: map[string][]*review.Verdict{"pt1": {v1, c}, "ar1": {arabic()}}}
+	src := &fakeSource{vs: []*claims.Verdict{arabic(), c}, versions: map[string][]*claims.Verdict{"pt1": {v1, c}, "ar1": {arabic()}}}
 	srv := fakeService(t, src)
 	for _, tc := range []struct{ name, path, accept string }{
 		{"verdict_corrected_pt", "/verdicts/pt1", ""},
@@ -130,8 +130,8 @@ func TestPagesGolden(t *testing.T) {
 
 func TestPageLanguage(t *testing.T) {
 	t.Parallel()
-	src := &fakeSource{vs: []*review.Verdict{arabic(), corrected(), record("sv1", stockholm(), day), record("de1",
-		review.VerdictInput{ClaimReviewed: "Die Stadt schließt das Bad.", Rating: claims.RatingFalse, Summary: "Nein.",
+	src := &fakeSource{vs: []*claims.Verdict{arabic(), corrected(), record("sv1", stockholm(), day), record("de1",
+		claims.VerdictInput{ClaimReviewed: "Die Stadt schließt das Bad.", Rating: claims.RatingFalse, Summary: "Nein.",
 			Sources: []string{"https://example.org/de"}, Language: "de"}, day)}}
 	srv := fakeService(t, src)
 	for _, tc := range []struct {
@@ -193,7 +193,7 @@ func TestCatalogComplete(t *testing.T) {
 // as text, and links only as http(s).
 func TestEscaping(t *testing.T) {
 	t.Parallel()
-	v := record("x1", review.VerdictInput{
+	v := record("x1", claims.VerdictInput{
 		ClaimReviewed: `<script>alert("claim")</script> & "quotes"`,
 		Title:         `</title><script>alert(1)</script>`, Rating: claims.RatingFalse,
 		TextualRating: `<img src=x onerror=alert(2)>`,
@@ -203,7 +203,7 @@ func TestEscaping(t *testing.T) {
 		Appearances:   []string{"data:text/html,<script>alert(6)</script>", "//evil.example/x"},
 		Localities:    []string{`FR-1"><script>`}, Language: `pt"><script>`,
 	}, day)
-	srv := fakeService(t, &fakeSource{vs: []*review.Verdict{v}})
+	srv := fakeService(t, &fakeSource{vs: []*claims.Verdict{v}})
 	for _, path := range []string{"/verdicts/x1", "/verdicts"} {
 		t.Run(path, func(t *testing.T) {
 			_, body := get(t, srv.URL+path)
@@ -255,7 +255,7 @@ func TestErrorsMapToStatus(t *testing.T) {
 
 func TestPageHeaders(t *testing.T) {
 	t.Parallel()
-	srv := fakeService(t, &fakeSource{vs: []*review.Verdict{corrected()}, versions: map[string][]*review.Verdict{}})
+	srv := fakeService(t, &fakeSource{vs: []*claims.Verdict{corrected()}, versions: map[string][]*claims.Verdict{}})
 	resp, body := get(t, srv.URL+"/verdicts/pt1")
 	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "unsafe-inline") {
 		t.Errorf("CSP %q", csp)

@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"vigie/claims"
 	"vigie/pipeline/account"
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/publish"
@@ -21,12 +22,12 @@ import (
 type VerdictSource interface {
 	// Verdicts returns the current record of every verdict keep accepts,
 	// most recently published first.
-	Verdicts(ctx context.Context, keep func(*review.Verdict) bool) ([]*review.Verdict, error)
+	Verdicts(ctx context.Context, keep func(*claims.Verdict) bool) ([]*claims.Verdict, error)
 	// Verdict returns the current record of one verdict, or an error
 	// wrapping review.ErrNotFound.
-	Verdict(ctx context.Context, verdictID string) (*review.Verdict, error)
+	Verdict(ctx context.Context, verdictID string) (*claims.Verdict, error)
 	// Versions returns every published version of a verdict, oldest first.
-	Versions(ctx context.Context, verdictID string) ([]*review.Verdict, error)
+	Versions(ctx context.Context, verdictID string) ([]*claims.Verdict, error)
 }
 
 // Details is what a verdict record does not hold but its page may show:
@@ -46,7 +47,7 @@ type Options struct {
 	// Details completes a verdict for its page and JSON-LD; when nil,
 	// DetectMedia finds images and videos among the appearances and the
 	// claim date stays unknown.
-	Details func(ctx context.Context, v *review.Verdict) Details
+	Details func(ctx context.Context, v *claims.Verdict) Details
 	// FeedLimit is the most entries in a feed (default 100).
 	FeedLimit int
 	// PageSize is the most verdicts on one list page (default 50).
@@ -85,7 +86,7 @@ const maxRendered = 256
 
 // published is one published verdict: its record and its public form.
 type published struct {
-	rec *review.Verdict
+	rec *claims.Verdict
 	pub publish.Verdict
 }
 
@@ -145,8 +146,8 @@ func (s *Service) Handler(p *account.Policy) http.Handler {
 
 // isPublic reports whether a verdict record may be shown: published at
 // least once (a retracted verdict stays visible, marked).
-func isPublic(v *review.Verdict) bool {
-	return v != nil && v.Version > 0 && (v.State == review.VerdictPublished || v.State == review.VerdictRetracted)
+func isPublic(v *claims.Verdict) bool {
+	return v != nil && v.Version > 0 && (v.State == claims.VerdictPublished || v.State == claims.VerdictRetracted)
 }
 
 // publicVerdicts returns the published verdicts, newest first publication
@@ -187,8 +188,8 @@ func (s *Service) publicVerdictsGen(ctx context.Context) ([]published, uint64, e
 }
 
 // toPublish converts a record to the public form, completed with Details.
-func (s *Service) toPublish(ctx context.Context, v *review.Verdict) publish.Verdict {
-	pv := v.Publish(s.opts.Site)
+func (s *Service) toPublish(ctx context.Context, v *claims.Verdict) publish.Verdict {
+	pv := s.opts.Site.Publish(v)
 	var d Details
 	if s.opts.Details != nil {
 		d = s.opts.Details(ctx, v)

@@ -15,7 +15,6 @@ import (
 	"vigie/claims"
 	"vigie/pipeline/account"
 	"vigie/pipeline/publish/schemaorg"
-	"vigie/pipeline/review"
 	"vigie/pipeline/specs"
 )
 
@@ -35,8 +34,8 @@ func vocabulary(t *testing.T) *schemaorg.Vocabulary {
 
 // claimDates gives the claim date the verdict record has no field for,
 // as a wiring with the claims index would.
-func claimDates(ctx context.Context, v *review.Verdict) Details {
-	pv := v.Publish(testSite)
+func claimDates(ctx context.Context, v *claims.Verdict) Details {
+	pv := testSite.Publish(v)
 	return Details{ClaimDate: time.Date(2026, 11, 20, 7, 30, 0, 0, time.UTC), Media: DetectMedia(pv)}
 }
 
@@ -72,8 +71,8 @@ func TestVerdictPageClaimReview(t *testing.T) {
 	unproven.Claimant, unproven.Appearances = "Ett inlägg", []string{"https://social.example/@sthlm/1"}
 	cases := []struct {
 		name      string
-		in        review.VerdictInput
-		details   func(context.Context, *review.Verdict) Details
+		in        claims.VerdictInput
+		details   func(context.Context, *claims.Verdict) Details
 		missing   []string // recommended fields expected absent
 		value     int      // ratingValue; 0: none
 		mediaType string   // snapshot type of the MediaReview, "" for none

@@ -133,7 +133,7 @@ func TestAuditHistoryThroughAPI(t *testing.T) {
 		{claims.RoleEditor, "/api/v1/verdicts/" + id + "/correct", ActionRequest{Verdict: &v2, Note: "Corrected the figure."}, claims.ActionCorrectVerdict},
 	}
 	var rev uint64
-	var states []review.State
+	var states []claims.ReviewState
 	for _, s := range steps {
 		s.req.Revision = rev
 		st, b := e.do(s.role, "POST", s.path, s.req)
@@ -153,12 +153,12 @@ func TestAuditHistoryThroughAPI(t *testing.T) {
 		t.Fatalf("history: %d %s", st, b)
 	}
 	h := decode[struct {
-		Events []review.Event `json:"events"`
+		Events []claims.ReviewEvent `json:"events"`
 	}](t, b).Events
 	if len(h) != len(steps) {
 		t.Fatalf("history has %d events, want %d", len(h), len(steps))
 	}
-	prev := review.NewState()
+	prev := claims.NewReviewState()
 	for i, ev := range h {
 		if ev.Action != steps[i].action || ev.Actor.Name != "u-"+steps[i].role || ev.At.IsZero() {
 			t.Errorf("event %d: %s by %s at %v, want %s by u-%s", i, ev.Action, ev.Actor.Name, ev.At, steps[i].action, steps[i].role)
@@ -191,7 +191,7 @@ func TestAuditHistoryThroughAPI(t *testing.T) {
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
-		ev := decode[review.Event](t, sc.Bytes())
+		ev := decode[claims.ReviewEvent](t, sc.Bytes())
 		if ev.ClaimID == id {
 			ids = append(ids, ev.ID)
 		}
@@ -221,7 +221,7 @@ func TestActionErrors(t *testing.T) {
 		{"unknown field", claims.RoleFactChecker, "POST", "/api/v1/claims/" + id + "/notes", map[string]any{"nope": 1}, http.StatusBadRequest},
 		{"publish without verdict", claims.RoleEditor, "POST", "/api/v1/verdicts/" + id + "/publish", ActionRequest{}, http.StatusUnprocessableEntity},
 		{"no verdict", claims.RoleFactChecker, "GET", "/api/v1/verdicts/" + id, nil, http.StatusNotFound},
-		{"incomplete submit", claims.RoleFactChecker, "POST", "/api/v1/claims/" + id + "/verdict", ActionRequest{Verdict: &review.VerdictInput{Rating: "bogus"}}, http.StatusBadRequest},
+		{"incomplete submit", claims.RoleFactChecker, "POST", "/api/v1/claims/" + id + "/verdict", ActionRequest{Verdict: &claims.VerdictInput{Rating: "bogus"}}, http.StatusBadRequest},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

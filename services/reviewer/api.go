@@ -35,12 +35,12 @@ type ClaimsResponse struct {
 // its review state and revision (send it with the next action), its
 // verdict, its cluster and its history.
 type ClaimResponse struct {
-	Claim    queue.Claim     `json:"claim"`
-	Review   review.State    `json:"review"`
-	Revision uint64          `json:"revision"`
-	Verdict  *review.Verdict `json:"verdict,omitempty"`
-	Cluster  Cluster         `json:"cluster"`
-	History  []review.Event  `json:"history"`
+	Claim    queue.Claim          `json:"claim"`
+	Review   claims.ReviewState   `json:"review"`
+	Revision uint64               `json:"revision"`
+	Verdict  *claims.Verdict      `json:"verdict,omitempty"`
+	Cluster  Cluster              `json:"cluster"`
+	History  []claims.ReviewEvent `json:"history"`
 	// Tipster is the identity behind a tip, shown to admins and editors only.
 	Tipster *Tipster `json:"tipster,omitempty"`
 }
@@ -56,10 +56,10 @@ type Cluster struct {
 
 // ActionResponse is the JSON answer of a review action.
 type ActionResponse struct {
-	State    review.State    `json:"state"`
-	Revision uint64          `json:"revision"`
-	Event    review.Event    `json:"event"`
-	Verdict  *review.Verdict `json:"verdict,omitempty"`
+	State    claims.ReviewState `json:"state"`
+	Revision uint64             `json:"revision"`
+	Event    claims.ReviewEvent `json:"event"`
+	Verdict  *claims.Verdict    `json:"verdict,omitempty"`
 }
 
 const maxLimit = 200
@@ -146,8 +146,8 @@ func (s *Server) loadClaim(ctx context.Context, p account.Principal, id string) 
 	if out.Claim, err = queue.FromDocument(doc); err != nil {
 		return out, fmt.Errorf("read claim %s: %w", id, err)
 	}
-	out.Review = review.State{Status: claims.ReviewStatus(out.Claim.Status), Assignee: out.Claim.Assignee}
-	out.History = []review.Event{}
+	out.Review = claims.ReviewState{Status: claims.ReviewStatus(out.Claim.Status), Assignee: out.Claim.Assignee}
+	out.History = []claims.ReviewEvent{}
 	if s.deps.Review != nil {
 		if out.Review, out.Revision, err = s.deps.Review.Get(ctx, id); err != nil {
 			return out, err
@@ -215,9 +215,9 @@ func principal(r *http.Request) account.Principal {
 	return p
 }
 
-func actor(r *http.Request) review.Actor {
+func actor(r *http.Request) claims.Actor {
 	p := principal(r)
-	return review.Actor{Name: p.User, Role: p.Role}
+	return claims.Actor{Name: p.User, Role: p.Role}
 }
 
 func (s *Server) apiClaim(w http.ResponseWriter, r *http.Request) {
@@ -241,7 +241,7 @@ func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h == nil {
-		h = []review.Event{}
+		h = []claims.ReviewEvent{}
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"claim_id": r.PathValue("id"), "events": h})
 }
@@ -268,7 +268,7 @@ type ActionRequest struct {
 	// Duplicates (merge): the claims merged into this one, each with the revision seen.
 	Duplicates []SeenClaim `json:"duplicates,omitempty"`
 	// Verdict (draft, correct).
-	Verdict *review.VerdictInput `json:"verdict,omitempty"`
+	Verdict *claims.VerdictInput `json:"verdict,omitempty"`
 }
 
 // SeenClaim is a claim and the revision an actor saw of it.
@@ -312,7 +312,7 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, res review.Resu
 // act runs one action on the claim of the path after checking that the
 // claim exists.
 func (s *Server) act(w http.ResponseWriter, r *http.Request, back func(id string) string,
-	do func(ctx context.Context, wf *review.Workflow, a review.Actor, id string, req ActionRequest) (review.Result, error)) {
+	do func(ctx context.Context, wf *review.Workflow, a claims.Actor, id string, req ActionRequest) (review.Result, error)) {
 	id := r.PathValue("id")
 	wf, err := s.workflow()
 	if err == nil && s.index != nil {
@@ -338,13 +338,13 @@ func claimURL(id string) string   { return "/claims/" + id }
 func verdictURL(id string) string { return "/claims/" + id + "/verdict" }
 
 func (s *Server) actAssign(w http.ResponseWriter, r *http.Request) {
-	s.act(w, r, claimURL, func(ctx context.Context, wf *review.Workflow, a review.Actor, id string, req ActionRequest) (review.Result, error) {
+	s.act(w, r, claimURL, func(ctx context.Context, wf *review.Workflow, a claims.Actor, id string, req ActionRequest) (review.Result, error) {
 		return wf.Assign(ctx, a, id, req.Revision, req.Assignee)
 	})
 }
 
 func (s *Server) actStatus(w http.ResponseWriter, r *http.Request) {
-	s.act(w, r, claimURL, func(ctx context.Context, wf *review.Workflow, a review.Actor, id string, req ActionRequest) (review.Result, error) {
+	s.act(w, r, claimURL, func(ctx context.Context, wf *review.Workflow, a claims.Actor, id string, req ActionRequest) (review.Result, error) {
 		if claims.ReviewStatus(req.Status) == claims.StatusDuplicate {
 			if req.DuplicateOf == "" {
 				return review.Result{}, badRequest("duplicate_of is required with status duplicate")
@@ -356,13 +356,13 @@ func (s *Server) actStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) actNote(w http.ResponseWriter, r *http.Request) {
-	s.act(w, r, claimURL, func(ctx context.Context, wf *review.Workflow, a review.Actor, id string, req ActionRequest) (review.Result, error) {
+	s.act(w, r, claimURL, func(ctx context.Context, wf *review.Workflow, a claims.Actor, id string, req ActionRequest) (review.Result, error) {
 		return wf.AddNote(ctx, a, id, req.Revision, req.Note)
 	})
 }
 
 func (s *Server) actMerge(w http.ResponseWriter, r *http.Request) {
-	s.act(w, r, claimURL, func(ctx context.Context, wf *review.Workflow, a review.Actor, id string, req ActionRequest) (review.Result, error) {
+	s.act(w, r, claimURL, func(ctx context.Context, wf *review.Workflow, a claims.Actor, id string, req ActionRequest) (review.Result, error) {
 		seen := make([]review.Seen, 0, len(req.Duplicates))
 		for _, d := range req.Duplicates {
 			if s.index != nil {
@@ -377,7 +377,7 @@ func (s *Server) actMerge(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) actDraft(w http.ResponseWriter, r *http.Request) {
-	s.act(w, r, verdictURL, func(ctx context.Context, wf *review.Workflow, a review.Actor, id string, req ActionRequest) (review.Result, error) {
+	s.act(w, r, verdictURL, func(ctx context.Context, wf *review.Workflow, a claims.Actor, id string, req ActionRequest) (review.Result, error) {
 		if req.Verdict == nil {
 			return review.Result{}, badRequest("verdict is required")
 		}
@@ -395,19 +395,19 @@ func (s *Server) actDraft(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) actSubmit(w http.ResponseWriter, r *http.Request) {
-	s.act(w, r, verdictURL, func(ctx context.Context, wf *review.Workflow, a review.Actor, id string, req ActionRequest) (review.Result, error) {
+	s.act(w, r, verdictURL, func(ctx context.Context, wf *review.Workflow, a claims.Actor, id string, req ActionRequest) (review.Result, error) {
 		return wf.SubmitVerdict(ctx, a, id, req.Revision)
 	})
 }
 
 func (s *Server) actPublish(w http.ResponseWriter, r *http.Request) {
-	s.act(w, r, verdictURL, func(ctx context.Context, wf *review.Workflow, a review.Actor, id string, req ActionRequest) (review.Result, error) {
+	s.act(w, r, verdictURL, func(ctx context.Context, wf *review.Workflow, a claims.Actor, id string, req ActionRequest) (review.Result, error) {
 		return wf.PublishVerdict(ctx, a, id, req.Revision)
 	})
 }
 
 func (s *Server) actCorrect(w http.ResponseWriter, r *http.Request) {
-	s.act(w, r, verdictURL, func(ctx context.Context, wf *review.Workflow, a review.Actor, id string, req ActionRequest) (review.Result, error) {
+	s.act(w, r, verdictURL, func(ctx context.Context, wf *review.Workflow, a claims.Actor, id string, req ActionRequest) (review.Result, error) {
 		if req.Verdict == nil {
 			return review.Result{}, badRequest("verdict is required")
 		}
@@ -416,7 +416,7 @@ func (s *Server) actCorrect(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) actRetract(w http.ResponseWriter, r *http.Request) {
-	s.act(w, r, verdictURL, func(ctx context.Context, wf *review.Workflow, a review.Actor, id string, req ActionRequest) (review.Result, error) {
+	s.act(w, r, verdictURL, func(ctx context.Context, wf *review.Workflow, a claims.Actor, id string, req ActionRequest) (review.Result, error) {
 		return wf.RetractVerdict(ctx, a, id, req.Revision, req.Note)
 	})
 }
@@ -427,14 +427,14 @@ func (s *Server) apiVerdicts(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	state := review.VerdictState(r.URL.Query().Get("state"))
-	vs, err := wf.Verdicts(r.Context(), func(v *review.Verdict) bool { return state == "" || v.State == state })
+	state := claims.VerdictState(r.URL.Query().Get("state"))
+	vs, err := wf.Verdicts(r.Context(), func(v *claims.Verdict) bool { return state == "" || v.State == state })
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	if vs == nil {
-		vs = []*review.Verdict{}
+		vs = []*claims.Verdict{}
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"verdicts": vs})
 }
@@ -456,7 +456,7 @@ func (s *Server) apiVerdict(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if versions == nil {
-		versions = []*review.Verdict{}
+		versions = []*claims.Verdict{}
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"verdict": v, "versions": versions})
 }

@@ -10,7 +10,6 @@ import (
 	"vigie/pipeline/account"
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/queue"
-	"vigie/pipeline/review"
 )
 
 type claimView struct {
@@ -94,7 +93,7 @@ type verdictView struct {
 	ClaimResponse
 	Ratings []claims.Rating
 	// Input is what the form shows: the draft, or a fresh one from the claim.
-	Input review.VerdictInput
+	Input claims.VerdictInput
 	// CanEdit: the claim's status lets a draft be written.
 	CanEdit, CanSubmit, CanPublishNow, Published bool
 }
@@ -111,7 +110,7 @@ func (s *Server) verdictPage(w http.ResponseWriter, r *http.Request) {
 	if c.Verdict != nil {
 		v.Input = c.Verdict.VerdictInput
 	} else {
-		v.Input = review.VerdictInput{ClaimReviewed: c.Claim.Text, Language: c.Claim.Language, Localities: c.Claim.Localities}
+		v.Input = claims.VerdictInput{ClaimReviewed: c.Claim.Text, Language: c.Claim.Language, Localities: c.Claim.Localities}
 		if u := c.Claim.ItemURL; strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
 			v.Input.Appearances = []string{c.Claim.ItemURL}
 		}

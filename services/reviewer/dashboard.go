@@ -10,10 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"vigie/claims"
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/index"
 	"vigie/pipeline/queue"
-	"vigie/pipeline/review"
 )
 
 // dashboardDays is how many days the per-day chart covers.
@@ -105,7 +105,7 @@ func (s *Server) dashboard(ctx context.Context) (Dashboard, error) {
 		d.Days = append(d.Days, DayCount{Day: from.Format(time.DateOnly), Total: res.Total, PerSource: per})
 	}
 	if s.deps.Review != nil {
-		vs, err := s.deps.Review.Verdicts(ctx, func(v *review.Verdict) bool { return v.Version > 0 })
+		vs, err := s.deps.Review.Verdicts(ctx, func(v *claims.Verdict) bool { return v.Version > 0 })
 		if err != nil {
 			return d, fmt.Errorf("dashboard: %w", err)
 		}

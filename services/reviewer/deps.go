@@ -39,13 +39,13 @@ type WebhookView struct {
 
 // AlertView is one alert raised for a subscription.
 type AlertView struct {
-	ID       string    `json:"id"`
-	Kind     string    `json:"kind"`
-	Title    string    `json:"title"`
-	Severity int       `json:"severity"`
-	Status   string    `json:"status"`
-	URL      string    `json:"url,omitempty"`
-	Time     time.Time `json:"time"`
+	ID       string           `json:"id"`
+	Kind     claims.AlertKind `json:"kind"`
+	Title    string           `json:"title"`
+	Severity int              `json:"severity"`
+	Status   string           `json:"status"`
+	URL      string           `json:"url,omitempty"`
+	Time     time.Time        `json:"time"`
 	// Unreviewed marks an alert from an automatic match, not a reviewer.
 	Unreviewed bool `json:"unreviewed,omitempty"`
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"vigie/claims"
-	"vigie/pipeline/review"
 )
 
 // verdictFields are the form fields of a verdict; any of them present makes
@@ -58,7 +57,7 @@ func parseActionForm(f url.Values) (ActionRequest, error) {
 	if err != nil {
 		return req, err
 	}
-	req.Verdict = &review.VerdictInput{
+	req.Verdict = &claims.VerdictInput{
 		ClaimReviewed: f.Get("claim_reviewed"), Title: f.Get("title"), Rating: claims.Rating(f.Get("rating")),
 		TextualRating: f.Get("textual_rating"), Summary: f.Get("summary"), Sources: fieldsOf(f.Get("sources"), true),
 		Claimant: f.Get("claimant"), Appearances: fieldsOf(f.Get("appearances"), true),

@@ -214,11 +214,11 @@ func (e *env) do(role, method, path string, body any) (int, []byte) {
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, Timeout: 30 * time.Second}
 
 // actor is the review actor of a test role.
-func actorOf(role string) review.Actor { return review.Actor{Name: "u-" + role, Role: role} }
+func actorOf(role string) claims.Actor { return claims.Actor{Name: "u-" + role, Role: role} }
 
 // completeVerdict is a verdict that may be submitted and published.
-func completeVerdict() review.VerdictInput {
-	return review.VerdictInput{ClaimReviewed: "The budget grew by 40 percent.", Rating: claims.RatingFalse, Summary: "It grew by 4 percent.",
+func completeVerdict() claims.VerdictInput {
+	return claims.VerdictInput{ClaimReviewed: "The budget grew by 40 percent.", Rating: claims.RatingFalse, Summary: "It grew by 4 percent.",
 		Sources: []string{"https://town.example/budget"}, Language: "fr", Localities: []string{"FR-75056"}}
 }
 
@@ -254,7 +254,7 @@ func (e *env) published() string {
 	return id
 }
 
-func (e *env) state(id string) (review.State, uint64) {
+func (e *env) state(id string) (claims.ReviewState, uint64) {
 	e.t.Helper()
 	st, rev, err := e.wf.Get(context.Background(), id)
 	if err != nil {

@@ -6,11 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/protobuf/proto"
-
+	"vigie/claims"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
-	vigiev1 "vigie/proto/gen/vigie/v1"
+	"vigie/pipeline/codec"
 	"vigie/services/vigie/app"
 	"vigie/services/vigie/app/apptest"
 	"vigie/services/vigie/ops"
@@ -30,7 +29,7 @@ func TestDeadLetterRedrive(t *testing.T) {
 	if err := a.Bus().JS.DeleteStream(ctx, bus.StreamClaims); err != nil {
 		t.Fatal(err)
 	}
-	item, _ := proto.Marshal(&vigiev1.Item{Id: "redrive-me", SourceId: "tips", Language: "en", Kind: vigiev1.SourceKind_SOURCE_KIND_TIPLINE,
+	item, _ := codec.EncodeItem(claims.Item{ID: "redrive-me", SourceID: "tips", Language: "en", Kind: claims.SourceTipline,
 		Text: "The mayor said 30% of the town's water pipes leak, the worst rate in the region since 2010."})
 	if _, err := a.Bus().Publish(ctx, bus.ItemSubject("tipline", "tips"), item, "redrive-me", nil); err != nil {
 		t.Fatal(err)

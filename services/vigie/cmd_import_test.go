@@ -10,10 +10,10 @@ import (
 	"testing"
 
 	"go.uber.org/zap"
-	"google.golang.org/protobuf/proto"
 
+	"vigie/claims"
 	"vigie/pipeline/bus"
-	vigiev1 "vigie/proto/gen/vigie/v1"
+	"vigie/pipeline/codec"
 	"vigie/services/ingester"
 	"vigie/services/vigie/app"
 	"vigie/services/vigie/app/apptest"
@@ -34,7 +34,7 @@ func importFixture(t *testing.T, dir, name string) string {
 }
 
 // itemsIn returns the items on ITEMS of a data folder, by id.
-func itemsIn(t *testing.T, data string) map[string]*vigiev1.Item {
+func itemsIn(t *testing.T, data string) map[string]claims.Item {
 	t.Helper()
 	ctx := context.Background()
 	b, closeBus, err := app.OpenData(ctx, data, zap.NewNop())
@@ -42,13 +42,13 @@ func itemsIn(t *testing.T, data string) map[string]*vigiev1.Item {
 		t.Fatal(err)
 	}
 	defer closeBus()
-	out := map[string]*vigiev1.Item{}
+	out := map[string]claims.Item{}
 	for _, m := range apptest.AllMsgs(t, b.JS, bus.StreamItems) {
-		it := &vigiev1.Item{}
-		if err := proto.Unmarshal(m.Data, it); err != nil {
+		it, err := codec.DecodeItem(m.Data)
+		if err != nil {
 			t.Fatal(err)
 		}
-		out[it.GetId()] = it
+		out[it.ID] = it
 	}
 	return out
 }
@@ -104,7 +104,7 @@ func TestImportItemsCommand(t *testing.T) {
 			if tt.wantSource != "" {
 				n := 0
 				for _, it := range items {
-					if it.GetSourceId() == tt.wantSource && it.GetKind() == vigiev1.SourceKind_SOURCE_KIND_IMPORT {
+					if it.SourceID == tt.wantSource && it.Kind == claims.SourceImport {
 						n++
 					}
 				}

@@ -10,13 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/protobuf/proto"
-
+	"vigie/claims"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
+	"vigie/pipeline/codec"
 	"vigie/pipeline/index"
 	"vigie/pipeline/queue"
-	vigiev1 "vigie/proto/gen/vigie/v1"
 	"vigie/services/vigie/app"
 	"vigie/services/vigie/app/apptest"
 )
@@ -66,14 +65,14 @@ func TestReindexRebuildsSameIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, st := range []vigiev1.ReviewStatus{vigiev1.ReviewStatus_REVIEW_STATUS_TRIAGE, vigiev1.ReviewStatus_REVIEW_STATUS_DISMISSED} {
+	for i, st := range []claims.ReviewStatus{claims.StatusTriage, claims.StatusDismissed} {
 		id := res.Hits[i].ID
-		after := &vigiev1.ClaimState{Status: st, Assignee: "ana"}
-		b, _ := proto.Marshal(after)
+		after := claims.ReviewState{Status: st, Assignee: "ana"}
+		b, _ := codec.EncodeReviewState(after)
 		if _, err := review.Put(ctx, id, b); err != nil {
 			t.Fatal(err)
 		}
-		ev, _ := proto.Marshal(&vigiev1.ReviewEvent{Id: "ev-" + id, ClaimId: id, Actor: "ana", Action: "status", After: after})
+		ev, _, _ := codec.EncodeReviewEvent(claims.ReviewEvent{ID: "ev-" + id, ClaimID: id, Actor: claims.Actor{Name: "ana"}, Action: claims.ActionStatus, After: after})
 		if _, err := a.Bus().Publish(ctx, bus.ReviewSubject(id), ev, "ev-"+id, nil); err != nil {
 			t.Fatal(err)
 		}

@@ -11,14 +11,12 @@ import (
 	"time"
 
 	"go.uber.org/zap/zaptest"
-	"google.golang.org/protobuf/proto"
 
 	"vigie/claims"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/codec"
 	"vigie/pipeline/index"
 	"vigie/pipeline/queue"
-	vigiev1 "vigie/proto/gen/vigie/v1"
 	"vigie/services/vigie/app"
 	"vigie/services/vigie/app/apptest"
 )
@@ -48,9 +46,9 @@ func TestStartAfterSchemaChange(t *testing.T) {
 	const items = 3
 	for i := range items {
 		id := fmt.Sprintf("item-%d", i)
-		it := &vigiev1.Item{Id: id, SourceId: "s", Language: "pt", Title: "Porto"}
+		it := claims.Item{ID: id, SourceID: "s", Language: "pt", Title: "Porto"}
 		c := claims.Claim{ID: id + "-c0", ItemID: id, Text: fmt.Sprintf("O desemprego caiu %d%% no Porto.", 10+i), Language: "pt"}
-		msg, _ := proto.Marshal(codec.ItemClaims(it, []claims.Claim{c}, time.Now()))
+		msg, _ := codec.EncodeItemClaims(claims.NewItemClaims(it, []claims.Claim{c}, time.Now()))
 		if _, err := b.Publish(ctx, bus.ClaimsSubject("pt"), msg, id, nil); err != nil {
 			t.Fatal(err)
 		}

@@ -10,11 +10,10 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
-	"google.golang.org/protobuf/proto"
 
+	"vigie/claims"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/codec"
-	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
 // fillItems brings a stopped data folder to target items as if the
@@ -60,13 +59,13 @@ func fillItems(ctx context.Context, data string, target int, log *zap.Logger) (i
 		return 0, err
 	}
 	// Decoded once; each copy only changes the id before it is encoded.
-	items := make([]*vigiev1.Item, len(itemMsgs))
+	items := make([]claims.Item, len(itemMsgs))
 	for i, m := range itemMsgs {
 		if items[i], err = codec.DecodeItem(m.Data); err != nil {
 			return 0, err
 		}
 	}
-	claimSets := make([]*vigiev1.ItemClaims, len(claimMsgs))
+	claimSets := make([]claims.ItemClaims, len(claimMsgs))
 	for i, m := range claimMsgs {
 		if claimSets[i], err = codec.DecodeItemClaims(m.Data); err != nil {
 			return 0, err
@@ -75,19 +74,19 @@ func fillItems(ctx context.Context, data string, target int, log *zap.Logger) (i
 	for i := range add {
 		id := fmt.Sprintf("fill-%d", i)
 		it := items[i%len(items)]
-		it.Id = id
-		b, _ := proto.Marshal(it)
+		it.ID = id
+		b, _ := codec.EncodeItem(it)
 		if _, err := js.PublishMsgAsync(&nats.Msg{Subject: itemMsgs[i%len(items)].Subject, Data: b, Header: nats.Header{"Nats-Msg-Id": []string{id}}}); err != nil {
 			return 0, err
 		}
 		ic := claimSets[i%len(claimSets)]
-		ic.ItemId = id
-		b, _ = proto.Marshal(ic)
+		ic.ItemID = id
+		b, _ = codec.EncodeItemClaims(ic)
 		if _, err := js.PublishMsgAsync(&nats.Msg{Subject: claimMsgs[i%len(claimSets)].Subject, Data: b, Header: nats.Header{"Nats-Msg-Id": []string{id}}}); err != nil {
 			return 0, err
 		}
 		// The seen bucket's subject, written without waiting like the rest.
-		if _, err := js.PublishAsync("$KV."+bus.BucketSeen+"."+id, []byte(it.GetSourceId())); err != nil {
+		if _, err := js.PublishAsync("$KV."+bus.BucketSeen+"."+id, []byte(it.SourceID)); err != nil {
 			return 0, err
 		}
 		if i%100_000 == 0 && i > 0 {

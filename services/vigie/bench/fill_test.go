@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"go.uber.org/zap/zaptest"
-	"google.golang.org/protobuf/proto"
 
+	"vigie/claims"
 	"vigie/pipeline/bus"
-	vigiev1 "vigie/proto/gen/vigie/v1"
+	"vigie/pipeline/codec"
 	"vigie/services/vigie/app/apptest"
 )
 
@@ -42,11 +42,11 @@ func TestBenchFillItems(t *testing.T) {
 	b, closeBus := open()
 	for i := range 3 {
 		id := fmt.Sprintf("real-%d", i)
-		it, _ := proto.Marshal(&vigiev1.Item{Id: id, SourceId: "s", Text: "O desemprego caiu 40% no Porto."})
+		it, _ := codec.EncodeItem(claims.Item{ID: id, SourceID: "s", Text: "O desemprego caiu 40% no Porto."})
 		if _, err := b.Publish(ctx, bus.ItemSubject("feed", "s"), it, id, nil); err != nil {
 			t.Fatal(err)
 		}
-		ic, _ := proto.Marshal(&vigiev1.ItemClaims{ItemId: id, Claims: []*vigiev1.Claim{{Id: id + "-c", Text: "O desemprego caiu 40% no Porto."}}})
+		ic, _ := codec.EncodeItemClaims(claims.ItemClaims{ItemID: id, Claims: []claims.Claim{{ID: id + "-c", Text: "O desemprego caiu 40% no Porto."}}})
 		if _, err := b.Publish(ctx, bus.ClaimsSubject("pt"), ic, id, nil); err != nil {
 			t.Fatal(err)
 		}

@@ -216,7 +216,7 @@ func matcherFloor(ctx context.Context, store *claims.Store, items [][]byte) (mea
 		if err != nil {
 			return measure{}, fmt.Errorf("matcher floor: %w", err)
 		}
-		its[i] = codec.Item(it)
+		its[i] = it
 	}
 	done := meter()
 	err := parallel(len(its), func(i int) error {

@@ -158,11 +158,10 @@ func pipelineShape(items, claimsMsgs [][]byte) (shape, error) {
 	var s shape
 	sentences := 0
 	for _, b := range items {
-		it, err := codec.DecodeItem(b)
+		ci, err := codec.DecodeItem(b)
 		if err != nil {
 			return s, err
 		}
-		ci := codec.Item(it)
 		lang := ci.Language
 		if lang == "" {
 			lang = text.Detect(ci.Title + "\n" + ci.Text)
@@ -257,8 +256,8 @@ func runLatency(ctx context.Context, dir, fcPath string, entries []Entry, total 
 			rec.mu.Unlock()
 			return res, err
 		}
-		if at, ok := rec.searchable[it.GetId()]; ok && it.GetFetched() != nil {
-			lat = append(lat, at.Sub(it.GetFetched().AsTime()))
+		if at, ok := rec.searchable[it.ID]; ok && !it.Fetched.IsZero() {
+			lat = append(lat, at.Sub(it.Fetched))
 		}
 	}
 	rec.mu.Unlock()

@@ -30,8 +30,8 @@ const (
 // The demo's actors, named after the accounts account.DemoUsers creates,
 // so the audit log of the sample verdict reads like a real one.
 var (
-	factChecker = review.Actor{Name: "demo-factchecker", Role: claims.RoleFactChecker}
-	editor      = review.Actor{Name: "demo-editor", Role: claims.RoleEditor}
+	factChecker = claims.Actor{Name: "demo-factchecker", Role: claims.RoleFactChecker}
+	editor      = claims.Actor{Name: "demo-editor", Role: claims.RoleEditor}
 )
 
 // seedDeps is what seed writes to.
@@ -57,8 +57,8 @@ type seedDeps struct {
 
 // verdictInput is the sample verdict: Portuguese, about Porto, rated
 // false, and marked fictional in its title, summary, claimant and links.
-func verdictInput(locality string) review.VerdictInput {
-	return review.VerdictInput{
+func verdictInput(locality string) claims.VerdictInput {
+	return claims.VerdictInput{
 		ClaimReviewed: "Uma tempestade com ventos de 150 km/hora deixou todo o Porto sem eletricidade esta quarta-feira.",
 		Title:         "DEMO (fictício): a tempestade de 150 km/h não deixou o Porto sem eletricidade",
 		Rating:        claims.RatingFalse, TextualRating: "Falso",

@@ -82,7 +82,7 @@ func TestSeedDemoTwice(t *testing.T) {
 		t.Fatalf("%d verdicts after seeding twice, want 1", len(vs))
 	}
 	v := vs[0]
-	if v.ID != verdictID || v.State != review.VerdictPublished || v.Version != 1 || !v.Published.Equal(first.Published) {
+	if v.ID != verdictID || v.State != claims.VerdictPublished || v.Version != 1 || !v.Published.Equal(first.Published) {
 		t.Errorf("verdict after the second seeding: id %s state %s version %d published %v (first %v)",
 			v.ID, v.State, v.Version, v.Published, first.Published)
 	}
@@ -175,7 +175,7 @@ func TestSeedDemoResumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(vs) != 1 || vs[0].State != review.VerdictPublished {
+	if len(vs) != 1 || vs[0].State != claims.VerdictPublished {
 		t.Fatalf("after resuming: %d verdicts, first %+v", len(vs), vs)
 	}
 }
@@ -199,7 +199,7 @@ func TestSeedDemoRaisesVerdictAlert(t *testing.T) {
 		return err == nil && len(recs) > 0
 	})
 	r := recs[0]
-	if len(recs) != 1 || r.Kind != string(claims.AlertVerdict) || r.VerdictID != verdictID || r.Locality != municipality {
+	if len(recs) != 1 || r.Kind != claims.AlertVerdict || r.VerdictID != verdictID || r.Locality != municipality {
 		t.Errorf("alerts %+v", recs)
 	}
 	if want := demoSeedBase + "/verdicts/" + verdictID; r.URL != want {

@@ -13,7 +13,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"vigie/claims"
-	"vigie/pipeline/review"
 	"vigie/pipeline/source"
 	"vigie/services/vigie/app/apptest"
 )
@@ -58,11 +57,11 @@ func (ba *browserApp) flaggedClaim(t *testing.T) string {
 // publishVerdict drafts, submits and publishes a verdict on claimID
 // through the review workflow (not the UI), for tests whose subject is the
 // published page; it returns the verdict's id.
-func (ba *browserApp) publishVerdict(t *testing.T, claimID string, in review.VerdictInput) string {
+func (ba *browserApp) publishVerdict(t *testing.T, claimID string, in claims.VerdictInput) string {
 	t.Helper()
 	ctx := context.Background()
-	fc := review.Actor{Name: "fc", Role: claims.RoleFactChecker}
-	ed := review.Actor{Name: "ed", Role: claims.RoleEditor}
+	fc := claims.Actor{Name: "fc", Role: claims.RoleFactChecker}
+	ed := claims.Actor{Name: "ed", Role: claims.RoleEditor}
 	_, rev, err := ba.Review().Get(ctx, claimID)
 	if err != nil {
 		t.Fatal(err)
@@ -254,8 +253,8 @@ func TestBrowserReviewFlow(t *testing.T) {
 }
 
 // sampleVerdict is a fictional verdict on the cigarettes claim.
-func sampleVerdict() review.VerdictInput {
-	return review.VerdictInput{
+func sampleVerdict() claims.VerdictInput {
+	return claims.VerdictInput{
 		ClaimReviewed: "A Unidade de Ação Fiscal da GNR apreendeu 124 mil cigarros na fronteira do Caia.",
 		Rating:        claims.RatingFalse,
 		TextualRating: "Falso",

@@ -12,7 +12,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"vigie/claims"
-	"vigie/pipeline/review"
 )
 
 // TestScreenshots writes PNGs of the review UI into the folder named by
@@ -38,7 +37,7 @@ func TestScreenshots(t *testing.T) {
 	var published string
 	for _, h := range ba.claims(t, "q=&filter="+urlQuery("flagged = true")).Hits {
 		if h.ID != flagged && len(h.Matches) > 0 {
-			published = ba.publishVerdict(t, h.ID, review.VerdictInput{
+			published = ba.publishVerdict(t, h.ID, claims.VerdictInput{
 				ClaimReviewed: h.Text,
 				Rating:        claims.Rating(h.Matches[0].Rating),
 				TextualRating: h.Matches[0].TextualRating,

@@ -74,8 +74,8 @@ func distinctClaims(t *testing.T, js jetstream.JetStream) int {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, c := range ic.GetClaims() {
-			ids[c.GetId()] = true
+		for _, c := range ic.Claims {
+			ids[c.ID] = true
 		}
 	}
 	return len(ids)

@@ -200,7 +200,7 @@ func TestCrashDuringIngestion(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		seen[it.GetId()]++
+		seen[it.ID]++
 	}
 	for id := range want {
 		if seen[id] != 1 {
@@ -217,9 +217,9 @@ func TestCrashDuringIngestion(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		perItem[ic.GetItemId()]++
-		for _, c := range ic.GetClaims() {
-			claimIDs[c.GetId()] = true
+		perItem[ic.ItemID]++
+		for _, c := range ic.Claims {
+			claimIDs[c.ID] = true
 		}
 	}
 	for id := range want {

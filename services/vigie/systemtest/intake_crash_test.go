@@ -107,7 +107,7 @@ func TestIntakeKillAfterAccepted(t *testing.T) {
 	bustest.Eventually(t, 60*time.Second, "the tip's claims on CLAIMS", func() bool {
 		for _, m := range apptest.AllMsgs(t, js, bus.StreamClaims) {
 			ic, err := codec.DecodeItemClaims(m.Data)
-			if err == nil && ic.GetItemId() == accepted.ID {
+			if err == nil && ic.ItemID == accepted.ID {
 				return true
 			}
 		}
@@ -124,9 +124,9 @@ func TestIntakeKillAfterAccepted(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if it.GetId() == accepted.ID {
+		if it.ID == accepted.ID {
 			found++
-			ref = it.GetReporterRef()
+			ref = it.ReporterRef
 		}
 	}
 	if found != 1 {

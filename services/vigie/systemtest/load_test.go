@@ -266,7 +266,7 @@ func TestLoad(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		onItems[it.GetId()]++
+		onItems[it.ID]++
 	}
 	lost, dup := 0, 0
 	for id := range accepted {

@@ -202,13 +202,13 @@ func CountPerItem(t testing.TB, js jetstream.JetStream, stream string) map[strin
 			if err != nil {
 				t.Fatal(err)
 			}
-			out[it.GetId()]++
+			out[it.ID]++
 		case bus.StreamClaims:
 			ic, err := codec.DecodeItemClaims(m.Data)
 			if err != nil {
 				t.Fatal(err)
 			}
-			out[ic.GetItemId()]++
+			out[ic.ItemID]++
 		}
 	}
 	return out
