@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"vigie/claims"
+	"vigie/pipeline/bus"
 
 	"github.com/alexedwards/argon2id"
 	"github.com/nats-io/nats.go/jetstream"
@@ -83,16 +84,17 @@ type Store struct {
 }
 
 // Open opens the account buckets, creating those that do not exist with
-// the configurations of Buckets; an existing bucket is used as it is (its
-// configuration belongs to whoever declared it, e.g. bus.Topology), so that
-// processes with different settings never fight over it.
+// their declarations in the bus topology (bus.Topology.AccountBuckets, with
+// cfg.Replicas); an existing bucket is used as it is (bus.Bus.Apply declares
+// it with the process's topology), so that processes with different settings
+// never fight over it.
 func Open(ctx context.Context, js jetstream.JetStream, cfg Config, log *zap.Logger) (*Store, error) {
 	cfg = cfg.withDefaults()
 	if log == nil {
 		log = zap.NewNop()
 	}
 	s := &Store{cfg: cfg, log: log}
-	for _, kc := range Buckets(cfg.Replicas) {
+	for _, kc := range (bus.Topology{Replicas: cfg.Replicas}).AccountBuckets() {
 		kv, err := js.KeyValue(ctx, kc.Bucket)
 		if errors.Is(err, jetstream.ErrBucketNotFound) {
 			kv, err = js.CreateKeyValue(ctx, kc)
@@ -104,11 +106,11 @@ func Open(ctx context.Context, js jetstream.JetStream, cfg Config, log *zap.Logg
 			return nil, fmt.Errorf("open bucket %s: %w", kc.Bucket, err)
 		}
 		switch kc.Bucket {
-		case BucketUsers:
+		case bus.BucketUsers:
 			s.users = kv
-		case BucketSessions:
+		case bus.BucketSessions:
 			s.sessions = kv
-		case BucketTokens:
+		case bus.BucketTokens:
 			s.tokens = kv
 		}
 	}

@@ -23,7 +23,7 @@ func TestOpenBuckets(t *testing.T) {
 	}
 	t.Cleanup(b.Close)
 	// One bucket declared beforehand by someone else, with its own settings.
-	if _, err := b.JS.CreateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: BucketUsers, Description: "theirs", History: 2}); err != nil {
+	if _, err := b.JS.CreateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: bus.BucketUsers, Description: "theirs", History: 2}); err != nil {
 		t.Fatal(err)
 	}
 	for round := range 2 { // opening twice is harmless
@@ -37,9 +37,9 @@ func TestOpenBuckets(t *testing.T) {
 		wantHistory int64
 		wantTTL     time.Duration
 	}{
-		{BucketUsers, "theirs", 2, 0},
-		{BucketSessions, Buckets(1)[1].Description, 1, MaxSessionLifetime},
-		{BucketTokens, Buckets(1)[2].Description, 1, 0},
+		{bus.BucketUsers, "theirs", 2, 0},
+		{bus.BucketSessions, bus.DefaultTopology().AccountBuckets()[1].Description, 1, MaxSessionLifetime},
+		{bus.BucketTokens, bus.DefaultTopology().AccountBuckets()[2].Description, 1, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.bucket, func(t *testing.T) {

@@ -1,5 +1,8 @@
 package bus
 
+// This file is the topology: the name of every stream, subject, consumer,
+// bucket and dead-letter stage, and the declaration of each.
+
 import (
 	"regexp"
 	"strings"
@@ -56,7 +59,7 @@ const (
 	BucketReporters  = "vigie_reporters"
 	BucketClusters   = "vigie_clusters"
 	// The alerter's buckets; their configurations depend on alerting
-	// options and are declared by services/alerter (Declarations).
+	// options (Topology.Alerting).
 	BucketSubscriptions = "vigie_subscriptions"
 	BucketDeliveries    = "vigie_deliveries"
 	BucketAlerts        = "vigie_alerts"
@@ -101,6 +104,19 @@ func ClaimsSubject(lang string) string {
 
 // ReviewSubject is the subject of review events of one claim.
 func ReviewSubject(claimID string) string { return SubjectReview + "." + Token(claimID) }
+
+// VerdictSubject is the subject of a verdict concerning a locality code
+// (vigie.verdicts.none for a verdict without locality).
+func VerdictSubject(locality string) string { return SubjectVerdicts + "." + Token(locality) }
+
+// AlertSubject is the subject of the alerts of a locality code.
+func AlertSubject(locality string) string { return SubjectAlerts + "." + Token(locality) }
+
+// DeliverySubject is the subject of the pending webhook deliveries of a
+// subscription.
+func DeliverySubject(subscriptionID string) string {
+	return SubjectDeliveries + "." + Token(subscriptionID)
+}
 
 // DLQSubject is the dead-letter subject of a stage.
 func DLQSubject(stage string) string { return SubjectDLQ + "." + Token(stage) }
@@ -173,22 +189,78 @@ func (t Topology) Consumers() map[string][]jetstream.ConsumerConfig {
 	}
 }
 
-// Buckets returns the KV bucket configurations.
+// SessionsTTL is the TTL of the sessions bucket, fixed so that every process
+// declares the same bucket: abandoned sessions disappear on their own (the
+// configured idle and absolute expiry are checked on every lookup).
+const SessionsTTL = 30 * 24 * time.Hour
+
+func (t Topology) bucket(name, desc string, history uint8) jetstream.KeyValueConfig {
+	return jetstream.KeyValueConfig{Bucket: name, Description: desc, History: history, Storage: jetstream.FileStorage, Replicas: t.replicas()}
+}
+
+// Buckets returns the KV bucket configurations Apply declares: the
+// pipeline's and the accounts' (AccountBuckets).
 func (t Topology) Buckets() []jetstream.KeyValueConfig {
-	mk := func(name, desc string, history uint8) jetstream.KeyValueConfig {
-		return jetstream.KeyValueConfig{Bucket: name, Description: desc, History: history, Storage: jetstream.FileStorage, Replicas: t.replicas()}
-	}
+	return append([]jetstream.KeyValueConfig{
+		t.bucket(BucketSeen, "item ids already published", 1),
+		t.bucket(BucketSources, "sources and their fetch state", 1),
+		t.bucket(BucketReview, "review state per claim, updated by revision", 5),
+		t.bucket(BucketFactChecks, "fact-checks followed by every matcher", 1),
+		t.bucket(BucketVerdicts, "verdicts, every version", 10),
+		t.bucket(BucketReporters, "tipline reporters' identities: personal data, erasable", 1),
+		t.bucket(BucketClusters, "near-duplicate claim clusters", 1),
+	}, t.AccountBuckets()...)
+}
+
+// AccountBuckets returns the configurations of the accounts' buckets (users,
+// sessions, tokens): part of Buckets, and what pipeline/account creates when
+// it opens a store where none exists yet.
+func (t Topology) AccountBuckets() []jetstream.KeyValueConfig {
 	return []jetstream.KeyValueConfig{
-		mk(BucketSeen, "item ids already published", 1),
-		mk(BucketSources, "sources and their fetch state", 1),
-		mk(BucketReview, "review state per claim, updated by revision", 5),
-		mk(BucketFactChecks, "fact-checks followed by every matcher", 1),
-		mk(BucketVerdicts, "verdicts, every version", 10),
-		mk(BucketUsers, "user accounts", 5),
-		mk(BucketTokens, "API tokens, stored hashed", 1),
-		withTTL(mk(BucketSessions, "login sessions, stored hashed", 1), 30*24*time.Hour),
-		mk(BucketReporters, "tipline reporters' identities: personal data, erasable", 1),
-		mk(BucketClusters, "near-duplicate claim clusters", 1),
+		t.bucket(BucketUsers, "users, roles, password hashes, two-factor state; updated by revision", 5),
+		withTTL(t.bucket(BucketSessions, "browser sessions keyed by the sha-256 of their id", 1), SessionsTTL),
+		t.bucket(BucketTokens, "api tokens keyed by the sha-256 of the token", 1),
+	}
+}
+
+// Alerting is what the alerter declares at its start, idempotently: its
+// buckets, the deliveries work queue and its consumers (keyed by stream).
+type Alerting struct {
+	Buckets   []jetstream.KeyValueConfig
+	Stream    jetstream.StreamConfig
+	Consumers map[string]jetstream.ConsumerConfig
+}
+
+// Alerting returns the alerter's declarations: trending counters live twice
+// the trending window, delivery records deliveryMaxAge (30 days when zero),
+// and a delivery stays unacknowledged at most attemptTimeout and 30 seconds.
+func (t Topology) Alerting(window, attemptTimeout, deliveryMaxAge time.Duration) Alerting {
+	if deliveryMaxAge <= 0 {
+		deliveryMaxAge = 30 * 24 * time.Hour
+	}
+	consumer := func(durable, desc string, ackWait time.Duration) jetstream.ConsumerConfig {
+		return jetstream.ConsumerConfig{Durable: durable, Description: desc, AckPolicy: jetstream.AckExplicitPolicy,
+			AckWait: ackWait, MaxDeliver: -1, DeliverPolicy: jetstream.DeliverAllPolicy, MaxAckPending: 1024}
+	}
+	ackWait := t.AckWait
+	if ackWait <= 0 {
+		ackWait = 30 * time.Second
+	}
+	return Alerting{
+		Buckets: []jetstream.KeyValueConfig{
+			t.bucket(BucketSubscriptions, "alert subscriptions, updated by revision", 5),
+			withTTL(t.bucket(BucketDeliveries, "webhook delivery attempts and endpoint notices", 1), deliveryMaxAge),
+			withTTL(t.bucket(BucketAlerts, "alerts raised, per subscription", 1), 180*24*time.Hour),
+			withTTL(t.bucket(BucketTrends, "trending counters per cluster and window", 1), 2*window),
+		},
+		Stream: jetstream.StreamConfig{Name: StreamDeliveries, Description: "pending webhook deliveries",
+			Subjects: []string{SubjectDeliveries + ".>"}, Retention: jetstream.WorkQueuePolicy, Storage: jetstream.FileStorage,
+			Replicas: t.replicas(), Duplicates: max(t.DuplicateWindow, 2*time.Minute), Discard: jetstream.DiscardOld},
+		Consumers: map[string]jetstream.ConsumerConfig{
+			StreamClaims:     consumer(ConsumerAlerter, "alerter: claims to flagged and trending alerts", ackWait),
+			StreamVerdicts:   consumer(ConsumerAlerter, "alerter: verdicts to verdict alerts", ackWait),
+			StreamDeliveries: consumer(ConsumerDeliveries, "alerter: webhook deliveries, one attempt per delivery", attemptTimeout+30*time.Second),
+		},
 	}
 }
 

@@ -529,13 +529,13 @@ func (w *Workflow) applyVerdict(ctx context.Context, ev claims.ReviewEvent) erro
 func VerdictSubjects(v *claims.Verdict) []string {
 	var subs []string
 	for _, l := range v.Localities {
-		s := bus.SubjectVerdicts + "." + bus.Token(l)
+		s := bus.VerdictSubject(l)
 		if !containsString(subs, s) {
 			subs = append(subs, s)
 		}
 	}
 	if len(subs) == 0 {
-		subs = []string{bus.SubjectVerdicts + ".none"}
+		subs = []string{bus.VerdictSubject("")}
 	}
 	return subs
 }

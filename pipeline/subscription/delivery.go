@@ -11,22 +11,8 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"vigie/pipeline/bus"
 	"vigie/pipeline/webhook"
 )
-
-// DeliveryBucket is the KV bucket of delivery attempts and notices.
-const DeliveryBucket = bus.BucketDeliveries
-
-// DeliveryBucketConfig returns the deliveries bucket's configuration:
-// records are kept maxAge (30 days when zero).
-func DeliveryBucketConfig(replicas int, maxAge time.Duration) jetstream.KeyValueConfig {
-	if maxAge <= 0 {
-		maxAge = 30 * 24 * time.Hour
-	}
-	return jetstream.KeyValueConfig{Bucket: DeliveryBucket, Description: "webhook delivery attempts and endpoint notices",
-		History: 1, TTL: maxAge, Storage: jetstream.FileStorage, Replicas: max(replicas, 1)}
-}
 
 // Delivery is the record of one webhook delivery attempt, as admins and
 // the subscriber see it.

@@ -10,19 +10,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
-
-	"vigie/pipeline/bus"
 )
-
-// Bucket is the KV bucket of subscriptions.
-const Bucket = bus.BucketSubscriptions
-
-// BucketConfig returns the subscriptions bucket's configuration, to apply
-// with CreateOrUpdateKeyValue.
-func BucketConfig(replicas int) jetstream.KeyValueConfig {
-	return jetstream.KeyValueConfig{Bucket: Bucket, Description: "alert subscriptions, updated by revision",
-		History: 5, Storage: jetstream.FileStorage, Replicas: max(replicas, 1)}
-}
 
 // Store keeps subscriptions in a KV bucket, one JSON value per id.
 type Store struct {

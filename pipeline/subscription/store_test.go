@@ -15,16 +15,17 @@ func newStore(t *testing.T) (*Store, *DeliveryLog) {
 	t.Helper()
 	b := bustest.Bus(t, bustest.Server(t), bus.DefaultTopology())
 	ctx := context.Background()
-	kv, err := b.JS.CreateOrUpdateKeyValue(ctx, BucketConfig(1))
+	alerting := b.Topology().Alerting(24*time.Hour, 10*time.Second, 0)
+	kv, err := b.JS.CreateOrUpdateKeyValue(ctx, alerting.Buckets[0])
 	if err != nil {
 		t.Fatal(err)
 	}
-	dkv, err := b.JS.CreateOrUpdateKeyValue(ctx, DeliveryBucketConfig(1, 0))
+	dkv, err := b.JS.CreateOrUpdateKeyValue(ctx, alerting.Buckets[1])
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Applying twice is idempotent.
-	if _, err := b.JS.CreateOrUpdateKeyValue(ctx, BucketConfig(1)); err != nil {
+	if _, err := b.JS.CreateOrUpdateKeyValue(ctx, alerting.Buckets[0]); err != nil {
 		t.Fatal(err)
 	}
 	return NewStore(kv, nil), NewDeliveryLog(dkv)

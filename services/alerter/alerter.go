@@ -19,18 +19,6 @@ import (
 	"vigie/pipeline/webhook"
 )
 
-// Names of what the alerter declares at start (defined with every other
-// name in pipeline/bus/names.go).
-const (
-	ConsumerAlerter    = bus.ConsumerAlerter
-	ConsumerDeliveries = bus.ConsumerDeliveries
-	StreamDeliveries   = bus.StreamDeliveries
-	SubjectDeliveries  = bus.SubjectDeliveries
-	BucketAlerts       = bus.BucketAlerts
-	BucketTrends       = bus.BucketTrends
-	StageAlerter       = bus.StageAlerter
-)
-
 // Options configure the alerter; zero fields take defaults.
 type Options struct {
 	// BaseURL is the public root of the site ("https://verif.example.org"):
@@ -92,39 +80,6 @@ type Service struct {
 	deliver *webhook.Deliverer
 }
 
-// Declarations returns the buckets, stream and consumers the alerter
-// declares at start, for the topology file.
-func Declarations(top bus.Topology, opts Options) ([]jetstream.KeyValueConfig, jetstream.StreamConfig, map[string]jetstream.ConsumerConfig) {
-	opts = withDefaults(opts)
-	r := max(top.Replicas, 1)
-	buckets := []jetstream.KeyValueConfig{
-		subscription.BucketConfig(r),
-		subscription.DeliveryBucketConfig(r, 0),
-		{Bucket: BucketAlerts, Description: "alerts raised, per subscription", History: 1, TTL: 180 * 24 * time.Hour,
-			Storage: jetstream.FileStorage, Replicas: r},
-		{Bucket: BucketTrends, Description: "trending counters per cluster and window", History: 1, TTL: 2 * opts.Window,
-			Storage: jetstream.FileStorage, Replicas: r},
-	}
-	stream := jetstream.StreamConfig{Name: StreamDeliveries, Description: "pending webhook deliveries",
-		Subjects: []string{SubjectDeliveries + ".>"}, Retention: jetstream.WorkQueuePolicy, Storage: jetstream.FileStorage,
-		Replicas: r, Duplicates: max(top.DuplicateWindow, 2*time.Minute), Discard: jetstream.DiscardOld}
-	mk := func(desc string, ackWait time.Duration) jetstream.ConsumerConfig {
-		return jetstream.ConsumerConfig{Durable: ConsumerAlerter, Description: desc, AckPolicy: jetstream.AckExplicitPolicy,
-			AckWait: ackWait, MaxDeliver: -1, DeliverPolicy: jetstream.DeliverAllPolicy, MaxAckPending: 1024}
-	}
-	ackWait := top.AckWait
-	if ackWait <= 0 {
-		ackWait = 30 * time.Second
-	}
-	del := mk("alerter: webhook deliveries, one attempt per delivery", opts.Policy.AttemptTimeout+30*time.Second)
-	del.Durable = ConsumerDeliveries
-	return buckets, stream, map[string]jetstream.ConsumerConfig{
-		bus.StreamClaims:   mk("alerter: claims to flagged and trending alerts", ackWait),
-		bus.StreamVerdicts: mk("alerter: verdicts to verdict alerts", ackWait),
-		StreamDeliveries:   del,
-	}
-}
-
 func withDefaults(o Options) Options {
 	if o.Publisher.Name == "" {
 		o.Publisher.Name = "Vigie"
@@ -169,19 +124,19 @@ func New(b *bus.Bus, opts Options, log *zap.Logger) (*Service, error) {
 	opts = withDefaults(opts)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	buckets, stream, consumers := Declarations(b.Topology(), opts)
+	decl := b.Topology().Alerting(opts.Window, opts.Policy.AttemptTimeout, 0)
 	kvs := map[string]jetstream.KeyValue{}
-	for _, kc := range buckets {
+	for _, kc := range decl.Buckets {
 		kv, err := b.JS.CreateOrUpdateKeyValue(ctx, kc)
 		if err != nil {
 			return nil, fmt.Errorf("new alerter: declare bucket %s: %w", kc.Bucket, err)
 		}
 		kvs[kc.Bucket] = kv
 	}
-	if _, err := b.JS.CreateOrUpdateStream(ctx, stream); err != nil {
-		return nil, fmt.Errorf("new alerter: declare stream %s: %w", stream.Name, err)
+	if _, err := b.JS.CreateOrUpdateStream(ctx, decl.Stream); err != nil {
+		return nil, fmt.Errorf("new alerter: declare stream %s: %w", decl.Stream.Name, err)
 	}
-	for st, cc := range consumers {
+	for st, cc := range decl.Consumers {
 		if _, err := b.JS.CreateOrUpdateConsumer(ctx, st, cc); err != nil {
 			return nil, fmt.Errorf("new alerter: declare consumer %s on %s: %w", cc.Durable, st, err)
 		}
@@ -189,9 +144,9 @@ func New(b *bus.Bus, opts Options, log *zap.Logger) (*Service, error) {
 	log = log.Named("alerter")
 	s := &Service{
 		bus: b, opts: opts, log: log,
-		subs:   subscription.NewStore(kvs[subscription.Bucket], opts.Now),
-		dlog:   subscription.NewDeliveryLog(kvs[subscription.DeliveryBucket]),
-		alerts: kvs[BucketAlerts], trends: kvs[BucketTrends],
+		subs:   subscription.NewStore(kvs[bus.BucketSubscriptions], opts.Now),
+		dlog:   subscription.NewDeliveryLog(kvs[bus.BucketDeliveries]),
+		alerts: kvs[bus.BucketAlerts], trends: kvs[bus.BucketTrends],
 	}
 	s.deliver = webhook.NewDeliverer(webhook.Options{
 		Client: guardedClient(opts.AllowPrivateNetworks, opts.AllowAddrs),
@@ -210,8 +165,8 @@ func (s *Service) Deliveries() *subscription.DeliveryLog { return s.dlog }
 // batches in hand are finished before it returns.
 func (s *Service) Run(ctx context.Context) error {
 	var cons [3]jetstream.Consumer
-	for i, ref := range [3][2]string{{bus.StreamClaims, ConsumerAlerter}, {bus.StreamVerdicts, ConsumerAlerter},
-		{StreamDeliveries, ConsumerDeliveries}} {
+	for i, ref := range [3][2]string{{bus.StreamClaims, bus.ConsumerAlerter}, {bus.StreamVerdicts, bus.ConsumerAlerter},
+		{bus.StreamDeliveries, bus.ConsumerDeliveries}} {
 		c, err := s.bus.Consumer(ctx, ref[0], ref[1])
 		if err != nil {
 			if ctx.Err() != nil {
@@ -225,7 +180,7 @@ func (s *Service) Run(ctx context.Context) error {
 	// A failing KV or publish is an outage, not a poison message: retried
 	// with capped backoff for as long as it lasts; undecodable messages are
 	// dead-lettered at once as permanent failures.
-	cfg := bus.WorkerConfig{Stage: StageAlerter, Batch: 50, MaxDeliver: math.MaxInt32, MaxBackoff: 10 * time.Second}
+	cfg := bus.WorkerConfig{Stage: bus.StageAlerter, Batch: 50, MaxDeliver: math.MaxInt32, MaxBackoff: 10 * time.Second}
 	errc := make(chan error, 2)
 	go func() { errc <- s.bus.Work(ctx, verdicts, cfg, s.handleVerdicts) }()
 	go func() { errc <- s.runDeliveries(ctx, deliveries) }()

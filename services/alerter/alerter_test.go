@@ -507,7 +507,7 @@ func TestPoisonMessageDeadLettered(t *testing.T) {
 	h := start(t, Options{})
 	sub, _ := h.subscribe("Paris", []string{paris}, nil, true)
 	dlq := make(chan *nats.Msg, 4)
-	ds, err := h.bus.NC.ChanSubscribe(bus.DLQSubject(StageAlerter), dlq)
+	ds, err := h.bus.NC.ChanSubscribe(bus.DLQSubject(bus.StageAlerter), dlq)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -519,7 +519,7 @@ func TestPoisonMessageDeadLettered(t *testing.T) {
 	h.settled()
 	select {
 	case m := <-dlq:
-		if m.Header.Get(bus.HeaderDLQStage) != StageAlerter {
+		if m.Header.Get(bus.HeaderDLQStage) != bus.StageAlerter {
 			t.Errorf("dead letter headers %v", m.Header)
 		}
 	case <-time.After(5 * time.Second):

@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
 
+	"vigie/pipeline/bus"
 	"vigie/pipeline/subscription"
 	"vigie/pipeline/webhook"
 )
@@ -32,7 +33,7 @@ func (s *Service) enqueue(ctx context.Context, subID, webhookID string, r Record
 	if err != nil {
 		return fmt.Errorf("queue delivery: %w", err)
 	}
-	if _, err := s.bus.Publish(ctx, SubjectDeliveries+"."+subID, b, r.ID+"."+webhookID, nil); err != nil {
+	if _, err := s.bus.Publish(ctx, bus.DeliverySubject(subID), b, r.ID+"."+webhookID, nil); err != nil {
 		return fmt.Errorf("queue delivery to %s: %w", webhookID, err)
 	}
 	return nil
@@ -47,7 +48,7 @@ func (s *Service) runDeliveries(ctx context.Context, cons jetstream.Consumer) er
 			if ctx.Err() != nil {
 				return nil
 			}
-			s.log.Warn("fetch failed", zap.String("stage", ConsumerDeliveries), zap.Error(err))
+			s.log.Warn("fetch failed", zap.String("stage", bus.ConsumerDeliveries), zap.Error(err))
 			_ = webhook.SystemClock{}.Sleep(ctx, time.Second)
 			continue
 		}

@@ -150,9 +150,9 @@ func (h *harness) drained(stream, durable string) {
 // settled waits until CLAIMS, VERDICTS and the delivery queue are drained.
 func (h *harness) settled() {
 	h.t.Helper()
-	h.drained(bus.StreamClaims, ConsumerAlerter)
-	h.drained(bus.StreamVerdicts, ConsumerAlerter)
-	h.drained(StreamDeliveries, ConsumerDeliveries)
+	h.drained(bus.StreamClaims, bus.ConsumerAlerter)
+	h.drained(bus.StreamVerdicts, bus.ConsumerAlerter)
+	h.drained(bus.StreamDeliveries, bus.ConsumerDeliveries)
 }
 
 func (h *harness) alerts(subID string) []Record {

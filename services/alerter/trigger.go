@@ -352,7 +352,7 @@ func (s *Service) raise(ctx context.Context, sub subscription.Subscription, r Re
 	if err != nil {
 		return fmt.Errorf("raise alert: %w", err)
 	}
-	subject := bus.SubjectAlerts + "." + locality.SubjectToken(r.Locality)
+	subject := bus.AlertSubject(r.Locality)
 	if _, err := s.bus.Publish(ctx, subject, data, r.ID, map[string]string{"Vigie-Alert-Kind": string(r.Kind)}); err != nil {
 		return fmt.Errorf("raise alert %s: %w", r.ID, err)
 	}
