@@ -43,26 +43,35 @@ type FactCheck struct {
 	Localities                                          []string
 }
 
-// Feature is one contribution to a score, for the UI ("number", +0.21).
+// Feature is one contribution to a score, for the UI ("number", +0.21). Its
+// JSON is the claim document's (pipeline/claimdoc, GET /api/v1/claims).
 type Feature struct {
-	Name   string
-	Weight float64
+	Name   string  `json:"name"`
+	Weight float64 `json:"weight"`
 }
 
-// Match links a claim to a fact-check.
+// Match links a claim to a fact-check. Its JSON is the claim document's
+// (pipeline/claimdoc, GET /api/v1/claims), where "id" is the fact-check's.
 type Match struct {
-	FactCheckID, Text, Title string
-	Score                    float64 // calibrated probability in [0,1]
-	Rating                   Rating
-	TextualRating, Publisher string
-	URL                      string
-	Auto                     bool // Score >= AutoThreshold and the claim is long enough for an automatic match
-	Explanation              string
-	SharedTerms              []string
-	SharedNumbers            []string
+	FactCheckID string `json:"id"`
+	Text        string `json:"text"`
+	Title       string `json:"title,omitempty"`
+	// Score is a calibrated probability in [0,1].
+	Score         float64 `json:"score"`
+	Rating        Rating  `json:"rating"`
+	TextualRating string  `json:"textual_rating,omitempty"`
+	Publisher     string  `json:"publisher,omitempty"`
+	URL           string  `json:"url,omitempty"`
+	// Auto is Score >= AutoThreshold with a claim long enough for an
+	// automatic match.
+	Auto          bool     `json:"auto"`
+	Explanation   string   `json:"explanation,omitempty"`
+	SharedTerms   []string `json:"shared_terms,omitempty"`
+	SharedNumbers []string `json:"shared_numbers,omitempty"`
 	// Disagreements lists the figures, dates and persons the claim and the
-	// fact-check both name with no value in common (see Decisive).
-	Disagreements []Disagreement
+	// fact-check both name with no value in common (see Decisive). The
+	// engine's explanation: not carried on CLAIMS, not in the claim document.
+	Disagreements []Disagreement `json:"-"`
 }
 
 // Claim is one check-worthy (or matched) sentence of an item.

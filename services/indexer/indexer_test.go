@@ -13,9 +13,9 @@ import (
 	"vigie/claims"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
+	"vigie/pipeline/claimdoc"
 	"vigie/pipeline/codec"
 	"vigie/pipeline/index"
-	"vigie/pipeline/queue"
 )
 
 // counting records how many times each document id was written successfully.
@@ -43,7 +43,7 @@ func openBleve(t *testing.T) *index.Bleve {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.EnsureSettings(context.Background(), queue.Settings()); err != nil {
+	if err := b.EnsureSettings(context.Background(), claimdoc.Settings()); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = b.Close() })
@@ -131,8 +131,8 @@ func TestReviewEventsUpdateStatus(t *testing.T) {
 		if err != nil {
 			return ""
 		}
-		c, _ := queue.FromDocument(d)
-		return c.Status
+		c, _ := claimdoc.FromDocument(d)
+		return string(c.Status)
 	}
 	bustest.Eventually(t, 10*time.Second, "both claims indexed", func() bool { return status("claim-0-0") != "" && status("claim-1-0") != "" })
 	if got := status("claim-1-0"); got != "dismissed" {
@@ -145,7 +145,7 @@ func TestReviewEventsUpdateStatus(t *testing.T) {
 	}
 	bustest.Eventually(t, 10*time.Second, "status triage", func() bool { return status("claim-0-0") == "triage" })
 	d, _ := bl.Get(context.Background(), "claim-0-0")
-	c, _ := queue.FromDocument(d)
+	c, _ := claimdoc.FromDocument(d)
 	if c.Assignee != "ana" {
 		t.Errorf("assignee %q, want ana", c.Assignee)
 	}
@@ -187,11 +187,7 @@ func TestRetentionPurge(t *testing.T) {
 	ctx := context.Background()
 	old := time.Now().Add(-72 * time.Hour)
 	mk := func(id, status string, detected time.Time) index.Document {
-		d, err := queue.ToDocument(queue.Claim{ID: id, Text: "The town spent 5 euros.", Status: status, Detected: detected, Localities: []string{}, Reasons: []queue.Reason{}, Matches: []queue.Match{}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d
+		return claimdoc.Claim{ID: id, Text: "The town spent 5 euros.", Status: claims.ReviewStatus(status), Detected: detected}.Document()
 	}
 	if err := bl.Upsert(ctx, []index.Document{
 		mk("old-new", "new", old), mk("old-dismissed", "dismissed", old), mk("old-triage", "triage", old),

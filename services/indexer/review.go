@@ -9,9 +9,9 @@ import (
 
 	"vigie/claims"
 	"vigie/pipeline/bus"
+	"vigie/pipeline/claimdoc"
 	"vigie/pipeline/codec"
 	"vigie/pipeline/index"
-	"vigie/pipeline/queue"
 )
 
 // ReviewState reads the current review state of a claim from the review
@@ -37,20 +37,17 @@ func ReviewState(ctx context.Context, kv jetstream.KeyValue, claimID string) (st
 // docsWithReview builds the documents of ic with each claim's current review state.
 func docsWithReview(ctx context.Context, kv jetstream.KeyValue, ic claims.ItemClaims) ([]index.Document, error) {
 	var lookupErr error
-	docs, err := queue.Docs(ic, func(id string) queue.Review {
+	docs := claimdoc.Docs(ic, func(id string) claimdoc.Review {
 		st, ok, err := ReviewState(ctx, kv, id)
 		if err != nil {
 			lookupErr = err
-			return queue.Review{}
+			return claimdoc.Review{}
 		}
 		if !ok {
-			return queue.Review{}
+			return claimdoc.Review{}
 		}
-		return queue.Review{Status: string(st.Status), Assignee: st.Assignee}
+		return claimdoc.Review{Status: st.Status, Assignee: st.Assignee}
 	})
-	if err != nil {
-		return nil, bus.Permanent(err)
-	}
 	if lookupErr != nil {
 		return nil, lookupErr // transient: retried
 	}
@@ -80,19 +77,14 @@ func (s *Service) handleReview(ctx context.Context, msgs []jetstream.Msg) []erro
 			errs[i] = err
 			continue
 		}
-		c, err := queue.FromDocument(d)
+		c, err := claimdoc.FromDocument(d)
 		if err != nil {
 			errs[i] = bus.Permanent(err)
 			continue
 		}
-		c.Status = string(ev.After.Status)
+		c.Status = ev.After.Status
 		c.Assignee = ev.After.Assignee
-		nd, err := queue.ToDocument(c)
-		if err != nil {
-			errs[i] = bus.Permanent(err)
-			continue
-		}
-		docs = append(docs, nd)
+		docs = append(docs, c.Document())
 		touched = append(touched, i)
 	}
 	if len(docs) > 0 {

@@ -9,8 +9,8 @@ import (
 	"go.uber.org/zap"
 
 	"vigie/claims"
+	"vigie/pipeline/claimdoc"
 	"vigie/pipeline/index"
-	"vigie/pipeline/queue"
 	"vigie/pipeline/review"
 )
 
@@ -25,7 +25,7 @@ const maxClaimDates = 10000
 // IndexDetails returns an Options.Details that completes verdicts from the
 // search index: the claim date is the publication date of the item the
 // claim was found in (its detection date when the item had none), read
-// from the claim's document (queue.Claim) once and remembered; the media
+// from the claim's document (claimdoc.Claim) once and remembered; the media
 // come from DetectMedia. A claim missing from the index (imported, or the
 // index being rebuilt) leaves the date unknown, and so does a nil idx (a
 // process without an index).
@@ -59,7 +59,7 @@ func IndexDetails(idx ClaimIndex, site review.Site, log *zap.Logger) func(contex
 			}
 			return d
 		}
-		var c queue.Claim
+		var c claimdoc.Claim
 		if err := doc.Decode(&c); err != nil {
 			log.Debug("claim document not decoded", zap.String("claim_id", v.ClaimID), zap.Error(err))
 			return d

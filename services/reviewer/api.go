@@ -15,9 +15,9 @@ import (
 
 	"vigie/claims"
 	"vigie/pipeline/account"
+	"vigie/pipeline/claimdoc"
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/index"
-	"vigie/pipeline/queue"
 	"vigie/pipeline/review"
 )
 
@@ -27,7 +27,7 @@ const maxBody = 1 << 20
 // ClaimsResponse is the JSON of GET /api/v1/claims.
 type ClaimsResponse struct {
 	Total  int                       `json:"total"`
-	Hits   []queue.Claim             `json:"hits"`
+	Hits   []claimdoc.Claim          `json:"hits"`
 	Facets map[string]map[string]int `json:"facets,omitempty"`
 }
 
@@ -35,7 +35,7 @@ type ClaimsResponse struct {
 // its review state and revision (send it with the next action), its
 // verdict, its cluster and its history.
 type ClaimResponse struct {
-	Claim    queue.Claim          `json:"claim"`
+	Claim    claimdoc.Claim       `json:"claim"`
 	Review   claims.ReviewState   `json:"review"`
 	Revision uint64               `json:"revision"`
 	Verdict  *claims.Verdict      `json:"verdict,omitempty"`
@@ -49,9 +49,9 @@ type ClaimResponse struct {
 type Cluster struct {
 	ID string `json:"id,omitempty"`
 	// Repeats is how many claims of the cluster exist, Sources in how many sources.
-	Repeats int           `json:"repeats"`
-	Sources int           `json:"sources"`
-	Others  []queue.Claim `json:"others"`
+	Repeats int              `json:"repeats"`
+	Sources int              `json:"sources"`
+	Others  []claimdoc.Claim `json:"others"`
 }
 
 // ActionResponse is the JSON answer of a review action.
@@ -108,9 +108,9 @@ func (s *Server) search(ctx context.Context, q index.Query) (ClaimsResponse, err
 	if err != nil {
 		return ClaimsResponse{}, err
 	}
-	out := ClaimsResponse{Total: res.Total, Hits: make([]queue.Claim, 0, len(res.Hits)), Facets: res.Facets}
+	out := ClaimsResponse{Total: res.Total, Hits: make([]claimdoc.Claim, 0, len(res.Hits)), Facets: res.Facets}
 	for _, h := range res.Hits {
-		c, err := queue.FromDocument(h.Doc)
+		c, err := claimdoc.FromDocument(h.Doc)
 		if err != nil {
 			return out, err
 		}
@@ -143,7 +143,7 @@ func (s *Server) loadClaim(ctx context.Context, p account.Principal, id string) 
 	if err != nil {
 		return out, fmt.Errorf("read claim %s: %w", id, err)
 	}
-	if out.Claim, err = queue.FromDocument(doc); err != nil {
+	if out.Claim, err = claimdoc.FromDocument(doc); err != nil {
 		return out, fmt.Errorf("read claim %s: %w", id, err)
 	}
 	out.Review = claims.ReviewState{Status: claims.ReviewStatus(out.Claim.Status), Assignee: out.Claim.Assignee}
@@ -186,8 +186,8 @@ func (s *Server) loadClaim(ctx context.Context, p account.Principal, id string) 
 // maxCluster bounds the other claims listed in a cluster.
 const maxCluster = 50
 
-func (s *Server) cluster(ctx context.Context, c queue.Claim) (Cluster, error) {
-	out := Cluster{ID: c.ClusterID, Others: []queue.Claim{}, Repeats: 1, Sources: 1}
+func (s *Server) cluster(ctx context.Context, c claimdoc.Claim) (Cluster, error) {
+	out := Cluster{ID: c.ClusterID, Others: []claimdoc.Claim{}, Repeats: 1, Sources: 1}
 	if c.ClusterID == "" {
 		return out, nil
 	}

@@ -10,21 +10,21 @@ import (
 	"go.uber.org/zap"
 
 	"vigie/claims"
-	"vigie/pipeline/queue"
+	"vigie/pipeline/claimdoc"
 )
 
 // benchServer indexes n claims across sources, languages and clusters.
 func benchServer(b *testing.B, n int) http.Handler {
 	idx := openIndex(b)
 	base := time.Now().UTC()
-	var cs []queue.Claim
+	var cs []claimdoc.Claim
 	for i := range n {
-		cs = append(cs, queue.Claim{ID: fmt.Sprintf("c%05d", i), Text: fmt.Sprintf("The council spent %d euros on the new library in %d.", i*1000, 2000+i%25),
+		cs = append(cs, claimdoc.Claim{ID: fmt.Sprintf("c%05d", i), Text: fmt.Sprintf("The council spent %d euros on the new library in %d.", i*1000, 2000+i%25),
 			ItemID: fmt.Sprintf("i%d", i), ItemTitle: "Budget", ItemURL: "https://news.example/" + fmt.Sprint(i),
 			Source: fmt.Sprintf("src-%d", i%12), SourceName: "Source", Language: []string{"fr", "pt", "en"}[i%3],
 			Localities: []string{fmt.Sprintf("FR-%05d", i%30)}, Worthiness: float64(i%100) / 100, Flagged: i%7 == 0,
 			ClusterID: fmt.Sprintf("cl%d", i%40), Detected: base.Add(-time.Duration(i) * time.Hour),
-			Matches: []queue.Match{{ID: "fc", Text: "A fact-check", Score: 0.8, Rating: "false", Publisher: "AFP"}}})
+			Matches: []claims.Match{{FactCheckID: "fc", Text: "A fact-check", Score: 0.8, Rating: "false", Publisher: "AFP"}}})
 	}
 	putClaims(b, idx, cs...)
 	return withRole(serve(New(Deps{Index: idx}, zap.NewNop())), claims.RoleFactChecker)

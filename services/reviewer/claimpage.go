@@ -8,8 +8,8 @@ import (
 
 	"vigie/claims"
 	"vigie/pipeline/account"
+	"vigie/pipeline/claimdoc"
 	"vigie/pipeline/httpapi"
-	"vigie/pipeline/queue"
 )
 
 type claimView struct {
@@ -28,7 +28,7 @@ type claimView struct {
 }
 
 type otherClaim struct {
-	Claim    queue.Claim
+	Claim    claimdoc.Claim
 	Revision uint64
 }
 

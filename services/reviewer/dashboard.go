@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"vigie/claims"
+	"vigie/pipeline/claimdoc"
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/index"
-	"vigie/pipeline/queue"
 )
 
 // dashboardDays is how many days the per-day chart covers.
@@ -116,7 +116,7 @@ func (s *Server) dashboard(ctx context.Context) (Dashboard, error) {
 			if err != nil {
 				continue // the claim left the index (retention): no detection time
 			}
-			c, err := queue.FromDocument(doc)
+			c, err := claimdoc.FromDocument(doc)
 			if err != nil || c.Detected.IsZero() || v.FirstPublished.Before(c.Detected) {
 				continue
 			}

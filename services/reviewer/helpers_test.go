@@ -23,10 +23,10 @@ import (
 	"vigie/pipeline/account"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
+	"vigie/pipeline/claimdoc"
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/index"
 	"vigie/pipeline/publish"
-	"vigie/pipeline/queue"
 	"vigie/pipeline/review"
 	"vigie/pipeline/source"
 )
@@ -55,34 +55,21 @@ func openIndex(t testing.TB) index.Backend {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = b.Close() })
-	if err := b.EnsureSettings(context.Background(), queue.Settings()); err != nil {
+	if err := b.EnsureSettings(context.Background(), claimdoc.Settings()); err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
 
 // putClaims indexes claims.
-func putClaims(t testing.TB, idx index.Backend, cs ...queue.Claim) {
+func putClaims(t testing.TB, idx index.Backend, cs ...claimdoc.Claim) {
 	t.Helper()
 	var docs []index.Document
 	for _, c := range cs {
-		if c.Reasons == nil {
-			c.Reasons = []queue.Reason{}
-		}
-		if c.Matches == nil {
-			c.Matches = []queue.Match{}
-		}
-		if c.Localities == nil {
-			c.Localities = []string{}
-		}
 		if c.Status == "" {
-			c.Status = queue.StatusNew
+			c.Status = claims.StatusNew
 		}
-		d, err := queue.ToDocument(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs = append(docs, d)
+		docs = append(docs, c.Document())
 	}
 	if err := idx.Upsert(context.Background(), docs); err != nil {
 		t.Fatal(err)
@@ -165,12 +152,12 @@ func newEnvWith(t *testing.T, cfg account.Config) *env {
 }
 
 // claim indexes a fresh claim and returns its id.
-func (e *env) claim(mod ...func(*queue.Claim)) string {
+func (e *env) claim(mod ...func(*claimdoc.Claim)) string {
 	e.mu.Lock()
 	e.counter++
 	n := e.counter
 	e.mu.Unlock()
-	c := queue.Claim{ID: fmt.Sprintf("claim-%03d", n), Text: fmt.Sprintf("The mayor said the budget grew by %d percent.", n),
+	c := claimdoc.Claim{ID: fmt.Sprintf("claim-%03d", n), Text: fmt.Sprintf("The mayor said the budget grew by %d percent.", n),
 		ItemID: fmt.Sprintf("item-%d", n), ItemTitle: "Council meeting", ItemURL: "https://news.example/item/" + fmt.Sprint(n),
 		Source: "le-monde", SourceName: "Le Monde", Language: "fr", Worthiness: 0.8, Detected: time.Now().UTC().Add(-time.Hour)}
 	for _, m := range mod {

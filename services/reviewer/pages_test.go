@@ -19,7 +19,7 @@ import (
 
 	"vigie/claims"
 	"vigie/pipeline/account"
-	"vigie/pipeline/queue"
+	"vigie/pipeline/claimdoc"
 	"vigie/pipeline/source"
 )
 
@@ -142,13 +142,13 @@ func TestLoginAndSession(t *testing.T) {
 func TestReviewFlowThroughForms(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	id := e.claim(func(c *queue.Claim) {
+	id := e.claim(func(c *claimdoc.Claim) {
 		c.Flagged, c.ClusterID = true, "cl1"
-		c.Matches = []queue.Match{{ID: "fc1", Text: "The budget doubled", Score: 0.91, Rating: "false", Publisher: "AFP Factuel",
+		c.Matches = []claims.Match{{FactCheckID: "fc1", Text: "The budget doubled", Score: 0.91, Rating: "false", Publisher: "AFP Factuel",
 			URL: "https://factuel.afp.com/x", Explanation: "shares the numbers 40 and budget"}}
-		c.Reasons = []queue.Reason{{Name: "number", Weight: 0.3}}
+		c.Reasons = []claims.Feature{{Name: "number", Weight: 0.3}}
 	})
-	e.claim(func(c *queue.Claim) { c.ClusterID, c.Source, c.SourceName = "cl1", "jn", "JN" })
+	e.claim(func(c *claimdoc.Claim) { c.ClusterID, c.Source, c.SourceName = "cl1", "jn", "JN" })
 	fc := e.browser(t)
 	fc.login("u-factchecker")
 
@@ -205,9 +205,9 @@ func TestScriptPayloadIsInert(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	payload := `<script>alert("x")</script><img src=x onerror=alert(1)>`
-	id := e.claim(func(c *queue.Claim) {
+	id := e.claim(func(c *claimdoc.Claim) {
 		c.Text, c.ItemTitle, c.ItemURL, c.SourceName = "Claim "+payload, "Title "+payload, "javascript:alert(1)", payload
-		c.Matches = []queue.Match{{ID: "m", Text: payload, Rating: "false", URL: "javascript:alert(2)", Publisher: payload}}
+		c.Matches = []claims.Match{{FactCheckID: "m", Text: payload, Rating: "false", URL: "javascript:alert(2)", Publisher: payload}}
 	})
 	b := e.browser(t)
 	b.login("u-editor")
@@ -232,7 +232,7 @@ func TestQueueFacetsSortAndPages(t *testing.T) {
 	e := newEnv(t)
 	now := time.Now().UTC()
 	for i := range 25 {
-		e.claim(func(c *queue.Claim) {
+		e.claim(func(c *claimdoc.Claim) {
 			c.Flagged = i%5 == 0
 			c.Language = []string{"fr", "pt"}[i%2]
 			c.Localities = []string{"FR-75056"}
@@ -353,8 +353,8 @@ func TestLiveEvents(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/event-stream" {
 		t.Fatalf("%d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	e.claim(func(c *queue.Claim) { c.Detected = since.Add(time.Second) })
-	e.claim(func(c *queue.Claim) { c.Detected = since.Add(2 * time.Second) })
+	e.claim(func(c *claimdoc.Claim) { c.Detected = since.Add(time.Second) })
+	e.claim(func(c *claimdoc.Claim) { c.Detected = since.Add(2 * time.Second) })
 	sc := bufio.NewScanner(resp.Body)
 	var event string
 	for sc.Scan() {
@@ -383,7 +383,7 @@ func TestDashboard(t *testing.T) {
 	e := newEnv(t)
 	now := time.Now().UTC()
 	for i := range 6 {
-		e.claim(func(c *queue.Claim) {
+		e.claim(func(c *claimdoc.Claim) {
 			c.Source = []string{"le-monde", "jn"}[i%2]
 			c.ClusterID = []string{"cl-a", "cl-a", "cl-a", "cl-b", "cl-b", ""}[i]
 			c.Flagged = i < 2
@@ -558,8 +558,8 @@ func TestQueueFacetLabels(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.claim()
-	e.claim(func(c *queue.Claim) { c.Source, c.SourceName = "gone", "" })
-	e.claim(func(c *queue.Claim) { c.Language = "" })
+	e.claim(func(c *claimdoc.Claim) { c.Source, c.SourceName = "gone", "" })
+	e.claim(func(c *claimdoc.Claim) { c.Language = "" })
 	b := e.browser(t)
 	b.login("u-factchecker")
 	_, page := b.req("GET", "/queue", nil)

@@ -13,8 +13,8 @@ import (
 
 	"go.uber.org/zap"
 
+	"vigie/pipeline/claimdoc"
 	"vigie/pipeline/index"
-	"vigie/pipeline/queue"
 )
 
 // queuePageSize is the number of claims per queue page.
@@ -184,7 +184,7 @@ type queueView struct {
 	page
 	Query, Error     string
 	Total            int
-	Hits             []queue.Claim
+	Hits             []claimdoc.Claim
 	Facets           []facetGroup
 	Sorts            []sortChoice
 	Sort             string
@@ -198,7 +198,7 @@ type queueView struct {
 type hiddenField struct{ Name, Value string }
 
 func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
-	view := queueView{page: s.newPage(r, "nav_queue"), Query: r.URL.Query().Get("q"), Hits: []queue.Claim{}}
+	view := queueView{page: s.newPage(r, "nav_queue"), Query: r.URL.Query().Get("q"), Hits: []claimdoc.Claim{}}
 	now := s.deps.Now()
 	view.Since = now.UTC().Format(time.RFC3339Nano)
 	p, err := parseQueueParams(r.URL.Query())

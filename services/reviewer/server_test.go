@@ -15,35 +15,31 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"vigie/claims"
+	"vigie/pipeline/claimdoc"
 	"vigie/pipeline/index"
-	"vigie/pipeline/queue"
 )
 
 // fixture indexes claims in three languages from three sources.
-func fixture(t *testing.T) (*Server, []queue.Claim) {
+func fixture(t *testing.T) (*Server, []claimdoc.Claim) {
 	t.Helper()
 	b := openIndex(t)
 	ctx := context.Background()
 	langs := []string{"fr", "pt", "en", "fr", "fr", "pt"}
 	sources := []string{"le-monde", "jn-porto", "le-monde", "ouest-france", "le-monde", "jn-porto"}
-	var claims []queue.Claim
+	var indexed []claimdoc.Claim
 	var docs []index.Document
 	base := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
 	for i := range langs {
-		c := queue.Claim{ID: fmt.Sprintf("c%d", i), Text: fmt.Sprintf("Claim number %d about the town budget", i), ItemID: fmt.Sprintf("i%d", i),
+		c := claimdoc.Claim{ID: fmt.Sprintf("c%d", i), Text: fmt.Sprintf("Claim number %d about the town budget", i), ItemID: fmt.Sprintf("i%d", i),
 			Source: sources[i], SourceName: sources[i], Language: langs[i], Localities: []string{}, Worthiness: float64(i) / 10,
-			Status: queue.StatusNew, Detected: base.Add(time.Duration(i) * time.Hour), Reasons: []queue.Reason{}, Matches: []queue.Match{}}
-		d, err := queue.ToDocument(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		claims = append(claims, c)
-		docs = append(docs, d)
+			Status: claims.StatusNew, Detected: base.Add(time.Duration(i) * time.Hour), Reasons: []claims.Feature{}, Matches: []claims.Match{}}
+		indexed = append(indexed, c)
+		docs = append(docs, c.Document())
 	}
 	if err := b.Upsert(ctx, docs); err != nil {
 		t.Fatal(err)
 	}
-	return New(Deps{Index: b, Ready: []Readiness{func(context.Context) error { return nil }}}, zaptest.NewLogger(t)), claims
+	return New(Deps{Index: b, Ready: []Readiness{func(context.Context) error { return nil }}}, zaptest.NewLogger(t)), indexed
 }
 
 func get(t *testing.T, h http.Handler, target string) (*httptest.ResponseRecorder, ClaimsResponse) {

@@ -13,9 +13,9 @@ import (
 	"vigie/claims"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
+	"vigie/pipeline/claimdoc"
 	"vigie/pipeline/codec"
 	"vigie/pipeline/index"
-	"vigie/pipeline/queue"
 	"vigie/services/vigie/app"
 	"vigie/services/vigie/app/apptest"
 )
@@ -97,7 +97,7 @@ func TestReindexRebuildsSameIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer idx.Close()
-	if err := idx.EnsureSettings(ctx, queue.Settings()); err != nil {
+	if err := idx.EnsureSettings(ctx, claimdoc.Settings()); err != nil {
 		t.Fatal(err)
 	}
 	after := snapshotIndex(t, idx)

@@ -11,8 +11,8 @@ import (
 	"go.uber.org/zap"
 
 	"vigie/pipeline/bus"
+	"vigie/pipeline/claimdoc"
 	"vigie/pipeline/index"
-	"vigie/pipeline/queue"
 	"vigie/services/indexer"
 	"vigie/services/vigie/config"
 )
@@ -48,7 +48,7 @@ func openBleve(ctx context.Context, data string, b *bus.Bus, log *zap.Logger) (i
 	if err != nil {
 		return nil, fmt.Errorf("open index: %w", err)
 	}
-	err = idx.EnsureSettings(ctx, queue.Settings())
+	err = idx.EnsureSettings(ctx, claimdoc.Settings())
 	if errors.Is(err, index.ErrSchemaChanged) {
 		_ = idx.Close()
 		log.Warn("index settings changed, rebuilding the index from the log")
@@ -78,7 +78,7 @@ func rebuildBleve(ctx context.Context, b *bus.Bus, data string, log *zap.Logger)
 	if err != nil {
 		return nil, fmt.Errorf("open index: %w", err)
 	}
-	if err := idx.EnsureSettings(ctx, queue.Settings()); err != nil {
+	if err := idx.EnsureSettings(ctx, claimdoc.Settings()); err != nil {
 		_ = idx.Close()
 		return nil, fmt.Errorf("apply index settings: %w", err)
 	}
@@ -98,7 +98,7 @@ func RebuildIndex(ctx context.Context, b *bus.Bus, data string, progress indexer
 	if err != nil {
 		return 0, fmt.Errorf("reindex: %w", err)
 	}
-	if err := dst.EnsureSettings(ctx, queue.Settings()); err != nil {
+	if err := dst.EnsureSettings(ctx, claimdoc.Settings()); err != nil {
 		_ = dst.Close()
 		return 0, fmt.Errorf("reindex: %w", err)
 	}
@@ -146,7 +146,7 @@ func openMeili(ctx context.Context, cfg config.Config, b *bus.Bus, log *zap.Logg
 	if err != nil {
 		return nil, err
 	}
-	err = m.EnsureSettings(ctx, queue.Settings())
+	err = m.EnsureSettings(ctx, claimdoc.Settings())
 	if errors.Is(err, index.ErrSchemaChanged) {
 		err = fmt.Errorf("index %q holds documents built with other settings: set meili.index to a new uid (Vigie refills it from the log) or delete that index, then restart: %w", cfg.Meili.Index, err)
 	}

@@ -14,9 +14,9 @@ import (
 
 	"vigie/claims"
 	"vigie/pipeline/bus"
+	"vigie/pipeline/claimdoc"
 	"vigie/pipeline/codec"
 	"vigie/pipeline/index"
-	"vigie/pipeline/queue"
 	"vigie/services/vigie/app"
 	"vigie/services/vigie/app/apptest"
 )
@@ -58,7 +58,7 @@ func TestStartAfterSchemaChange(t *testing.T) {
 
 	// An index written under the previous schema version, holding a
 	// document the log does not have.
-	old := queue.Settings()
+	old := claimdoc.Settings()
 	old.SchemaVersion--
 	idx, err := index.OpenBleve(filepath.Join(data, "index"))
 	if err != nil {

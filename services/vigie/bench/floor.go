@@ -17,10 +17,10 @@ import (
 	"vigie/claims"
 	"vigie/claims/match"
 	"vigie/pipeline/bus"
+	"vigie/pipeline/claimdoc"
 	"vigie/pipeline/codec"
 	"vigie/pipeline/feed"
 	"vigie/pipeline/index"
-	"vigie/pipeline/queue"
 )
 
 // The raw floors: each stage's library alone, on the same inputs the
@@ -189,7 +189,7 @@ func bleveFloor(ctx context.Context, dir string, docs [][]index.Document, batchS
 		return measure{}, fmt.Errorf("bleve floor: %w", err)
 	}
 	defer idx.Close()
-	if err := idx.EnsureSettings(ctx, queue.Settings()); err != nil {
+	if err := idx.EnsureSettings(ctx, claimdoc.Settings()); err != nil {
 		return measure{}, fmt.Errorf("bleve floor: %w", err)
 	}
 	done := meter()

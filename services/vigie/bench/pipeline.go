@@ -18,9 +18,9 @@ import (
 	"vigie/claims/text"
 	"vigie/pipeline/account"
 	"vigie/pipeline/bus"
+	"vigie/pipeline/claimdoc"
 	"vigie/pipeline/codec"
 	"vigie/pipeline/index"
-	"vigie/pipeline/queue"
 	"vigie/pipeline/source"
 	"vigie/services/vigie/app"
 	"vigie/services/vigie/config"
@@ -176,10 +176,7 @@ func pipelineShape(items, claimsMsgs [][]byte) (shape, error) {
 		if err != nil {
 			return s, err
 		}
-		d, err := queue.Docs(ic, func(string) queue.Review { return queue.Review{} })
-		if err != nil {
-			return s, err
-		}
+		d := claimdoc.Docs(ic, nil)
 		ndocs += len(d)
 		s.docs = append(s.docs, d)
 	}
@@ -310,7 +307,7 @@ func benchSearchCorpus(ctx context.Context, data string, base [][]index.Document
 		return 0, fmt.Errorf("open index: %w", err)
 	}
 	defer idx.Close()
-	if err := idx.EnsureSettings(ctx, queue.Settings()); err != nil {
+	if err := idx.EnsureSettings(ctx, claimdoc.Settings()); err != nil {
 		return 0, err
 	}
 	statuses := []string{"new", "new", "new", "in_review", "verified", "dismissed"}

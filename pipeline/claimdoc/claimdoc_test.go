@@ -1,0 +1,83 @@
+package claimdoc
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+
+	"vigie/claims"
+	"vigie/pipeline/index"
+)
+
+func TestDocs(t *testing.T) {
+	at := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	ic := claims.ItemClaims{ItemID: "i", SourceID: "jn", SourceName: "JN", ItemTitle: "T", ItemURL: "http://x", Language: "pt",
+		Localities: []string{"PT-1312"}, Analyzed: at, ReporterRef: "r",
+		Claims: []claims.Claim{
+			{ID: "a", Text: "A", Worthiness: 0.8, Flagged: true, ClusterID: "k",
+				Matches: []claims.Match{{FactCheckID: "f1", Score: 0.6, Rating: claims.RatingTrue}, {FactCheckID: "f2", Score: 0.9, Rating: claims.RatingFalse}}},
+			{ID: "b", Text: "B", Language: "en"},
+		}}
+	docs := Docs(ic, func(id string) Review {
+		if id == "a" {
+			return Review{Status: claims.StatusTriage, Assignee: "ana"}
+		}
+		return Review{}
+	})
+	if len(docs) != 2 {
+		t.Fatalf("%d docs", len(docs))
+	}
+	a, err := FromDocument(docs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Status != claims.StatusTriage || a.Assignee != "ana" || a.TopScore != 0.9 || a.Matches[1].Rating != claims.RatingFalse || a.Language != "pt" ||
+		a.ReporterRef != "r" || !a.Detected.Equal(at) || a.Source != "jn" || a.ClusterID != "k" {
+		t.Fatalf("claim a: %+v", a)
+	}
+	b, _ := FromDocument(docs[1])
+	if b.Status != claims.StatusNew || b.Language != "en" || b.Matches == nil || b.Reasons == nil {
+		t.Fatalf("claim b: %+v", b)
+	}
+	if err := Settings().Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDocumentIsTheJSON: the document built field by field holds exactly
+// what the claim's JSON holds (the API's shape), so that the index stores,
+// and gives back, the claim as GET /api/v1/claims shows it.
+func TestDocumentIsTheJSON(t *testing.T) {
+	at := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	full := Claim{ID: "a", Text: "A", ItemID: "i", ItemTitle: "T", ItemURL: "http://x", Source: "jn", SourceName: "JN",
+		Language: "pt", Localities: []string{"PT-1312"}, Worthiness: 0.8, Reasons: []claims.Feature{{Name: "number", Weight: 0.3}},
+		Matches: []claims.Match{{FactCheckID: "f", Text: "t", Title: "ti", Score: 0.9, Rating: claims.RatingFalse,
+			TextualRating: "Faux", Publisher: "P", URL: "http://f", Auto: true, Explanation: "e", SharedTerms: []string{"x"},
+			SharedNumbers: []string{"1"}}},
+		Flagged: true, Status: claims.StatusTriage, Assignee: "ana", ReporterRef: "r", ClusterID: "k", Published: at,
+		Detected: at.Add(time.Hour), TopScore: 0.9}
+	for name, c := range map[string]Claim{"every field": full, "no optional field": {ID: "b", Detected: at}} {
+		t.Run(name, func(t *testing.T) {
+			got, err := index.Canonical(c.Document())
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := json.Marshal(c.nonNil())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want index.Document
+			if err := json.Unmarshal(b, &want); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("document\n got %v\nwant %v", got, want)
+			}
+			back, err := FromDocument(c.Document())
+			if err != nil || !reflect.DeepEqual(back, c.nonNil()) {
+				t.Fatalf("round trip: %+v, %v", back, err)
+			}
+		})
+	}
+}
