@@ -35,28 +35,24 @@ var Scale = []Rating{RatingFalse, RatingMostlyFalse, RatingMisleading, RatingMix
 // Ratings lists every rating: unknown, then the Scale.
 var Ratings = append([]Rating{RatingUnknown}, Scale...)
 
-// ratingLabels are the English labels, for when a newsroom gave no textual
-// rating (pages and feeds translate them; see docs/architecture.md).
-var ratingLabels = map[Rating]string{
-	RatingFalse:       "False",
-	RatingMostlyFalse: "Mostly false",
-	RatingMisleading:  "Misleading",
-	RatingMixed:       "Mixed",
-	RatingMostlyTrue:  "Mostly true",
-	RatingTrue:        "True",
-	RatingUnproven:    "Unproven",
-	RatingOther:       "Satire or other",
-	RatingUnknown:     "Unknown",
-}
-
-// ratingValues are the ratings' values on ClaimReview's 1–5 scale.
-var ratingValues = map[Rating]int{
-	RatingFalse:       1,
-	RatingMostlyFalse: 2,
-	RatingMisleading:  2,
-	RatingMixed:       3,
-	RatingMostlyTrue:  4,
-	RatingTrue:        5,
+// ratingFacts are what each rating means beside its name: its English
+// label (for when a newsroom gave no textual rating; pages and feeds
+// translate it), its value on ClaimReview's 1–5 scale (0: none), and whether
+// a claim matched to it is flagged as misinformation.
+var ratingFacts = map[Rating]struct {
+	label   string
+	value   int
+	flagged bool
+}{
+	RatingFalse:       {"False", 1, true},
+	RatingMostlyFalse: {"Mostly false", 2, true},
+	RatingMisleading:  {"Misleading", 2, true},
+	RatingMixed:       {"Mixed", 3, false},
+	RatingMostlyTrue:  {"Mostly true", 4, false},
+	RatingTrue:        {"True", 5, false},
+	RatingUnproven:    {"Unproven", 0, false},
+	RatingOther:       {"Satire or other", 0, false},
+	RatingUnknown:     {"Unknown", 0, false},
 }
 
 // ratingAliases are the spellings ParseRating accepts besides the names.
@@ -70,25 +66,23 @@ func (r Rating) OnScale() bool { return slices.Contains(Scale, r) }
 
 // Flagged reports whether a claim matched to this rating is flagged as
 // misinformation: false, mostly false or misleading.
-func (r Rating) Flagged() bool {
-	return r == RatingFalse || r == RatingMostlyFalse || r == RatingMisleading
-}
+func (r Rating) Flagged() bool { return ratingFacts[r].flagged }
 
 // Value returns r on the 1–5 ClaimReview scale (1 false, 2 mostly false or
 // misleading, 3 mixed, 4 mostly true, 5 true); ok is false for unproven,
 // satire_other and unknown, which carry no numeric value.
 func (r Rating) Value() (v int, ok bool) {
-	v, ok = ratingValues[r]
-	return v, ok
+	v = ratingFacts[r].value
+	return v, v > 0
 }
 
 // Label returns r's English label ("Mostly false"); "Unknown" for a value
 // off the scale.
 func (r Rating) Label() string {
-	if l, ok := ratingLabels[r]; ok {
-		return l
+	if f, ok := ratingFacts[r]; ok {
+		return f.label
 	}
-	return ratingLabels[RatingUnknown]
+	return ratingFacts[RatingUnknown].label
 }
 
 // OrUnknown returns r when it is valid, RatingUnknown otherwise: for values

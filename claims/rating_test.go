@@ -6,6 +6,9 @@ func TestRatingVocabulary(t *testing.T) {
 	if len(Ratings) != len(Scale)+1 || Ratings[0] != RatingUnknown {
 		t.Fatalf("Ratings = %v: want unknown then the scale", Ratings)
 	}
+	if len(ratingFacts) != len(Ratings) {
+		t.Errorf("%d ratings, facts about %d", len(Ratings), len(ratingFacts))
+	}
 	for _, r := range Ratings {
 		if !r.Valid() || r.Label() == "" || (r.Label() == "Unknown") != (r == RatingUnknown) {
 			t.Errorf("%s: valid %v, label %q", r, r.Valid(), r.Label())

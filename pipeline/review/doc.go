@@ -3,8 +3,9 @@
 // whereas its look-alike services/reviewer is the web UI and JSON API
 // through which people call it.
 //
-// It holds the statuses and their moves, the claim revisions, the audit
-// events and the verdict versions.
+// It applies the statuses and their moves (the vocabulary of package
+// claims) and keeps the claim revisions, the audit events and the verdict
+// versions.
 //
 // # Actions and roles
 //
