@@ -10,14 +10,17 @@ import (
 	"strings"
 	"time"
 
+	"vigie/claims"
+
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// Kinds of source.
+// Kinds of source a registry entry may have (the pollable and streamed
+// ones of claims.SourceKinds; tips and imports come without a source entry).
 const (
-	KindFeed     = "feed"
-	KindMastodon = "mastodon"
-	KindBluesky  = "bluesky"
+	KindFeed     = string(claims.SourceFeed)
+	KindMastodon = string(claims.SourceMastodon)
+	KindBluesky  = string(claims.SourceBluesky)
 )
 
 // Origins of a source definition.

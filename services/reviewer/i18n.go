@@ -2,7 +2,9 @@ package reviewer
 
 import (
 	"net/http"
-	"strings"
+	"slices"
+
+	"vigie/claims"
 
 	"golang.org/x/text/language"
 )
@@ -49,17 +51,14 @@ func pickLanguage(r *http.Request, setting string) string {
 	return Languages[i]
 }
 
-// baseLanguage returns the UI language of a tag ("pt-BR" → "pt"), "" when
-// none fits.
+// baseLanguage returns the UI language of a language tag
+// (claims.ParseLanguage: "pt-BR" → "pt"), "" when none fits.
 func baseLanguage(tag string) string {
-	tag = strings.ToLower(strings.TrimSpace(tag))
-	base, _, _ := strings.Cut(strings.ReplaceAll(tag, "_", "-"), "-")
-	for _, l := range Languages {
-		if l == base {
-			return l
-		}
+	l, err := claims.ParseLanguage(tag)
+	if err != nil || !slices.Contains(Languages, l.Base()) {
+		return ""
 	}
-	return ""
+	return l.Base()
 }
 
 // tr returns the message key in lang, falling back to English, then to the key.
