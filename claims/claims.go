@@ -34,13 +34,17 @@ type Item struct {
 	ReporterRef string
 }
 
-// FactCheck is a previously fact-checked claim.
+// FactCheck is a previously fact-checked claim: imported from a
+// fact-checker, or one of the newsroom's published verdicts.
 type FactCheck struct {
 	ID, Text, Title, Claimant, Publisher, URL, Language string
 	Rating                                              Rating
 	TextualRating                                       string
 	Date                                                time.Time
 	Localities                                          []string
+	// Version is the version of the newsroom's verdict the fact-check
+	// reflects; 0 for an imported one.
+	Version int
 }
 
 // Feature is one contribution to a score, for the UI ("number", +0.21). Its

@@ -23,6 +23,8 @@ type FactCheckRecord struct {
 	Language      string    `json:"language,omitempty"`
 	Localities    []string  `json:"localities,omitempty"`
 	Date          time.Time `json:"date,omitzero"`
+	// Version is the verdict version of a published verdict's record.
+	Version int `json:"version,omitempty"`
 }
 
 // EncodeFactCheck encodes a fact-check for the bucket.
@@ -30,7 +32,7 @@ func EncodeFactCheck(fc claims.FactCheck) ([]byte, error) {
 	b, err := json.Marshal(FactCheckRecord{
 		ID: fc.ID, Text: fc.Text, Title: fc.Title, Claimant: fc.Claimant, Rating: string(fc.Rating),
 		TextualRating: fc.TextualRating, Publisher: fc.Publisher, URL: fc.URL, Language: fc.Language,
-		Localities: fc.Localities, Date: fc.Date,
+		Localities: fc.Localities, Date: fc.Date, Version: fc.Version,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("encode fact-check %q: %w", fc.ID, err)
@@ -52,6 +54,7 @@ func DecodeFactCheck(data []byte) (claims.FactCheck, error) {
 	return claims.FactCheck{
 		ID: r.ID, Text: r.Text, Title: r.Title, Claimant: r.Claimant, Rating: rating, TextualRating: r.TextualRating,
 		Publisher: r.Publisher, URL: r.URL, Language: r.Language, Localities: r.Localities, Date: r.Date,
+		Version: r.Version,
 	}, nil
 }
 

@@ -26,8 +26,9 @@
 //
 // # Concurrency
 //
-// The claim's state is a protobuf ClaimState in the vigie_review bucket
-// under the claim id (the indexer reads it there). An action made against a
+// The claim's state (claims.ReviewState, encoded by pipeline/codec as a
+// protobuf ClaimState) is in the vigie_review bucket under the claim id (the
+// indexer reads it there). An action made against a
 // revision that is not the current one is refused with a *ConflictError that
 // carries the current state and revision, the field-level difference from
 // what the actor saw (claim and verdict fields) and the events recorded
@@ -78,12 +79,13 @@
 //
 // A verdict's id is its claim's id. The vigie_verdicts bucket holds the
 // current record under the id and each published version under
-// "<id>.v<version>" (JSON of Verdict). Publication, each correction (a new
-// version with a public note) and retraction publish the protobuf Verdict on
+// "<id>.v<version>" (JSON of claims.Verdict). Publication, each correction (a
+// new version with a public note) and retraction publish the verdict (a
+// VERDICTS message, encoded by pipeline/codec) on
 // vigie.verdicts.<locality token> (one per locality, or
-// vigie.verdicts.none) and update the fact-check store: the record
-// FactCheck under FactCheckKey ("verdict.<id>") in vigie_factchecks, which
-// a retraction deletes. Verdict.Publish converts a verdict for pages and
+// vigie.verdicts.none) and update the fact-check store: the fact-check
+// Site.FactCheck under FactCheckKey ("verdict.<id>") in vigie_factchecks,
+// which a retraction deletes. Site.Publish converts a verdict for pages and
 // feeds.
 //
 // Only a Workflow writes vigie_review: another writer would break the

@@ -1,7 +1,6 @@
 package review
 
 import (
-	"encoding/json"
 	"slices"
 	"strconv"
 
@@ -10,8 +9,6 @@ import (
 )
 
 func decodeVerdictMsg(b []byte) (*claims.Verdict, error) { return codec.DecodeVerdict(b) }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func ratingOf(s string) claims.Rating { return claims.Rating(s) }
 

@@ -171,30 +171,15 @@ func (s Site) Publish(v *claims.Verdict) publish.Verdict {
 	return out
 }
 
-// FactCheck is the record a published verdict puts in the vigie_factchecks
-// bucket under FactCheckKey, so the matcher matches the next repeat of the
-// claim at once.
-type FactCheck struct {
-	ID            string    `json:"id"`
-	Text          string    `json:"text"`
-	Title         string    `json:"title"`
-	Rating        string    `json:"rating"`
-	TextualRating string    `json:"textual_rating"`
-	Claimant      string    `json:"claimant,omitempty"`
-	Publisher     string    `json:"publisher"`
-	URL           string    `json:"url"`
-	Language      string    `json:"language"`
-	Localities    []string  `json:"localities,omitempty"`
-	Date          time.Time `json:"date"`
-	// Version is the verdict version the record reflects.
-	Version int `json:"version"`
-}
-
-// FactCheckKey is the vigie_factchecks key of a verdict's fact-check record.
+// FactCheckKey is the vigie_factchecks key of a verdict's fact-check record
+// (imported fact-checks are under codec.FactCheckKey("import", id)).
 func FactCheckKey(verdictID string) string { return "verdict." + verdictID }
 
-// FactCheck returns the fact-check record of a published verdict of this site.
-func (s Site) FactCheck(v *claims.Verdict) FactCheck {
+// FactCheck returns the fact-check a published verdict of this site puts in
+// the vigie_factchecks bucket under FactCheckKey (encoded by
+// codec.EncodeFactCheck), so that the matcher matches the next repeat of the
+// claim at once.
+func (s Site) FactCheck(v *claims.Verdict) claims.FactCheck {
 	title := v.Title
 	if title == "" {
 		title = v.ClaimReviewed
@@ -203,8 +188,8 @@ func (s Site) FactCheck(v *claims.Verdict) FactCheck {
 	if tr == "" {
 		tr = v.Rating.Label()
 	}
-	return FactCheck{
-		ID: FactCheckKey(v.ID), Text: v.ClaimReviewed, Title: title, Rating: string(v.Rating), TextualRating: tr,
+	return claims.FactCheck{
+		ID: FactCheckKey(v.ID), Text: v.ClaimReviewed, Title: title, Rating: v.Rating, TextualRating: tr,
 		Claimant: v.Claimant, Publisher: s.Publisher.Name, URL: s.PageURL(v.ID), Language: v.Language,
 		Localities: slices.Clone(v.Localities), Date: v.Published, Version: v.Version,
 	}

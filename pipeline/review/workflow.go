@@ -514,9 +514,9 @@ func (w *Workflow) applyVerdict(ctx context.Context, ev claims.ReviewEvent) erro
 		}
 		return nil
 	}
-	fc, err := json.Marshal(w.site.FactCheck(v))
+	fc, err := codec.EncodeFactCheck(w.site.FactCheck(v))
 	if err != nil {
-		return fmt.Errorf("encode fact-check of verdict %s: %w", v.ID, err)
+		return err
 	}
 	if _, err := w.factchecks.Put(ctx, FactCheckKey(v.ID), fc); err != nil {
 		return fmt.Errorf("put fact-check of verdict %s: %w", v.ID, err)

@@ -520,7 +520,7 @@ func verdictMessages(t *testing.T, b *bus.Bus) map[string][]*claims.Verdict {
 	return out
 }
 
-func factCheck(t *testing.T, b *bus.Bus, id string) (*FactCheck, bool) {
+func factCheck(t *testing.T, b *bus.Bus, id string) (*claims.FactCheck, bool) {
 	t.Helper()
 	ctx := context.Background()
 	kv, err := b.KV(ctx, bus.BucketFactChecks)
@@ -534,8 +534,8 @@ func factCheck(t *testing.T, b *bus.Bus, id string) (*FactCheck, bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f FactCheck
-	if err := jsonUnmarshal(e.Value(), &f); err != nil {
+	f, err := codec.DecodeFactCheck(e.Value())
+	if err != nil {
 		t.Fatal(err)
 	}
 	return &f, true
@@ -568,7 +568,7 @@ func TestVerdictLifecycle(t *testing.T) {
 		if !ok {
 			t.Fatal("no fact-check record")
 		}
-		want := FactCheck{ID: "verdict." + claim, Text: goodInput().ClaimReviewed, Title: goodInput().ClaimReviewed,
+		want := claims.FactCheck{ID: "verdict." + claim, Text: goodInput().ClaimReviewed, Title: goodInput().ClaimReviewed,
 			Rating: "false", TextualRating: "Faux", Claimant: "A viral post", Publisher: "La Vigie locale",
 			URL: "https://news.example/verdicts/" + claim, Language: "fr", Localities: []string{"FR-75056", "FR-69123"},
 			Date: v.Published, Version: 1}
