@@ -3,6 +3,7 @@ package claims
 import "testing"
 
 func TestAlertSeverity(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		rating   Rating
@@ -20,6 +21,7 @@ func TestAlertSeverity(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			if got := AlertSeverity(tt.rating, tt.sources, tt.trending); got != tt.want {
 				t.Errorf("AlertSeverity = %d, want %d", got, tt.want)
 			}
@@ -28,6 +30,7 @@ func TestAlertSeverity(t *testing.T) {
 }
 
 func TestSeverityWord(t *testing.T) {
+	t.Parallel()
 	for s, want := range map[int]string{0: "Unknown", 1: "Minor", 2: "Minor", 3: "Moderate", 4: "Severe", 5: "Severe", 6: "Unknown", -1: "Unknown"} {
 		if got := SeverityWord(s); got != want {
 			t.Errorf("SeverityWord(%d) = %q, want %q", s, got, want)

@@ -6,6 +6,7 @@ import (
 )
 
 func TestParseLanguage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, want, base string // want "": refused
 	}{
@@ -27,6 +28,7 @@ func TestParseLanguage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
+			t.Parallel()
 			l, err := ParseLanguage(tt.in)
 			if tt.want == "" {
 				if err == nil || !errors.Is(err, ErrLanguage) {
@@ -45,6 +47,7 @@ func TestParseLanguage(t *testing.T) {
 }
 
 func TestValidLanguage(t *testing.T) {
+	t.Parallel()
 	for s, want := range map[string]bool{"fr": true, "pt-br": true, "pt-BR": true, "fr_FR": false, "fr FR": false, "": false, "xx-": false} {
 		if got := ValidLanguage(s); got != want {
 			t.Errorf("ValidLanguage(%q) = %v, want %v", s, got, want)

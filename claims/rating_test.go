@@ -3,6 +3,7 @@ package claims
 import "testing"
 
 func TestRatingVocabulary(t *testing.T) {
+	t.Parallel()
 	if len(Ratings) != len(Scale)+1 || Ratings[0] != RatingUnknown {
 		t.Fatalf("Ratings = %v: want unknown then the scale", Ratings)
 	}
@@ -37,6 +38,7 @@ func TestRatingVocabulary(t *testing.T) {
 }
 
 func TestParseRating(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]Rating{"Mostly false": RatingMostlyFalse, "mostly-true": RatingMostlyTrue, " FALSE ": RatingFalse,
 		"satire": RatingOther, "other": RatingOther, "satire_other": RatingOther, "unknown": RatingUnknown} {
 		if got, err := ParseRating(in); err != nil || got != want {

@@ -3,6 +3,7 @@ package claims
 import "testing"
 
 func TestReviewVocabulary(t *testing.T) {
+	t.Parallel()
 	for _, s := range Statuses {
 		if !s.Valid() {
 			t.Errorf("status %s not valid", s)

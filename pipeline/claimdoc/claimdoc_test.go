@@ -11,6 +11,7 @@ import (
 )
 
 func TestDocs(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	ic := claims.ItemClaims{ItemID: "i", SourceID: "jn", SourceName: "JN", ItemTitle: "T", ItemURL: "http://x", Language: "pt",
 		Localities: []string{"PT-1312"}, Analyzed: at, ReporterRef: "r",
@@ -49,6 +50,7 @@ func TestDocs(t *testing.T) {
 // what the claim's JSON holds (the API's shape), so that the index stores,
 // and gives back, the claim as GET /api/v1/claims shows it.
 func TestDocumentIsTheJSON(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	full := Claim{ID: "a", Text: "A", ItemID: "i", ItemTitle: "T", ItemURL: "http://x", Source: "jn", SourceName: "JN",
 		Language: "pt", Localities: []string{"PT-1312"}, Worthiness: 0.8, Reasons: []claims.Feature{{Name: "number", Weight: 0.3}},
@@ -59,6 +61,7 @@ func TestDocumentIsTheJSON(t *testing.T) {
 		Detected: at.Add(time.Hour), TopScore: 0.9}
 	for name, c := range map[string]Claim{"every field": full, "no optional field": {ID: "b", Detected: at}} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			got, err := index.Canonical(c.Document())
 			if err != nil {
 				t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 var at = time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
 
 func TestEnumsCorrespond(t *testing.T) {
+	t.Parallel()
 	for _, r := range claims.Ratings {
 		p, err := encodeRating(r)
 		if err != nil {
@@ -85,6 +86,7 @@ func TestEnumsCorrespond(t *testing.T) {
 }
 
 func TestItemRoundTrip(t *testing.T) {
+	t.Parallel()
 	it := claims.Item{ID: "i1", SourceID: "s", SourceName: "S", Kind: claims.SourceTipline, URL: "http://x", Title: "T",
 		Text: "text", HTML: "<p>text</p>", Language: "pt", Localities: []string{"PT-1312"}, Published: at, Fetched: at.Add(time.Minute),
 		GUID: "g", Authors: []string{"a"}, ReporterRef: "ref1"}
@@ -111,6 +113,7 @@ func TestItemRoundTrip(t *testing.T) {
 }
 
 func TestItemClaimsRoundTrip(t *testing.T) {
+	t.Parallel()
 	it := claims.Item{ID: "i1", SourceID: "s", SourceName: "S", Kind: claims.SourceFeed, URL: "http://x", Title: "T",
 		Localities: []string{"PT-1312"}, Published: at, Fetched: at, ReporterRef: "ref1"}
 	c := claims.Claim{ID: "c1", ItemID: "i1", Index: 2, Text: "x", Language: "pt", Worthiness: 0.7,
@@ -138,6 +141,7 @@ func TestItemClaimsRoundTrip(t *testing.T) {
 }
 
 func TestReviewRoundTrip(t *testing.T) {
+	t.Parallel()
 	st := claims.ReviewState{Status: claims.StatusDraft, Assignee: "ana", VerdictID: "c", Notes: []string{"n1", "n2"}}
 	b, err := EncodeReviewState(st)
 	if err != nil {
@@ -173,6 +177,7 @@ func TestReviewRoundTrip(t *testing.T) {
 }
 
 func TestVerdictRoundTrip(t *testing.T) {
+	t.Parallel()
 	v := &claims.Verdict{ID: "c", ClaimID: "c", State: claims.VerdictRetracted, Version: 2, Editor: "edith", Published: at,
 		CorrectionNote: "fixed", Retracted: true,
 		VerdictInput: claims.VerdictInput{ClaimReviewed: "x", Rating: claims.RatingMisleading, TextualRating: "Enganador",
@@ -192,6 +197,7 @@ func TestVerdictRoundTrip(t *testing.T) {
 }
 
 func TestAlertRoundTrip(t *testing.T) {
+	t.Parallel()
 	a := claims.Alert{ID: "alrt_x", SubscriptionID: "sub", Locality: "FR-75056", Kind: claims.AlertTrending, Severity: 4,
 		Unreviewed: true, Title: "T", Text: "x", URL: "https://v/claims/c", ClaimID: "c", ClusterID: "k", Created: at}
 	b, err := EncodeAlert(a)
@@ -205,6 +211,7 @@ func TestAlertRoundTrip(t *testing.T) {
 }
 
 func TestFactCheckRecord(t *testing.T) {
+	t.Parallel()
 	fc := claims.FactCheck{ID: "https://x/1", Text: "claim", Rating: claims.RatingMisleading, TextualRating: "Enganador", Localities: []string{"PT-1312"}}
 	b, err := EncodeFactCheck(fc)
 	if err != nil {
