@@ -143,7 +143,19 @@ func (h *harness) drained(stream, durable string) {
 			return false
 		}
 		ci, err := c.Info(ctx)
-		return err == nil && ci.NumPending == 0 && ci.NumAckPending == 0 && ci.NumRedelivered == 0
+		if err != nil || ci.NumPending != 0 || ci.NumAckPending != 0 || ci.NumRedelivered != 0 {
+			return false
+		}
+		// The counts above can read zero before the consumer has seen the
+		// last messages published, and while a message waits for its
+		// redelivery after a Nak: drained means acknowledged up to the
+		// stream's last message.
+		st, err := h.bus.JS.Stream(ctx, stream)
+		if err != nil {
+			return false
+		}
+		si, err := st.Info(ctx)
+		return err == nil && ci.AckFloor.Stream >= si.State.LastSeq
 	})
 }
 
