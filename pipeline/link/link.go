@@ -89,7 +89,9 @@ func Canonical(raw string) (string, error) {
 	if p, err := url.PathUnescape(out.RawPath); err == nil {
 		out.Path = p
 	}
-	out.RawQuery = canonicalQuery(normalizePercent(u.RawQuery))
+	// A space is legal in what url.Parse accepts but not in a URL: escaped,
+	// so that a trailing one survives the next TrimSpace (idempotence).
+	out.RawQuery = canonicalQuery(strings.ReplaceAll(normalizePercent(u.RawQuery), " ", "%20"))
 	return out.String(), nil
 }
 
