@@ -93,9 +93,12 @@ type Claim struct {
 	// (Worthiness under the threshold) nor matched: it could be a claim
 	// (CouldBeClaim), for a low-priority view (Config.KeepLowPriority).
 	LowPriority bool
-	// ClusterID groups near-duplicate claims across items (set by the
-	// matcher's clustering, after Analyze).
+	// ClusterID groups claims that state the same claim across items
+	// (Clusterer; set by the matcher after Analyze).
 	ClusterID string
+	// Cluster are the counts of the cluster once this claim's item was
+	// counted (set by the matcher with ClusterID).
+	Cluster ClusterCounts
 }
 
 // ItemClaims is the matcher's output for one item, as published on CLAIMS:

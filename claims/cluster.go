@@ -144,6 +144,35 @@ const (
 func (c *Clusterer) Assign(id string, s Sketch) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	cluster, _, ok := c.nearestLocked(s)
+	if !ok {
+		cluster = id
+		c.clusters++
+	}
+	c.addLocked(s, cluster)
+	return cluster
+}
+
+// Nearest returns the cluster of the most similar claim assigned or added
+// before that is the same claim as s (ties: the earliest), with their
+// Similarity; ok is false when there is none. It remembers nothing: Add
+// does, so that a caller may decide between the two (a cluster shared by
+// processes: look up, create the cluster elsewhere, then Add).
+func (c *Clusterer) Nearest(s Sketch) (cluster string, similarity float64, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.nearestLocked(s)
+}
+
+// Add remembers a claim of a known cluster (one assigned by another
+// process, or reloaded at a restart) as Assign would have.
+func (c *Clusterer) Add(s Sketch, cluster string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.addLocked(s, cluster)
+}
+
+func (c *Clusterer) nearestLocked(s Sketch) (string, float64, bool) {
 	best, bestSim := -1, 0.0
 	seen := map[int]bool{}
 	for _, k := range rarest(s, candidateStems) {
@@ -162,12 +191,13 @@ func (c *Clusterer) Assign(id string, s Sketch) string {
 			}
 		}
 	}
-	cluster := id
-	if best >= 0 {
-		cluster = c.entries[best-c.base].cluster
-	} else {
-		c.clusters++
+	if best < 0 {
+		return "", 0, false
 	}
+	return c.entries[best-c.base].cluster, bestSim, true
+}
+
+func (c *Clusterer) addLocked(s Sketch, cluster string) {
 	c.entries = append(c.entries, clusterEntry{sketch: s, cluster: cluster})
 	for _, st := range s.stems {
 		c.byStem[st] = append(c.byStem[st], c.seq)
@@ -182,7 +212,6 @@ func (c *Clusterer) Assign(id string, s Sketch) string {
 			c.compactLocked()
 		}
 	}
-	return cluster
 }
 
 // compactLocked drops evicted claims from the stem lists.

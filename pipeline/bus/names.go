@@ -194,6 +194,11 @@ func (t Topology) Consumers() map[string][]jetstream.ConsumerConfig {
 // configured idle and absolute expiry are checked on every lookup).
 const SessionsTTL = 30 * 24 * time.Hour
 
+// ClustersTTL is how long the clusters bucket keeps a claim or a cluster's
+// counts after its last write: a claim older than that starts a cluster of
+// its own, and a cluster quiet that long starts its counts again.
+const ClustersTTL = 90 * 24 * time.Hour
+
 func (t Topology) bucket(name, desc string, history uint8) jetstream.KeyValueConfig {
 	return jetstream.KeyValueConfig{Bucket: name, Description: desc, History: history, Storage: jetstream.FileStorage, Replicas: t.replicas()}
 }
@@ -208,7 +213,7 @@ func (t Topology) Buckets() []jetstream.KeyValueConfig {
 		t.bucket(BucketFactChecks, "fact-checks followed by every matcher", 1),
 		t.bucket(BucketVerdicts, "verdicts, every version", 10),
 		t.bucket(BucketReporters, "tipline reporters' identities: personal data, erasable", 1),
-		t.bucket(BucketClusters, "near-duplicate claim clusters", 1),
+		withTTL(t.bucket(BucketClusters, "claim clusters: each claim's cluster and text (s.<claim>), each cluster's counts (n.<cluster>)", 1), ClustersTTL),
 	}, t.AccountBuckets()...)
 }
 

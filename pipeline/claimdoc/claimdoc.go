@@ -9,7 +9,7 @@ import (
 
 // SchemaVersion is bumped whenever documents are built differently; a
 // change triggers a rebuild of the index from the log.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // Claim is one claim document; its JSON is a hit of GET /api/v1/claims.
 type Claim struct {
@@ -31,11 +31,19 @@ type Claim struct {
 	Status   claims.ReviewStatus `json:"status"`
 	Assignee string              `json:"assignee,omitempty"`
 	// ReporterRef points at a tipster's identity (shown only to roles that need it).
-	ReporterRef string    `json:"reporter_ref,omitempty"`
-	ClusterID   string    `json:"cluster_id,omitempty"`
-	Published   time.Time `json:"published,omitzero"`
-	Detected    time.Time `json:"detected"`
-	TopScore    float64   `json:"top_score"`
+	ReporterRef string `json:"reporter_ref,omitempty"`
+	ClusterID   string `json:"cluster_id,omitempty"`
+	// ClusterItems, ClusterSources, ClusterFirst and ClusterLast are the
+	// counts of the claim's cluster when the claim was detected (items
+	// repeating it, distinct sources, first and last seen); the cluster's
+	// claims in the index give today's.
+	ClusterItems   int       `json:"cluster_items,omitempty"`
+	ClusterSources int       `json:"cluster_sources,omitempty"`
+	ClusterFirst   time.Time `json:"cluster_first,omitzero"`
+	ClusterLast    time.Time `json:"cluster_last,omitzero"`
+	Published      time.Time `json:"published,omitzero"`
+	Detected       time.Time `json:"detected"`
+	TopScore       float64   `json:"top_score"`
 }
 
 // Settings are the index settings of the claims index.
@@ -58,6 +66,8 @@ func Settings() index.Settings {
 			kw("status"),
 			kw("assignee"),
 			kw("cluster_id"),
+			{Name: "cluster_items", Type: index.Number, Filterable: true, Sortable: true},
+			{Name: "cluster_sources", Type: index.Number, Filterable: true, Sortable: true},
 			{Name: "flagged", Type: index.Bool, Filterable: true, Facetable: true, Sortable: true},
 			{Name: "worthiness", Type: index.Number, Filterable: true, Sortable: true},
 			{Name: "top_score", Type: index.Number, Filterable: true, Sortable: true},
@@ -81,6 +91,8 @@ func New(ic claims.ItemClaims, c claims.Claim, r Review) Claim {
 		SourceName: ic.SourceName, Language: c.Language, Localities: ic.Localities, Worthiness: c.Worthiness,
 		Reasons: c.Reasons, Matches: c.Matches, Flagged: c.Flagged, Status: r.Status, Assignee: r.Assignee,
 		ReporterRef: ic.ReporterRef, ClusterID: c.ClusterID, Published: ic.Published.UTC(), Detected: ic.Analyzed.UTC(),
+		ClusterItems: c.Cluster.Items, ClusterSources: c.Cluster.Sources, ClusterFirst: c.Cluster.First.UTC(),
+		ClusterLast: c.Cluster.Last.UTC(),
 	}
 	if d.Language == "" {
 		d.Language = ic.Language
@@ -126,6 +138,12 @@ func (c Claim) Document() index.Document {
 	}
 	if !c.Published.IsZero() {
 		d["published"] = c.Published
+	}
+	if c.ClusterItems > 0 {
+		d["cluster_items"], d["cluster_sources"] = c.ClusterItems, c.ClusterSources
+	}
+	if !c.ClusterFirst.IsZero() {
+		d["cluster_first"], d["cluster_last"] = c.ClusterFirst, c.ClusterLast
 	}
 	return d
 }

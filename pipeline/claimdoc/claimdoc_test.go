@@ -17,6 +17,7 @@ func TestDocs(t *testing.T) {
 		Localities: []string{"PT-1312"}, Analyzed: at, ReporterRef: "r",
 		Claims: []claims.Claim{
 			{ID: "a", Text: "A", Worthiness: 0.8, Flagged: true, ClusterID: "k",
+				Cluster: claims.ClusterCounts{Items: 3, Sources: 2, First: at.Add(-time.Hour), Last: at},
 				Matches: []claims.Match{{FactCheckID: "f1", Score: 0.6, Rating: claims.RatingTrue}, {FactCheckID: "f2", Score: 0.9, Rating: claims.RatingFalse}}},
 			{ID: "b", Text: "B", Language: "en"},
 		}}
@@ -34,7 +35,8 @@ func TestDocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	if a.Status != claims.StatusTriage || a.Assignee != "ana" || a.TopScore != 0.9 || a.Matches[1].Rating != claims.RatingFalse || a.Language != "pt" ||
-		a.ReporterRef != "r" || !a.Detected.Equal(at) || a.Source != "jn" || a.ClusterID != "k" {
+		a.ReporterRef != "r" || !a.Detected.Equal(at) || a.Source != "jn" || a.ClusterID != "k" ||
+		a.ClusterItems != 3 || a.ClusterSources != 2 || !a.ClusterFirst.Equal(at.Add(-time.Hour)) || !a.ClusterLast.Equal(at) {
 		t.Fatalf("claim a: %+v", a)
 	}
 	b, _ := FromDocument(docs[1])
@@ -58,7 +60,7 @@ func TestDocumentIsTheJSON(t *testing.T) {
 			TextualRating: "Faux", Publisher: "P", URL: "http://f", Auto: true, Explanation: "e", SharedTerms: []string{"x"},
 			SharedNumbers: []string{"1"}}},
 		Flagged: true, Status: claims.StatusTriage, Assignee: "ana", ReporterRef: "r", ClusterID: "k", Published: at,
-		Detected: at.Add(time.Hour), TopScore: 0.9}
+		Detected: at.Add(time.Hour), TopScore: 0.9, ClusterItems: 3, ClusterSources: 2, ClusterFirst: at, ClusterLast: at.Add(time.Hour)}
 	for name, c := range map[string]Claim{"every field": full, "no optional field": {ID: "b", Detected: at}} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

@@ -116,7 +116,7 @@ func DecodeItemClaims(data []byte) (claims.ItemClaims, error) {
 func encodeClaim(c claims.Claim) (*vigiev1.Claim, error) {
 	pc := &vigiev1.Claim{
 		Id: c.ID, Index: int32(c.Index), Text: c.Text, Language: c.Language, Worthiness: c.Worthiness,
-		Flagged: c.Flagged, ClusterId: c.ClusterID, Fingerprint: c.Fingerprint,
+		Flagged: c.Flagged, ClusterId: c.ClusterID, Fingerprint: c.Fingerprint, Cluster: encodeClusterCounts(c.Cluster),
 	}
 	for _, f := range c.Reasons {
 		pc.Reasons = append(pc.Reasons, &vigiev1.Feature{Name: f.Name, Weight: f.Weight})
@@ -139,6 +139,7 @@ func decodeClaim(pc *vigiev1.Claim) (claims.Claim, error) {
 	c := claims.Claim{
 		ID: pc.GetId(), Index: int(pc.GetIndex()), Text: pc.GetText(), Language: pc.GetLanguage(),
 		Worthiness: pc.GetWorthiness(), Flagged: pc.GetFlagged(), ClusterID: pc.GetClusterId(), Fingerprint: pc.GetFingerprint(),
+		Cluster: decodeClusterCounts(pc.GetCluster()),
 	}
 	for _, f := range pc.GetReasons() {
 		c.Reasons = append(c.Reasons, claims.Feature{Name: f.GetName(), Weight: f.GetWeight()})
@@ -155,6 +156,29 @@ func decodeClaim(pc *vigiev1.Claim) (claims.Claim, error) {
 		})
 	}
 	return c, nil
+}
+
+// encodeClusterCounts is nil for a claim with no counts.
+func encodeClusterCounts(c claims.ClusterCounts) *vigiev1.ClusterCounts {
+	if c.Items == 0 && c.Sources == 0 && len(c.Recent) == 0 {
+		return nil
+	}
+	p := &vigiev1.ClusterCounts{Items: int32(c.Items), Sources: int32(c.Sources), First: timestamp(c.First), Last: timestamp(c.Last)}
+	for _, s := range c.Recent {
+		p.Recent = append(p.Recent, &vigiev1.ClusterSighting{ItemId: s.ItemID, SourceId: s.SourceID, At: timestamp(s.At)})
+	}
+	return p
+}
+
+func decodeClusterCounts(p *vigiev1.ClusterCounts) claims.ClusterCounts {
+	if p == nil {
+		return claims.ClusterCounts{}
+	}
+	c := claims.ClusterCounts{Items: int(p.GetItems()), Sources: int(p.GetSources()), First: timeOf(p.GetFirst()), Last: timeOf(p.GetLast())}
+	for _, s := range p.GetRecent() {
+		c.Recent = append(c.Recent, claims.ClusterSighting{ItemID: s.GetItemId(), SourceID: s.GetSourceId(), At: timeOf(s.GetAt())})
+	}
+	return c
 }
 
 // timestamp is t as a protobuf timestamp; the zero time is unset.

@@ -118,6 +118,8 @@ func TestItemClaimsRoundTrip(t *testing.T) {
 		Localities: []string{"PT-1312"}, Published: at, Fetched: at, ReporterRef: "ref1"}
 	c := claims.Claim{ID: "c1", ItemID: "i1", Index: 2, Text: "x", Language: "pt", Worthiness: 0.7,
 		Reasons: []claims.Feature{{Name: "number", Weight: 1}}, Flagged: true, Fingerprint: 42, ClusterID: "k",
+		Cluster: claims.ClusterCounts{Items: 3, Sources: 2, First: at, Last: at.Add(time.Hour), Recent: []claims.ClusterSighting{
+			{ItemID: "i1", SourceID: "s", At: at.Add(time.Hour)}, {ItemID: "i0", SourceID: "t", At: at}}},
 		Matches: []claims.Match{{FactCheckID: "f", Text: "t", Score: 0.9, Rating: claims.RatingFalse, Auto: true,
 			SharedTerms: []string{"x"}, SharedNumbers: []string{"124"}}}}
 	ic := claims.NewItemClaims(it, []claims.Claim{c}, at.Add(time.Second))

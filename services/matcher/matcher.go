@@ -29,7 +29,8 @@ type Options struct {
 	// Follower, when set, keeps the store in step with the fact-check
 	// bucket; Run waits until its current content is applied.
 	Follower *Follower
-	// Clusters, when set, gives near-duplicate claims one cluster id.
+	// Clusters, when set, gives claims that state the same claim one
+	// cluster id and carries the cluster's counts.
 	Clusters *Clusters
 	// Places, when set, adds the localities named in an item's text to
 	// those it inherits from its source.
@@ -122,12 +123,8 @@ func (s *Service) process(ctx context.Context, data []byte) error {
 		out.Localities = s.localities(it.Title+"\n"+it.Text, it.Localities)
 	}
 	if s.opts.Clusters != nil {
-		ids, err := s.opts.Clusters.assignAll(ctx, cs)
-		if err != nil {
+		if err := s.opts.Clusters.assignAll(ctx, &out); err != nil {
 			return err
-		}
-		for i, id := range ids {
-			out.Claims[i].ClusterID = id
 		}
 	}
 	if s.opts.Follower != nil {

@@ -45,15 +45,6 @@ type ClaimResponse struct {
 	Tipster *Tipster `json:"tipster,omitempty"`
 }
 
-// Cluster is the other claims repeating one claim (same cluster_id).
-type Cluster struct {
-	ID string `json:"id,omitempty"`
-	// Repeats is how many claims of the cluster exist, Sources in how many sources.
-	Repeats int              `json:"repeats"`
-	Sources int              `json:"sources"`
-	Others  []claimdoc.Claim `json:"others"`
-}
-
 // ActionResponse is the JSON answer of a review action.
 type ActionResponse struct {
 	State    claims.ReviewState `json:"state"`
@@ -178,28 +169,6 @@ func (s *Server) loadClaim(ctx context.Context, p account.Principal, id string) 
 		}
 		if t.Identity != "" {
 			out.Tipster = &t
-		}
-	}
-	return out, nil
-}
-
-// maxCluster bounds the other claims listed in a cluster.
-const maxCluster = 50
-
-func (s *Server) cluster(ctx context.Context, c claimdoc.Claim) (Cluster, error) {
-	out := Cluster{ID: c.ClusterID, Others: []claimdoc.Claim{}, Repeats: 1, Sources: 1}
-	if c.ClusterID == "" {
-		return out, nil
-	}
-	res, err := s.search(ctx, index.Query{Filter: "cluster_id = " + quoteFilter(c.ClusterID), Facets: []string{"source"},
-		Sort: []string{"detected:desc"}, Limit: maxCluster + 1})
-	if err != nil {
-		return out, fmt.Errorf("read cluster %s: %w", c.ClusterID, err)
-	}
-	out.Repeats, out.Sources = max(res.Total, 1), max(len(res.Facets["source"]), 1)
-	for _, h := range res.Hits {
-		if h.ID != c.ID && len(out.Others) < maxCluster {
-			out.Others = append(out.Others, h)
 		}
 	}
 	return out, nil

@@ -182,9 +182,11 @@ type sortChoice struct {
 
 type queueView struct {
 	page
-	Query, Error     string
-	Total            int
-	Hits             []claimdoc.Claim
+	Query, Error string
+	Total        int
+	Hits         []claimdoc.Claim
+	// Clusters are the rows' clusters of more than one claim, by id.
+	Clusters         map[string]*Cluster
 	Facets           []facetGroup
 	Sorts            []sortChoice
 	Sort             string
@@ -242,6 +244,9 @@ func (s *Server) fillQueue(ctx context.Context, view *queueView, p queueParams, 
 		return err
 	}
 	view.Total, view.Hits = res.Total, res.Hits
+	if view.Clusters, err = s.clusters(ctx, res.Hits); err != nil {
+		return err
+	}
 	view.PageNum = p.Page
 	view.Pages = max(1, (res.Total+queuePageSize-1)/queuePageSize)
 	if p.Page > 1 {

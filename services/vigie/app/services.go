@@ -160,7 +160,7 @@ func (a *App) buildMatcher(ctx context.Context) error {
 		return err
 	}
 	mat := matcher.New(a.bus, claims.NewEngine(store, mcfg), matcher.Options{
-		Metrics: a.metrics, Follower: matcher.NewFollower(fcKV, store, a.log), Clusters: matcher.NewClusters(clKV), Places: places,
+		Metrics: a.metrics, Follower: matcher.NewFollower(fcKV, store, a.log), Clusters: matcher.NewClusters(clKV, claims.NewClusterer(store, 0, 0), a.log), Places: places,
 	}, a.log)
 	a.addStage("matcher", mat.Run)
 	a.factchecks = store.Len()

@@ -322,7 +322,9 @@ type Claim struct {
 	// cluster_id groups near-duplicate claims across items.
 	ClusterId string `protobuf:"bytes,9,opt,name=cluster_id,json=clusterId,proto3" json:"cluster_id,omitempty"`
 	// fingerprint is the near-duplicate signature used for clustering.
-	Fingerprint   uint64 `protobuf:"varint,10,opt,name=fingerprint,proto3" json:"fingerprint,omitempty"`
+	Fingerprint uint64 `protobuf:"varint,10,opt,name=fingerprint,proto3" json:"fingerprint,omitempty"`
+	// cluster are the counts of the claim's cluster once its item was counted.
+	Cluster       *ClusterCounts `protobuf:"bytes,20,opt,name=cluster,proto3" json:"cluster,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -427,6 +429,159 @@ func (x *Claim) GetFingerprint() uint64 {
 	return 0
 }
 
+func (x *Claim) GetCluster() *ClusterCounts {
+	if x != nil {
+		return x.Cluster
+	}
+	return nil
+}
+
+// ClusterSighting is one item in which a cluster's claim was seen.
+type ClusterSighting struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// item_id is the item's id.
+	ItemId string `protobuf:"bytes,1,opt,name=item_id,json=itemId,proto3" json:"item_id,omitempty"`
+	// source_id is the item's source slug.
+	SourceId string `protobuf:"bytes,2,opt,name=source_id,json=sourceId,proto3" json:"source_id,omitempty"`
+	// at is when the matcher counted the item.
+	At            *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=at,proto3" json:"at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ClusterSighting) Reset() {
+	*x = ClusterSighting{}
+	mi := &file_vigie_v1_claims_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ClusterSighting) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ClusterSighting) ProtoMessage() {}
+
+func (x *ClusterSighting) ProtoReflect() protoreflect.Message {
+	mi := &file_vigie_v1_claims_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ClusterSighting.ProtoReflect.Descriptor instead.
+func (*ClusterSighting) Descriptor() ([]byte, []int) {
+	return file_vigie_v1_claims_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *ClusterSighting) GetItemId() string {
+	if x != nil {
+		return x.ItemId
+	}
+	return ""
+}
+
+func (x *ClusterSighting) GetSourceId() string {
+	if x != nil {
+		return x.SourceId
+	}
+	return ""
+}
+
+func (x *ClusterSighting) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
+// ClusterCounts are the counts of one cluster of claims stating the same claim.
+type ClusterCounts struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// items is how many items repeat the claim.
+	Items int32 `protobuf:"varint,1,opt,name=items,proto3" json:"items,omitempty"`
+	// sources is how many distinct sources.
+	Sources int32 `protobuf:"varint,2,opt,name=sources,proto3" json:"sources,omitempty"`
+	// first is when the cluster was first seen.
+	First *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=first,proto3" json:"first,omitempty"`
+	// last is when it was last seen.
+	Last *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=last,proto3" json:"last,omitempty"`
+	// recent are the latest items, latest first.
+	Recent        []*ClusterSighting `protobuf:"bytes,5,rep,name=recent,proto3" json:"recent,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ClusterCounts) Reset() {
+	*x = ClusterCounts{}
+	mi := &file_vigie_v1_claims_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ClusterCounts) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ClusterCounts) ProtoMessage() {}
+
+func (x *ClusterCounts) ProtoReflect() protoreflect.Message {
+	mi := &file_vigie_v1_claims_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ClusterCounts.ProtoReflect.Descriptor instead.
+func (*ClusterCounts) Descriptor() ([]byte, []int) {
+	return file_vigie_v1_claims_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *ClusterCounts) GetItems() int32 {
+	if x != nil {
+		return x.Items
+	}
+	return 0
+}
+
+func (x *ClusterCounts) GetSources() int32 {
+	if x != nil {
+		return x.Sources
+	}
+	return 0
+}
+
+func (x *ClusterCounts) GetFirst() *timestamppb.Timestamp {
+	if x != nil {
+		return x.First
+	}
+	return nil
+}
+
+func (x *ClusterCounts) GetLast() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Last
+	}
+	return nil
+}
+
+func (x *ClusterCounts) GetRecent() []*ClusterSighting {
+	if x != nil {
+		return x.Recent
+	}
+	return nil
+}
+
 // ItemClaims is the matcher's output for one item, published on
 // vigie.claims.<lang> with Nats-Msg-Id equal to the item id.
 type ItemClaims struct {
@@ -466,7 +621,7 @@ type ItemClaims struct {
 
 func (x *ItemClaims) Reset() {
 	*x = ItemClaims{}
-	mi := &file_vigie_v1_claims_proto_msgTypes[3]
+	mi := &file_vigie_v1_claims_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -478,7 +633,7 @@ func (x *ItemClaims) String() string {
 func (*ItemClaims) ProtoMessage() {}
 
 func (x *ItemClaims) ProtoReflect() protoreflect.Message {
-	mi := &file_vigie_v1_claims_proto_msgTypes[3]
+	mi := &file_vigie_v1_claims_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -491,7 +646,7 @@ func (x *ItemClaims) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ItemClaims.ProtoReflect.Descriptor instead.
 func (*ItemClaims) Descriptor() ([]byte, []int) {
-	return file_vigie_v1_claims_proto_rawDescGZIP(), []int{3}
+	return file_vigie_v1_claims_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ItemClaims) GetItemId() string {
@@ -613,7 +768,7 @@ const file_vigie_v1_claims_proto_rawDesc = "" +
 	"\vexplanation\x18\n" +
 	" \x01(\tR\vexplanation\x12!\n" +
 	"\fshared_terms\x18\v \x03(\tR\vsharedTerms\x12%\n" +
-	"\x0eshared_numbers\x18\f \x03(\tR\rsharedNumbers\"\xb0\x02\n" +
+	"\x0eshared_numbers\x18\f \x03(\tR\rsharedNumbers\"\xe3\x02\n" +
 	"\x05Claim\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05index\x18\x02 \x01(\x05R\x05index\x12\x12\n" +
@@ -628,7 +783,18 @@ const file_vigie_v1_claims_proto_rawDesc = "" +
 	"\n" +
 	"cluster_id\x18\t \x01(\tR\tclusterId\x12 \n" +
 	"\vfingerprint\x18\n" +
-	" \x01(\x04R\vfingerprint\"\x9e\x04\n" +
+	" \x01(\x04R\vfingerprint\x121\n" +
+	"\acluster\x18\x14 \x01(\v2\x17.vigie.v1.ClusterCountsR\acluster\"s\n" +
+	"\x0fClusterSighting\x12\x17\n" +
+	"\aitem_id\x18\x01 \x01(\tR\x06itemId\x12\x1b\n" +
+	"\tsource_id\x18\x02 \x01(\tR\bsourceId\x12*\n" +
+	"\x02at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\xd4\x01\n" +
+	"\rClusterCounts\x12\x14\n" +
+	"\x05items\x18\x01 \x01(\x05R\x05items\x12\x18\n" +
+	"\asources\x18\x02 \x01(\x05R\asources\x120\n" +
+	"\x05first\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x05first\x12.\n" +
+	"\x04last\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x04last\x121\n" +
+	"\x06recent\x18\x05 \x03(\v2\x19.vigie.v1.ClusterSightingR\x06recent\"\x9e\x04\n" +
 	"\n" +
 	"ItemClaims\x12\x17\n" +
 	"\aitem_id\x18\x01 \x01(\tR\x06itemId\x12\x1b\n" +
@@ -674,30 +840,37 @@ func file_vigie_v1_claims_proto_rawDescGZIP() []byte {
 }
 
 var file_vigie_v1_claims_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_vigie_v1_claims_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_vigie_v1_claims_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_vigie_v1_claims_proto_goTypes = []any{
 	(Rating)(0),                   // 0: vigie.v1.Rating
 	(*Feature)(nil),               // 1: vigie.v1.Feature
 	(*Match)(nil),                 // 2: vigie.v1.Match
 	(*Claim)(nil),                 // 3: vigie.v1.Claim
-	(*ItemClaims)(nil),            // 4: vigie.v1.ItemClaims
-	(*timestamppb.Timestamp)(nil), // 5: google.protobuf.Timestamp
-	(SourceKind)(0),               // 6: vigie.v1.SourceKind
+	(*ClusterSighting)(nil),       // 4: vigie.v1.ClusterSighting
+	(*ClusterCounts)(nil),         // 5: vigie.v1.ClusterCounts
+	(*ItemClaims)(nil),            // 6: vigie.v1.ItemClaims
+	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
+	(SourceKind)(0),               // 8: vigie.v1.SourceKind
 }
 var file_vigie_v1_claims_proto_depIdxs = []int32{
-	0, // 0: vigie.v1.Match.rating:type_name -> vigie.v1.Rating
-	1, // 1: vigie.v1.Claim.reasons:type_name -> vigie.v1.Feature
-	2, // 2: vigie.v1.Claim.matches:type_name -> vigie.v1.Match
-	5, // 3: vigie.v1.ItemClaims.published:type_name -> google.protobuf.Timestamp
-	5, // 4: vigie.v1.ItemClaims.analyzed:type_name -> google.protobuf.Timestamp
-	3, // 5: vigie.v1.ItemClaims.claims:type_name -> vigie.v1.Claim
-	6, // 6: vigie.v1.ItemClaims.kind:type_name -> vigie.v1.SourceKind
-	5, // 7: vigie.v1.ItemClaims.fetched:type_name -> google.protobuf.Timestamp
-	8, // [8:8] is the sub-list for method output_type
-	8, // [8:8] is the sub-list for method input_type
-	8, // [8:8] is the sub-list for extension type_name
-	8, // [8:8] is the sub-list for extension extendee
-	0, // [0:8] is the sub-list for field type_name
+	0,  // 0: vigie.v1.Match.rating:type_name -> vigie.v1.Rating
+	1,  // 1: vigie.v1.Claim.reasons:type_name -> vigie.v1.Feature
+	2,  // 2: vigie.v1.Claim.matches:type_name -> vigie.v1.Match
+	5,  // 3: vigie.v1.Claim.cluster:type_name -> vigie.v1.ClusterCounts
+	7,  // 4: vigie.v1.ClusterSighting.at:type_name -> google.protobuf.Timestamp
+	7,  // 5: vigie.v1.ClusterCounts.first:type_name -> google.protobuf.Timestamp
+	7,  // 6: vigie.v1.ClusterCounts.last:type_name -> google.protobuf.Timestamp
+	4,  // 7: vigie.v1.ClusterCounts.recent:type_name -> vigie.v1.ClusterSighting
+	7,  // 8: vigie.v1.ItemClaims.published:type_name -> google.protobuf.Timestamp
+	7,  // 9: vigie.v1.ItemClaims.analyzed:type_name -> google.protobuf.Timestamp
+	3,  // 10: vigie.v1.ItemClaims.claims:type_name -> vigie.v1.Claim
+	8,  // 11: vigie.v1.ItemClaims.kind:type_name -> vigie.v1.SourceKind
+	7,  // 12: vigie.v1.ItemClaims.fetched:type_name -> google.protobuf.Timestamp
+	13, // [13:13] is the sub-list for method output_type
+	13, // [13:13] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_vigie_v1_claims_proto_init() }
@@ -712,7 +885,7 @@ func file_vigie_v1_claims_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_vigie_v1_claims_proto_rawDesc), len(file_vigie_v1_claims_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   4,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
