@@ -12,7 +12,7 @@ import (
 
 // gazetteers holds the localities.csv of each country (provenance in each
 // folder's SOURCE.txt).
-var gazetteers = filepath.Join("testdata", "gazetteer")
+var gazetteers = filepath.Join("gazetteers")
 
 func loadCSV(t testing.TB, path string) *Gazetteer {
 	t.Helper()

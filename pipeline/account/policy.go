@@ -57,8 +57,9 @@ var (
 	// AccessOwn: admins for everything, a subscriber for its own resources.
 	AccessOwn = Access{Roles: RolesAdmin, Own: []string{claims.RoleSubscriber}}
 	// AccessHandlerChecked lets every request reach a handler that decides
-	// itself who may act (the subscriptions API, whose Authorize hook checks
-	// the caller against each subscription's owner).
+	// itself who may act (no Vigie route needs it since the subscriptions
+	// API moved to AccessOwn; kept for services that check a credential of
+	// their own).
 	AccessHandlerChecked = Access{Roles: RolesPublic}
 )
 

@@ -64,6 +64,7 @@ const (
 	BucketDeliveries    = "vigie_deliveries"
 	BucketAlerts        = "vigie_alerts"
 	BucketTrends        = "vigie_trends"
+	BucketGrants        = "vigie_grants"
 )
 
 // Stage names, as used in dead-letter subjects vigie.dlq.<stage>.
@@ -257,6 +258,7 @@ func (t Topology) Alerting(window, attemptTimeout, deliveryMaxAge time.Duration)
 			withTTL(t.bucket(BucketDeliveries, "webhook delivery attempts and endpoint notices", 1), deliveryMaxAge),
 			withTTL(t.bucket(BucketAlerts, "alerts raised, per subscription", 1), 180*24*time.Hour),
 			withTTL(t.bucket(BucketTrends, "trending counters per cluster and window", 1), 2*window),
+			t.bucket(BucketGrants, "localities and limits an admin granted each subscriber", 5),
 		},
 		Stream: jetstream.StreamConfig{Name: StreamDeliveries, Description: "pending webhook deliveries",
 			Subjects: []string{SubjectDeliveries + ".>"}, Retention: jetstream.WorkQueuePolicy, Storage: jetstream.FileStorage,

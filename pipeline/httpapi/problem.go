@@ -144,6 +144,8 @@ var table = []row{
 	{subscription.ErrNotFound, http.StatusNotFound, "no such subscription or webhook"},
 	{subscription.ErrConflict, http.StatusConflict, "the subscription changed since you read it: read it again"},
 	{subscription.ErrExists, http.StatusConflict, "a subscription with this id exists"},
+	{subscription.ErrNotGranted, http.StatusForbidden, ""},
+	{subscription.ErrLimit, http.StatusConflict, ""},
 	// The data folder and the request's own end.
 	{disk.ErrLow, http.StatusInsufficientStorage, "the server's storage is nearly full, retry later"},
 	{context.Canceled, http.StatusServiceUnavailable, "request cancelled or timed out"},

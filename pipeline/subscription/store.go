@@ -41,6 +41,9 @@ func (st *Store) Create(ctx context.Context, s Subscription) (Subscription, erro
 	if s.ID == "" {
 		s.ID = NewID()
 	}
+	if s.LinkKey == "" {
+		s.LinkKey = NewLinkKey()
+	}
 	s = s.Normalize()
 	if err := s.Validate(); err != nil {
 		return Subscription{}, fmt.Errorf("create subscription: %w", err)
@@ -86,6 +89,9 @@ func (st *Store) Update(ctx context.Context, s Subscription) (Subscription, erro
 	}
 	if s.ID == "" {
 		return Subscription{}, fmt.Errorf("update subscription: %w", ErrNotFound)
+	}
+	if s.LinkKey == "" {
+		s.LinkKey = NewLinkKey() // subscriptions stored before alert links were signed
 	}
 	s.Updated = st.now().UTC()
 	b, err := json.Marshal(s)

@@ -76,6 +76,9 @@ type Feed struct {
 	Enabled bool `json:"enabled"`
 	// TokenHash is the hex SHA-256 of the secret token.
 	TokenHash string `json:"token_hash,omitempty"`
+	// Token is the current secret token, kept so that the owner's page can
+	// show the feed's address; Public blanks it.
+	Token string `json:"token,omitempty"`
 	// TokenIssued is when the current token was issued.
 	TokenIssued time.Time `json:"token_issued,omitzero"`
 	// IncludeUnreviewed puts alerts from unconfirmed automatic matches in
@@ -135,6 +138,14 @@ type Subscription struct {
 	Webhooks []Webhook `json:"webhooks,omitempty"`
 	// CAP is the CAP channel (published verdicts only).
 	CAP CAP `json:"cap"`
+	// EarlyWarning opts in to alerts from automatic matches nobody has
+	// confirmed yet: they reach the feed, webhooks and NATS labelled
+	// unconfirmed, never CAP. Off by default: only a published verdict or
+	// a match a person confirmed alerts.
+	EarlyWarning bool `json:"early_warning"`
+	// LinkKey signs the links alerts carry to the subscriber's alert page
+	// (see SignLink); set by the Store, blanked by Public.
+	LinkKey string `json:"link_key,omitempty"`
 	// Created and Updated are set by the Store.
 	Created time.Time `json:"created,omitzero"`
 	Updated time.Time `json:"updated,omitzero"`
@@ -182,13 +193,13 @@ func (s Subscription) CheckToken(token string) bool {
 // and enables the feed; it returns the token, to show once.
 func (s *Subscription) RotateToken(now time.Time) string {
 	tok, h := NewToken()
-	s.Feed.Enabled, s.Feed.TokenHash, s.Feed.TokenIssued = true, h, now.UTC()
+	s.Feed.Enabled, s.Feed.Token, s.Feed.TokenHash, s.Feed.TokenIssued = true, tok, h, now.UTC()
 	return tok
 }
 
 // RevokeToken disables the feed and forgets its token.
 func (s *Subscription) RevokeToken() {
-	s.Feed.Enabled, s.Feed.TokenHash, s.Feed.TokenIssued = false, "", time.Time{}
+	s.Feed.Enabled, s.Feed.Token, s.Feed.TokenHash, s.Feed.TokenIssued = false, "", "", time.Time{}
 }
 
 // Webhook returns the webhook with id and its index.
@@ -439,7 +450,7 @@ func languageMatch(want, got string) bool {
 // Public returns s without secrets, as the API shows it: webhook secrets
 // and the token hash are blanked.
 func (s Subscription) Public() Subscription {
-	s.Feed.TokenHash = ""
+	s.Feed.TokenHash, s.Feed.Token, s.LinkKey = "", "", ""
 	s.Webhooks = slices.Clone(s.Webhooks)
 	for i := range s.Webhooks {
 		s.Webhooks[i].Secrets = nil

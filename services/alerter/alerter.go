@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -54,8 +55,9 @@ type Options struct {
 	AllowPrivateNetworks bool
 	AllowAddrs           []string
 
-	// Authorize says whether the request may act for the subscriptions of
-	// owner ("" for admin-only operations); nil refuses every API request.
+	// Authorize, when set, replaces the subscriptions API's owner check
+	// (owner "" for admin-only operations); nil: the request's principal
+	// decides, admins for every owner, a subscriber for itself.
 	Authorize func(r *http.Request, owner string) bool
 
 	// FeedLimit is the most entries in a private feed (default 100).
@@ -78,6 +80,9 @@ type Service struct {
 	alerts  jetstream.KeyValue
 	trends  jetstream.KeyValue
 	deliver *webhook.Deliverer
+	// grants are opened on first use by grantStore (api.go).
+	grantsMu sync.Mutex
+	grants   *subscription.Grants
 }
 
 func withDefaults(o Options) Options {

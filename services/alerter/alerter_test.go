@@ -403,7 +403,7 @@ func TestVerdictAlertAndCAP(t *testing.T) {
 		t.Fatalf("CAP index: %v, items %v", err, f)
 	}
 	path := strings.TrimPrefix(f.Items[0].Link, "https://verif.example.org")
-	code, hdr, msg := h.getFeed(path + "?token=" + tok)
+	code, hdr, msg := h.getFeed(path) // the index's link carries what it needs
 	if code != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "application/cap+xml") {
 		t.Fatalf("CAP message %s: %d %s", path, code, msg)
 	}

@@ -1,16 +1,21 @@
 package alerter
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
 
+	"vigie/claims"
 	"vigie/pipeline/account"
+	"vigie/pipeline/bus"
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/subscription"
 	"vigie/pipeline/webhook"
@@ -24,14 +29,18 @@ const maxAPIBody = 1 << 20
 type subscriptionView struct {
 	subscription.Subscription
 	Revision uint64 `json:"revision"`
+	// FeedURLs are the private feed addresses, token included, for the
+	// owner (and admins) to copy; absent when the feed is off.
+	FeedURLs map[string]string `json:"feed_urls,omitempty"`
 }
 
-// apiRoutes declares the subscriptions API (JSON). The policy lets every
-// request through (account.AccessHandlerChecked): each passes
-// Options.Authorize with the subscription's owner (or "" for admin-only
-// operations).
+// apiRoutes declares the subscriptions API (JSON) under the role policy:
+// admins act on every subscription, a subscriber on its own only (the
+// handler checks the owner), read-only tokens read (the policy answers 403
+// to every change they try). A subscriber follows only the localities an
+// admin granted it, within its limits (subscription.Grant).
 //
-//	GET    /api/v1/subscriptions                       list (those the caller may see)
+//	GET    /api/v1/subscriptions                       list (own; admins: all)
 //	POST   /api/v1/subscriptions                       create; answers the feed token and webhook secrets once
 //	GET    /api/v1/subscriptions/notices               notices of disabled endpoints (admin)
 //	GET    /api/v1/subscriptions/{id}                  read
@@ -47,37 +56,113 @@ type subscriptionView struct {
 //	POST   /api/v1/subscriptions/{id}/webhooks/{wid}/test            send a webhook.test now
 //	GET    /api/v1/subscriptions/{id}/deliveries       delivery attempts, newest first
 //	GET    /api/v1/subscriptions/{id}/alerts           alerts raised, newest first
+//	GET    /api/v1/grants                              every subscriber's grant (admin)
+//	GET    /api/v1/grants/{owner}                      one grant (admin, or the subscriber itself)
+//	PUT    /api/v1/grants/{owner}                      set it {localities, max_subscriptions} (admin)
 func (s *Service) apiRoutes() []account.Route {
-	r := func(pattern string, h http.HandlerFunc) account.Route {
-		return account.Route{Pattern: pattern, Access: account.AccessHandlerChecked, Handler: h}
+	own := func(pattern string, h http.HandlerFunc) account.Route {
+		return account.Route{Pattern: pattern, Access: account.AccessOwn, Handler: h}
+	}
+	admin := func(pattern string, h http.HandlerFunc) account.Route {
+		return account.Route{Pattern: pattern, Access: account.AccessAdmin, Handler: h}
 	}
 	return []account.Route{
-		r("GET /api/v1/subscriptions", s.apiList),
-		r("POST /api/v1/subscriptions", s.apiCreate),
-		r("GET /api/v1/subscriptions/notices", s.apiNotices),
-		r("GET /api/v1/subscriptions/{id}", s.withSub(s.apiGet)),
-		r("PUT /api/v1/subscriptions/{id}", s.withSub(s.apiPut)),
-		r("DELETE /api/v1/subscriptions/{id}", s.withSub(s.apiDelete)),
-		r("POST /api/v1/subscriptions/{id}/feed/token", s.withSub(s.apiRotateToken)),
-		r("DELETE /api/v1/subscriptions/{id}/feed/token", s.withSub(s.apiRevokeToken)),
-		r("POST /api/v1/subscriptions/{id}/webhooks", s.withSub(s.apiAddWebhook)),
-		r("PATCH /api/v1/subscriptions/{id}/webhooks/{wid}", s.withSub(s.apiPatchWebhook)),
-		r("DELETE /api/v1/subscriptions/{id}/webhooks/{wid}", s.withSub(s.apiDeleteWebhook)),
-		r("POST /api/v1/subscriptions/{id}/webhooks/{wid}/secret", s.withSub(s.apiRotateSecret)),
-		r("DELETE /api/v1/subscriptions/{id}/webhooks/{wid}/secret/previous", s.withSub(s.apiDropSecret)),
-		r("POST /api/v1/subscriptions/{id}/webhooks/{wid}/test", s.withSub(s.apiTest)),
-		r("GET /api/v1/subscriptions/{id}/deliveries", s.withSub(s.apiDeliveries)),
-		r("GET /api/v1/subscriptions/{id}/alerts", s.withSub(s.apiAlerts)),
+		own("GET /api/v1/subscriptions", s.apiList),
+		own("POST /api/v1/subscriptions", s.apiCreate),
+		admin("GET /api/v1/subscriptions/notices", s.apiNotices),
+		own("GET /api/v1/subscriptions/{id}", s.withSub(s.apiGet)),
+		own("PUT /api/v1/subscriptions/{id}", s.withSub(s.apiPut)),
+		own("DELETE /api/v1/subscriptions/{id}", s.withSub(s.apiDelete)),
+		own("POST /api/v1/subscriptions/{id}/feed/token", s.withSub(s.apiRotateToken)),
+		own("DELETE /api/v1/subscriptions/{id}/feed/token", s.withSub(s.apiRevokeToken)),
+		own("POST /api/v1/subscriptions/{id}/webhooks", s.withSub(s.apiAddWebhook)),
+		own("PATCH /api/v1/subscriptions/{id}/webhooks/{wid}", s.withSub(s.apiPatchWebhook)),
+		own("DELETE /api/v1/subscriptions/{id}/webhooks/{wid}", s.withSub(s.apiDeleteWebhook)),
+		own("POST /api/v1/subscriptions/{id}/webhooks/{wid}/secret", s.withSub(s.apiRotateSecret)),
+		own("DELETE /api/v1/subscriptions/{id}/webhooks/{wid}/secret/previous", s.withSub(s.apiDropSecret)),
+		own("POST /api/v1/subscriptions/{id}/webhooks/{wid}/test", s.withSub(s.apiTest)),
+		own("GET /api/v1/subscriptions/{id}/deliveries", s.withSub(s.apiDeliveries)),
+		own("GET /api/v1/subscriptions/{id}/alerts", s.withSub(s.apiAlerts)),
+		admin("GET /api/v1/grants", s.apiGrants),
+		own("GET /api/v1/grants/{owner}", s.apiGrant),
+		admin("PUT /api/v1/grants/{owner}", s.apiSetGrant),
 	}
 }
 
+// authorized reports whether the request may act for the subscriptions of
+// owner ("" for admin-only operations): Options.Authorize when set, else
+// admins for every owner and a subscriber for itself.
 func (s *Service) authorized(r *http.Request, owner string) bool {
-	return s.opts.Authorize != nil && s.opts.Authorize(r, owner)
+	if s.opts.Authorize != nil {
+		return s.opts.Authorize(r, owner)
+	}
+	p, ok := account.FromContext(r.Context())
+	if !ok {
+		return false
+	}
+	switch p.Role {
+	case claims.RoleAdmin:
+		return true
+	case claims.RoleSubscriber:
+		return owner != "" && owner == p.User
+	}
+	return false
 }
+
+// isAdmin reports whether the request may act for every owner.
+func (s *Service) isAdmin(r *http.Request) bool { return s.authorized(r, "") }
 
 // fail answers err as httpapi's table says.
 func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {
 	httpapi.WriteError(w, r, s.log, err)
+}
+
+// grantStore returns the grants, opening their bucket (declared by New)
+// on first use.
+func (s *Service) grantStore(ctx context.Context) (*subscription.Grants, error) {
+	s.grantsMu.Lock()
+	defer s.grantsMu.Unlock()
+	if s.grants == nil {
+		kv, err := s.bus.JS.KeyValue(ctx, bus.BucketGrants)
+		if err != nil {
+			return nil, fmt.Errorf("open grants: %w", err)
+		}
+		s.grants = subscription.NewGrants(kv, s.opts.Now)
+	}
+	return s.grants, nil
+}
+
+// Grants returns the grants store (for the CLI and the demo).
+func (s *Service) Grants(ctx context.Context) (*subscription.Grants, error) { return s.grantStore(ctx) }
+
+// checkOwner checks what a subscriber (not an admin) may do with next: only
+// granted localities, within its limits; existing is the subscriptions of
+// the store.
+func (s *Service) checkOwner(r *http.Request, next subscription.Subscription, changedLocalities bool) error {
+	if err := next.Normalize().Validate(); err != nil {
+		return err // the fields first: a code that is not one is a 400, not a refusal
+	}
+	gs, err := s.grantStore(r.Context())
+	if err != nil {
+		return err
+	}
+	g, err := gs.Get(r.Context(), next.Owner)
+	if err != nil {
+		return err
+	}
+	if p, ok := account.FromContext(r.Context()); ok && p.Role == claims.RoleSubscriber && p.User == next.Owner && p.Locality != "" {
+		g.Localities = append(g.Localities, strings.ToUpper(p.Locality)) // a subscriber's own locality is granted with its account
+	}
+	if changedLocalities && !s.isAdmin(r) {
+		if err := g.Ungranted(next); err != nil {
+			return err
+		}
+	}
+	subs, err := s.subs.List(r.Context())
+	if err != nil {
+		return err
+	}
+	return g.CheckLimits(subs, next)
 }
 
 func decode(r *http.Request, v any) error {
@@ -89,16 +174,12 @@ func decode(r *http.Request, v any) error {
 }
 
 func forbidden(w http.ResponseWriter) {
-	httpapi.WriteJSON(w, http.StatusForbidden, httpapi.ErrorBody{Error: "not allowed"})
+	httpapi.WriteJSON(w, http.StatusForbidden, httpapi.ErrorBody{Error: "not allowed: this subscription belongs to another subscriber"})
 }
 
 // withSub loads {id} and checks the caller may act for its owner.
 func (s *Service) withSub(h func(http.ResponseWriter, *http.Request, subscription.Subscription)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if s.opts.Authorize == nil {
-			forbidden(w)
-			return
-		}
 		sub, err := s.subs.Get(r.Context(), r.PathValue("id"))
 		if err != nil {
 			s.fail(w, r, err)
@@ -112,15 +193,15 @@ func (s *Service) withSub(h func(http.ResponseWriter, *http.Request, subscriptio
 	}
 }
 
-func view(sub subscription.Subscription) subscriptionView {
-	return subscriptionView{Subscription: sub.Public(), Revision: sub.Revision}
+func (s *Service) view(sub subscription.Subscription) subscriptionView {
+	v := subscriptionView{Subscription: sub.Public(), Revision: sub.Revision}
+	if sub.Feed.Enabled && sub.Feed.Token != "" {
+		v.FeedURLs = s.FeedLinks(sub.ID, sub.Feed.Token)
+	}
+	return v
 }
 
 func (s *Service) apiList(w http.ResponseWriter, r *http.Request) {
-	if s.opts.Authorize == nil {
-		forbidden(w)
-		return
-	}
 	subs, err := s.subs.List(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
@@ -129,14 +210,15 @@ func (s *Service) apiList(w http.ResponseWriter, r *http.Request) {
 	out := []subscriptionView{}
 	for _, sub := range subs {
 		if s.authorized(r, sub.Owner) {
-			out = append(out, view(sub))
+			out = append(out, s.view(sub))
 		}
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"subscriptions": out})
 }
 
-// feedLinks are the private feed addresses with the token.
-func (s *Service) feedLinks(id, token string) map[string]string {
+// FeedLinks are the private feed addresses of a subscription with its
+// token: "atom", "json" and "cap".
+func (s *Service) FeedLinks(id, token string) map[string]string {
 	q := "?token=" + token
 	return map[string]string{"atom": s.feedURL(id, ".atom") + q, "json": s.feedURL(id, ".json") + q,
 		"cap": s.feedURL(id, ".cap.xml") + q}
@@ -148,11 +230,14 @@ func (s *Service) apiCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if p, ok := account.FromContext(r.Context()); ok && in.Owner == "" && p.Role == claims.RoleSubscriber {
+		in.Owner = p.User // a subscriber creates its own
+	}
 	if !s.authorized(r, in.Owner) {
 		forbidden(w)
 		return
 	}
-	in.ID, in.Feed.TokenHash = "", ""
+	in.ID, in.Feed.TokenHash, in.Feed.Token, in.LinkKey = "", "", "", ""
 	out := map[string]any{}
 	if in.Feed.Enabled {
 		tok := in.RotateToken(s.opts.Now())
@@ -168,14 +253,18 @@ func (s *Service) apiCreate(w http.ResponseWriter, r *http.Request) {
 		in.Webhooks[i].ID, in.Webhooks[i].Secrets, in.Webhooks[i].Health = subscription.NewWebhookID(), []string{sec}, webhook.Health{}
 		secrets[in.Webhooks[i].ID] = sec
 	}
+	if err := s.checkOwner(r, in, true); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	sub, err := s.subs.Create(r.Context(), in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out["subscription"] = view(sub)
+	out["subscription"] = s.view(sub)
 	if tok, ok := out["feed_token"].(string); ok {
-		out["feed"] = s.feedLinks(sub.ID, tok)
+		out["feed"] = s.FeedLinks(sub.ID, tok)
 	}
 	if len(secrets) > 0 {
 		out["webhook_secrets"] = secrets
@@ -184,7 +273,7 @@ func (s *Service) apiCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) apiNotices(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(r, "") {
+	if !s.isAdmin(r) {
 		forbidden(w)
 		return
 	}
@@ -197,7 +286,7 @@ func (s *Service) apiNotices(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) apiGet(w http.ResponseWriter, _ *http.Request, sub subscription.Subscription) {
-	httpapi.WriteJSON(w, http.StatusOK, view(sub))
+	httpapi.WriteJSON(w, http.StatusOK, s.view(sub))
 }
 
 // apiPut changes the fields a subscriber edits; channels' secrets, tokens
@@ -219,17 +308,22 @@ func (s *Service) apiPut(w http.ResponseWriter, r *http.Request, sub subscriptio
 	next := sub
 	next.Name, next.Localities, next.Keywords, next.MinSeverity = in.Name, in.Localities, in.Keywords, in.MinSeverity
 	next.Languages, next.Triggers, next.CAP = in.Languages, in.Triggers, in.CAP
-	next.Feed.IncludeUnreviewed = in.Feed.IncludeUnreviewed
+	next.Feed.IncludeUnreviewed, next.EarlyWarning = in.Feed.IncludeUnreviewed, in.EarlyWarning
 	if in.Owner != "" {
 		next.Owner = in.Owner
 	}
 	next.Revision = in.Revision
+	changed := !slices.Equal(next.Normalize().Localities, sub.Localities) || next.Owner != sub.Owner
+	if err := s.checkOwner(r, next, changed); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	saved, err := s.subs.Update(r.Context(), next)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusOK, view(saved))
+	httpapi.WriteJSON(w, http.StatusOK, s.view(saved))
 }
 
 func (s *Service) apiDelete(w http.ResponseWriter, r *http.Request, sub subscription.Subscription) {
@@ -264,13 +358,13 @@ func (s *Service) apiRotateToken(w http.ResponseWriter, r *http.Request, sub sub
 	if !ok {
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"subscription": view(saved), "feed_token": tok, "feed": s.feedLinks(saved.ID, tok)})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"subscription": s.view(saved), "feed_token": tok, "feed": s.FeedLinks(saved.ID, tok)})
 }
 
 func (s *Service) apiRevokeToken(w http.ResponseWriter, r *http.Request, sub subscription.Subscription) {
 	saved, ok := s.modify(w, r, sub.ID, func(x *subscription.Subscription) error { x.RevokeToken(); return nil })
 	if ok {
-		httpapi.WriteJSON(w, http.StatusOK, view(saved))
+		httpapi.WriteJSON(w, http.StatusOK, s.view(saved))
 	}
 }
 
@@ -300,6 +394,12 @@ func (s *Service) apiAddWebhook(w http.ResponseWriter, r *http.Request, sub subs
 	if in.Enabled != nil {
 		wh.Enabled = *in.Enabled
 	}
+	next := sub
+	next.Webhooks = append(slices.Clone(sub.Webhooks), wh)
+	if err := s.checkOwner(r, next, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	saved, ok := s.modify(w, r, sub.ID, func(x *subscription.Subscription) error {
 		x.Webhooks = append(x.Webhooks, wh)
 		return nil
@@ -308,7 +408,7 @@ func (s *Service) apiAddWebhook(w http.ResponseWriter, r *http.Request, sub subs
 		return
 	}
 	wh.Secrets = nil
-	httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"subscription": view(saved), "webhook": wh, "secret": sec})
+	httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"subscription": s.view(saved), "webhook": wh, "secret": sec})
 }
 
 // editWebhook applies fn to webhook {wid}.
@@ -351,7 +451,7 @@ func (s *Service) apiPatchWebhook(w http.ResponseWriter, r *http.Request, sub su
 		}
 	})
 	if ok {
-		httpapi.WriteJSON(w, http.StatusOK, view(saved))
+		httpapi.WriteJSON(w, http.StatusOK, s.view(saved))
 	}
 }
 
@@ -360,7 +460,7 @@ func (s *Service) apiDeleteWebhook(w http.ResponseWriter, r *http.Request, sub s
 		x.Webhooks = append(x.Webhooks[:i], x.Webhooks[i+1:]...)
 	})
 	if ok {
-		httpapi.WriteJSON(w, http.StatusOK, view(saved))
+		httpapi.WriteJSON(w, http.StatusOK, s.view(saved))
 	}
 }
 
@@ -374,7 +474,7 @@ func (s *Service) apiRotateSecret(w http.ResponseWriter, r *http.Request, sub su
 		x.Webhooks[i].Secrets = []string{sec, x.Webhooks[i].Secrets[0]}
 	})
 	if ok {
-		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"subscription": view(saved), "secret": sec})
+		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"subscription": s.view(saved), "secret": sec})
 	}
 }
 
@@ -383,7 +483,7 @@ func (s *Service) apiDropSecret(w http.ResponseWriter, r *http.Request, sub subs
 		x.Webhooks[i].Secrets = x.Webhooks[i].Secrets[:1]
 	})
 	if ok {
-		httpapi.WriteJSON(w, http.StatusOK, view(saved))
+		httpapi.WriteJSON(w, http.StatusOK, s.view(saved))
 	}
 }
 
@@ -440,4 +540,66 @@ func (s *Service) apiAlerts(w http.ResponseWriter, r *http.Request, sub subscrip
 		recs = []Record{}
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"alerts": recs})
+}
+
+func (s *Service) apiGrants(w http.ResponseWriter, r *http.Request) {
+	gs, err := s.grantStore(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list, err := gs.List(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if list == nil {
+		list = []subscription.Grant{}
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"grants": list})
+}
+
+func (s *Service) apiGrant(w http.ResponseWriter, r *http.Request) {
+	owner := r.PathValue("owner")
+	if !s.authorized(r, owner) {
+		forbidden(w)
+		return
+	}
+	gs, err := s.grantStore(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	g, err := gs.Get(r.Context(), owner)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if g.Localities == nil {
+		g.Localities = []string{}
+	}
+	httpapi.WriteJSON(w, http.StatusOK, g)
+}
+
+func (s *Service) apiSetGrant(w http.ResponseWriter, r *http.Request) {
+	var in subscription.Grant
+	if err := decode(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	in.Owner = r.PathValue("owner")
+	if p, ok := account.FromContext(r.Context()); ok {
+		in.By = p.User
+	}
+	gs, err := s.grantStore(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	g, err := gs.Set(r.Context(), in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, g)
 }

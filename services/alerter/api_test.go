@@ -10,18 +10,28 @@ import (
 	"testing"
 	"time"
 
+	"vigie/claims"
 	"vigie/pipeline/account"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/subscription"
 )
 
-// authorizeByHeader stands in for the lead's auth: X-Role admin may do
-// anything, anyone else acts for the owner named X-User.
-func authorizeByHeader(r *http.Request, owner string) bool {
-	if r.Header.Get("X-Role") == "admin" {
-		return true
+// principalOf stands in for the authenticator: "admin" is an admin, "ro:"
+// and a name a read-only token of that user, "editor" an editor, "" no
+// one, any other name a subscriber of that name.
+func principalOf(who string) (account.Principal, bool) {
+	p := account.Principal{User: who, Role: claims.RoleSubscriber, Via: account.ViaSession}
+	if name, ok := strings.CutPrefix(who, "ro:"); ok {
+		p = account.Principal{User: name, Role: claims.RoleSubscriber, Via: account.ViaToken, ReadOnly: true}
+		who = name
 	}
-	return owner != "" && r.Header.Get("X-User") == owner
+	switch who {
+	case "":
+		return account.Principal{}, false
+	case "admin", "editor":
+		p.Role = who
+	}
+	return p, true
 }
 
 func call(t *testing.T, h http.Handler, method, path, user string, body any) (int, map[string]any) {
@@ -33,10 +43,8 @@ func call(t *testing.T, h http.Handler, method, path, user string, body any) (in
 		}
 	}
 	req := httptest.NewRequest(method, path, &rd)
-	if user == "admin" {
-		req.Header.Set("X-Role", "admin")
-	} else {
-		req.Header.Set("X-User", user)
+	if p, ok := principalOf(user); ok {
+		req = req.WithContext(account.WithPrincipal(req.Context(), p))
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
@@ -52,9 +60,10 @@ func call(t *testing.T, h http.Handler, method, path, user string, body any) (in
 func TestSubscriptionsAPI(t *testing.T) {
 	t.Parallel()
 	recv := newReceiver(t, nil)
-	h := start(t, Options{Authorize: authorizeByHeader}, recv)
+	h := start(t, Options{}, recv)
 	api := handlerOf(h.svc)
 	p := "/api/v1/subscriptions"
+	grant(t, api, "porto", "PT-1312", "PT-1308")
 
 	// A subscriber creates its own subscription; the secrets are shown once.
 	in := map[string]any{"name": "Porto", "owner": "porto", "localities": []string{"PT-1312"}, "feed": map[string]any{"enabled": true},
@@ -98,6 +107,10 @@ func TestSubscriptionsAPI(t *testing.T) {
 		{"invalid subscription", "POST", p, "porto", map[string]any{"name": "x", "owner": "porto", "localities": []string{"Porto"}}, http.StatusBadRequest},
 		{"not JSON", "POST", p, "porto", "[", http.StatusBadRequest},
 		{"notices are for admins", "GET", p + "/notices", "porto", nil, http.StatusForbidden},
+		{"a subscriber may not follow a locality it was not granted", "POST", p, "porto",
+			map[string]any{"name": "Lisboa", "localities": []string{"PT-1106"}}, http.StatusForbidden},
+		{"an editor has no subscriptions", "GET", p, "editor", nil, http.StatusForbidden},
+		{"anonymous callers must log in", "GET", p, "", nil, http.StatusUnauthorized},
 		{"admin reads notices", "GET", p + "/notices", "admin", nil, http.StatusOK},
 		{"stale revision", "PUT", p + "/" + id, "porto", map[string]any{"name": "Porto", "localities": []string{"PT-1312"}, "revision": 1e9}, http.StatusConflict},
 		{"missing revision", "PUT", p + "/" + id, "porto", map[string]any{"name": "Porto", "localities": []string{"PT-1312"}}, http.StatusBadRequest},
@@ -217,15 +230,123 @@ func TestSubscriptionsAPI(t *testing.T) {
 	})
 }
 
-func TestAPIWithoutAuthorizeRefusesAll(t *testing.T) {
+// grant makes an admin grant owner the localities.
+func grant(t *testing.T, api http.Handler, owner string, localities ...string) {
+	t.Helper()
+	if code, out := call(t, api, "PUT", "/api/v1/grants/"+owner, "admin", map[string]any{"localities": localities}); code != http.StatusOK {
+		t.Fatalf("grant %s %v: %d %v", owner, localities, code, out)
+	}
+}
+
+// TestReadOnlyTokensChangeNothing: a read-only token reads (its own
+// subscriptions, or all for an admin's) and gets 403 on every route that
+// changes something; a subscriber cannot add a locality it was not granted;
+// the per-owner limits answer a clear error.
+func TestReadOnlyTokensChangeNothing(t *testing.T) {
 	t.Parallel()
 	h := start(t, Options{})
-	sub, _ := h.subscribe("Paris", []string{paris}, nil, false)
-	for _, path := range []string{"/api/v1/subscriptions", "/api/v1/subscriptions/" + sub.ID} {
-		if code, _ := call(t, handlerOf(h.svc), "GET", path, "admin", nil); code != http.StatusForbidden {
-			t.Errorf("GET %s without an Authorize hook: %d, want 403", path, code)
+	api := handlerOf(h.svc)
+	grant(t, api, "porto", "PT-1312")
+	code, out := call(t, api, "POST", "/api/v1/subscriptions", "porto", map[string]any{"name": "Porto", "localities": []string{"PT-1312"},
+		"feed": map[string]any{"enabled": true}, "webhooks": []map[string]any{{"url": "https://hooks.example.org/x", "enabled": true}}})
+	if code != http.StatusCreated {
+		t.Fatalf("create: %d %v", code, out)
+	}
+	id := out["subscription"].(map[string]any)["id"].(string)
+	var wid string
+	for k := range out["webhook_secrets"].(map[string]any) {
+		wid = k
+	}
+	fill := strings.NewReplacer("{id}", id, "{wid}", wid, "{owner}", "porto")
+	changes := 0
+	for _, r := range h.svc.Routes() {
+		method, path, _ := strings.Cut(r.Pattern, " ")
+		if !strings.HasPrefix(path, "/api/") {
+			continue
+		}
+		path = fill.Replace(path)
+		body := map[string]any{"name": "x", "localities": []string{"PT-1312"}, "revision": 1, "url": "https://a.example.org"}
+		for _, who := range []string{"ro:porto", "ro:admin"} {
+			code, out := call(t, api, method, path, who, body)
+			switch {
+			case method != http.MethodGet && code != http.StatusForbidden:
+				t.Errorf("%s %s with a read-only token of %s: %d %v, want 403", method, path, who, code, out)
+			case method == http.MethodGet && who == "ro:admin" && code != http.StatusOK:
+				t.Errorf("%s %s with an admin's read-only token: %d %v, want 200", method, path, code, out)
+			}
+		}
+		if method != http.MethodGet {
+			changes++
 		}
 	}
+	if changes < 10 {
+		t.Fatalf("only %d change routes tried", changes)
+	}
+	got, err := h.svc.Subscriptions().Get(t.Context(), id)
+	if err != nil || got.Name != "Porto" || len(got.Webhooks) != 1 || !got.Feed.Enabled {
+		t.Errorf("read-only calls changed the subscription: %+v %v", got, err)
+	}
+
+	t.Run("ungranted locality", func(t *testing.T) {
+		_, cur := call(t, api, "GET", "/api/v1/subscriptions/"+id, "porto", nil)
+		code, out := call(t, api, "PUT", "/api/v1/subscriptions/"+id, "porto", map[string]any{"name": "Porto",
+			"localities": []string{"PT-1312", "FR-75056"}, "revision": cur["revision"]})
+		if code != http.StatusForbidden || !strings.Contains(fmt.Sprint(out["error"]), "FR-75056") {
+			t.Errorf("adding an ungranted locality: %d %v, want 403 naming FR-75056", code, out)
+		}
+		code, out = call(t, api, "POST", "/api/v1/subscriptions", "porto", map[string]any{"name": "Paris", "owner": "porto",
+			"localities": []string{"FR-75056"}})
+		if code != http.StatusForbidden {
+			t.Errorf("creating with an ungranted locality: %d %v, want 403", code, out)
+		}
+		code, out = call(t, api, "PUT", "/api/v1/grants/porto", "porto", map[string]any{"localities": []string{"FR-75056"}})
+		if code != http.StatusForbidden {
+			t.Errorf("a subscriber granting itself: %d %v, want 403", code, out)
+		}
+		if code, out := call(t, api, "GET", "/api/v1/grants/porto", "porto", nil); code != http.StatusOK ||
+			fmt.Sprint(out["localities"]) != "[PT-1312]" {
+			t.Errorf("a subscriber reads its grant: %d %v", code, out)
+		}
+		if code, _ := call(t, api, "GET", "/api/v1/grants/nice", "porto", nil); code != http.StatusForbidden {
+			t.Errorf("a subscriber reads another's grant: %d, want 403", code)
+		}
+	})
+	t.Run("subscription limit", func(t *testing.T) {
+		if code, out := call(t, api, "PUT", "/api/v1/grants/lisboa", "admin",
+			map[string]any{"localities": []string{"PT-1106"}, "max_subscriptions": 2}); code != http.StatusOK {
+			t.Fatalf("grant: %d %v", code, out)
+		}
+		for i := range 2 {
+			if code, out := call(t, api, "POST", "/api/v1/subscriptions", "lisboa",
+				map[string]any{"name": fmt.Sprint("L", i), "localities": []string{"PT-1106"}}); code != http.StatusCreated {
+				t.Fatalf("create %d: %d %v", i, code, out)
+			}
+		}
+		code, out := call(t, api, "POST", "/api/v1/subscriptions", "lisboa", map[string]any{"name": "L3", "localities": []string{"PT-1106"}})
+		if code != http.StatusConflict || !strings.Contains(fmt.Sprint(out["error"]), "already has 2 subscriptions") {
+			t.Errorf("over the limit: %d %v, want 409 with a clear message", code, out)
+		}
+	})
+	t.Run("webhook limit", func(t *testing.T) {
+		grant(t, api, "braga", "PT-0303")
+		ids := []string{}
+		for i := range 5 {
+			hooks := []map[string]any{}
+			for j := range 4 {
+				hooks = append(hooks, map[string]any{"url": fmt.Sprintf("https://h%d-%d.example.org", i, j), "enabled": true})
+			}
+			code, out := call(t, api, "POST", "/api/v1/subscriptions", "braga",
+				map[string]any{"name": fmt.Sprint("B", i), "localities": []string{"PT-0303"}, "webhooks": hooks})
+			if code != http.StatusCreated {
+				t.Fatalf("create %d: %d %v", i, code, out)
+			}
+			ids = append(ids, out["subscription"].(map[string]any)["id"].(string))
+		}
+		code, out := call(t, api, "POST", "/api/v1/subscriptions/"+ids[0]+"/webhooks", "braga", map[string]any{"url": "https://one-more.example.org"})
+		if code != http.StatusConflict || !strings.Contains(fmt.Sprint(out["error"]), "at most 20") {
+			t.Errorf("21st webhook: %d %v, want 409 with a clear message", code, out)
+		}
+	})
 }
 
 func TestFeedConditionalGet(t *testing.T) {
@@ -254,20 +375,24 @@ func TestFeedConditionalGet(t *testing.T) {
 }
 
 // TestRouteDeclarations checks the alerter's declarations: the private
-// feeds are public to the policy (the token in the URL is the credential)
-// and the subscriptions API lets every caller reach its handler, whose
-// Authorize hook decides; an anonymous caller is refused by the handler.
+// feeds are public to the policy (the token in the URL is the credential);
+// the subscriptions API is for admins and subscribers (their own), grants
+// and notices are for admins.
 func TestRouteDeclarations(t *testing.T) {
 	t.Parallel()
-	h := start(t, Options{Authorize: authorizeByHeader})
+	h := start(t, Options{})
 	p := account.NewPolicy(h.svc.Routes()...)
 	for _, r := range h.svc.Routes() {
 		method, path, _ := strings.Cut(r.Pattern, " ")
-		if got := p.Refusal(method, path, account.RoleAnonymous); got != 0 {
-			t.Errorf("%s: the policy refuses anonymous callers (%d); the handler decides", r.Pattern, got)
+		public := strings.HasPrefix(path, "/feeds/")
+		if got := p.Refusal(method, path, account.RoleAnonymous); public != (got == 0) {
+			t.Errorf("%s: anonymous refusal %d; public %v", r.Pattern, got, public)
+		}
+		if !public && p.Refusal(method, path, claims.RoleEditor) != http.StatusForbidden {
+			t.Errorf("%s: an editor is let through", r.Pattern)
 		}
 	}
-	if code, _ := call(t, h.svc.Handler(p), "GET", "/api/v1/subscriptions/notices", "", nil); code != http.StatusForbidden {
-		t.Errorf("anonymous notices: %d, want 403 from the handler", code)
+	if code, _ := call(t, h.svc.Handler(p), "GET", "/api/v1/subscriptions/notices", "porto", nil); code != http.StatusForbidden {
+		t.Errorf("a subscriber reads notices: %d, want 403", code)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"vigie/claims"
 	"vigie/pipeline/account"
 	"vigie/pipeline/alertprotocol"
+	"vigie/pipeline/httpapi"
 	"vigie/pipeline/publish"
 	"vigie/pipeline/subscription"
 )
@@ -88,7 +89,7 @@ func (s *Service) Routes() []account.Route {
 
 // Handler serves the routes of Routes through p (which must hold them).
 func (s *Service) Handler(p *account.Policy) http.Handler {
-	return p.Mux(s.Routes(), nil)
+	return p.Mux(s.Routes(), httpapi.Deny)
 }
 
 // open returns the subscription whose feed the request's token opens.
@@ -141,7 +142,7 @@ func (s *Service) serveFeed(w http.ResponseWriter, r *http.Request) {
 	var ctype string
 	if format == ".cap.xml" {
 		feed.Title = "Vigie CAP messages: " + sub.Name
-		feed.Entries = s.capEntries(sub, recs)
+		feed.Entries = s.capEntries(sub, recs, r.URL.Query().Get("token"))
 		err, ctype = publish.WriteAtom(&buf, feed), publish.ContentTypeAtom
 	} else {
 		for _, rec := range recs {
@@ -218,7 +219,7 @@ func verdictVersion(r Record) int {
 // capVerdict rebuilds the published verdict of a verdict alert.
 func (s *Service) capVerdict(r Record) publish.Verdict {
 	vi := r.Verdict
-	v := publish.Verdict{ID: vi.ID, Version: vi.Version, URL: r.URL, ClaimReviewed: vi.ClaimReviewed,
+	v := publish.Verdict{ID: vi.ID, Version: vi.Version, URL: s.pageURL("verdicts", vi.ID), ClaimReviewed: vi.ClaimReviewed,
 		Rating: r.Rating.OrUnknown(), TextualRating: vi.TextualRating, Summary: vi.Summary,
 		Localities: vi.Localities, Publisher: s.opts.Publisher, Published: vi.Published, Retracted: vi.Retracted}
 	if claims.ValidLanguage(r.Language) {
@@ -244,7 +245,7 @@ func (s *Service) capOptions(r Record, recs []Record) alertprotocol.Options {
 	o := alertprotocol.Options{Sender: s.capSender(), SenderName: s.opts.Publisher.Name, Sent: r.Verdict.Published,
 		Severity: r.Severity}
 	for _, code := range r.Verdict.Localities {
-		name := code
+		name := PlaceName(code) // the shipped gazetteers', the code as a fallback
 		if s.opts.Gazetteer != nil {
 			if l, ok := s.opts.Gazetteer.Lookup(code); ok {
 				name = l.Name
@@ -253,7 +254,7 @@ func (s *Service) capOptions(r Record, recs []Record) alertprotocol.Options {
 		o.Areas = append(o.Areas, alertprotocol.Area{Code: code, Name: name})
 	}
 	if len(o.Areas) == 0 {
-		o.Areas = []alertprotocol.Area{{Code: r.Locality, Name: r.Locality}}
+		o.Areas = []alertprotocol.Area{{Code: r.Locality, Name: PlaceName(r.Locality)}}
 	}
 	for version := 1; version < r.Verdict.Version; version++ {
 		sent := r.Verdict.Published
@@ -268,8 +269,9 @@ func (s *Service) capOptions(r Record, recs []Record) alertprotocol.Options {
 }
 
 // capEntries lists the CAP messages of a subscription: published verdicts
-// only, never unreviewed matches.
-func (s *Service) capEntries(sub subscription.Subscription, recs []Record) []publish.Entry {
+// only, never unreviewed matches. Each entry links to its message with
+// token, the feed token that opened the index.
+func (s *Service) capEntries(sub subscription.Subscription, recs []Record, token string) []publish.Entry {
 	if !sub.CAP.Enabled {
 		return nil
 	}
@@ -278,7 +280,7 @@ func (s *Service) capEntries(sub subscription.Subscription, recs []Record) []pub
 		if r.Kind != claims.AlertVerdict || r.Verdict == nil || r.Unreviewed {
 			continue
 		}
-		u := s.feedURL(sub.ID, "/cap/"+r.ID+".xml")
+		u := s.feedURL(sub.ID, "/cap/"+r.ID+".xml") + "?token=" + url.QueryEscape(token)
 		out = append(out, alertprotocol.IndexEntry(s.capVerdict(r), s.capOptions(r, recs), u))
 		if len(out) == s.opts.FeedLimit {
 			break

@@ -342,6 +342,7 @@ func alertKey(subID, alertID string) string { return subID + "." + alertID }
 // between the steps is repaired on redelivery, and JetStream's Nats-Msg-Id
 // de-duplication keeps the publish and the queued deliveries single.
 func (s *Service) raise(ctx context.Context, sub subscription.Subscription, r Record) error {
+	r.URL = s.AlertLink(sub, r.ID) // the subscriber's page of the alert, opened by the link itself
 	key := alertKey(sub.ID, r.ID)
 	if _, err := s.alerts.Get(ctx, key); err == nil {
 		return nil

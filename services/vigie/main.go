@@ -33,6 +33,7 @@ Usage:
   vigie import factchecks [--data DIR] FILE...   ClaimReview JSON-LD, Fact Check Tools JSON, CSV, TSV
   vigie users add|list|disable|enable|passwd|reset-2fa ...
   vigie tokens create|list|revoke ...
+  vigie grants set|list ...              localities and limits granted to subscribers
   vigie config docs                      print docs/configuration.md
   vigie eval match|worthiness ...        measure the claims engine
   vigie train worthiness|matcher ...     train the claims engine's models
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runUsers(ctx, args[1:], stdout, stderr)
 	case "tokens":
 		return runTokens(ctx, args[1:], stdout, stderr)
+	case "grants":
+		return runGrants(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return runBench(ctx, args[1:], stdout, stderr)
 	case "dlq":

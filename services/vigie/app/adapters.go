@@ -3,10 +3,7 @@ package app
 import (
 	"context"
 	"errors"
-	"net/http"
 
-	"vigie/claims"
-	"vigie/pipeline/account"
 	"vigie/services/alerter"
 	"vigie/services/ingester"
 	"vigie/services/reviewer"
@@ -85,21 +82,4 @@ func (t tipsters) Tipster(ctx context.Context, ref string) (reviewer.Tipster, er
 
 func (t tipsters) DeleteReporter(ctx context.Context, ref string) error {
 	return t.store.DeleteReporter(ctx, ref)
-}
-
-// authorizeSubscriptions lets admins manage every subscription and a
-// subscriber those of its own (owner is the subscription's owner; "" is
-// an admin-only operation).
-func authorizeSubscriptions(r *http.Request, owner string) bool {
-	p, ok := account.FromContext(r.Context())
-	if !ok {
-		return false
-	}
-	switch p.Role {
-	case claims.RoleAdmin:
-		return true
-	case claims.RoleSubscriber:
-		return owner != "" && owner == p.User
-	}
-	return false
 }

@@ -40,7 +40,7 @@ func TestServedRoutes(t *testing.T) {
 		{"public verdict list", "GET", "/verdicts", "", http.StatusOK, false},
 		{"public API, method not taken", "DELETE", "/api/v1/verdicts/public", "", http.StatusMethodNotAllowed, false},
 		{"alert feed without its token", "GET", "/feeds/alerts/sub_nope.atom", "", http.StatusNotFound, false},
-		{"subscriptions API, no Authorize for anonymous", "GET", "/api/v1/subscriptions/notices", "", http.StatusForbidden, true},
+		{"subscriptions API, anonymous", "GET", "/api/v1/subscriptions/notices", "", http.StatusUnauthorized, true},
 		{"intake takes POST only", "GET", "/api/v1/intake", "", http.StatusMethodNotAllowed, true},
 		{"claims, anonymous", "GET", "/api/v1/claims", "", http.StatusUnauthorized, true},
 		{"claims, bad token", "GET", "/api/v1/claims", "vig_nope", http.StatusUnauthorized, true},

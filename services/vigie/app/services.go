@@ -97,7 +97,6 @@ func (a *App) buildAlerter(context.Context) error {
 		BaseURL: a.site.BaseURL, Publisher: a.site.Publisher, Metrics: a.metrics,
 		Window: cfg.Alerts.Window.D(), TrendingItems: cfg.Alerts.TrendingItems, TrendingSources: cfg.Alerts.TrendingSources,
 		RequireConfirmation: cfg.Alerts.RequireConfirmation, AllowPrivateNetworks: cfg.Alerts.AllowPrivateNetworks,
-		Authorize: authorizeSubscriptions,
 	}, a.log)
 	if err != nil {
 		return err
