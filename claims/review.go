@@ -62,11 +62,16 @@ const (
 	ActionPublishVerdict ReviewAction = "verdict_publish"
 	ActionCorrectVerdict ReviewAction = "verdict_correct"
 	ActionRetractVerdict ReviewAction = "verdict_retract"
+	// ActionAddAppearance adds a claim's item as an appearance of a
+	// published verdict: recorded on the verdict's claim (with the verdict
+	// grown by the appearance) and on the appearing claim (closed as a
+	// duplicate of the verdict's claim).
+	ActionAddAppearance ReviewAction = "add_appearance"
 )
 
 // Actions lists every action.
 var Actions = []ReviewAction{ActionAssign, ActionStatus, ActionNote, ActionDuplicate, ActionMerge, ActionDraftVerdict,
-	ActionSubmitVerdict, ActionPublishVerdict, ActionCorrectVerdict, ActionRetractVerdict}
+	ActionSubmitVerdict, ActionPublishVerdict, ActionCorrectVerdict, ActionRetractVerdict, ActionAddAppearance}
 
 // actionRoles says which roles may perform each action.
 var actionRoles = map[ReviewAction][]string{
@@ -80,6 +85,7 @@ var actionRoles = map[ReviewAction][]string{
 	ActionPublishVerdict: RolesPublish,
 	ActionCorrectVerdict: RolesPublish,
 	ActionRetractVerdict: RolesPublish,
+	ActionAddAppearance:  RolesReview,
 }
 
 // actionFrom lists the statuses each action other than ActionStatus starts
@@ -94,6 +100,8 @@ var actionFrom = map[ReviewAction][]ReviewStatus{
 	ActionPublishVerdict: {StatusAwaitingApproval},
 	ActionCorrectVerdict: {StatusPublished},
 	ActionRetractVerdict: {StatusPublished},
+	// The verdict's claim is published; the appearing one is open or dismissed.
+	ActionAddAppearance: {StatusNew, StatusTriage, StatusInProgress, StatusDismissed, StatusPublished},
 }
 
 // AllowedFor reports whether role may perform a at all (the claim's status

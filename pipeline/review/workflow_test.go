@@ -780,6 +780,7 @@ func TestRoleMatrix(t *testing.T) {
 		{claims.ActionPublishVerdict, claims.StatusAwaitingApproval, publishV},
 		{claims.ActionCorrectVerdict, claims.StatusPublished, correct(goodInput(), "fix")},
 		{claims.ActionRetractVerdict, claims.StatusPublished, retract("withdrawn")},
+		{claims.ActionAddAppearance, claims.StatusTriage, appearanceOf(t, w, "matrix-verdict")},
 	}
 	if len(actions) != len(claims.Actions) {
 		t.Fatalf("matrix covers %d actions of %d", len(actions), len(claims.Actions))

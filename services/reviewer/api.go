@@ -238,6 +238,8 @@ type ActionRequest struct {
 	Duplicates []SeenClaim `json:"duplicates,omitempty"`
 	// Verdict (draft, correct).
 	Verdict *claims.VerdictInput `json:"verdict,omitempty"`
+	// VerdictID (appearance): the published verdict the claim's item is an appearance of.
+	VerdictID string `json:"verdict_id,omitempty"`
 }
 
 // SeenClaim is a claim and the revision an actor saw of it.

@@ -155,6 +155,9 @@ func matrixRequests() map[string]matrixCase {
 		"POST /api/v1/claims/{id}/merge": withID("POST /api/v1/claims/{id}/merge", fresh, func(e *env, _ string) any {
 			return ActionRequest{Duplicates: []SeenClaim{{ClaimID: e.claim()}}}
 		}),
+		"POST /api/v1/claims/{id}/appearance": withID("POST /api/v1/claims/{id}/appearance", fresh, func(e *env, _ string) any {
+			return ActionRequest{VerdictID: e.published()}
+		}),
 		"POST /api/v1/claims/{id}/tipster/erase": withID("POST /api/v1/claims/{id}/tipster/erase", func(e *env) string {
 			ref := "0123456789abcdef0123456789abcdef"
 			e.reps.mu.Lock()

@@ -142,6 +142,7 @@ var catalogue = map[string][6]string{
 	"cluster":                  {"Repeats", "Répétitions", "Repetições", "Repeticiones", "Upprepningar", "التكرارات"},
 	"repeated":                 {"Repeated %d times in %d sources", "Répétée %d fois dans %d sources", "Repetida %d vezes em %d fontes", "Repetida %d veces en %d fuentes", "Upprepad %d gånger i %d källor", "تكرر %d مرات في %d مصادر"},
 	"repeated_since":           {"Repeated %d times in %d sources since %s", "Répétée %d fois dans %d sources depuis le %s", "Repetida %d vezes em %d fontes desde %s", "Repetida %d veces en %d fuentes desde el %s", "Upprepad %d gånger i %d källor sedan %s", "تكرر %d مرات في %d مصادر منذ %s"},
+	"add_appearance":           {"Add as an appearance of this verdict", "Ajouter comme apparition de ce verdict", "Adicionar como aparição deste veredito", "Añadir como aparición de este veredicto", "Lägg till som förekomst av detta utlåtande", "أضف كظهور لهذا الحكم"},
 	"cluster_seen":             {"First seen %s, last seen %s", "Vue pour la première fois le %s, pour la dernière fois le %s", "Vista pela primeira vez em %s, pela última vez em %s", "Vista por primera vez el %s, por última vez el %s", "Först sedd %s, senast sedd %s", "شوهدت أول مرة في %s، وآخر مرة في %s"},
 	"actions":                  {"Actions", "Actions", "Ações", "Acciones", "Åtgärder", "الإجراءات"},
 	"assign":                   {"Assign", "Assigner", "Atribuir", "Asignar", "Tilldela", "إسناد"},

@@ -56,8 +56,10 @@ func funcs() template.FuncMap {
 			}
 			return ""
 		},
-		"add":  func(a, b int) int { return a + b },
-		"json": func(v any) string { b, _ := json.Marshal(v); return string(b) },
+		"verdictOf": verdictOf,
+		"mayAppear": mayAppear,
+		"add":       func(a, b int) int { return a + b },
+		"json":      func(v any) string { b, _ := json.Marshal(v); return string(b) },
 	}
 }
 

@@ -153,6 +153,7 @@ func (s *Server) Routes() []account.Route {
 		r("POST /api/v1/claims/{id}/status", review, s.actStatus),
 		r("POST /api/v1/claims/{id}/notes", review, s.actNote),
 		r("POST /api/v1/claims/{id}/merge", review, s.actMerge),
+		r("POST /api/v1/claims/{id}/appearance", review, s.actAppearance),
 		// Admins and editors may see and erase a tipster's identity.
 		r("POST /api/v1/claims/{id}/tipster/erase", publish, s.actEraseTipster),
 		// Verdicts.
