@@ -202,8 +202,10 @@ func TestSeedDemoRaisesVerdictAlert(t *testing.T) {
 	if len(recs) != 1 || r.Kind != claims.AlertVerdict || r.VerdictID != verdictID || r.Locality != municipality {
 		t.Errorf("alerts %+v", recs)
 	}
-	if want := demoSeedBase + "/verdicts/" + verdictID; r.URL != want {
-		t.Errorf("alert links to %q, want %q", r.URL, want)
+	// The alert links to its subscriber's page (signed for that subscription
+	// and alert), which links on to the public verdict page.
+	if want := demoSeedBase + "/alerts/" + r.ID + "?sub=" + subscriptionID + "&sig="; !strings.HasPrefix(r.URL, want) {
+		t.Errorf("alert links to %q, want %q…", r.URL, want)
 	}
 }
 
