@@ -23,6 +23,6 @@ func openBleve(t *testing.T) index.Backend {
 }
 
 func TestBleveContract(t *testing.T) {
-	// Not parallel: its 50k-document batch is CPU-bound under a 5-minute deadline.
+	// Not parallel: its 50k-document batch is CPU-bound.
 	indextest.Run(t, openBleve)
 }

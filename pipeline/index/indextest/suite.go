@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"vigie/pipeline/index"
 )
@@ -50,10 +49,11 @@ func Run(t *testing.T, open func(t *testing.T) index.Backend) {
 	}
 }
 
+// ctx is the test's context: no deadline of its own, so that a slow machine
+// (the race detector, a loaded CI) is never mistaken for a failure; a hung
+// backend is caught by go test's -timeout with every goroutine's stack.
 func ctx(t *testing.T) context.Context {
-	c, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	t.Cleanup(cancel)
-	return c
+	return t.Context()
 }
 
 func load(t *testing.T, b index.Backend) []index.Document {
