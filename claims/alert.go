@@ -26,6 +26,25 @@ var AlertKinds = []AlertKind{AlertFlagged, AlertTrending, AlertVerdict}
 // Valid reports whether k is one of AlertKinds.
 func (k AlertKind) Valid() bool { return slices.Contains(AlertKinds, k) }
 
+// AlertStatus is where an alert stands in its life: raised, then updated
+// by each change (a correction, a confirmation, a repeat), cancelled at its
+// end (verdict retracted, claim dismissed, match rejected). Its values are the
+// "status" of webhook payloads, feeds and the API.
+type AlertStatus string
+
+// The alert statuses.
+const (
+	AlertRaised    AlertStatus = "raised"
+	AlertUpdated   AlertStatus = "updated"
+	AlertCancelled AlertStatus = "cancelled"
+)
+
+// AlertStatuses lists every alert status in life order.
+var AlertStatuses = []AlertStatus{AlertRaised, AlertUpdated, AlertCancelled}
+
+// Valid reports whether s is one of AlertStatuses.
+func (s AlertStatus) Valid() bool { return slices.Contains(AlertStatuses, s) }
+
 // An alert's severity goes from MinSeverity (low) to MaxSeverity (high); it
 // travels as a plain int (webhook payloads, CAP, subscriptions' minimum).
 const (
@@ -69,15 +88,22 @@ func AlertSeverity(rating Rating, sources int, trending bool) int {
 	return min(max(s, MinSeverity), MaxSeverity)
 }
 
-// Alert is an alert raised for a subscription: the data of the webhook
-// alert.* events (its JSON is the payload's), the message on
+// Alert is one subject (a verdict, a cluster repeating a known false claim,
+// a trending cluster) in one locality, at one revision: the data of the
+// webhook alert.* events (its JSON is the payload's), the message on
 // vigie.alerts.<locality>, the core of alert feeds and CAP messages.
 type Alert struct {
-	// ID is the alert's id (one alert per subscription and cluster within
-	// the deduplication window).
+	// ID is the alert's id, derived from its kind, subject and locality:
+	// the same for every subscription and every change of the alert.
 	ID string `json:"id"`
-	// SubscriptionID is the subscription the alert was raised for.
-	SubscriptionID string `json:"subscription_id"`
+	// SubscriptionID is the subscription the alert was delivered to (empty
+	// on vigie.alerts.<locality>, which carries one message per change).
+	SubscriptionID string `json:"subscription_id,omitempty"`
+	// Status is raised, updated or cancelled.
+	Status AlertStatus `json:"status"`
+	// Revision counts the alert's changes from 1; ID and Revision name one
+	// change (the Nats-Msg-Id of its message on vigie.alerts.<locality>).
+	Revision int `json:"revision"`
 	// Locality is the municipality code, e.g. "FR-75056".
 	Locality string `json:"locality"`
 	// Kind is what raised it.
@@ -103,4 +129,6 @@ type Alert struct {
 	Rating Rating `json:"rating,omitempty"`
 	// Created is when the alert was raised.
 	Created time.Time `json:"created"`
+	// Updated is when the alert last changed (Created at revision 1).
+	Updated time.Time `json:"updated"`
 }

@@ -79,6 +79,15 @@ type Options struct {
 	// References are the earlier messages of this verdict, oldest first;
 	// with any, the message is an Update (or a Cancel if retracted).
 	References []Reference
+	// Identifier is the message's identifier; Identifier(verdict id,
+	// version) when empty. An alert that changes without a new verdict
+	// version (a retraction, a confirmation) needs one per change.
+	Identifier string
+	// Cancel makes the message a Cancel of the referenced ones (an alert
+	// withdrawn without a retraction: a match rejected, a claim dismissed).
+	Cancel bool
+	// Event names the kind of event; "Misinformation verdict" when empty.
+	Event string
 }
 
 // categories allowed by CAP 1.2.
@@ -158,14 +167,17 @@ func Identifier(verdictID string, version int) string {
 }
 
 // headline is the message's one-line summary, cut to MaxHeadlineRunes.
-func headline(v publish.Verdict) string {
+func headline(v publish.Verdict, cancel bool) string {
 	label := v.TextualRating
 	if label == "" {
 		label = v.Rating.Label()
 	}
 	h := label + ": " + v.ClaimReviewed
-	if v.Retracted {
+	switch {
+	case v.Retracted:
 		h = "Retracted: " + h
+	case cancel:
+		h = "Withdrawn: " + h
 	}
 	if utf8.RuneCountInString(h) <= MaxHeadlineRunes {
 		return h
@@ -248,22 +260,37 @@ func build(v publish.Verdict, o Options) (xmlAlert, error) {
 		}
 		refs = append(refs, r.Sender+","+r.Identifier+","+Time(r.Sent))
 	}
+	cancel := v.Retracted || o.Cancel
 	if len(refs) > 0 {
 		msgType = "Update"
-		if v.Retracted {
+		if cancel {
 			msgType = "Cancel"
 		}
-	} else if v.Retracted {
-		return fail("a retraction must reference the messages it cancels")
+	} else if cancel {
+		return fail("a retraction or cancellation must reference the messages it cancels")
+	}
+	identifier := o.Identifier
+	if identifier == "" {
+		identifier = Identifier(v.ID, v.Version)
+	}
+	if !validToken(identifier) {
+		return fail("identifier %q is empty or holds a space, comma, '<' or '&'", identifier)
+	}
+	event := o.Event
+	if event == "" {
+		event = "Misinformation verdict"
 	}
 	response, instruction := "Monitor", "Check the verdict before sharing this claim; point people to the verdict page."
-	if v.Retracted {
+	switch {
+	case v.Retracted:
 		response, instruction = "AllClear", "This verdict was retracted; disregard the earlier message."
+	case cancel:
+		response, instruction = "AllClear", "This alert was withdrawn; disregard the earlier message."
 	}
 	info := xmlInfo{
-		Language: v.Language, Category: category, Event: "Misinformation verdict", ResponseType: response,
+		Language: v.Language, Category: category, Event: event, ResponseType: response,
 		Urgency: "Expected", Severity: claims.SeverityWord(o.Severity), Certainty: "Observed",
-		SenderName: senderName, Headline: headline(v), Description: v.Summary, Instruction: instruction, Web: v.URL,
+		SenderName: senderName, Headline: headline(v, cancel), Description: v.Summary, Instruction: instruction, Web: v.URL,
 		Parameter: []xmlParameter{
 			{ValueName: "vigie:rating", Value: string(v.Rating)},
 			{ValueName: "vigie:verdict_id", Value: v.ID},
@@ -273,7 +300,7 @@ func build(v publish.Verdict, o Options) (xmlAlert, error) {
 	if !o.Expires.IsZero() {
 		info.Expires = Time(o.Expires)
 	}
-	if n := len(v.Corrections); n > 0 && !v.Retracted {
+	if n := len(v.Corrections); n > 0 && !cancel {
 		info.Description = strings.TrimSpace(info.Description + "\n\nCorrection: " + v.Corrections[n-1].Note)
 	}
 	for _, ar := range o.Areas {
@@ -288,7 +315,7 @@ func build(v publish.Verdict, o Options) (xmlAlert, error) {
 		info.Area = append(info.Area, xa)
 	}
 	return xmlAlert{
-		Identifier: Identifier(v.ID, v.Version), Sender: o.Sender, Sent: Time(o.Sent), Status: string(status),
+		Identifier: identifier, Sender: o.Sender, Sent: Time(o.Sent), Status: string(status),
 		MsgType: msgType, Scope: "Public", References: strings.Join(refs, " "), Info: info,
 	}, nil
 }

@@ -20,7 +20,7 @@ func IndexEntry(v publish.Verdict, o Options, capURL string) publish.Entry {
 	}
 	return publish.Entry{
 		ID: capURL, URL: capURL, LinkType: strings.TrimSuffix(ContentType, "; charset=utf-8"),
-		Title: headline(v), Summary: v.Summary, Published: o.Sent, Updated: o.Sent,
+		Title: headline(v, o.Cancel), Summary: v.Summary, Published: o.Sent, Updated: o.Sent,
 		Rating: v.Rating, TextualRating: label, Localities: codes, Language: v.Language,
 		Retracted: v.Retracted, Version: max(v.Version, 1),
 	}

@@ -40,7 +40,7 @@ const (
 	ConsumerMatcher = "matcher"
 	ConsumerIndexer = "indexer"
 	ConsumerReview  = "indexer-review"
-	// ConsumerAlerter reads CLAIMS and VERDICTS for the alerter.
+	// ConsumerAlerter reads CLAIMS, VERDICTS and REVIEW for the alerter.
 	ConsumerAlerter = "alerter"
 	// ConsumerDeliveries reads the deliveries work queue.
 	ConsumerDeliveries = "alerter-deliveries"
@@ -63,8 +63,11 @@ const (
 	BucketSubscriptions = "vigie_subscriptions"
 	BucketDeliveries    = "vigie_deliveries"
 	BucketAlerts        = "vigie_alerts"
-	BucketTrends        = "vigie_trends"
-	BucketGrants        = "vigie_grants"
+	// BucketAlertStates keeps each alert's life (status, revision, the
+	// subscriptions it reached) by alert id, and the alerts of each claim.
+	BucketAlertStates = "vigie_alert_states"
+	BucketTrends      = "vigie_trends"
+	BucketGrants      = "vigie_grants"
 )
 
 // Stage names, as used in dead-letter subjects vigie.dlq.<stage>.
@@ -165,7 +168,7 @@ func (t Topology) Streams() []jetstream.StreamConfig {
 		claims,
 		mk(StreamReview, SubjectReview, "review events: the audit log"),
 		mk(StreamVerdicts, SubjectVerdicts, "published verdicts and their corrections"),
-		mk(StreamAlerts, SubjectAlerts, "alerts per locality"),
+		mk(StreamAlerts, SubjectAlerts, "alert changes per locality, one message per alert and revision, kept for replay"),
 		mk(StreamDLQ, SubjectDLQ, "poison messages per stage"),
 	}
 }
@@ -256,7 +259,8 @@ func (t Topology) Alerting(window, attemptTimeout, deliveryMaxAge time.Duration)
 		Buckets: []jetstream.KeyValueConfig{
 			t.bucket(BucketSubscriptions, "alert subscriptions, updated by revision", 5),
 			withTTL(t.bucket(BucketDeliveries, "webhook delivery attempts and endpoint notices", 1), deliveryMaxAge),
-			withTTL(t.bucket(BucketAlerts, "alerts raised, per subscription", 1), 180*24*time.Hour),
+			withTTL(t.bucket(BucketAlerts, "alerts raised, per subscription, updated in place", 1), 180*24*time.Hour),
+			withTTL(t.bucket(BucketAlertStates, "alert states by alert id (status, revision), alerts by claim; updated by revision", 1), 180*24*time.Hour),
 			withTTL(t.bucket(BucketTrends, "trending counters per cluster and window", 1), 2*window),
 			t.bucket(BucketGrants, "localities and limits an admin granted each subscriber", 5),
 		},
@@ -266,6 +270,7 @@ func (t Topology) Alerting(window, attemptTimeout, deliveryMaxAge time.Duration)
 		Consumers: map[string]jetstream.ConsumerConfig{
 			StreamClaims:     consumer(ConsumerAlerter, "alerter: claims to flagged and trending alerts", ackWait),
 			StreamVerdicts:   consumer(ConsumerAlerter, "alerter: verdicts to verdict alerts", ackWait),
+			StreamReview:     consumer(ConsumerAlerter, "alerter: review events to alert changes (dismissed, reopened, judged)", ackWait),
 			StreamDeliveries: consumer(ConsumerDeliveries, "alerter: webhook deliveries, one attempt per delivery", attemptTimeout+30*time.Second),
 		},
 	}

@@ -18,7 +18,11 @@ func EncodeAlert(a claims.Alert) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode alert %s: %w", a.ID, err)
 	}
-	b, err := marshal(&vigiev1.Alert{Id: a.ID, SubscriptionId: a.SubscriptionID, Locality: a.Locality, Kind: k,
+	st, err := encodeAlertStatus(a.Status)
+	if err != nil {
+		return nil, fmt.Errorf("encode alert %s: %w", a.ID, err)
+	}
+	b, err := marshal(&vigiev1.Alert{Status: st, Revision: int32(a.Revision), Updated: timestamp(a.Updated), Id: a.ID, SubscriptionId: a.SubscriptionID, Locality: a.Locality, Kind: k,
 		Severity: int32(a.Severity), ClaimId: a.ClaimID, ClusterId: a.ClusterID, VerdictId: a.VerdictID,
 		Unreviewed: a.Unreviewed, Created: timestamp(a.Created), Title: a.Title, Text: a.Text, Url: a.URL})
 	if err != nil {
@@ -41,7 +45,11 @@ func DecodeAlert(data []byte) (claims.Alert, error) {
 	if err != nil {
 		return claims.Alert{}, fmt.Errorf("decode alert %s: %w", p.GetId(), err)
 	}
-	return claims.Alert{ID: p.GetId(), SubscriptionID: p.GetSubscriptionId(), Locality: p.GetLocality(), Kind: k,
+	st, err := decodeAlertStatus(p.GetStatus())
+	if err != nil {
+		return claims.Alert{}, fmt.Errorf("decode alert %s: %w", p.GetId(), err)
+	}
+	return claims.Alert{Status: st, Revision: int(p.GetRevision()), Updated: timeOf(p.GetUpdated()), ID: p.GetId(), SubscriptionID: p.GetSubscriptionId(), Locality: p.GetLocality(), Kind: k,
 		Severity: int(p.GetSeverity()), ClaimID: p.GetClaimId(), ClusterID: p.GetClusterId(), VerdictID: p.GetVerdictId(),
 		Unreviewed: p.GetUnreviewed(), Created: timeOf(p.GetCreated()), Title: p.GetTitle(), Text: p.GetText(),
 		URL: p.GetUrl()}, nil

@@ -201,7 +201,8 @@ func TestVerdictRoundTrip(t *testing.T) {
 func TestAlertRoundTrip(t *testing.T) {
 	t.Parallel()
 	a := claims.Alert{ID: "alrt_x", SubscriptionID: "sub", Locality: "FR-75056", Kind: claims.AlertTrending, Severity: 4,
-		Unreviewed: true, Title: "T", Text: "x", URL: "https://v/claims/c", ClaimID: "c", ClusterID: "k", Created: at}
+		Unreviewed: true, Title: "T", Text: "x", URL: "https://v/claims/c", ClaimID: "c", ClusterID: "k", Created: at,
+		Status: claims.AlertCancelled, Revision: 3, Updated: at.Add(time.Hour)}
 	b, err := EncodeAlert(a)
 	if err != nil {
 		t.Fatal(err)

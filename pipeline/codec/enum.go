@@ -49,6 +49,12 @@ var alertKinds = map[claims.AlertKind]vigiev1.AlertKind{
 	claims.AlertVerdict:  vigiev1.AlertKind_ALERT_KIND_VERDICT,
 }
 
+var alertStatuses = map[claims.AlertStatus]vigiev1.AlertStatus{
+	claims.AlertRaised:    vigiev1.AlertStatus_ALERT_STATUS_RAISED,
+	claims.AlertUpdated:   vigiev1.AlertStatus_ALERT_STATUS_UPDATED,
+	claims.AlertCancelled: vigiev1.AlertStatus_ALERT_STATUS_CANCELLED,
+}
+
 // encodeEnum converts a domain value; zero (the empty value) is the
 // unspecified enum, 0.
 func encodeEnum[D ~string, P ~int32](what string, table map[D]P, d D) (P, error) {
@@ -113,4 +119,13 @@ func decodeAlertKind(p vigiev1.AlertKind) (claims.AlertKind, error) {
 		err = fmt.Errorf("alert kind unspecified")
 	}
 	return k, err
+}
+
+// alert status: an alert without a status (written before alerts had a
+// life) is raised.
+func encodeAlertStatus(st claims.AlertStatus) (vigiev1.AlertStatus, error) {
+	return encodeEnum("alert status", alertStatuses, st)
+}
+func decodeAlertStatus(p vigiev1.AlertStatus) (claims.AlertStatus, error) {
+	return decodeEnum("alert status", alertStatuses, p, claims.AlertRaised)
 }

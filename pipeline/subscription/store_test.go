@@ -89,7 +89,7 @@ func TestDeliveryLog(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	for n := 1; n <= 3; n++ {
-		a := webhook.Attempt{MessageID: "alrt_x", Type: webhook.TypeAlertFlagged, URL: "https://h.example/", Number: n,
+		a := webhook.Attempt{MessageID: "alrt_x", Type: webhook.TypeAlertRaised, URL: "https://h.example/", Number: n,
 			Time: t0.Add(time.Duration(n) * time.Minute), Latency: 12 * time.Millisecond, Status: 500, Err: "receiver answered 500",
 			Outcome: webhook.OutcomeRetry}
 		if n == 3 {

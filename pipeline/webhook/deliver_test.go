@@ -128,7 +128,7 @@ func newTestDeliverer(t *testing.T, clock Clock, rec Recorder) *Deliverer {
 
 func testMessage(t *testing.T) Message {
 	t.Helper()
-	msg, err := NewMessage(DeriveMessageID("sub_1", "alert_1"), TypeAlertFlagged, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC),
+	msg, err := NewMessage(DeriveMessageID("sub_1", "alert_1"), TypeAlertRaised, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC),
 		claims.Alert{ID: "alert_1", SubscriptionID: "sub_1", Locality: "FR-75056", Kind: "flagged", Severity: 4, Unreviewed: true,
 			Title: "Unreviewed match: claim about tap water", Rating: "false", Created: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)})
 	if err != nil {
@@ -465,7 +465,7 @@ func TestPolicyNextJitterStaysInBounds(t *testing.T) {
 func TestNewMessage(t *testing.T) {
 	t.Parallel()
 	ts := time.Date(2026, 11, 27, 9, 0, 0, 123_000_000, time.FixedZone("CET", 3600))
-	msg, err := NewMessage("msg_x", TypeAlertVerdict, ts, map[string]int{"n": 1})
+	msg, err := NewMessage("msg_x", TypeAlertUpdated, ts, map[string]int{"n": 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -473,7 +473,7 @@ func TestNewMessage(t *testing.T) {
 	if err := json.Unmarshal(msg.Body, &got); err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 3 || string(got["type"]) != `"alert.verdict"` || string(got["timestamp"]) != `"2026-11-27T08:00:00.123Z"` ||
+	if len(got) != 3 || string(got["type"]) != `"alert.updated"` || string(got["timestamp"]) != `"2026-11-27T08:00:00.123Z"` ||
 		string(got["data"]) != `{"n":1}` {
 		t.Errorf("body %s, want type, UTC timestamp and data", msg.Body)
 	}

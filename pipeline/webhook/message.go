@@ -13,21 +13,22 @@ import (
 )
 
 // Event types sent by Vigie. Each type always carries the same data schema
-// (see docs/alerts.md).
+// (see docs/alerts.md): an alert's kind (flagged, trending, verdict) is in
+// its data, its type says where it stands in its life.
 const (
-	// TypeAlertFlagged: a claim flagged in a subscribed locality.
-	TypeAlertFlagged = "alert." + string(claims.AlertFlagged)
-	// TypeAlertTrending: a cluster of repeats crossed the trending threshold.
-	TypeAlertTrending = "alert." + string(claims.AlertTrending)
-	// TypeAlertVerdict: a verdict concerning the locality was published.
-	TypeAlertVerdict = "alert." + string(claims.AlertVerdict)
+	// TypeAlertRaised: a new alert (or the first this subscription receives).
+	TypeAlertRaised = "alert." + string(claims.AlertRaised)
+	// TypeAlertUpdated: an alert changed (a correction, a confirmation, a repeat).
+	TypeAlertUpdated = "alert." + string(claims.AlertUpdated)
+	// TypeAlertCancelled: an alert ended (verdict retracted, claim dismissed, match rejected).
+	TypeAlertCancelled = "alert." + string(claims.AlertCancelled)
 	// TypeTest: a test delivery asked for by an admin or the subscriber.
 	TypeTest = "webhook.test"
 )
 
-// AlertType is the event type of an alert of kind k: "alert." and the kind
-// (TypeAlertFlagged, TypeAlertTrending, TypeAlertVerdict).
-func AlertType(k claims.AlertKind) string { return "alert." + string(k) }
+// AlertType is the event type of an alert change of status st: "alert."
+// and the status (TypeAlertRaised, TypeAlertUpdated, TypeAlertCancelled).
+func AlertType(st claims.AlertStatus) string { return "alert." + string(st) }
 
 // idEncoding is lower-case base32 without padding: ids stay within
 // [a-z2-7], valid in headers, URLs and NATS subject tokens.

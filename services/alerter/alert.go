@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,8 +14,9 @@ import (
 	"vigie/pipeline/webhook"
 )
 
-// UnreviewedPrefix starts the title of an alert from an automatic match.
-const UnreviewedPrefix = "Unreviewed match: "
+// UnreviewedPrefix starts the title of an alert from an automatic match no
+// person confirmed (an early warning).
+const UnreviewedPrefix = "Unconfirmed match: "
 
 // VerdictInfo is what an alert keeps of a published verdict, for the CAP
 // channel and the feeds.
@@ -25,13 +27,45 @@ type VerdictInfo struct {
 	TextualRating  string    `json:"textual_rating,omitempty"`
 	Summary        string    `json:"summary,omitempty"`
 	CorrectionNote string    `json:"correction_note,omitempty"`
+	Corrections    int       `json:"corrections,omitempty"`
 	Localities     []string  `json:"localities,omitempty"`
 	Published      time.Time `json:"published"`
 	Retracted      bool      `json:"retracted,omitempty"`
+	RetractionNote string    `json:"retraction_note,omitempty"`
 }
 
-// Record is an alert as stored in the alerts bucket and shown in feeds: the
-// webhook data of alert.* events and what the feeds need besides.
+// MatchInfo is the fact-check a flagged alert's claim repeats.
+type MatchInfo struct {
+	FactCheckID   string        `json:"factcheck_id"`
+	Rating        claims.Rating `json:"rating"`
+	TextualRating string        `json:"textual_rating,omitempty"`
+	Publisher     string        `json:"publisher,omitempty"`
+	URL           string        `json:"url,omitempty"`
+	// Auto: the matcher's automatic match; Confirmed: a person said "same claim".
+	Auto      bool `json:"auto,omitempty"`
+	Confirmed bool `json:"confirmed,omitempty"`
+}
+
+func (m MatchInfo) label() string {
+	if m.TextualRating != "" {
+		return m.TextualRating
+	}
+	return m.Rating.Label()
+}
+
+// Change is one revision of an alert.
+type Change struct {
+	Revision int                `json:"revision"`
+	Status   claims.AlertStatus `json:"status"`
+	At       time.Time          `json:"at"`
+	// CAP is true when the revision is a CAP message: a verdict or a
+	// confirmed match, never an unconfirmed one.
+	CAP bool `json:"cap,omitempty"`
+}
+
+// Record is an alert as stored in the alerts bucket (per subscription,
+// updated in place at each change) and shown in feeds: the webhook data of
+// alert.* events and what the feeds need besides.
 type Record struct {
 	claims.Alert
 	// Language is the claim's or verdict's language.
@@ -40,17 +74,41 @@ type Record struct {
 	Event time.Time `json:"event"`
 	// Verdict is set on verdict alerts.
 	Verdict *VerdictInfo `json:"verdict,omitempty"`
+	// Match is set on flagged alerts: the fact-check repeated.
+	Match *MatchInfo `json:"match,omitempty"`
+	// ClaimText is the claim of a flagged or trending alert.
+	ClaimText string `json:"claim_text,omitempty"`
+	// Seen says where the claim was last seen ("Seen in <source>: <url>").
+	Seen string `json:"seen,omitempty"`
+	// Reason says, in words, why the alert last changed.
+	Reason string `json:"reason,omitempty"`
+	// History lists the alert's revisions up to this one.
+	History []Change `json:"history,omitempty"`
 }
 
-// EventType is the webhook event type of the alert.
+// EventType is the webhook event type of the alert's change.
 func (r Record) EventType() string {
-	return webhook.AlertType(r.Kind)
+	st := r.Status
+	if st == "" {
+		st = claims.AlertRaised
+	}
+	return webhook.AlertType(st)
 }
 
-// Message returns the webhook message of the alert; its webhook-id is the
-// alert id, the same on every attempt and after any restart.
+// MessageID is the webhook-id of this change of the alert: the alert id and
+// its revision, the same on every attempt and after any restart.
+func (r Record) MessageID() string {
+	return r.ID + "_r" + strconv.Itoa(max(r.Revision, 1))
+}
+
+// Message returns the webhook message of the alert's change.
 func (r Record) Message() (webhook.Message, error) {
-	return webhook.NewMessage(r.ID, r.EventType(), r.Event, r.Alert)
+	return webhook.NewMessage(r.MessageID(), r.EventType(), r.Event, r.Alert)
+}
+
+// onCAP reports whether the record's current revision is a CAP message.
+func (r Record) onCAP() bool {
+	return len(r.History) > 0 && r.History[len(r.History)-1].CAP
 }
 
 var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
@@ -64,6 +122,77 @@ func AlertID(parts ...string) string {
 		h.Write([]byte{0})
 	}
 	return "alrt_" + idEncoding.EncodeToString(h.Sum(nil)[:16])
+}
+
+// alertID is the id of the alert about subject (a verdict id, a cluster or
+// claim, …) of kind in locality: the same for every subscription and every
+// change of the alert.
+func alertID(kind claims.AlertKind, subject, locality string) string {
+	return AlertID(string(kind), subject, locality)
+}
+
+// renderAlert writes the title and text of an alert in lang from its
+// structured fields. It is the one place alert words are made (the
+// subscriber-language renderer replaces it).
+func renderAlert(r Record, lang string) (title, text string) {
+	_ = lang
+	var body []string
+	switch {
+	case r.Kind == claims.AlertVerdict && r.Verdict != nil:
+		label := r.Verdict.TextualRating
+		if label == "" {
+			label = r.Rating.OrUnknown().Label()
+		}
+		title = label + " — " + oneLine(r.Verdict.ClaimReviewed, 200)
+		if r.Verdict.Retracted {
+			title = "[retracted] " + title
+		}
+		body = append(body, r.Verdict.Summary)
+		if r.Verdict.CorrectionNote != "" {
+			body = append(body, "Correction: "+r.Verdict.CorrectionNote)
+		}
+		if r.Verdict.Retracted {
+			note := "This verdict was retracted."
+			if r.Verdict.RetractionNote != "" {
+				note += " " + r.Verdict.RetractionNote
+			}
+			body = append([]string{note}, body...)
+		}
+	case r.Kind == claims.AlertFlagged && r.Match != nil:
+		claim := oneLine(r.ClaimText, 200)
+		if r.Unreviewed {
+			title = UnreviewedPrefix + claim
+			body = append(body, fmt.Sprintf("Automatic match, not confirmed by a reviewer: repeats a claim rated %q by %s (%s).",
+				r.Match.label(), r.Match.Publisher, r.Match.URL))
+		} else {
+			title = "Confirmed repeat of a claim rated " + r.Match.label() + ": " + claim
+			body = append(body, fmt.Sprintf("A reviewer confirmed this claim repeats a claim rated %q by %s (%s).",
+				r.Match.label(), r.Match.Publisher, r.Match.URL))
+		}
+	case r.Kind == claims.AlertTrending:
+		title = "Trending: " + oneLine(r.ClaimText, 200)
+		if r.Unreviewed {
+			title = "Unconfirmed match, trending: " + oneLine(r.ClaimText, 200)
+		}
+	default:
+		title = oneLine(r.ClaimText, 200)
+	}
+	if r.Seen != "" {
+		body = append(body, r.Seen)
+	}
+	if r.Status == claims.AlertCancelled && !(r.Verdict != nil && r.Verdict.Retracted) {
+		title = "[cancelled] " + title
+	}
+	if r.Reason != "" {
+		body = append([]string{r.Reason}, body...)
+	}
+	var parts []string
+	for _, b := range body {
+		if b = strings.TrimSpace(b); b != "" {
+			parts = append(parts, b)
+		}
+	}
+	return title, strings.Join(parts, "\n\n")
 }
 
 // windowIndex is the number of the fixed window holding t.

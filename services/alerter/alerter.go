@@ -42,8 +42,10 @@ type Options struct {
 	TrendingItems int
 	// TrendingSources is how many distinct sources they must come from (default 3).
 	TrendingSources int
-	// RequireConfirmation stops alerts from automatic matches: flagged
-	// alerts are then raised only by published verdicts (trigger verdict).
+	// RequireConfirmation stops every alert from automatic matches, even
+	// for subscriptions with early warning on. Without it, only those
+	// subscriptions get them (labelled unconfirmed, never on CAP): by
+	// default only a published verdict or a confirmed match alerts.
 	RequireConfirmation bool
 
 	// Policy is the webhook retry schedule (default webhook.DefaultPolicy).
@@ -78,6 +80,7 @@ type Service struct {
 	subs    *subscription.Store
 	dlog    *subscription.DeliveryLog
 	alerts  jetstream.KeyValue
+	states  jetstream.KeyValue
 	trends  jetstream.KeyValue
 	deliver *webhook.Deliverer
 	// grants are opened on first use by grantStore (api.go).
@@ -151,7 +154,7 @@ func New(b *bus.Bus, opts Options, log *zap.Logger) (*Service, error) {
 		bus: b, opts: opts, log: log,
 		subs:   subscription.NewStore(kvs[bus.BucketSubscriptions], opts.Now),
 		dlog:   subscription.NewDeliveryLog(kvs[bus.BucketDeliveries]),
-		alerts: kvs[bus.BucketAlerts], trends: kvs[bus.BucketTrends],
+		alerts: kvs[bus.BucketAlerts], states: kvs[bus.BucketAlertStates], trends: kvs[bus.BucketTrends],
 	}
 	s.deliver = webhook.NewDeliverer(webhook.Options{
 		Client: guardedClient(opts.AllowPrivateNetworks, opts.AllowAddrs),
@@ -166,12 +169,12 @@ func (s *Service) Subscriptions() *subscription.Store { return s.subs }
 // Deliveries returns the delivery log.
 func (s *Service) Deliveries() *subscription.DeliveryLog { return s.dlog }
 
-// Run consumes CLAIMS, VERDICTS and the delivery queue until ctx ends; the
-// batches in hand are finished before it returns.
+// Run consumes CLAIMS, VERDICTS, REVIEW and the delivery queue until ctx
+// ends; the batches in hand are finished before it returns.
 func (s *Service) Run(ctx context.Context) error {
-	var cons [3]jetstream.Consumer
-	for i, ref := range [3][2]string{{bus.StreamClaims, bus.ConsumerAlerter}, {bus.StreamVerdicts, bus.ConsumerAlerter},
-		{bus.StreamDeliveries, bus.ConsumerDeliveries}} {
+	var cons [4]jetstream.Consumer
+	for i, ref := range [4][2]string{{bus.StreamClaims, bus.ConsumerAlerter}, {bus.StreamVerdicts, bus.ConsumerAlerter},
+		{bus.StreamDeliveries, bus.ConsumerDeliveries}, {bus.StreamReview, bus.ConsumerAlerter}} {
 		c, err := s.bus.Consumer(ctx, ref[0], ref[1])
 		if err != nil {
 			if ctx.Err() != nil {
@@ -181,16 +184,17 @@ func (s *Service) Run(ctx context.Context) error {
 		}
 		cons[i] = c
 	}
-	claims, verdicts, deliveries := cons[0], cons[1], cons[2]
+	claims, verdicts, deliveries, review := cons[0], cons[1], cons[2], cons[3]
 	// A failing KV or publish is an outage, not a poison message: retried
 	// with capped backoff for as long as it lasts; undecodable messages are
 	// dead-lettered at once as permanent failures.
 	cfg := bus.WorkerConfig{Stage: bus.StageAlerter, Batch: 50, MaxDeliver: math.MaxInt32, MaxBackoff: 10 * time.Second}
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	go func() { errc <- s.bus.Work(ctx, verdicts, cfg, s.handleVerdicts) }()
 	go func() { errc <- s.runDeliveries(ctx, deliveries) }()
+	go func() { errc <- s.bus.Work(ctx, review, cfg, s.handleReview) }()
 	err := s.bus.Work(ctx, claims, cfg, s.handleClaims)
-	return errors.Join(err, <-errc, <-errc)
+	return errors.Join(err, <-errc, <-errc, <-errc)
 }
 
 // clock adapts Options.Now to webhook.Clock.

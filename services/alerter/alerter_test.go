@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -44,8 +46,11 @@ func natsTap(t *testing.T, h *harness, code string) func() []claims.Alert {
 				if err != nil {
 					t.Fatalf("alert on %s: %v", m.Subject, err)
 				}
-				if m.Header.Get(nats.MsgIdHdr) != a.ID {
-					t.Errorf("Nats-Msg-Id %q, want the alert id %q", m.Header.Get(nats.MsgIdHdr), a.ID)
+				if want := a.ID + "." + strconv.Itoa(a.Revision); m.Header.Get(nats.MsgIdHdr) != want {
+					t.Errorf("Nats-Msg-Id %q, want the alert id and revision %q", m.Header.Get(nats.MsgIdHdr), want)
+				}
+				if a.SubscriptionID != "" || !a.Status.Valid() || a.Revision < 1 {
+					t.Errorf("alert on %s: %+v, want no subscription, a status and a revision", m.Subject, a)
 				}
 				got = append(got, a)
 			default:
@@ -89,18 +94,18 @@ func TestFlaggedClaimReachesOnlyItsLocality(t *testing.T) {
 	}
 	a := p.Data
 	switch {
-	case p.Type != webhook.TypeAlertFlagged:
-		t.Errorf("type %q, want %q", p.Type, webhook.TypeAlertFlagged)
-	case a.SubscriptionID != subA.ID || a.Locality != paris || a.Kind != "flagged":
-		t.Errorf("alert %+v is not A's flagged alert", a)
-	case !a.Unreviewed || !strings.HasPrefix(a.Title, "Unreviewed match: "):
+	case p.Type != webhook.TypeAlertRaised:
+		t.Errorf("type %q, want %q", p.Type, webhook.TypeAlertRaised)
+	case a.SubscriptionID != subA.ID || a.Locality != paris || a.Kind != "flagged" || a.Status != claims.AlertRaised || a.Revision != 1:
+		t.Errorf("alert %+v is not A's flagged alert, raised at revision 1", a)
+	case !a.Unreviewed || !strings.HasPrefix(a.Title, UnreviewedPrefix):
 		t.Errorf("automatic match not said plainly: unreviewed=%v title=%q", a.Unreviewed, a.Title)
 	case a.Rating != "false" || a.ClaimID != "clm_9" || a.ClusterID != "cl_3":
 		t.Errorf("alert %+v: wrong rating, claim or cluster", a)
 	case a.Severity < 3 || a.Severity > 5:
 		t.Errorf("severity %d, want 3..5 for a false rating", a.Severity)
-	case reqs[0].Header.Get("webhook-id") != a.ID:
-		t.Errorf("webhook-id %q, want the alert id %q", reqs[0].Header.Get("webhook-id"), a.ID)
+	case reqs[0].Header.Get("webhook-id") != a.ID+"_r1":
+		t.Errorf("webhook-id %q, want the alert id and revision %q", reqs[0].Header.Get("webhook-id"), a.ID+"_r1")
 	}
 
 	// A's private feeds hold the alert.
@@ -113,7 +118,7 @@ func TestFlaggedClaimReachesOnlyItsLocality(t *testing.T) {
 		if err != nil {
 			t.Fatalf("feed %s does not parse: %v", ext, err)
 		}
-		if len(f.Items) != 1 || !strings.HasPrefix(f.Items[0].Title, "Unreviewed match: ") {
+		if len(f.Items) != 1 || !strings.HasPrefix(f.Items[0].Title, UnreviewedPrefix) {
 			t.Fatalf("feed %s items %+v, want the one unreviewed alert", ext, f.Items)
 		}
 		if ext == ".atom" {
@@ -159,45 +164,85 @@ func TestFlaggedClaimReachesOnlyItsLocality(t *testing.T) {
 	}
 }
 
-// TestUnreviewedOnlyToOptedInChannels: an automatic match reaches the NATS
-// subject but neither the feed nor the webhook of a subscription that did
-// not opt in.
-func TestUnreviewedOnlyToOptedInChannels(t *testing.T) {
+// TestConfirmationByDefault is done-when 3 of issue 13: with default
+// settings an automatic match produces no alert at all (no record, no
+// feed entry, no webhook, no NATS message); with early warning on, one
+// alert marked unconfirmed, never on CAP.
+func TestConfirmationByDefault(t *testing.T) {
 	t.Parallel()
-	recv := newReceiver(t, nil)
-	h := start(t, Options{}, recv)
-	sub, tok := h.subscribe("Paris", []string{paris}, []claims.AlertKind{claims.AlertFlagged}, false, recv)
-	tap := natsTap(t, h, paris)
-	h.publishClaims(loadClaims(t, "flagged-paris.json"))
-	bustest.Eventually(t, 10*time.Second, "the alert on NATS", func() bool { return len(tap()) == 1 })
-	h.settled()
-	if n := len(recv.requests()); n != 0 {
-		t.Errorf("webhook not opted in got %d requests", n)
-	}
-	_, _, body := h.getFeed("/feeds/alerts/" + sub.ID + ".json?token=" + tok)
-	var f struct{ Items []json.RawMessage }
-	if err := json.Unmarshal(body, &f); err != nil {
+	recvDefault, recvEarly := newReceiver(t, nil), newReceiver(t, nil)
+	h := start(t, Options{}, recvDefault, recvEarly)
+	plain, plainTok := h.subscribe("Paris", []string{paris}, nil, false, recvDefault)
+	plainPlus, _ := h.subscribe("Paris bis", []string{paris}, nil, false)
+	// Opted in to unconfirmed alerts on its channels, but early warning off.
+	plainPlus.Feed.IncludeUnreviewed = true
+	if _, err := h.svc.Subscriptions().Update(context.Background(), plainPlus); err != nil {
 		t.Fatal(err)
 	}
-	if len(f.Items) != 0 {
-		t.Errorf("feed not opted in holds %d items", len(f.Items))
+	tap := natsTap(t, h, paris)
+	h.publishClaims(loadClaims(t, "flagged-paris.json"))
+	h.settled()
+	for _, id := range []string{plain.ID, plainPlus.ID} {
+		if recs := h.alerts(id); len(recs) != 0 {
+			t.Errorf("default subscription %s has alerts %+v, want none", id, recs)
+		}
 	}
-	if recs := h.alerts(sub.ID); len(recs) != 1 || !recs[0].Unreviewed {
-		t.Errorf("alerts %+v, want the one unreviewed alert kept for the subscriber view", recs)
+	if n := len(recvDefault.requests()); n != 0 {
+		t.Errorf("default webhook got %d requests", n)
+	}
+	if got := tap(); len(got) != 0 {
+		t.Errorf("NATS got %+v, want nothing from an automatic match by default", got)
+	}
+	_, _, body := h.getFeed("/feeds/alerts/" + plain.ID + ".json?token=" + plainTok)
+	var f struct{ Items []json.RawMessage }
+	if err := json.Unmarshal(body, &f); err != nil || len(f.Items) != 0 {
+		t.Errorf("default feed: %v, %d items", err, len(f.Items))
+	}
+
+	// Early warning on: one alert, marked unconfirmed, not on CAP.
+	early, earlyTok := h.subscribe("Paris early", []string{paris}, nil, true, recvEarly)
+	ic := loadClaims(t, "flagged-paris.json")
+	ic.ItemID += "-again"
+	h.publishClaims(ic)
+	bustest.Eventually(t, 15*time.Second, "the early warning webhook", func() bool { return len(recvEarly.requests()) == 1 })
+	h.settled()
+	recs := h.alerts(early.ID)
+	if len(recs) != 1 || !recs[0].Unreviewed || recs[0].Status != claims.AlertRaised || !strings.HasPrefix(recs[0].Title, UnreviewedPrefix) {
+		t.Fatalf("early warning alerts %+v, want one unconfirmed alert", recs)
+	}
+	if got := tap(); len(got) != 1 || !got[0].Unreviewed || got[0].ID != recs[0].ID {
+		t.Errorf("NATS got %+v, want the one unconfirmed alert", got)
+	}
+	code, _, idx := h.getFeed("/feeds/alerts/" + early.ID + ".cap.xml?token=" + earlyTok)
+	cf, err := gofeed.NewParser().Parse(bytes.NewReader(idx))
+	if code != http.StatusOK || err != nil || len(cf.Items) != 0 {
+		t.Errorf("CAP index: status %d, %v, %d items: want none for an unconfirmed alert", code, err, len(cf.Items))
+	}
+	if code, _, _ := h.getFeed("/feeds/alerts/" + early.ID + "/cap/" + recs[0].ID + ".xml?token=" + earlyTok); code != http.StatusNotFound {
+		t.Errorf("CAP message of an unconfirmed alert: status %d, want 404", code)
+	}
+	for _, id := range []string{plain.ID, plainPlus.ID} {
+		if recs := h.alerts(id); len(recs) != 0 {
+			t.Errorf("default subscription %s has alerts %+v after the early warning, want none", id, recs)
+		}
 	}
 }
 
 // TestRequireConfirmation: with confirmation required, automatic matches
-// raise nothing.
+// raise nothing, even with early warning on.
 func TestRequireConfirmation(t *testing.T) {
 	t.Parallel()
 	recv := newReceiver(t, nil)
 	h := start(t, Options{RequireConfirmation: true}, recv)
 	sub, _ := h.subscribe("Paris", []string{paris}, nil, true, recv)
+	tap := natsTap(t, h, paris)
 	h.publishClaims(loadClaims(t, "flagged-paris.json"))
 	h.settled()
 	if recs := h.alerts(sub.ID); len(recs) != 0 {
 		t.Errorf("alerts %+v, want none without confirmation", recs)
+	}
+	if got := tap(); len(got) != 0 {
+		t.Errorf("NATS got %+v, want nothing", got)
 	}
 }
 
@@ -391,7 +436,7 @@ func TestVerdictAlertAndCAP(t *testing.T) {
 	if len(recs) != 1 || recs[0].Kind != "verdict" || recs[0].Unreviewed || recs[0].VerdictID != "vrd_1" {
 		t.Fatalf("alerts %+v, want one reviewed verdict alert", recs)
 	}
-	if !slices.Contains([]string{webhook.TypeAlertVerdict}, recv.requests()[0].typ(t)) {
+	if !slices.Contains([]string{webhook.TypeAlertRaised}, recv.requests()[0].typ(t)) {
 		t.Errorf("webhook type %q", recv.requests()[0].typ(t))
 	}
 	code, _, idx := h.getFeed("/feeds/alerts/" + sub.ID + ".cap.xml?token=" + tok)
@@ -407,7 +452,7 @@ func TestVerdictAlertAndCAP(t *testing.T) {
 	if code != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "application/cap+xml") {
 		t.Fatalf("CAP message %s: %d %s", path, code, msg)
 	}
-	if !bytes.Contains(msg, []byte("<identifier>vigie.verdict.vrd_1.v1</identifier>")) {
+	if !bytes.Contains(msg, []byte("<identifier>"+capIdentifier(recs[0].ID, 1)+"</identifier>")) {
 		t.Errorf("CAP message lacks its identifier:\n%s", msg)
 	}
 	validateCAP(t, msg)
@@ -454,49 +499,58 @@ func TestSustainedFailureDisables(t *testing.T) {
 	}
 }
 
-// TestVerdictVersionsInCAP: a correction and a retraction raise new verdict
-// alerts whose CAP messages are an Update and a Cancel referencing the
-// earlier ones, all valid CAP 1.2.
-func TestVerdictVersionsInCAP(t *testing.T) {
+// TestVerdictLifeInCAP: a correction updates the verdict's alert and a
+// retraction (which keeps the version) cancels it: one alert, three
+// revisions, CAP Alert → Update → Cancel each referencing the earlier
+// messages, all valid CAP 1.2.
+func TestVerdictLifeInCAP(t *testing.T) {
 	t.Parallel()
 	h := start(t, Options{})
 	sub, tok := h.subscribe("Paris", []string{paris}, []claims.AlertKind{claims.AlertVerdict}, false)
+	capOf := func(rev int) []byte {
+		t.Helper()
+		var recs []Record
+		bustest.Eventually(t, 15*time.Second, fmt.Sprintf("revision %d", rev), func() bool {
+			recs = h.alerts(sub.ID)
+			return len(recs) == 1 && recs[0].Revision == rev
+		})
+		code, _, msg := h.getFeed("/feeds/alerts/" + sub.ID + "/cap/" + recs[0].ID + ".xml?token=" + tok)
+		if code != http.StatusOK {
+			t.Fatalf("CAP of revision %d: %d %s", rev, code, msg)
+		}
+		validateCAP(t, msg)
+		if !bytes.Contains(msg, []byte("<identifier>"+capIdentifier(recs[0].ID, rev)+"</identifier>")) {
+			t.Errorf("revision %d: identifier missing in\n%s", rev, msg)
+		}
+		for r := 1; r < rev; r++ {
+			if !bytes.Contains(msg, []byte(capIdentifier(recs[0].ID, r))) {
+				t.Errorf("revision %d does not reference revision %d:\n%s", rev, r, msg)
+			}
+		}
+		return msg
+	}
 	v := loadVerdict(t, "verdict-paris.json")
 	h.publishVerdict(v)
+	if msg := capOf(1); !bytes.Contains(msg, []byte("<msgType>Alert</msgType>")) {
+		t.Errorf("publication: want an Alert:\n%s", msg)
+	}
 	v2 := v.Clone()
 	v2.Version, v2.CorrectionNote, v2.Published = 2, "Date of the analyses corrected.", v.Published.Add(time.Hour)
 	h.publishVerdict(v2)
+	if msg := capOf(2); !bytes.Contains(msg, []byte("<msgType>Update</msgType>")) || !bytes.Contains(msg, []byte("Date of the analyses corrected.")) {
+		t.Errorf("correction: want an Update with the note:\n%s", msg)
+	}
 	v3 := v2.Clone()
-	v3.Version, v3.Retracted, v3.Published = 3, true, v.Published.Add(2*time.Hour)
-	h.publishVerdict(v3)
-	h.publishVerdict(v3) // published twice: still one alert
+	v3.Retracted, v3.RetractedAt = true, v.Published.Add(2*time.Hour) // a retraction keeps the version
+	h.publishRetraction(v3)
+	if msg := capOf(3); !bytes.Contains(msg, []byte("<msgType>Cancel</msgType>")) {
+		t.Errorf("retraction: want a Cancel:\n%s", msg)
+	}
+	h.publishRetraction(v3) // announced twice: nothing new
 	h.settled()
-	// The listing reads the alerts bucket through a new watcher; poll it
-	// rather than trust one read (it came back empty once under load).
-	var recs []Record
-	bustest.Eventually(t, 15*time.Second, "one alert per version", func() bool {
-		recs = h.alerts(sub.ID)
-		return len(recs) >= 3
-	})
-	if len(recs) != 3 {
-		t.Fatalf("%d alerts, want one per version", len(recs))
-	}
-	want := map[int]string{1: "<msgType>Alert</msgType>", 2: "<msgType>Update</msgType>", 3: "<msgType>Cancel</msgType>"}
-	for _, r := range recs {
-		code, _, msg := h.getFeed("/feeds/alerts/" + sub.ID + "/cap/" + r.ID + ".xml?token=" + tok)
-		if code != http.StatusOK {
-			t.Fatalf("CAP of version %d: %d %s", r.Verdict.Version, code, msg)
-		}
-		if !bytes.Contains(msg, []byte(want[r.Verdict.Version])) {
-			t.Errorf("version %d: want %s in\n%s", r.Verdict.Version, want[r.Verdict.Version], msg)
-		}
-		if r.Verdict.Version > 1 && !bytes.Contains(msg, []byte("vigie.verdict.vrd_1.v1")) {
-			t.Errorf("version %d does not reference version 1:\n%s", r.Verdict.Version, msg)
-		}
-		validateCAP(t, msg)
-	}
-	if !strings.HasPrefix(recs[0].Title, "[retracted] ") {
-		t.Errorf("newest alert title %q, want the retraction first", recs[0].Title)
+	recs := h.alerts(sub.ID)
+	if len(recs) != 1 || recs[0].Revision != 3 || recs[0].Status != claims.AlertCancelled || !strings.HasPrefix(recs[0].Title, "[retracted] ") {
+		t.Errorf("alerts %+v, want one cancelled alert at revision 3", recs)
 	}
 }
 

@@ -33,7 +33,7 @@ func (s *Service) enqueue(ctx context.Context, subID, webhookID string, r Record
 	if err != nil {
 		return fmt.Errorf("queue delivery: %w", err)
 	}
-	if _, err := s.bus.Publish(ctx, bus.DeliverySubject(subID), b, r.ID+"."+webhookID, nil); err != nil {
+	if _, err := s.bus.Publish(ctx, bus.DeliverySubject(subID), b, r.MessageID()+"."+webhookID, nil); err != nil {
 		return fmt.Errorf("queue delivery to %s: %w", webhookID, err)
 	}
 	return nil
@@ -72,7 +72,7 @@ func (s *Service) attempt(ctx context.Context, m jetstream.Msg) {
 		_ = m.Term()
 		return
 	}
-	log := s.log.With(zap.String("alert_id", t.Alert.ID), zap.String("subscription_id", t.SubscriptionID),
+	log := s.log.With(zap.String("alert_id", t.Alert.ID), zap.Int("revision", t.Alert.Revision), zap.String("subscription_id", t.SubscriptionID),
 		zap.String("webhook_id", t.WebhookID))
 	retry := func(err error) {
 		log.Warn("delivery attempt not made", zap.Error(err))
@@ -92,8 +92,8 @@ func (s *Service) attempt(ctx context.Context, m jetstream.Msg) {
 		_ = m.Ack()
 		return
 	}
-	// De-duplicate by alert id before delivering.
-	if done, err := s.dlog.Delivered(ctx, t.SubscriptionID, t.WebhookID, t.Alert.ID); err != nil {
+	// De-duplicate by alert id and revision before delivering.
+	if done, err := s.dlog.Delivered(ctx, t.SubscriptionID, t.WebhookID, t.Alert.MessageID()); err != nil {
 		retry(err)
 		return
 	} else if done {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,19 +24,23 @@ import (
 	"vigie/pipeline/subscription"
 )
 
-// Alerts returns the alerts raised for a subscription, newest first, at
-// most limit (all when limit ≤ 0).
+// Alerts returns the alerts of a subscription at their current revision,
+// newest change first, at most limit (all when limit ≤ 0). It reads the
+// subscription's index of alert ids (a key read, not a listing of the
+// bucket); a subscription without an index (alerts raised before it
+// existed) falls back to listing its keys.
 func (s *Service) Alerts(ctx context.Context, subID string, limit int) ([]Record, error) {
-	lister, err := s.alerts.ListKeysFiltered(ctx, subID+".>")
+	keys, rev, err := s.readList(ctx, subscriptionIndexKey(subID))
 	if err != nil {
-		if errors.Is(err, jetstream.ErrNoKeysFound) {
-			return nil, nil
-		}
 		return nil, fmt.Errorf("list alerts of %s: %w", subID, err)
 	}
-	var keys []string
-	for k := range lister.Keys() {
-		keys = append(keys, k)
+	for i, id := range keys {
+		keys[i] = alertKey(subID, id)
+	}
+	if rev == 0 {
+		if keys, err = s.listKeys(ctx, subID); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]Record, 0, len(keys))
 	for _, k := range keys {
@@ -53,7 +58,7 @@ func (s *Service) Alerts(ctx context.Context, subID string, limit int) ([]Record
 		out = append(out, r)
 	}
 	slices.SortFunc(out, func(a, b Record) int {
-		if c := b.Created.Compare(a.Created); c != 0 {
+		if c := b.changed().Compare(a.changed()); c != 0 {
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)
@@ -62,6 +67,46 @@ func (s *Service) Alerts(ctx context.Context, subID string, limit int) ([]Record
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// changed is when the record last changed.
+func (r Record) changed() time.Time {
+	if r.Updated.IsZero() {
+		return r.Created
+	}
+	return r.Updated
+}
+
+// listKeys lists a subscription's keys in the alerts bucket.
+func (s *Service) listKeys(ctx context.Context, subID string) ([]string, error) {
+	lister, err := s.alerts.ListKeysFiltered(ctx, subID+".>")
+	if err != nil {
+		if errors.Is(err, jetstream.ErrNoKeysFound) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("list alerts of %s: %w", subID, err)
+	}
+	var keys []string
+	for k := range lister.Keys() {
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+// alert returns one alert of a subscription.
+func (s *Service) alert(ctx context.Context, subID, alertID string) (Record, bool, error) {
+	e, err := s.alerts.Get(ctx, alertKey(subID, alertID))
+	if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrInvalidKey) {
+		return Record{}, false, nil
+	}
+	if err != nil {
+		return Record{}, false, fmt.Errorf("read alert %s of %s: %w", alertID, subID, err)
+	}
+	var r Record
+	if err := json.Unmarshal(e.Value(), &r); err != nil {
+		return Record{}, false, fmt.Errorf("read alert %s of %s: %w", alertID, subID, err)
+	}
+	return r, true, nil
 }
 
 // feedRoutes declares the private feeds of subscriptions, each opened by
@@ -196,37 +241,47 @@ func serve(w http.ResponseWriter, r *http.Request, ctype string, body []byte, mo
 	_, _ = w.Write(body)
 }
 
-// entry is the feed entry of an alert.
+// entry is the feed entry of an alert: one entry per alert, updated in
+// place at each change (Atom updated, JSON Feed date_modified).
 func entry(r Record) publish.Entry {
 	lang := r.Language
 	if !claims.ValidLanguage(lang) {
 		lang = ""
 	}
 	rating := r.Rating.OrUnknown()
-	return publish.Entry{ID: "urn:vigie:alert:" + r.ID, URL: r.URL, Title: r.Title, Summary: r.Text,
-		Published: r.Created, Updated: r.Created, Rating: rating, TextualRating: rating.Label(),
-		Localities: []string{r.Locality}, Language: lang, Retracted: r.Verdict != nil && r.Verdict.Retracted,
-		Version: verdictVersion(r)}
-}
-
-func verdictVersion(r Record) int {
-	if r.Verdict != nil {
-		return r.Verdict.Version
+	summary := r.Text
+	if r.Status != "" {
+		summary = strings.TrimSpace("Status: " + string(r.Status) + " (revision " + strconv.Itoa(max(r.Revision, 1)) + ").\n\n" + summary)
 	}
-	return 1
+	return publish.Entry{ID: "urn:vigie:alert:" + r.ID, URL: r.URL, Title: r.Title, Summary: summary,
+		Published: r.Created, Updated: r.changed(), Rating: rating, TextualRating: rating.Label(),
+		Localities: []string{r.Locality}, Language: lang, Retracted: r.Verdict != nil && r.Verdict.Retracted,
+		Version: max(r.Revision, 1)}
 }
 
-// capVerdict rebuilds the published verdict of a verdict alert.
+// capIdentifier is the CAP identifier of one revision of an alert.
+func capIdentifier(alertID string, revision int) string {
+	return "vigie.alert." + alertID + ".r" + strconv.Itoa(max(revision, 1))
+}
+
+// capVerdict is what a CAP message of the alert says: the published
+// verdict, or the fact-check a confirmed match repeats.
 func (s *Service) capVerdict(r Record) publish.Verdict {
-	vi := r.Verdict
-	v := publish.Verdict{ID: vi.ID, Version: vi.Version, URL: s.pageURL("verdicts", vi.ID), ClaimReviewed: vi.ClaimReviewed,
-		Rating: r.Rating.OrUnknown(), TextualRating: vi.TextualRating, Summary: vi.Summary,
-		Localities: vi.Localities, Publisher: s.opts.Publisher, Published: vi.Published, Retracted: vi.Retracted}
+	var v publish.Verdict
+	if vi := r.Verdict; vi != nil {
+		v = publish.Verdict{ID: vi.ID, Version: vi.Version, URL: s.pageURL("verdicts", vi.ID), ClaimReviewed: vi.ClaimReviewed,
+			Rating: r.Rating.OrUnknown(), TextualRating: vi.TextualRating, Summary: vi.Summary,
+			Localities: vi.Localities, Publisher: s.opts.Publisher, Published: vi.Published, Retracted: vi.Retracted}
+		if vi.CorrectionNote != "" {
+			v.Corrections = []publish.Correction{{Date: vi.Published, Note: vi.CorrectionNote}}
+		}
+	} else if m := r.Match; m != nil {
+		v = publish.Verdict{ID: r.ID, Version: max(r.Revision, 1), URL: r.URL, ClaimReviewed: oneLine(r.ClaimText, 500),
+			Rating: m.Rating.OrUnknown(), TextualRating: m.TextualRating, Summary: r.Text,
+			Localities: []string{r.Locality}, Publisher: s.opts.Publisher, Published: r.Created}
+	}
 	if claims.ValidLanguage(r.Language) {
 		v.Language = r.Language
-	}
-	if vi.CorrectionNote != "" {
-		v.Corrections = []publish.Correction{{Date: vi.Published, Note: vi.CorrectionNote}}
 	}
 	return v
 }
@@ -239,12 +294,21 @@ func (s *Service) capSender() string {
 	return "vigie@" + u.Hostname()
 }
 
-// capOptions returns the CAP options of a verdict alert; earlier versions'
-// alerts of the same verdict (in recs) become its references.
-func (s *Service) capOptions(r Record, recs []Record) alertprotocol.Options {
-	o := alertprotocol.Options{Sender: s.capSender(), SenderName: s.opts.Publisher.Name, Sent: r.Verdict.Published,
-		Severity: r.Severity}
-	for _, code := range r.Verdict.Localities {
+// capOptions returns the CAP options of the alert's current revision: its
+// earlier CAP revisions are its references (an Update, or a Cancel when the
+// alert is cancelled).
+func (s *Service) capOptions(r Record) alertprotocol.Options {
+	o := alertprotocol.Options{Sender: s.capSender(), SenderName: s.opts.Publisher.Name, Sent: r.changed(),
+		Severity: r.Severity, Identifier: capIdentifier(r.ID, r.Revision),
+		Cancel: r.Status == claims.AlertCancelled || r.Unreviewed}
+	if r.Kind == claims.AlertFlagged {
+		o.Event = "Repeated false claim"
+	}
+	codes := []string{r.Locality}
+	if r.Verdict != nil && len(r.Verdict.Localities) > 0 {
+		codes = r.Verdict.Localities
+	}
+	for _, code := range codes {
 		name := PlaceName(code) // the shipped gazetteers', the code as a fallback
 		if s.opts.Gazetteer != nil {
 			if l, ok := s.opts.Gazetteer.Lookup(code); ok {
@@ -253,35 +317,32 @@ func (s *Service) capOptions(r Record, recs []Record) alertprotocol.Options {
 		}
 		o.Areas = append(o.Areas, alertprotocol.Area{Code: code, Name: name})
 	}
-	if len(o.Areas) == 0 {
-		o.Areas = []alertprotocol.Area{{Code: r.Locality, Name: PlaceName(r.Locality)}}
-	}
-	for version := 1; version < r.Verdict.Version; version++ {
-		sent := r.Verdict.Published
-		for _, e := range recs {
-			if e.Verdict != nil && e.Verdict.ID == r.Verdict.ID && e.Verdict.Version == version {
-				sent = e.Verdict.Published
-			}
+	for _, c := range r.History {
+		if c.CAP && c.Revision < r.Revision {
+			o.References = append(o.References, alertprotocol.Reference{Sender: o.Sender,
+				Identifier: capIdentifier(r.ID, c.Revision), Sent: c.At})
 		}
-		o.References = append(o.References, alertprotocol.Reference{Sender: o.Sender, Identifier: alertprotocol.Identifier(r.Verdict.ID, version), Sent: sent})
 	}
 	return o
 }
 
-// capEntries lists the CAP messages of a subscription: published verdicts
-// only, never unreviewed matches. Each entry links to its message with
-// token, the feed token that opened the index.
+// capEntries lists the CAP messages of a subscription: verdicts and
+// confirmed matches, never unconfirmed ones; one entry per alert, at its
+// current revision. Each entry links to its message with token, the feed
+// token that opened the index.
 func (s *Service) capEntries(sub subscription.Subscription, recs []Record, token string) []publish.Entry {
 	if !sub.CAP.Enabled {
 		return nil
 	}
 	var out []publish.Entry
 	for _, r := range recs {
-		if r.Kind != claims.AlertVerdict || r.Verdict == nil || r.Unreviewed {
+		if !r.onCAP() {
 			continue
 		}
 		u := s.feedURL(sub.ID, "/cap/"+r.ID+".xml") + "?token=" + url.QueryEscape(token)
-		out = append(out, alertprotocol.IndexEntry(s.capVerdict(r), s.capOptions(r, recs), u))
+		e := alertprotocol.IndexEntry(s.capVerdict(r), s.capOptions(r), u)
+		e.Published = r.Created
+		out = append(out, e)
 		if len(out) == s.opts.FeedLimit {
 			break
 		}
@@ -303,21 +364,20 @@ func (s *Service) serveCAP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the CAP channel of this subscription is off", http.StatusNotFound)
 		return
 	}
-	recs, err := s.Alerts(r.Context(), sub.ID, 0)
+	rec, found, err := s.alert(r.Context(), sub.ID, alertID)
 	if err != nil {
 		http.Error(w, "feed unavailable, try again later", http.StatusServiceUnavailable)
 		return
 	}
-	i := slices.IndexFunc(recs, func(e Record) bool { return e.ID == alertID })
-	if i < 0 || recs[i].Verdict == nil || recs[i].Unreviewed {
+	if !found || !rec.onCAP() {
 		http.NotFound(w, r)
 		return
 	}
 	var buf bytes.Buffer
-	if err := alertprotocol.Write(&buf, s.capVerdict(recs[i]), s.capOptions(recs[i], recs)); err != nil {
+	if err := alertprotocol.Write(&buf, s.capVerdict(rec), s.capOptions(rec)); err != nil {
 		s.log.Error("cap message not written", zap.String("alert_id", alertID), zap.Error(err))
 		http.Error(w, "CAP message unavailable", http.StatusInternalServerError)
 		return
 	}
-	serve(w, r, alertprotocol.ContentType, buf.Bytes(), recs[i].Verdict.Published)
+	serve(w, r, alertprotocol.ContentType, buf.Bytes(), rec.changed())
 }

@@ -15,7 +15,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
-// TestWebhookPayloadGolden pins the body of an alert.flagged webhook built
+// TestWebhookPayloadGolden pins the body of an alert.raised webhook of a flagged alert built
 // from testdata/flagged-paris.json (the shape docs/alerts.md documents).
 func TestWebhookPayloadGolden(t *testing.T) {
 	t.Parallel()
@@ -23,14 +23,20 @@ func TestWebhookPayloadGolden(t *testing.T) {
 	s := &Service{opts: withDefaults(Options{BaseURL: "https://verif.example.org", Now: func() time.Time { return now }})}
 	ic := loadClaims(t, "flagged-paris.json")
 	c := ic.Claims[0]
-	m, ok := flaggedMatch(c)
-	if !ok {
+	if _, ok := flaggedMatch(c); !ok {
 		t.Fatal("fixture claim has no flagged automatic match")
 	}
-	sub := subscription.Subscription{ID: "sub_paris"}
-	at := s.eventTime(ic)
-	rec := s.claimRecord(sub, paris, claims.AlertFlagged, ic, c, m, claims.AlertSeverity(m.Rating, 1, false), at,
-		AlertID("flagged", sub.ID, c.ClusterID, windowIndex(at, s.opts.Window)))
+	sub := subscription.Subscription{ID: "sub_paris", Name: "Paris", Owner: "paris", Localities: []string{paris},
+		EarlyWarning: true}.Normalize()
+	subs := []subscription.Subscription{sub}
+	st := state{}
+	s.addMember(subs, &st, ic, c, matchInfos(c), paris, []string{paris}, 1, false, s.eventTime(ic))
+	st.ID = alertID(claims.AlertFlagged, flaggedSubject(c), paris)
+	s.revise(subs, &st, false)
+	if len(st.Targets) != 1 || st.Targets[0].Subscription != sub.ID {
+		t.Fatalf("targets %+v, want the early warning subscription", st.Targets)
+	}
+	rec := s.recordFor(sub, st, st.Targets[0].Status)
 	msg, err := rec.Message()
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +62,7 @@ func TestWebhookPayloadGolden(t *testing.T) {
 	if !bytes.Equal(pretty.Bytes(), want) {
 		t.Errorf("payload differs from %s (run with -update if intended):\n%s", path, pretty.Bytes())
 	}
-	if msg.ID != rec.ID || msg.Type != "alert.flagged" {
-		t.Errorf("message id %q type %q, want the alert id and alert.flagged", msg.ID, msg.Type)
+	if msg.ID != rec.ID+"_r1" || msg.Type != "alert.raised" {
+		t.Errorf("message id %q type %q, want the alert id at revision 1 and alert.raised", msg.ID, msg.Type)
 	}
 }

@@ -85,13 +85,14 @@ func (h *harness) another(opts Options, allow ...*receiver) *Service {
 }
 
 // subscribe stores a subscription with a feed (token returned) and one
-// webhook per receiver, all opted in to unreviewed alerts when unreviewed.
+// webhook per receiver; with unreviewed, early warning is on and every
+// channel carries unconfirmed alerts.
 func (h *harness) subscribe(name string, locs []string, triggers []claims.AlertKind, unreviewed bool, rs ...*receiver) (subscription.Subscription, string) {
 	h.t.Helper()
 	sub := subscription.Subscription{Name: name, Owner: strings.ToLower(name), Localities: locs, Triggers: triggers,
 		CAP: subscription.CAP{Enabled: true}}
 	tok := sub.RotateToken(time.Now())
-	sub.Feed.IncludeUnreviewed = unreviewed
+	sub.Feed.IncludeUnreviewed, sub.EarlyWarning = unreviewed, unreviewed
 	for _, r := range rs {
 		sub.Webhooks = append(sub.Webhooks, subscription.Webhook{ID: subscription.NewWebhookID(), URL: r.srv.URL + "/hook",
 			Secrets: []string{r.secret}, Enabled: true, IncludeUnreviewed: unreviewed})
@@ -132,6 +133,22 @@ func (h *harness) publishVerdict(v *claims.Verdict) {
 	}
 }
 
+// publishRetraction publishes a retraction as the review workflow
+// announces it: same version, its own message id.
+func (h *harness) publishRetraction(v *claims.Verdict) {
+	h.t.Helper()
+	b, err := codec.EncodeVerdict(v)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	subj := bus.SubjectVerdicts + "." + bus.Token(v.Localities[0])
+	if _, err := h.bus.Publish(ctx, subj, b, v.ID+".v"+strconv.Itoa(v.Version)+".retracted", nil); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
 // drained waits until the durable consumer has acknowledged everything.
 func (h *harness) drained(stream, durable string) {
 	h.t.Helper()
@@ -159,11 +176,12 @@ func (h *harness) drained(stream, durable string) {
 	})
 }
 
-// settled waits until CLAIMS, VERDICTS and the delivery queue are drained.
+// settled waits until CLAIMS, VERDICTS, REVIEW and the delivery queue are drained.
 func (h *harness) settled() {
 	h.t.Helper()
 	h.drained(bus.StreamClaims, bus.ConsumerAlerter)
 	h.drained(bus.StreamVerdicts, bus.ConsumerAlerter)
+	h.drained(bus.StreamReview, bus.ConsumerAlerter)
 	h.drained(bus.StreamDeliveries, bus.ConsumerDeliveries)
 }
 

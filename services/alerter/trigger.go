@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
-	"go.uber.org/zap"
 
 	"vigie/claims"
 	"vigie/claims/locality"
@@ -71,15 +70,13 @@ func (s *Service) handleClaims(ctx context.Context, msgs []jetstream.Msg) []erro
 	return errs
 }
 
-// itemClaims raises the flagged and trending alerts of one CLAIMS message.
+// itemClaims feeds the flagged and trending alerts of one CLAIMS message.
 func (s *Service) itemClaims(ctx context.Context, subs []subscription.Subscription, ic claims.ItemClaims) error {
 	locs := normLocalities(ic.Localities)
 	at := s.eventTime(ic)
 	win := windowIndex(at, s.opts.Window)
-	done := map[string]bool{} // one flagged alert per cluster per message
 	for _, c := range ic.Claims {
-		match, flagged := flaggedMatch(c)
-		flagged = flagged && c.Flagged
+		match, _ := flaggedMatch(c)
 		var tr trend
 		if c.ClusterID != "" {
 			var err error
@@ -87,51 +84,192 @@ func (s *Service) itemClaims(ctx context.Context, subs []subscription.Subscripti
 				return err
 			}
 		}
-		rating := claims.RatingUnknown
-		if match != nil {
-			rating = match.Rating
-		}
-		sources := max(len(tr.Sources), 1)
 		trending := tr.crossed(s.opts.TrendingItems, s.opts.TrendingSources)
-		key := c.ClusterID
-		if key == "" {
-			key = "claim:" + c.ID
-		}
-		if flagged && !s.opts.RequireConfirmation && !done[key] && len(locs) > 0 {
-			done[key] = true
-			ev := subscription.Event{Trigger: claims.AlertFlagged, Localities: locs, Language: claimLang(ic, c),
-				Severity: claims.AlertSeverity(rating, sources, trending), Text: c.Text + "\n" + ic.ItemTitle}.Prepare()
-			for _, sub := range subs {
-				loc, ok := sub.Matches(ev)
-				if !ok {
-					continue
-				}
-				rec := s.claimRecord(sub, loc, claims.AlertFlagged, ic, c, match, ev.Severity, at, AlertID("flagged", sub.ID, key, win))
-				if err := s.raise(ctx, sub, rec); err != nil {
-					return err
-				}
+		if len(locs) > 0 && slices.ContainsFunc(c.Matches, func(m claims.Match) bool { return m.Rating.Flagged() }) {
+			if err := s.flagged(ctx, subs, ic, c, locs, max(len(tr.Sources), 1), trending, at); err != nil {
+				return err
 			}
 		}
 		if trending {
-			auto := match != nil
-			ev := subscription.Event{Trigger: claims.AlertTrending, Localities: tr.Localities, Language: claimLang(ic, c),
-				Severity: claims.AlertSeverity(rating, sources, true), Text: c.Text + "\n" + ic.ItemTitle}.Prepare()
-			if auto && s.opts.RequireConfirmation {
+			if err := s.trending(ctx, subs, ic, c, match, tr, at); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// flaggedSubject is the subject of a claim's flagged alert: its cluster
+// (one alert for the repeats of one claim), or the claim alone.
+func flaggedSubject(c claims.Claim) string {
+	if c.ClusterID != "" {
+		return c.ClusterID
+	}
+	return "claim:" + c.ID
+}
+
+func matchInfos(c claims.Claim) []MatchInfo {
+	var out []MatchInfo
+	for _, m := range c.Matches {
+		if m.Rating.Flagged() {
+			out = append(out, MatchInfo{FactCheckID: m.FactCheckID, Rating: m.Rating, TextualRating: m.TextualRating,
+				Publisher: m.Publisher, URL: m.URL, Auto: m.Auto})
+		}
+	}
+	return out
+}
+
+// flagged records a claim matching a false, mostly false or misleading
+// fact-check as a member of its cluster's flagged alert in each of the
+// item's localities. The alert stands once a person confirmed a match; an
+// automatic match alone raises an unconfirmed early warning, for the
+// subscriptions that opted in only.
+func (s *Service) flagged(ctx context.Context, subs []subscription.Subscription, ic claims.ItemClaims, c claims.Claim,
+	locs []string, sources int, trending bool, at time.Time) error {
+	mi := matchInfos(c)
+	subject := flaggedSubject(c)
+	for _, loc := range locs {
+		id := alertID(claims.AlertFlagged, subject, loc)
+		if err := s.addToList(ctx, claimIndexKey(c.ID), id, 100); err != nil {
+			return err
+		}
+		err := s.commit(ctx, subs, id, func(st *state) bool {
+			s.addMember(subs, st, ic, c, mi, loc, locs, sources, trending, at)
+			return true
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addMember records claim c of item ic in the flagged alert st of
+// locality loc.
+func (s *Service) addMember(subs []subscription.Subscription, st *state, ic claims.ItemClaims, c claims.Claim, mi []MatchInfo,
+	loc string, locs []string, sources int, trending bool, at time.Time) {
+	if st.Kind == "" {
+		st.Kind, st.Locality, st.ClusterID, st.Event = claims.AlertFlagged, loc, c.ClusterID, at.UTC()
+		st.ClaimID, st.ClaimText, st.Language, st.URL = c.ID, c.Text, claimLang(ic, c), s.pageURL("claims", c.ID)
+	}
+	for _, l := range locs {
+		if !slices.Contains(st.SubjectLocalities, l) {
+			st.SubjectLocalities = append(st.SubjectLocalities, l)
+		}
+	}
+	st.MatchText = oneLine(c.Text+" "+ic.ItemTitle, 2000)
+	if ic.SourceName != "" || ic.ItemURL != "" {
+		st.Seen = fmt.Sprintf("Seen in %s: %s", ic.SourceName, ic.ItemURL)
+	}
+	m := st.member(c.ID)
+	if m == nil {
+		st.Members = append(st.Members, member{ClaimID: c.ID})
+		m = &st.Members[len(st.Members)-1]
+	}
+	m.Flagged = c.Flagged
+	confirmed := map[string]bool{}
+	for _, x := range m.Matches {
+		if x.Confirmed {
+			confirmed[x.FactCheckID] = true
+		}
+	}
+	m.Matches = slices.Clone(mi)
+	for i := range m.Matches {
+		m.Matches[i].Confirmed = confirmed[m.Matches[i].FactCheckID]
+	}
+	sev := 0
+	if best := bestMatch(st); best != nil {
+		sev = claims.AlertSeverity(best.Rating, sources, trending)
+	}
+	st.Severity = max(st.Severity, sev)
+	s.deriveFlagged(subs, st)
+}
+
+// bestMatch is the match a flagged alert stands on: a confirmed match of a
+// claim not dismissed, else an automatic match of a flagged claim, neither
+// rejected.
+func bestMatch(st *state) *MatchInfo {
+	var auto *MatchInfo
+	for i := range st.Members {
+		m := &st.Members[i]
+		if m.Dismissed {
+			continue
+		}
+		for j := range m.Matches {
+			x := &m.Matches[j]
+			if slices.Contains(m.Rejected, x.FactCheckID) {
 				continue
 			}
-			for _, sub := range subs {
-				loc, ok := sub.Matches(ev)
-				if !ok {
-					continue
-				}
-				rec := s.claimRecord(sub, loc, claims.AlertTrending, ic, c, match, ev.Severity, at,
-					AlertID("trending", sub.ID, c.ClusterID, win))
-				rec.Text = fmt.Sprintf("Repeated in %d items from %d sources since %s. ", len(tr.Items), len(tr.Sources),
-					tr.First.UTC().Format(time.RFC3339)) + rec.Text
-				if err := s.raise(ctx, sub, rec); err != nil {
-					return err
-				}
+			if x.Confirmed {
+				return x
 			}
+			if auto == nil && x.Auto && m.Flagged {
+				auto = x
+			}
+		}
+	}
+	return auto
+}
+
+// deriveFlagged sets what a flagged alert says from its members: confirmed
+// or not, the fact-check repeated, whether it stands.
+func (s *Service) deriveFlagged(subs []subscription.Subscription, st *state) {
+	best := bestMatch(st)
+	if best == nil {
+		st.Live = false
+		return
+	}
+	m := *best
+	st.Match, st.Rating, st.Unreviewed = &m, m.Rating, !m.Confirmed
+	if st.Severity == 0 {
+		st.Severity = claims.AlertSeverity(m.Rating, 1, false)
+	}
+	switch {
+	case m.Confirmed:
+		st.Live = true
+	case s.opts.RequireConfirmation:
+		st.Live = false
+	default:
+		st.Live = st.Live || s.earlyWanted(subs, st)
+	}
+}
+
+// trending raises the trending alert of a cluster in each of its
+// localities. It is the place for trends computed from clusters: the
+// alert's subject is the cluster.
+func (s *Service) trending(ctx context.Context, subs []subscription.Subscription, ic claims.ItemClaims, c claims.Claim,
+	match *claims.Match, tr trend, at time.Time) error {
+	rating := claims.RatingUnknown
+	if match != nil {
+		rating = match.Rating
+	}
+	sev := claims.AlertSeverity(rating, max(len(tr.Sources), 1), true)
+	for _, loc := range tr.Localities {
+		id := alertID(claims.AlertTrending, c.ClusterID, loc)
+		err := s.commit(ctx, subs, id, func(st *state) bool {
+			if st.Kind == "" {
+				st.Kind, st.Locality, st.ClusterID, st.Event = claims.AlertTrending, loc, c.ClusterID, at.UTC()
+				st.ClaimID, st.ClaimText, st.Language, st.URL = c.ID, c.Text, claimLang(ic, c), s.pageURL("claims", c.ID)
+			}
+			st.SubjectLocalities = slices.Clone(tr.Localities)
+			st.MatchText = oneLine(c.Text+" "+ic.ItemTitle, 2000)
+			st.Severity = max(st.Severity, sev)
+			st.Rating = rating
+			st.Unreviewed = match != nil
+			st.Seen = fmt.Sprintf("Repeated in %d items from %d sources since %s.", len(tr.Items), len(tr.Sources),
+				tr.First.UTC().Format(time.RFC3339))
+			switch {
+			case !st.Unreviewed:
+				st.Live = true
+			case s.opts.RequireConfirmation:
+				st.Live = false
+			default:
+				st.Live = st.Live || s.earlyWanted(subs, st)
+			}
+			return true
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil
@@ -153,40 +291,6 @@ func normLocalities(in []string) []string {
 		}
 	}
 	return out
-}
-
-// claimRecord builds a flagged or trending alert.
-func (s *Service) claimRecord(sub subscription.Subscription, loc string, kind claims.AlertKind, ic claims.ItemClaims, c claims.Claim,
-	match *claims.Match, severity int, at time.Time, id string) Record {
-	r := Record{Language: claimLang(ic, c), Event: at.UTC()}
-	r.ID, r.SubscriptionID, r.Locality, r.Kind, r.Severity = id, sub.ID, loc, kind, severity
-	r.ClaimID, r.ClusterID, r.URL, r.Created = c.ID, c.ClusterID, s.pageURL("claims", c.ID), s.opts.Now().UTC()
-	r.Rating = claims.RatingUnknown
-	claim := oneLine(c.Text, 200)
-	var text []string
-	if match != nil {
-		r.Unreviewed = true
-		r.Rating = match.Rating
-		label := match.TextualRating
-		if label == "" {
-			label = match.Rating.Label()
-		}
-		text = append(text, fmt.Sprintf("Automatic match, not confirmed by a reviewer: repeats a claim rated %q by %s (%s).",
-			label, match.Publisher, match.URL))
-	}
-	if ic.SourceName != "" || ic.ItemURL != "" {
-		text = append(text, fmt.Sprintf("Seen in %s: %s", ic.SourceName, ic.ItemURL))
-	}
-	r.Text = strings.Join(text, " ")
-	switch {
-	case kind == claims.AlertTrending && r.Unreviewed:
-		r.Title = "Unreviewed match, trending: " + claim
-	case kind == claims.AlertTrending:
-		r.Title = "Trending: " + claim
-	default:
-		r.Title = UnreviewedPrefix + claim
-	}
-	return r
 }
 
 // trend is the counter of one cluster in one window.
@@ -291,90 +395,53 @@ func (s *Service) handleVerdicts(ctx context.Context, msgs []jetstream.Msg) []er
 	return errs
 }
 
-// verdict raises the verdict alerts of one published verdict version.
+// verdict changes the verdict's alert in each of its localities: raised
+// at publication, updated by a correction, cancelled by a retraction (which
+// keeps the version: the change is found in what the verdict says).
 func (s *Service) verdict(ctx context.Context, subs []subscription.Subscription, v *claims.Verdict) error {
 	locs := normLocalities(v.Localities)
-	rating := v.Rating
-	published := s.opts.Now()
-	if !v.Published.IsZero() {
-		published = v.Published
+	at := s.opts.Now()
+	switch {
+	case v.Retracted && !v.RetractedAt.IsZero():
+		at = v.RetractedAt
+	case !v.Published.IsZero():
+		at = v.Published
 	}
-	ev := subscription.Event{Trigger: claims.AlertVerdict, Localities: locs, Language: v.Language,
-		Severity: claims.AlertSeverity(rating, len(v.Appearances), false), Text: v.ClaimReviewed + "\n" + v.Summary}.Prepare()
-	label := v.TextualRating
-	if label == "" {
-		label = rating.Label()
+	published := v.Published
+	if published.IsZero() {
+		published = at
 	}
-	for _, sub := range subs {
-		loc, ok := sub.Matches(ev)
-		if !ok {
-			continue
-		}
-		version := max(v.Version, 1)
-		r := Record{Language: v.Language, Event: published.UTC(), Verdict: &VerdictInfo{
-			ID: v.ID, Version: version, ClaimReviewed: v.ClaimReviewed, TextualRating: v.TextualRating,
-			Summary: v.Summary, CorrectionNote: v.CorrectionNote, Localities: locs, Published: published.UTC(),
-			Retracted: v.Retracted}}
-		r.ID = AlertID("verdict", sub.ID, v.ID, fmt.Sprint(version))
-		r.SubscriptionID, r.Locality, r.Kind, r.Severity = sub.ID, loc, claims.AlertVerdict, ev.Severity
-		r.ClaimID, r.VerdictID, r.URL, r.Rating, r.Created = v.ClaimID, v.ID, s.pageURL("verdicts", v.ID),
-			rating, s.opts.Now().UTC()
-		r.Title = label + " — " + oneLine(v.ClaimReviewed, 200)
-		if v.Retracted {
-			r.Title = "[retracted] " + r.Title
-		}
-		r.Text = v.Summary
-		if v.CorrectionNote != "" {
-			r.Text = strings.TrimSpace(r.Text + "\n\nCorrection: " + v.CorrectionNote)
-		}
-		if err := s.raise(ctx, sub, r); err != nil {
+	version := max(v.Version, 1)
+	info := &VerdictInfo{ID: v.ID, Version: version, ClaimReviewed: v.ClaimReviewed, TextualRating: v.TextualRating,
+		Summary: v.Summary, CorrectionNote: v.CorrectionNote, Corrections: len(v.Corrections), Localities: locs,
+		Published: published.UTC(), Retracted: v.Retracted, RetractionNote: v.RetractionNote}
+	for _, loc := range locs {
+		id := alertID(claims.AlertVerdict, v.ID, loc)
+		err := s.commit(ctx, subs, id, func(st *state) bool {
+			if old := st.Verdict; old != nil && (old.Version > version || old.Version == version && old.Retracted && !v.Retracted) {
+				return false // an older message, redelivered late
+			}
+			if st.Kind == "" {
+				st.Kind, st.Locality = claims.AlertVerdict, loc
+			}
+			st.SubjectLocalities, st.MatchText = locs, v.ClaimReviewed+"\n"+v.Summary
+			st.Language, st.Event, st.Verdict = v.Language, at.UTC(), info
+			st.ClaimID, st.VerdictID, st.URL, st.Rating = v.ClaimID, v.ID, s.pageURL("verdicts", v.ID), v.Rating
+			st.Severity = claims.AlertSeverity(v.Rating, len(v.Appearances), false)
+			st.Live = !v.Retracted
+			switch {
+			case v.Retracted:
+				st.Reason = "" // the retraction says so itself
+			case version > 1:
+				st.Reason = "The newsroom corrected this verdict."
+			default:
+				st.Reason = ""
+			}
+			return true
+		})
+		if err != nil {
 			return err
 		}
 	}
-	return nil
-}
-
-// alertKey is the alert's key in the alerts bucket.
-func alertKey(subID, alertID string) string { return subID + "." + alertID }
-
-// raise publishes, queues and stores an alert once: an alert already
-// stored is skipped (a redelivered message raises the same id); a crash
-// between the steps is repaired on redelivery, and JetStream's Nats-Msg-Id
-// de-duplication keeps the publish and the queued deliveries single.
-func (s *Service) raise(ctx context.Context, sub subscription.Subscription, r Record) error {
-	r.URL = s.AlertLink(sub, r.ID) // the subscriber's page of the alert, opened by the link itself
-	key := alertKey(sub.ID, r.ID)
-	if _, err := s.alerts.Get(ctx, key); err == nil {
-		return nil
-	} else if !errors.Is(err, jetstream.ErrKeyNotFound) {
-		return fmt.Errorf("raise alert %s: %w", r.ID, err)
-	}
-	data, err := codec.EncodeAlert(r.Alert)
-	if err != nil {
-		return fmt.Errorf("raise alert: %w", err)
-	}
-	subject := bus.AlertSubject(r.Locality)
-	if _, err := s.bus.Publish(ctx, subject, data, r.ID, map[string]string{"Vigie-Alert-Kind": string(r.Kind)}); err != nil {
-		return fmt.Errorf("raise alert %s: %w", r.ID, err)
-	}
-	s.opts.Metrics.AlertDelivery("nats", "published")
-	for _, w := range sub.Webhooks {
-		if !w.Active() || (r.Unreviewed && !w.IncludeUnreviewed) {
-			continue
-		}
-		if err := s.enqueue(ctx, sub.ID, w.ID, r); err != nil {
-			return fmt.Errorf("raise alert %s: %w", r.ID, err)
-		}
-	}
-	b, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("raise alert %s: %w", r.ID, err)
-	}
-	if _, err := s.alerts.Create(ctx, key, b); err != nil && !errors.Is(err, jetstream.ErrKeyExists) {
-		return fmt.Errorf("raise alert %s: store: %w", r.ID, err)
-	}
-	s.log.Info("alert raised", zap.String("alert_id", r.ID), zap.String("subscription_id", sub.ID),
-		zap.String("kind", string(r.Kind)), zap.String("locality", r.Locality), zap.Int("severity", r.Severity),
-		zap.Bool("unreviewed", r.Unreviewed), zap.String("subject", subject))
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"vigie/claims"
 	"vigie/services/alerter"
 	"vigie/services/ingester"
 	"vigie/services/reviewer"
@@ -52,14 +53,16 @@ func (v alertViews) SubscriberView(ctx context.Context, user string) ([]reviewer
 			return nil, err
 		}
 		for _, r := range recs {
-			status := "raised"
-			for _, d := range deliveries {
-				if d.AlertID == r.ID && d.Outcome != "" {
-					status = d.Outcome
-				}
+			// The alert's status in its life (raised, updated, cancelled).
+			status, at := string(r.Status), r.Updated
+			if status == "" {
+				status = string(claims.AlertRaised)
+			}
+			if at.IsZero() {
+				at = r.Event
 			}
 			sv.Alerts = append(sv.Alerts, reviewer.AlertView{ID: r.ID, Kind: r.Kind, Title: r.Title, Severity: r.Severity,
-				Status: status, URL: r.URL, Time: r.Event, Unreviewed: r.Unreviewed})
+				Status: status, URL: r.URL, Time: at, Unreviewed: r.Unreviewed})
 		}
 		out = append(out, sv)
 	}

@@ -124,9 +124,9 @@ func seedSubscription(ctx context.Context, d seedDeps) (string, error) {
 			ID: subscriptionID, Name: "Porto — demo municipality (fictional)", Owner: d.Owner,
 			Localities: []string{d.Locality}, MinSeverity: claims.MinSeverity,
 			Triggers: []claims.AlertKind{claims.AlertFlagged, claims.AlertTrending, claims.AlertVerdict},
-			// The demo opts in to unreviewed automatic matches, so the
+			// The demo opts in to early warning (unconfirmed automatic matches), so the
 			// sample feeds' flagged claims show beside the verdict alert.
-			Feed: subscription.Feed{IncludeUnreviewed: true}, CAP: subscription.CAP{Enabled: true},
+			EarlyWarning: true, Feed: subscription.Feed{IncludeUnreviewed: true}, CAP: subscription.CAP{Enabled: true},
 		})
 		if errors.Is(err, subscription.ErrExists) {
 			err = nil // another process seeded it meanwhile

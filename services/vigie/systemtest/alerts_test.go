@@ -93,7 +93,7 @@ func TestAlertFromFeedItem(t *testing.T) {
 		sub := subscription.Subscription{Name: name, Owner: strings.ToLower(name), Localities: []string{loc},
 			Triggers: []claims.AlertKind{claims.AlertFlagged, claims.AlertTrending, claims.AlertVerdict}}
 		tok := sub.RotateToken(time.Now())
-		sub.Feed.IncludeUnreviewed = true
+		sub.Feed.IncludeUnreviewed, sub.EarlyWarning = true, true // an automatic match alerts only with early warning on
 		sub.Webhooks = []subscription.Webhook{{ID: subscription.NewWebhookID(), URL: r.srv.URL + "/hook", Secrets: []string{r.secret}, Enabled: true, IncludeUnreviewed: true}}
 		saved, err := a.Subscriptions().Create(ctx, sub)
 		if err != nil {
@@ -115,7 +115,7 @@ func TestAlertFromFeedItem(t *testing.T) {
 		t.Fatalf("%d deliveries failed the independent signature check", bad)
 	}
 	d, _ := got[0]["data"].(map[string]any)
-	if got[0]["type"] != webhook.TypeAlertFlagged || d["locality"] != "PT-1312" || d["unreviewed"] != true || d["subscription_id"] != portoSub.ID {
+	if got[0]["type"] != webhook.TypeAlertRaised || d["kind"] != "flagged" || d["locality"] != "PT-1312" || d["unreviewed"] != true || d["subscription_id"] != portoSub.ID {
 		t.Fatalf("alert payload: %v", got[0])
 	}
 	feed := func(sub subscription.Subscription, tok string) string {

@@ -415,7 +415,7 @@ func TestHostileWebhookNeverAnswers(t *testing.T) {
 	pol := webhook.DefaultPolicy()
 	pol.AttemptTimeout = timeout
 	d := webhook.NewDeliverer(webhook.Options{Policy: pol})
-	msg, err := webhook.NewMessage(webhook.NewMessageID(), webhook.TypeAlertFlagged, time.Now(), map[string]string{"claim": "test"})
+	msg, err := webhook.NewMessage(webhook.NewMessageID(), webhook.TypeAlertRaised, time.Now(), map[string]string{"claim": "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

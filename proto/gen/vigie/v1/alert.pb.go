@@ -79,6 +79,63 @@ func (AlertKind) EnumDescriptor() ([]byte, []int) {
 	return file_vigie_v1_alert_proto_rawDescGZIP(), []int{0}
 }
 
+// AlertStatus is where an alert stands in its life.
+type AlertStatus int32
+
+const (
+	// ALERT_STATUS_UNSPECIFIED is never set on a valid alert.
+	AlertStatus_ALERT_STATUS_UNSPECIFIED AlertStatus = 0
+	// ALERT_STATUS_RAISED is a new alert (its first revision).
+	AlertStatus_ALERT_STATUS_RAISED AlertStatus = 1
+	// ALERT_STATUS_UPDATED is a change of an alert raised before (a correction, a confirmation, a repeat).
+	AlertStatus_ALERT_STATUS_UPDATED AlertStatus = 2
+	// ALERT_STATUS_CANCELLED is the end of an alert (verdict retracted, claim dismissed, match rejected).
+	AlertStatus_ALERT_STATUS_CANCELLED AlertStatus = 3
+)
+
+// Enum value maps for AlertStatus.
+var (
+	AlertStatus_name = map[int32]string{
+		0: "ALERT_STATUS_UNSPECIFIED",
+		1: "ALERT_STATUS_RAISED",
+		2: "ALERT_STATUS_UPDATED",
+		3: "ALERT_STATUS_CANCELLED",
+	}
+	AlertStatus_value = map[string]int32{
+		"ALERT_STATUS_UNSPECIFIED": 0,
+		"ALERT_STATUS_RAISED":      1,
+		"ALERT_STATUS_UPDATED":     2,
+		"ALERT_STATUS_CANCELLED":   3,
+	}
+)
+
+func (x AlertStatus) Enum() *AlertStatus {
+	p := new(AlertStatus)
+	*p = x
+	return p
+}
+
+func (x AlertStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (AlertStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_vigie_v1_alert_proto_enumTypes[1].Descriptor()
+}
+
+func (AlertStatus) Type() protoreflect.EnumType {
+	return &file_vigie_v1_alert_proto_enumTypes[1]
+}
+
+func (x AlertStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use AlertStatus.Descriptor instead.
+func (AlertStatus) EnumDescriptor() ([]byte, []int) {
+	return file_vigie_v1_alert_proto_rawDescGZIP(), []int{1}
+}
+
 // Alert is one alert for a subscription, published on vigie.alerts.<locality>.
 type Alert struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -107,7 +164,13 @@ type Alert struct {
 	// text is the alert's body.
 	Text string `protobuf:"bytes,12,opt,name=text,proto3" json:"text,omitempty"`
 	// url links to the claim or verdict page.
-	Url           string `protobuf:"bytes,13,opt,name=url,proto3" json:"url,omitempty"`
+	Url string `protobuf:"bytes,13,opt,name=url,proto3" json:"url,omitempty"`
+	// status is raised, updated or cancelled.
+	Status AlertStatus `protobuf:"varint,14,opt,name=status,proto3,enum=vigie.v1.AlertStatus" json:"status,omitempty"`
+	// revision counts the alert's changes, from 1; id and revision name one change.
+	Revision int32 `protobuf:"varint,15,opt,name=revision,proto3" json:"revision,omitempty"`
+	// updated is when the alert last changed.
+	Updated       *timestamppb.Timestamp `protobuf:"bytes,16,opt,name=updated,proto3" json:"updated,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -233,11 +296,32 @@ func (x *Alert) GetUrl() string {
 	return ""
 }
 
+func (x *Alert) GetStatus() AlertStatus {
+	if x != nil {
+		return x.Status
+	}
+	return AlertStatus_ALERT_STATUS_UNSPECIFIED
+}
+
+func (x *Alert) GetRevision() int32 {
+	if x != nil {
+		return x.Revision
+	}
+	return 0
+}
+
+func (x *Alert) GetUpdated() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Updated
+	}
+	return nil
+}
+
 var File_vigie_v1_alert_proto protoreflect.FileDescriptor
 
 const file_vigie_v1_alert_proto_rawDesc = "" +
 	"\n" +
-	"\x14vigie/v1/alert.proto\x12\bvigie.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8c\x03\n" +
+	"\x14vigie/v1/alert.proto\x12\bvigie.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8d\x04\n" +
 	"\x05Alert\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12'\n" +
 	"\x0fsubscription_id\x18\x02 \x01(\tR\x0esubscriptionId\x12\x1a\n" +
@@ -256,12 +340,20 @@ const file_vigie_v1_alert_proto_rawDesc = "" +
 	" \x01(\v2\x1a.google.protobuf.TimestampR\acreated\x12\x14\n" +
 	"\x05title\x18\v \x01(\tR\x05title\x12\x12\n" +
 	"\x04text\x18\f \x01(\tR\x04text\x12\x10\n" +
-	"\x03url\x18\r \x01(\tR\x03url*p\n" +
+	"\x03url\x18\r \x01(\tR\x03url\x12-\n" +
+	"\x06status\x18\x0e \x01(\x0e2\x15.vigie.v1.AlertStatusR\x06status\x12\x1a\n" +
+	"\brevision\x18\x0f \x01(\x05R\brevision\x124\n" +
+	"\aupdated\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampR\aupdated*p\n" +
 	"\tAlertKind\x12\x1a\n" +
 	"\x16ALERT_KIND_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12ALERT_KIND_FLAGGED\x10\x01\x12\x17\n" +
 	"\x13ALERT_KIND_TRENDING\x10\x02\x12\x16\n" +
-	"\x12ALERT_KIND_VERDICT\x10\x03B\"Z vigie/proto/gen/vigie/v1;vigiev1b\x06proto3"
+	"\x12ALERT_KIND_VERDICT\x10\x03*z\n" +
+	"\vAlertStatus\x12\x1c\n" +
+	"\x18ALERT_STATUS_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13ALERT_STATUS_RAISED\x10\x01\x12\x18\n" +
+	"\x14ALERT_STATUS_UPDATED\x10\x02\x12\x1a\n" +
+	"\x16ALERT_STATUS_CANCELLED\x10\x03B\"Z vigie/proto/gen/vigie/v1;vigiev1b\x06proto3"
 
 var (
 	file_vigie_v1_alert_proto_rawDescOnce sync.Once
@@ -275,21 +367,24 @@ func file_vigie_v1_alert_proto_rawDescGZIP() []byte {
 	return file_vigie_v1_alert_proto_rawDescData
 }
 
-var file_vigie_v1_alert_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_vigie_v1_alert_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
 var file_vigie_v1_alert_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
 var file_vigie_v1_alert_proto_goTypes = []any{
 	(AlertKind)(0),                // 0: vigie.v1.AlertKind
-	(*Alert)(nil),                 // 1: vigie.v1.Alert
-	(*timestamppb.Timestamp)(nil), // 2: google.protobuf.Timestamp
+	(AlertStatus)(0),              // 1: vigie.v1.AlertStatus
+	(*Alert)(nil),                 // 2: vigie.v1.Alert
+	(*timestamppb.Timestamp)(nil), // 3: google.protobuf.Timestamp
 }
 var file_vigie_v1_alert_proto_depIdxs = []int32{
 	0, // 0: vigie.v1.Alert.kind:type_name -> vigie.v1.AlertKind
-	2, // 1: vigie.v1.Alert.created:type_name -> google.protobuf.Timestamp
-	2, // [2:2] is the sub-list for method output_type
-	2, // [2:2] is the sub-list for method input_type
-	2, // [2:2] is the sub-list for extension type_name
-	2, // [2:2] is the sub-list for extension extendee
-	0, // [0:2] is the sub-list for field type_name
+	3, // 1: vigie.v1.Alert.created:type_name -> google.protobuf.Timestamp
+	1, // 2: vigie.v1.Alert.status:type_name -> vigie.v1.AlertStatus
+	3, // 3: vigie.v1.Alert.updated:type_name -> google.protobuf.Timestamp
+	4, // [4:4] is the sub-list for method output_type
+	4, // [4:4] is the sub-list for method input_type
+	4, // [4:4] is the sub-list for extension type_name
+	4, // [4:4] is the sub-list for extension extendee
+	0, // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_vigie_v1_alert_proto_init() }
@@ -302,7 +397,7 @@ func file_vigie_v1_alert_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_vigie_v1_alert_proto_rawDesc), len(file_vigie_v1_alert_proto_rawDesc)),
-			NumEnums:      1,
+			NumEnums:      2,
 			NumMessages:   1,
 			NumExtensions: 0,
 			NumServices:   0,

@@ -1,0 +1,111 @@
+package alerter
+
+import (
+	"context"
+	"slices"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"vigie/claims"
+	"vigie/pipeline/bus"
+	"vigie/pipeline/codec"
+	"vigie/pipeline/subscription"
+)
+
+// matchJudgement is a person's judgement of a (claim, fact-check) pair
+// read from a review event.
+type matchJudgement struct {
+	FactCheckID string
+	Confirmed   bool
+}
+
+// judgementOf returns the match judgement a review event records, if any.
+// It is the one place that reads the judgement action of the review
+// workflow.
+var judgementOf = func(claims.ReviewEvent) (matchJudgement, bool) { return matchJudgement{}, false }
+
+func (s *Service) handleReview(ctx context.Context, msgs []jetstream.Msg) []error {
+	errs := make([]error, len(msgs))
+	var subs []subscription.Subscription
+	loaded := false
+	load := func() error {
+		if loaded {
+			return nil
+		}
+		var err error
+		subs, err = s.subs.List(ctx)
+		loaded = err == nil
+		return err
+	}
+	for i, m := range msgs {
+		ev, err := codec.DecodeReviewEvent(m.Data(), m.Headers().Get(codec.HeaderReviewExt), 0)
+		if err != nil {
+			errs[i] = bus.Permanent(err)
+			continue
+		}
+		errs[i] = s.reviewEvent(ctx, load, func() []subscription.Subscription { return subs }, ev)
+	}
+	return errs
+}
+
+// reviewEvent changes the flagged alerts of the event's claim: dismissing
+// the claim withdraws it from its alerts (an alert left with no claim is
+// cancelled), reopening it puts it back; confirming a match makes the alert
+// confirmed, rejecting it withdraws the match.
+func (s *Service) reviewEvent(ctx context.Context, load func() error, subs func() []subscription.Subscription, ev claims.ReviewEvent) error {
+	var apply func(m *member) bool
+	var reason string
+	dismissed := func(st claims.ReviewStatus) bool { return st == claims.StatusDismissed }
+	switch {
+	case dismissed(ev.After.Status) && !dismissed(ev.Before.Status):
+		reason = "A reviewer dismissed the claim."
+		apply = func(m *member) bool { m.Dismissed = true; return true }
+	case dismissed(ev.Before.Status) && !dismissed(ev.After.Status):
+		reason = "A reviewer reopened the claim."
+		apply = func(m *member) bool { m.Dismissed = false; return true }
+	default:
+		j, ok := judgementOf(ev)
+		if !ok {
+			return nil
+		}
+		if j.Confirmed {
+			reason = "A reviewer confirmed the match."
+		} else {
+			reason = "A reviewer said the claim is not the one fact-checked."
+		}
+		apply = func(m *member) bool {
+			i := slices.IndexFunc(m.Matches, func(x MatchInfo) bool { return x.FactCheckID == j.FactCheckID })
+			if i < 0 {
+				return false
+			}
+			m.Matches[i].Confirmed = j.Confirmed
+			m.Rejected = slices.DeleteFunc(m.Rejected, func(id string) bool { return id == j.FactCheckID })
+			if !j.Confirmed {
+				m.Rejected = append(m.Rejected, j.FactCheckID)
+			}
+			return true
+		}
+	}
+	ids, _, err := s.readList(ctx, claimIndexKey(ev.ClaimID))
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	if err := load(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		err := s.commit(ctx, subs(), id, func(st *state) bool {
+			m := st.member(ev.ClaimID)
+			if m == nil || !apply(m) {
+				return false
+			}
+			st.Reason = reason
+			s.deriveFlagged(subs(), st)
+			return true
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
