@@ -1,0 +1,334 @@
+package alerter
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"vigie/claims"
+	"vigie/pipeline/bus"
+	"vigie/pipeline/bus/bustest"
+	"vigie/pipeline/codec"
+	"vigie/pipeline/publish"
+	"vigie/pipeline/review"
+	"vigie/pipeline/subscription"
+)
+
+// hook is one webhook delivery as the receiver decoded it.
+type hook struct {
+	ID   string
+	Type string
+	Data claims.Alert
+}
+
+// hooks decodes a receiver's requests; each must verify.
+func hooks(t *testing.T, r *receiver) []hook {
+	t.Helper()
+	var out []hook
+	for _, q := range r.requests() {
+		if !q.Valid {
+			t.Fatalf("a delivery failed the independent signature check: %s", q.Body)
+		}
+		var p struct {
+			Type string       `json:"type"`
+			Data claims.Alert `json:"data"`
+		}
+		if err := json.Unmarshal(q.Body, &p); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, hook{ID: q.Header.Get("webhook-id"), Type: p.Type, Data: p.Data})
+	}
+	return out
+}
+
+// feedItems parses a subscription's private feed as a feed reader does.
+func feedItems(t *testing.T, h *harness, sub subscription.Subscription, tok, ext string) []*gofeed.Item {
+	t.Helper()
+	code, _, body := h.getFeed("/feeds/alerts/" + sub.ID + ext + "?token=" + tok)
+	if code != http.StatusOK {
+		t.Fatalf("feed %s: %d %s", ext, code, body)
+	}
+	f, err := gofeed.NewParser().Parse(bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("feed %s: %v", ext, err)
+	}
+	if ext == ".atom" {
+		validateAtom(t, body)
+	} else {
+		validateJSONFeed(t, body)
+	}
+	return f.Items
+}
+
+// capMessage reads the CAP index of a subscription and the one message it
+// lists, XSD-checked.
+func capMessage(t *testing.T, h *harness, sub subscription.Subscription, tok string) []byte {
+	t.Helper()
+	code, _, idx := h.getFeed("/feeds/alerts/" + sub.ID + ".cap.xml?token=" + tok)
+	if code != http.StatusOK {
+		t.Fatalf("CAP index: %d %s", code, idx)
+	}
+	validateAtom(t, idx)
+	f, err := gofeed.NewParser().Parse(bytes.NewReader(idx))
+	if err != nil || len(f.Items) != 1 {
+		t.Fatalf("CAP index: %v, want one entry: %s", err, idx)
+	}
+	path := strings.TrimPrefix(f.Items[0].Link, "https://verif.example.org")
+	code, _, msg := h.getFeed(path + "?token=" + tok)
+	if code != http.StatusOK {
+		t.Fatalf("CAP message %s: %d %s", path, code, msg)
+	}
+	validateCAP(t, msg)
+	return msg
+}
+
+// apiAlerts reads GET /api/v1/subscriptions/{id}/alerts.
+func apiAlerts(t *testing.T, h *harness, subID string) []claims.Alert {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	handlerOf(h.svc).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/subscriptions/"+subID+"/alerts", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("alerts API: %d %s", rec.Code, rec.Body)
+	}
+	var out struct{ Alerts []claims.Alert }
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Alerts
+}
+
+// replay reads every alert kept on a locality's subject in the ALERTS
+// stream, as an integrator that was offline does: an ordered consumer
+// filtered to its own subject.
+func replay(t *testing.T, b *bus.Bus, locality string) []claims.Alert {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := b.JS.OrderedConsumer(ctx, bus.StreamAlerts, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{bus.AlertSubject(locality)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []claims.Alert
+	for n := info.NumPending; n > 0; {
+		batch, err := c.Fetch(int(n), jetstream.FetchMaxWait(5*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for m := range batch.Messages() {
+			a, err := codec.DecodeAlert(m.Data())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := m.Headers().Get("Nats-Msg-Id"), fmt.Sprintf("%s.%d", a.ID, a.Revision); got != want {
+				t.Errorf("Nats-Msg-Id %q, want %q", got, want)
+			}
+			out = append(out, a)
+			n--
+		}
+		if err := batch.Error(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// TestAlertLifeOnEveryChannel is done-when 1 of issue 13 at the service
+// level, through the real review workflow: a verdict for Paris is
+// published, corrected, then retracted (which keeps its version). The
+// subscription's private feeds (parsed by a feed reader), a webhook receiver
+// verifying signatures on its own, the CAP feed (XSD-valid, Update and
+// Cancel with references), the alerts API and a NATS subscriber each see
+// raised → updated → cancelled for one alert id. With two subscriptions on
+// Paris, NATS carries one message per change (done-when 4), and an
+// integrator that was offline replays all three from its own subject.
+func TestAlertLifeOnEveryChannel(t *testing.T) {
+	t.Parallel()
+	recv, other := newReceiver(t, nil), newReceiver(t, nil)
+	h := start(t, Options{Authorize: func(*http.Request, string) bool { return true }}, recv, other)
+	all := []claims.AlertKind{claims.AlertFlagged, claims.AlertTrending, claims.AlertVerdict}
+	sub, tok := h.subscribe("Paris", []string{paris}, all, false, recv)
+	second, _ := h.subscribe("Paris again", []string{paris}, all, false, other)
+	tap := natsTap(t, h, paris)
+	ctx := context.Background()
+	w, err := review.New(ctx, h.bus, review.Config{Site: review.Site{Publisher: publish.Party{Name: "Vérif"},
+		BaseURL: "https://verif.example.org"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	editor := claims.Actor{Name: "edith", Role: claims.RoleEditor}
+	const claim = "9f86d081884c7d65"
+	in := claims.VerdictInput{ClaimReviewed: "Tap water in Paris is unsafe to drink.", Rating: claims.RatingFalse,
+		Language: "en", Summary: "Eau de Paris publishes daily analyses: the water meets every standard.",
+		Sources: []string{"https://eaudeparis.example/analyses"}, Localities: []string{paris}}
+	r, err := w.SetStatus(ctx, editor, claim, 0, claims.StatusInProgress)
+	if err == nil {
+		r, err = w.DraftVerdict(ctx, editor, claim, r.Revision, in)
+	}
+	if err == nil {
+		r, err = w.SubmitVerdict(ctx, editor, claim, r.Revision)
+	}
+	if err == nil {
+		r, err = w.PublishVerdict(ctx, editor, claim, r.Revision)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var id string
+	var lastUpdated time.Time
+	step := func(rev int, status claims.AlertStatus, msgType string) {
+		t.Helper()
+		bustest.Eventually(t, 20*time.Second, fmt.Sprintf("webhook of revision %d", rev), func() bool { return len(recv.requests()) >= rev })
+		h.settled()
+		hs := hooks(t, recv)
+		if len(hs) != rev {
+			t.Fatalf("%d deliveries after revision %d", len(hs), rev)
+		}
+		hk := hs[rev-1]
+		if id == "" {
+			id = hk.Data.ID
+		}
+		if hk.Type != "alert."+string(status) || hk.Data.ID != id || hk.Data.Status != status || hk.Data.Revision != rev ||
+			hk.ID != fmt.Sprintf("%s_r%d", id, rev) || hk.Data.SubscriptionID != sub.ID || hk.Data.Kind != claims.AlertVerdict {
+			t.Errorf("revision %d webhook: id %s type %s data %+v", rev, hk.ID, hk.Type, hk.Data)
+		}
+		for _, ext := range []string{".atom", ".json"} {
+			items := feedItems(t, h, sub, tok, ext)
+			if len(items) != 1 {
+				t.Fatalf("feed %s has %d items after revision %d, want the one alert", ext, len(items), rev)
+			}
+			it := items[0]
+			if !strings.Contains(it.GUID, id) || !strings.Contains(it.Description+it.Content, "Status: "+string(status)) {
+				t.Errorf("feed %s after revision %d: guid %q, summary %q", ext, rev, it.GUID, it.Description)
+			}
+			if it.UpdatedParsed == nil || it.UpdatedParsed.Before(lastUpdated) {
+				t.Errorf("feed %s after revision %d: updated %v, want it moved forward from %v", ext, rev, it.UpdatedParsed, lastUpdated)
+			}
+		}
+		if items := feedItems(t, h, sub, tok, ".atom"); items[0].UpdatedParsed != nil {
+			lastUpdated = *items[0].UpdatedParsed
+		}
+		msg := capMessage(t, h, sub, tok)
+		if !bytes.Contains(msg, []byte("<msgType>"+msgType+"</msgType>")) ||
+			!bytes.Contains(msg, []byte("<identifier>"+capIdentifier(id, rev)+"</identifier>")) {
+			t.Errorf("CAP after revision %d: want %s %s:\n%s", rev, msgType, capIdentifier(id, rev), msg)
+		}
+		for earlier := 1; earlier < rev; earlier++ {
+			if !bytes.Contains(msg, []byte(","+capIdentifier(id, earlier)+",")) {
+				t.Errorf("CAP of revision %d does not reference revision %d:\n%s", rev, earlier, msg)
+			}
+		}
+		if as := apiAlerts(t, h, sub.ID); len(as) != 1 || as[0].ID != id || as[0].Status != status || as[0].Revision != rev {
+			t.Errorf("alerts API after revision %d: %+v", rev, as)
+		}
+	}
+	step(1, claims.AlertRaised, "Alert")
+
+	corrected := in
+	corrected.Summary += " The date of the analyses was corrected."
+	if r, err = w.CorrectVerdict(ctx, editor, claim, r.Revision, corrected, "Date of the analyses corrected."); err != nil {
+		t.Fatal(err)
+	}
+	step(2, claims.AlertUpdated, "Update")
+
+	version := r.Verdict.Version
+	if r, err = w.RetractVerdict(ctx, editor, claim, r.Revision, "The analyses cited were of another city."); err != nil {
+		t.Fatal(err)
+	}
+	if r.Verdict.Version != version || !r.Verdict.Retracted {
+		t.Fatalf("retraction: version %d retracted %v, want version %d kept", r.Verdict.Version, r.Verdict.Retracted, version)
+	}
+	step(3, claims.AlertCancelled, "Cancel")
+	if items := feedItems(t, h, sub, tok, ".atom"); !strings.HasPrefix(items[0].Title, "[retracted] ") {
+		t.Errorf("feed title after the retraction: %q", items[0].Title)
+	}
+
+	// NATS: one message per change although two subscriptions follow Paris.
+	got := tap()
+	if len(got) != 3 {
+		t.Fatalf("NATS carried %d messages, want 3 (one per change, not per subscription): %+v", len(got), got)
+	}
+	for i, a := range got {
+		want := []claims.AlertStatus{claims.AlertRaised, claims.AlertUpdated, claims.AlertCancelled}[i]
+		if a.ID != id || a.Revision != i+1 || a.Status != want {
+			t.Errorf("NATS message %d: %+v, want %s revision %d of %s", i+1, a, want, i+1, id)
+		}
+	}
+	// The other subscription got the same alert id.
+	if hs := hooks(t, other); len(hs) != 3 || hs[2].Data.ID != id || hs[2].Data.Status != claims.AlertCancelled || hs[2].Data.SubscriptionID != second.ID {
+		t.Errorf("second subscription's deliveries: %+v", hs)
+	}
+	// An integrator offline all along replays the three changes.
+	if rs := replay(t, h.bus, paris); len(rs) != 3 || rs[0].Status != claims.AlertRaised || rs[2].Status != claims.AlertCancelled || rs[2].ID != id {
+		t.Errorf("replay from %s: %+v, want raised, updated, cancelled of %s", bus.AlertSubject(paris), rs, id)
+	}
+}
+
+// TestDismissalCancelsEarlyWarning: an automatic match raises an
+// unconfirmed alert for a subscription with early warning on; a reviewer
+// dismissing the claim (review workflow) cancels it on the webhook, the
+// feed and NATS, with the same id; reopening the claim brings it back as
+// updated. CAP never carries it.
+func TestDismissalCancelsEarlyWarning(t *testing.T) {
+	t.Parallel()
+	recv := newReceiver(t, nil)
+	h := start(t, Options{}, recv)
+	sub, tok := h.subscribe("Paris", []string{paris}, nil, true, recv)
+	tap := natsTap(t, h, paris)
+	ctx := context.Background()
+	w, err := review.New(ctx, h.bus, review.Config{Site: review.Site{Publisher: publish.Party{Name: "Vérif"},
+		BaseURL: "https://verif.example.org"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ic := loadClaims(t, "flagged-paris.json")
+	claim := ic.Claims[0].ID
+	h.publishClaims(ic)
+	bustest.Eventually(t, 20*time.Second, "the early warning", func() bool { return len(recv.requests()) == 1 })
+
+	fc := claims.Actor{Name: "fanny", Role: claims.RoleFactChecker}
+	r, err := w.SetStatus(ctx, fc, claim, 0, claims.StatusDismissed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bustest.Eventually(t, 20*time.Second, "the cancellation", func() bool { return len(recv.requests()) == 2 })
+	h.settled()
+	items := feedItems(t, h, sub, tok, ".json")
+	if len(items) != 1 || !strings.HasPrefix(items[0].Title, "[cancelled] ") {
+		t.Errorf("feed after the dismissal: %+v", items)
+	}
+	if _, err := w.SetStatus(ctx, fc, claim, r.Revision, claims.StatusTriage); err != nil {
+		t.Fatal(err)
+	}
+	bustest.Eventually(t, 20*time.Second, "the reopening", func() bool { return len(recv.requests()) == 3 })
+	h.settled()
+
+	hs := hooks(t, recv)
+	want := []claims.AlertStatus{claims.AlertRaised, claims.AlertCancelled, claims.AlertUpdated}
+	for i, hk := range hs {
+		if hk.Data.ID != hs[0].Data.ID || hk.Data.Status != want[i] || hk.Data.Revision != i+1 || !hk.Data.Unreviewed || hk.Type != "alert."+string(want[i]) {
+			t.Errorf("delivery %d: %s %+v, want %s revision %d of one unconfirmed alert", i+1, hk.Type, hk.Data, want[i], i+1)
+		}
+	}
+	if got := tap(); len(got) != 3 || got[1].Status != claims.AlertCancelled || got[1].ID != hs[0].Data.ID {
+		t.Errorf("NATS: %+v, want raised, cancelled, updated of one alert", got)
+	}
+	code, _, idx := h.getFeed("/feeds/alerts/" + sub.ID + ".cap.xml?token=" + tok)
+	if f, err := gofeed.NewParser().Parse(bytes.NewReader(idx)); code != http.StatusOK || err != nil || len(f.Items) != 0 {
+		t.Errorf("CAP index: %d %v, want no entry for an unconfirmed alert", code, err)
+	}
+}
