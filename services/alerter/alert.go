@@ -53,6 +53,29 @@ func (m MatchInfo) label() string {
 	return m.Rating.Label()
 }
 
+// Why an alert changed (Record.Reason); the renderer words them.
+const (
+	ReasonCorrected  = "corrected"
+	ReasonRetracted  = "retracted"
+	ReasonDismissed  = "dismissed"
+	ReasonReopened   = "reopened"
+	ReasonConfirmed  = "confirmed"
+	ReasonRejected   = "rejected"
+	ReasonAppearance = "appearance"
+	ReasonRepeats    = "repeats"
+)
+
+// reasonWords are the English words of each reason.
+var reasonWords = map[string]string{
+	ReasonCorrected:  "The newsroom corrected this verdict.",
+	ReasonDismissed:  "A reviewer dismissed the claim.",
+	ReasonReopened:   "A reviewer reopened the claim.",
+	ReasonConfirmed:  "A reviewer confirmed the match.",
+	ReasonRejected:   "A reviewer said the claim is not the one fact-checked.",
+	ReasonAppearance: "The claim appeared again; it was added to the verdict's appearances.",
+	ReasonRepeats:    "The claim is repeated in more sources.",
+}
+
 // Change is one revision of an alert.
 type Change struct {
 	Revision int                `json:"revision"`
@@ -80,7 +103,7 @@ type Record struct {
 	ClaimText string `json:"claim_text,omitempty"`
 	// Seen says where the claim was last seen ("Seen in <source>: <url>").
 	Seen string `json:"seen,omitempty"`
-	// Reason says, in words, why the alert last changed.
+	// Reason says why the alert last changed: one of the Reason* codes.
 	Reason string `json:"reason,omitempty"`
 	// History lists the alert's revisions up to this one.
 	History []Change `json:"history,omitempty"`
@@ -183,8 +206,8 @@ func renderAlert(r Record, lang string) (title, text string) {
 	if r.Status == claims.AlertCancelled && !(r.Verdict != nil && r.Verdict.Retracted) {
 		title = "[cancelled] " + title
 	}
-	if r.Reason != "" {
-		body = append([]string{r.Reason}, body...)
+	if w := reasonWords[r.Reason]; w != "" {
+		body = append([]string{w}, body...)
 	}
 	var parts []string
 	for _, b := range body {

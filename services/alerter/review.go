@@ -58,10 +58,10 @@ func (s *Service) reviewEvent(ctx context.Context, load func() error, subs func(
 	dismissed := func(st claims.ReviewStatus) bool { return st == claims.StatusDismissed }
 	switch {
 	case dismissed(ev.After.Status) && !dismissed(ev.Before.Status):
-		reason = "A reviewer dismissed the claim."
+		reason = ReasonDismissed
 		apply = func(m *member) bool { m.Dismissed = true; return true }
 	case dismissed(ev.Before.Status) && !dismissed(ev.After.Status):
-		reason = "A reviewer reopened the claim."
+		reason = ReasonReopened
 		apply = func(m *member) bool { m.Dismissed = false; return true }
 	default:
 		j, ok := judgementOf(ev)
@@ -69,9 +69,9 @@ func (s *Service) reviewEvent(ctx context.Context, load func() error, subs func(
 			return nil
 		}
 		if j.Confirmed {
-			reason = "A reviewer confirmed the match."
+			reason = ReasonConfirmed
 		} else {
-			reason = "A reviewer said the claim is not the one fact-checked."
+			reason = ReasonRejected
 		}
 		apply = func(m *member) bool {
 			i := slices.IndexFunc(m.Matches, func(x MatchInfo) bool { return x.FactCheckID == j.FactCheckID })

@@ -431,9 +431,9 @@ func (s *Service) verdict(ctx context.Context, subs []subscription.Subscription,
 			st.Live = !v.Retracted
 			switch {
 			case v.Retracted:
-				st.Reason = "" // the retraction says so itself
+				st.Reason = ReasonRetracted
 			case version > 1:
-				st.Reason = "The newsroom corrected this verdict."
+				st.Reason = ReasonCorrected
 			default:
 				st.Reason = ""
 			}
