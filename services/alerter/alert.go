@@ -14,10 +14,6 @@ import (
 	"vigie/pipeline/webhook"
 )
 
-// UnreviewedPrefix starts the title of an alert from an automatic match no
-// person confirmed (an early warning).
-const UnreviewedPrefix = "Unconfirmed match: "
-
 // VerdictInfo is what an alert keeps of a published verdict, for the CAP
 // channel and the feeds.
 type VerdictInfo struct {
@@ -53,28 +49,9 @@ func (m MatchInfo) label() string {
 	return m.Rating.Label()
 }
 
-// Why an alert changed (Record.Reason); the renderer words them.
-const (
-	ReasonCorrected  = "corrected"
-	ReasonRetracted  = "retracted"
-	ReasonDismissed  = "dismissed"
-	ReasonReopened   = "reopened"
-	ReasonConfirmed  = "confirmed"
-	ReasonRejected   = "rejected"
-	ReasonAppearance = "appearance"
-	ReasonRepeats    = "repeats"
-)
-
-// reasonWords are the English words of each reason.
-var reasonWords = map[string]string{
-	ReasonCorrected:  "The newsroom corrected this verdict.",
-	ReasonDismissed:  "A reviewer dismissed the claim.",
-	ReasonReopened:   "A reviewer reopened the claim.",
-	ReasonConfirmed:  "A reviewer confirmed the match.",
-	ReasonRejected:   "A reviewer said the claim is not the one fact-checked.",
-	ReasonAppearance: "The claim appeared again; it was added to the verdict's appearances.",
-	ReasonRepeats:    "The claim is repeated in more sources.",
-}
+// ReasonReopened: a dismissed claim was reopened (its alert stands again).
+// The other reasons are words.go's Reason*.
+const ReasonReopened = "reopened"
 
 // Change is one revision of an alert.
 type Change struct {
@@ -101,8 +78,13 @@ type Record struct {
 	Match *MatchInfo `json:"match,omitempty"`
 	// ClaimText is the claim of a flagged or trending alert.
 	ClaimText string `json:"claim_text,omitempty"`
-	// Seen says where the claim was last seen ("Seen in <source>: <url>").
+	// Seen says where the claim was last seen (the item's address).
 	Seen string `json:"seen,omitempty"`
+	// Source is the outlet where the claim was last seen.
+	Source string `json:"source,omitempty"`
+	// Items and Sources count the repeats of a trending cluster.
+	Items   int `json:"items,omitempty"`
+	Sources int `json:"sources,omitempty"`
 	// Reason says why the alert last changed: one of the Reason* codes.
 	Reason string `json:"reason,omitempty"`
 	// History lists the alert's revisions up to this one.
@@ -154,68 +136,49 @@ func alertID(kind claims.AlertKind, subject, locality string) string {
 	return AlertID(string(kind), subject, locality)
 }
 
-// renderAlert writes the title and text of an alert in lang from its
-// structured fields. It is the one place alert words are made (the
-// subscriber-language renderer replaces it).
+// words are the structured fields Render writes an alert from.
+func (r Record) words() Words {
+	w := Words{Kind: r.Kind, Status: string(r.Status), Reason: r.Reason, Claim: r.ClaimText, Rating: r.Rating.OrUnknown(),
+		Locality: r.Locality, Severity: r.Severity, Confirmed: !r.Unreviewed}
+	if w.Reason == ReasonReopened {
+		w.Reason = ""
+	}
+	if v := r.Verdict; v != nil {
+		w.Claim, w.TextualRating = v.ClaimReviewed, v.TextualRating
+		if r.Status == claims.AlertUpdated && r.Reason == ReasonCorrected {
+			w.Correction = v.CorrectionNote
+		}
+	}
+	if m := r.Match; m != nil {
+		w.Rating, w.TextualRating, w.FactChecker = m.Rating.OrUnknown(), m.TextualRating, m.Publisher
+	}
+	w.SourceName = r.Source
+	w.Items, w.Sources = r.Items, r.Sources
+	return w
+}
+
+// renderAlert writes the title and text of an alert in lang: Render's
+// title and sentence, then what the alert links to (the verdict's
+// explanation, the fact-check repeated).
 func renderAlert(r Record, lang string) (title, text string) {
-	_ = lang
-	var body []string
+	title, summary := Render(r.words(), lang)
+	parts := []string{summary}
 	switch {
-	case r.Kind == claims.AlertVerdict && r.Verdict != nil:
-		label := r.Verdict.TextualRating
-		if label == "" {
-			label = r.Rating.OrUnknown().Label()
-		}
-		title = label + " — " + oneLine(r.Verdict.ClaimReviewed, 200)
-		if r.Verdict.Retracted {
-			title = "[retracted] " + title
-		}
-		body = append(body, r.Verdict.Summary)
-		if r.Verdict.CorrectionNote != "" {
-			body = append(body, "Correction: "+r.Verdict.CorrectionNote)
-		}
-		if r.Verdict.Retracted {
-			note := "This verdict was retracted."
-			if r.Verdict.RetractionNote != "" {
-				note += " " + r.Verdict.RetractionNote
-			}
-			body = append([]string{note}, body...)
-		}
-	case r.Kind == claims.AlertFlagged && r.Match != nil:
-		claim := oneLine(r.ClaimText, 200)
-		if r.Unreviewed {
-			title = UnreviewedPrefix + claim
-			body = append(body, fmt.Sprintf("Automatic match, not confirmed by a reviewer: repeats a claim rated %q by %s (%s).",
-				r.Match.label(), r.Match.Publisher, r.Match.URL))
-		} else {
-			title = "Confirmed repeat of a claim rated " + r.Match.label() + ": " + claim
-			body = append(body, fmt.Sprintf("A reviewer confirmed this claim repeats a claim rated %q by %s (%s).",
-				r.Match.label(), r.Match.Publisher, r.Match.URL))
-		}
-	case r.Kind == claims.AlertTrending:
-		title = "Trending: " + oneLine(r.ClaimText, 200)
-		if r.Unreviewed {
-			title = "Unconfirmed match, trending: " + oneLine(r.ClaimText, 200)
-		}
-	default:
-		title = oneLine(r.ClaimText, 200)
+	case r.Verdict != nil && r.Status != claims.AlertCancelled:
+		parts = append(parts, r.Verdict.Summary)
+	case r.Match != nil && r.Match.URL != "":
+		parts = append(parts, r.Match.label()+": "+r.Match.URL)
 	}
-	if r.Seen != "" {
-		body = append(body, r.Seen)
+	if r.Seen != "" && r.Status != claims.AlertCancelled {
+		parts = append(parts, r.Seen)
 	}
-	if r.Status == claims.AlertCancelled && !(r.Verdict != nil && r.Verdict.Retracted) {
-		title = "[cancelled] " + title
-	}
-	if w := reasonWords[r.Reason]; w != "" {
-		body = append([]string{w}, body...)
-	}
-	var parts []string
-	for _, b := range body {
-		if b = strings.TrimSpace(b); b != "" {
-			parts = append(parts, b)
+	var out []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
 		}
 	}
-	return title, strings.Join(parts, "\n\n")
+	return title, strings.Join(out, "\n\n")
 }
 
 // windowIndex is the number of the fixed window holding t.

@@ -98,7 +98,7 @@ func TestFlaggedClaimReachesOnlyItsLocality(t *testing.T) {
 		t.Errorf("type %q, want %q", p.Type, webhook.TypeAlertRaised)
 	case a.SubscriptionID != subA.ID || a.Locality != paris || a.Kind != "flagged" || a.Status != claims.AlertRaised || a.Revision != 1:
 		t.Errorf("alert %+v is not A's flagged alert, raised at revision 1", a)
-	case !a.Unreviewed || !strings.HasPrefix(a.Title, UnreviewedPrefix):
+	case !a.Unreviewed || !strings.HasPrefix(a.Title, "[Non confirmé] "):
 		t.Errorf("automatic match not said plainly: unreviewed=%v title=%q", a.Unreviewed, a.Title)
 	case a.Rating != "false" || a.ClaimID != "clm_9" || a.ClusterID != "cl_3":
 		t.Errorf("alert %+v: wrong rating, claim or cluster", a)
@@ -118,7 +118,7 @@ func TestFlaggedClaimReachesOnlyItsLocality(t *testing.T) {
 		if err != nil {
 			t.Fatalf("feed %s does not parse: %v", ext, err)
 		}
-		if len(f.Items) != 1 || !strings.HasPrefix(f.Items[0].Title, UnreviewedPrefix) {
+		if len(f.Items) != 1 || !strings.HasPrefix(f.Items[0].Title, "[Non confirmé] ") {
 			t.Fatalf("feed %s items %+v, want the one unreviewed alert", ext, f.Items)
 		}
 		if ext == ".atom" {
@@ -207,7 +207,7 @@ func TestConfirmationByDefault(t *testing.T) {
 	bustest.Eventually(t, 15*time.Second, "the early warning webhook", func() bool { return len(recvEarly.requests()) == 1 })
 	h.settled()
 	recs := h.alerts(early.ID)
-	if len(recs) != 1 || !recs[0].Unreviewed || recs[0].Status != claims.AlertRaised || !strings.HasPrefix(recs[0].Title, UnreviewedPrefix) {
+	if len(recs) != 1 || !recs[0].Unreviewed || recs[0].Status != claims.AlertRaised || !strings.HasPrefix(recs[0].Title, "[Non confirmé] ") {
 		t.Fatalf("early warning alerts %+v, want one unconfirmed alert", recs)
 	}
 	if got := tap(); len(got) != 1 || !got[0].Unreviewed || got[0].ID != recs[0].ID {
@@ -395,7 +395,7 @@ func TestTrendingRaisesOneAlert(t *testing.T) {
 	if len(recs) != 1 {
 		t.Fatalf("%d alerts, want exactly one trending alert: %+v", len(recs), recs)
 	}
-	if r := recs[0]; r.Kind != "trending" || r.ClusterID != "cl_bridges" || r.Unreviewed || !strings.HasPrefix(r.Title, "Trending: ") {
+	if r := recs[0]; r.Kind != "trending" || r.ClusterID != "cl_bridges" || r.Unreviewed || !strings.HasPrefix(r.Title, "Affirmation qui se propage") {
 		t.Errorf("alert %+v, want a reviewed-free trending alert on cl_bridges", r)
 	}
 	if got := tap(); len(got) != 1 || got[0].Kind != claims.AlertTrending {
@@ -549,7 +549,7 @@ func TestVerdictLifeInCAP(t *testing.T) {
 	h.publishRetraction(v3) // announced twice: nothing new
 	h.settled()
 	recs := h.alerts(sub.ID)
-	if len(recs) != 1 || recs[0].Revision != 3 || recs[0].Status != claims.AlertCancelled || !strings.HasPrefix(recs[0].Title, "[retracted] ") {
+	if len(recs) != 1 || recs[0].Revision != 3 || recs[0].Status != claims.AlertCancelled || !strings.HasPrefix(recs[0].Title, "[Annulée] ") || !strings.Contains(recs[0].Text, "retirée") {
 		t.Errorf("alerts %+v, want one cancelled alert at revision 3", recs)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"vigie/claims"
+	"vigie/pipeline/account"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/bus/bustest"
 	"vigie/pipeline/codec"
@@ -83,7 +84,10 @@ func capMessage(t *testing.T, h *harness, sub subscription.Subscription, tok str
 		t.Fatalf("CAP index: %v, want one entry: %s", err, idx)
 	}
 	path := strings.TrimPrefix(f.Items[0].Link, "https://verif.example.org")
-	code, _, msg := h.getFeed(path + "?token=" + tok)
+	if !strings.Contains(path, "token="+tok) {
+		t.Errorf("CAP index link %s does not carry the token that opened the index", path)
+	}
+	code, _, msg := h.getFeed(path)
 	if code != http.StatusOK {
 		t.Fatalf("CAP message %s: %d %s", path, code, msg)
 	}
@@ -91,11 +95,15 @@ func capMessage(t *testing.T, h *harness, sub subscription.Subscription, tok str
 	return msg
 }
 
-// apiAlerts reads GET /api/v1/subscriptions/{id}/alerts.
-func apiAlerts(t *testing.T, h *harness, subID string) []claims.Alert {
+// apiAlerts reads GET /api/v1/subscriptions/{id}/alerts as the
+// subscription's owner.
+func apiAlerts(t *testing.T, h *harness, sub subscription.Subscription) []claims.Alert {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	handlerOf(h.svc).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/subscriptions/"+subID+"/alerts", nil))
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/subscriptions/"+sub.ID+"/alerts", nil)
+	req = req.WithContext(account.WithPrincipal(req.Context(),
+		account.Principal{User: sub.Owner, Role: claims.RoleSubscriber, Via: account.ViaSession}))
+	handlerOf(h.svc).ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("alerts API: %d %s", rec.Code, rec.Body)
 	}
@@ -158,7 +166,7 @@ func replay(t *testing.T, b *bus.Bus, locality string) []claims.Alert {
 func TestAlertLifeOnEveryChannel(t *testing.T) {
 	t.Parallel()
 	recv, other := newReceiver(t, nil), newReceiver(t, nil)
-	h := start(t, Options{Authorize: func(*http.Request, string) bool { return true }}, recv, other)
+	h := start(t, Options{}, recv, other)
 	all := []claims.AlertKind{claims.AlertFlagged, claims.AlertTrending, claims.AlertVerdict}
 	sub, tok := h.subscribe("Paris", []string{paris}, all, false, recv)
 	second, _ := h.subscribe("Paris again", []string{paris}, all, false, other)
@@ -232,7 +240,7 @@ func TestAlertLifeOnEveryChannel(t *testing.T) {
 				t.Errorf("CAP of revision %d does not reference revision %d:\n%s", rev, earlier, msg)
 			}
 		}
-		if as := apiAlerts(t, h, sub.ID); len(as) != 1 || as[0].ID != id || as[0].Status != status || as[0].Revision != rev {
+		if as := apiAlerts(t, h, sub); len(as) != 1 || as[0].ID != id || as[0].Status != status || as[0].Revision != rev {
 			t.Errorf("alerts API after revision %d: %+v", rev, as)
 		}
 	}
@@ -253,7 +261,7 @@ func TestAlertLifeOnEveryChannel(t *testing.T) {
 		t.Fatalf("retraction: version %d retracted %v, want version %d kept", r.Verdict.Version, r.Verdict.Retracted, version)
 	}
 	step(3, claims.AlertCancelled, "Cancel")
-	if items := feedItems(t, h, sub, tok, ".atom"); !strings.HasPrefix(items[0].Title, "[retracted] ") {
+	if items := feedItems(t, h, sub, tok, ".atom"); !strings.HasPrefix(items[0].Title, "[Cancelled] ") || !strings.Contains(items[0].Description+items[0].Content, "retracted") {
 		t.Errorf("feed title after the retraction: %q", items[0].Title)
 	}
 
@@ -308,8 +316,8 @@ func TestDismissalCancelsEarlyWarning(t *testing.T) {
 	bustest.Eventually(t, 20*time.Second, "the cancellation", func() bool { return len(recv.requests()) == 2 })
 	h.settled()
 	items := feedItems(t, h, sub, tok, ".json")
-	if len(items) != 1 || !strings.HasPrefix(items[0].Title, "[cancelled] ") {
-		t.Errorf("feed after the dismissal: %+v", items)
+	if len(items) != 1 || !strings.HasPrefix(items[0].Title, "[Annulée") { // the claim is in French
+		t.Errorf("feed after the dismissal: %d items, first titled %q", len(items), items[0].Title)
 	}
 	if _, err := w.SetStatus(ctx, fc, claim, r.Revision, claims.StatusTriage); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
@@ -29,6 +30,10 @@ import (
 // version — makes a new revision, sent once on vigie.alerts.<locality>
 // (Nats-Msg-Id: id and revision) and to every subscription it concerns,
 // with the same id.
+
+// repairAfter is how old an undelivered revision must be before a process
+// that did not make it sends it (its maker stopped before the end).
+const repairAfter = 30 * time.Second
 
 // maxSubscriptionIndex bounds the alert ids a subscription's index keeps
 // (the newest stay).
@@ -213,7 +218,7 @@ func (s *Service) commit(ctx context.Context, subs []subscription.Subscription, 
 			return nil
 		}
 		st.ID = id
-		s.revise(subs, &st, wasLive)
+		made := s.revise(subs, &st, wasLive)
 		after, err := json.Marshal(st)
 		if err != nil {
 			return fmt.Errorf("alert %s: %w", id, err)
@@ -230,6 +235,13 @@ func (s *Service) commit(ctx context.Context, subs []subscription.Subscription, 
 		if st.Delivered >= st.Revision {
 			return nil
 		}
+		// The process that made the revision sends it; another one (a
+		// redelivery, a second alerter) sends a revision whose maker stopped
+		// before the end once it is clearly abandoned, and until then asks
+		// for its message to be tried again later.
+		if !made && s.opts.Now().Sub(st.Updated) < repairAfter {
+			return fmt.Errorf("alert %s: revision %d is being sent by another process", id, st.Revision)
+		}
 		if err := s.send(ctx, subs, st); err != nil {
 			return err
 		}
@@ -241,9 +253,10 @@ func (s *Service) commit(ctx context.Context, subs []subscription.Subscription, 
 // revise makes a new revision when what the alert says changed and it
 // stands or stood: raised at the first, cancelled when it no longer stands,
 // updated otherwise; it chooses the subscriptions the revision goes to.
-func (s *Service) revise(subs []subscription.Subscription, st *state, wasLive bool) {
+func (s *Service) revise(subs []subscription.Subscription, st *state, wasLive bool) bool {
 	fp := st.fingerprint()
-	if fp != st.Fingerprint && (st.Live || wasLive) {
+	made := fp != st.Fingerprint && (st.Live || wasLive)
+	if made {
 		now := s.opts.Now().UTC()
 		st.Revision++
 		switch {
@@ -261,6 +274,7 @@ func (s *Service) revise(subs []subscription.Subscription, st *state, wasLive bo
 		st.Targets = s.targets(subs, st)
 	}
 	st.Fingerprint = fp
+	return made
 }
 
 // markDelivered records that revision's message and deliveries are done.

@@ -158,9 +158,7 @@ func (s *Service) addMember(subs []subscription.Subscription, st *state, ic clai
 		}
 	}
 	st.MatchText = oneLine(c.Text+" "+ic.ItemTitle, 2000)
-	if ic.SourceName != "" || ic.ItemURL != "" {
-		st.Seen = fmt.Sprintf("Seen in %s: %s", ic.SourceName, ic.ItemURL)
-	}
+	st.Source, st.Seen = ic.SourceName, ic.ItemURL
 	m := st.member(c.ID)
 	if m == nil {
 		st.Members = append(st.Members, member{ClaimID: c.ID})
@@ -256,8 +254,7 @@ func (s *Service) trending(ctx context.Context, subs []subscription.Subscription
 			st.Severity = max(st.Severity, sev)
 			st.Rating = rating
 			st.Unreviewed = match != nil
-			st.Seen = fmt.Sprintf("Repeated in %d items from %d sources since %s.", len(tr.Items), len(tr.Sources),
-				tr.First.UTC().Format(time.RFC3339))
+			st.Items, st.Sources, st.Source, st.Seen = len(tr.Items), len(tr.Sources), ic.SourceName, ic.ItemURL
 			switch {
 			case !st.Unreviewed:
 				st.Live = true

@@ -87,7 +87,7 @@ func FuzzFeedEntry(f *testing.F) {
 			t.Fatalf("oneLine(%q) = %q", title, one)
 		}
 		r := Record{Language: lang}
-		r.ID, r.Title, r.Text, r.URL, r.Locality, r.Rating = "alrt_x", UnreviewedPrefix+one, text,
+		r.ID, r.Title, r.Text, r.URL, r.Locality, r.Rating = "alrt_x", "[Unconfirmed] "+one, text,
 			"https://verif.example.org/claims/c", "FR-75056", "false"
 		r.Created = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 		feed := publish.Feed{Title: "t", SelfURL: "https://verif.example.org/f", HomeURL: "https://verif.example.org/",
