@@ -28,6 +28,8 @@ type VerdictInfo struct {
 	Published      time.Time `json:"published"`
 	Retracted      bool      `json:"retracted,omitempty"`
 	RetractionNote string    `json:"retraction_note,omitempty"`
+	// Appearances counts the places the claim was seen (a new one is a repeat).
+	Appearances int `json:"appearances,omitempty"`
 }
 
 // MatchInfo is the fact-check a flagged alert's claim repeats.

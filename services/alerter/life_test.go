@@ -156,13 +156,14 @@ func replay(t *testing.T, b *bus.Bus, locality string) []claims.Alert {
 
 // TestAlertLifeOnEveryChannel is done-when 1 of issue 13 at the service
 // level, through the real review workflow: a verdict for Paris is
-// published, corrected, then retracted (which keeps its version). The
+// published, corrected, gets a new appearance (a repeat), then is retracted
+// (which keeps its version). The
 // subscription's private feeds (parsed by a feed reader), a webhook receiver
 // verifying signatures on its own, the CAP feed (XSD-valid, Update and
 // Cancel with references), the alerts API and a NATS subscriber each see
 // raised → updated → cancelled for one alert id. With two subscriptions on
 // Paris, NATS carries one message per change (done-when 4), and an
-// integrator that was offline replays all three from its own subject.
+// integrator that was offline replays all four from its own subject.
 func TestAlertLifeOnEveryChannel(t *testing.T) {
 	t.Parallel()
 	recv, other := newReceiver(t, nil), newReceiver(t, nil)
@@ -253,36 +254,50 @@ func TestAlertLifeOnEveryChannel(t *testing.T) {
 	}
 	step(2, claims.AlertUpdated, "Update")
 
+	// The claim appears again in another outlet, added as an appearance of
+	// the verdict: a repeat, the alert is updated.
+	if _, err := w.AddAppearance(ctx, editor, "a1b2c3d4e5f60718", 0, claim, "https://news.example/again"); err != nil {
+		t.Fatal(err)
+	}
+	step(3, claims.AlertUpdated, "Update")
+	if recs := h.alerts(sub.ID); len(recs) != 1 || recs[0].Reason != ReasonAppearance || recs[0].Verdict.Appearances != 1 {
+		t.Errorf("alert after the appearance: %+v, want a repeat", recs)
+	}
+	_, seen, err := w.Get(ctx, claim)
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	version := r.Verdict.Version
-	if r, err = w.RetractVerdict(ctx, editor, claim, r.Revision, "The analyses cited were of another city."); err != nil {
+	if r, err = w.RetractVerdict(ctx, editor, claim, seen, "The analyses cited were of another city."); err != nil {
 		t.Fatal(err)
 	}
 	if r.Verdict.Version != version || !r.Verdict.Retracted {
 		t.Fatalf("retraction: version %d retracted %v, want version %d kept", r.Verdict.Version, r.Verdict.Retracted, version)
 	}
-	step(3, claims.AlertCancelled, "Cancel")
+	step(4, claims.AlertCancelled, "Cancel")
 	if items := feedItems(t, h, sub, tok, ".atom"); !strings.HasPrefix(items[0].Title, "[Cancelled] ") || !strings.Contains(items[0].Description+items[0].Content, "retracted") {
 		t.Errorf("feed title after the retraction: %q", items[0].Title)
 	}
 
 	// NATS: one message per change although two subscriptions follow Paris.
 	got := tap()
-	if len(got) != 3 {
-		t.Fatalf("NATS carried %d messages, want 3 (one per change, not per subscription): %+v", len(got), got)
+	if len(got) != 4 {
+		t.Fatalf("NATS carried %d messages, want 4 (one per change, not per subscription): %+v", len(got), got)
 	}
 	for i, a := range got {
-		want := []claims.AlertStatus{claims.AlertRaised, claims.AlertUpdated, claims.AlertCancelled}[i]
+		want := []claims.AlertStatus{claims.AlertRaised, claims.AlertUpdated, claims.AlertUpdated, claims.AlertCancelled}[i]
 		if a.ID != id || a.Revision != i+1 || a.Status != want {
 			t.Errorf("NATS message %d: %+v, want %s revision %d of %s", i+1, a, want, i+1, id)
 		}
 	}
 	// The other subscription got the same alert id.
-	if hs := hooks(t, other); len(hs) != 3 || hs[2].Data.ID != id || hs[2].Data.Status != claims.AlertCancelled || hs[2].Data.SubscriptionID != second.ID {
+	if hs := hooks(t, other); len(hs) != 4 || hs[3].Data.ID != id || hs[3].Data.Status != claims.AlertCancelled || hs[3].Data.SubscriptionID != second.ID {
 		t.Errorf("second subscription's deliveries: %+v", hs)
 	}
-	// An integrator offline all along replays the three changes.
-	if rs := replay(t, h.bus, paris); len(rs) != 3 || rs[0].Status != claims.AlertRaised || rs[2].Status != claims.AlertCancelled || rs[2].ID != id {
-		t.Errorf("replay from %s: %+v, want raised, updated, cancelled of %s", bus.AlertSubject(paris), rs, id)
+	// An integrator offline all along replays the four changes.
+	if rs := replay(t, h.bus, paris); len(rs) != 4 || rs[0].Status != claims.AlertRaised || rs[3].Status != claims.AlertCancelled || rs[3].ID != id {
+		t.Errorf("replay from %s: %+v, want raised, updated, updated, cancelled of %s", bus.AlertSubject(paris), rs, id)
 	}
 }
 

@@ -48,11 +48,21 @@ func (s *Service) handleReview(ctx context.Context, msgs []jetstream.Msg) []erro
 	return errs
 }
 
-// reviewEvent changes the flagged alerts of the event's claim: dismissing
+// reviewEvent changes the alerts an event concerns: a new appearance
+// updates the verdict's alert; dismissing
 // the claim withdraws it from its alerts (an alert left with no claim is
 // cancelled), reopening it puts it back; confirming a match makes the alert
 // confirmed, rejecting it withdraws the match.
 func (s *Service) reviewEvent(ctx context.Context, load func() error, subs func() []subscription.Subscription, ev claims.ReviewEvent) error {
+	if ev.Action == claims.ActionAddAppearance && ev.Verdict != nil && ev.Verdict.Version > 0 {
+		// A new appearance of a published verdict: its alert is updated (a
+		// repeat). The same action's event on the appearing claim carries
+		// no verdict.
+		if err := load(); err != nil {
+			return err
+		}
+		return s.verdict(ctx, subs(), ev.Verdict)
+	}
 	var apply func(m *member) bool
 	var reason string
 	dismissed := func(st claims.ReviewStatus) bool { return st == claims.StatusDismissed }

@@ -411,11 +411,13 @@ func (s *Service) verdict(ctx context.Context, subs []subscription.Subscription,
 	version := max(v.Version, 1)
 	info := &VerdictInfo{ID: v.ID, Version: version, ClaimReviewed: v.ClaimReviewed, TextualRating: v.TextualRating,
 		Summary: v.Summary, CorrectionNote: v.CorrectionNote, Corrections: len(v.Corrections), Localities: locs,
-		Published: published.UTC(), Retracted: v.Retracted, RetractionNote: v.RetractionNote}
+		Published: published.UTC(), Retracted: v.Retracted, RetractionNote: v.RetractionNote, Appearances: len(v.Appearances)}
 	for _, loc := range locs {
 		id := alertID(claims.AlertVerdict, v.ID, loc)
 		err := s.commit(ctx, subs, id, func(st *state) bool {
-			if old := st.Verdict; old != nil && (old.Version > version || old.Version == version && old.Retracted && !v.Retracted) {
+			old := st.Verdict
+			if old != nil && (old.Version > version || old.Version == version && (old.Retracted && !v.Retracted ||
+				old.Appearances > info.Appearances)) {
 				return false // an older message, redelivered late
 			}
 			if st.Kind == "" {
@@ -429,10 +431,12 @@ func (s *Service) verdict(ctx context.Context, subs []subscription.Subscription,
 			switch {
 			case v.Retracted:
 				st.Reason = ReasonRetracted
-			case version > 1:
-				st.Reason = ReasonCorrected
-			default:
+			case old == nil:
 				st.Reason = ""
+			case version > old.Version:
+				st.Reason = ReasonCorrected
+			case info.Appearances > old.Appearances:
+				st.Reason, st.Items, st.Sources = ReasonAppearance, info.Appearances, 0
 			}
 			return true
 		})
