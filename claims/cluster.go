@@ -11,7 +11,7 @@ import (
 // SameClaimThreshold is the similarity (see Clusterer.Similarity) from which
 // two claims are the same claim, chosen on the CheckThat! train splits
 // (docs/quality.md, "Clustering").
-const SameClaimThreshold = 0.25
+const SameClaimThreshold = 0.30
 
 // Sketch is what the same-claim decision reads of one claim, computed once
 // by Clusterer.Sketch.
@@ -129,18 +129,23 @@ func (c *Clusterer) SameClaim(a, b Claim) (bool, float64) {
 	return s >= c.threshold, s
 }
 
-// candidateStems is how many of a claim's rarest stems look up earlier
-// claims in Assign, and maxPerStem how many of the latest claims of each.
+// candidateStems is how many of a claim's rarest stems (by the
+// fact-checks) look up earlier claims in Assign, sharedStems how many of the
+// stems it shares with the fewest earlier claims look them up when those
+// find none, and maxPerStem how many of the latest claims of each.
 const (
 	candidateStems = 6
+	sharedStems    = 8
 	maxPerStem     = 2000
 )
 
 // Assign puts the claim with this id and sketch into the cluster of the
 // most similar claim assigned before it, if any is the same claim (ties: the
 // earliest), else into a new cluster named after id; it returns the cluster.
-// Earlier claims are found through their rarest stems, among the last
-// window claims. The outcome depends on the order of the calls.
+// Earlier claims are found through the claim's rarest stems (by the
+// fact-checks), else through the stems it shares with the fewest of them (a
+// word no fact-check uses may be the rarest of a rewording and not the one
+// it shares), among the last window claims. The outcome depends on the order of the calls.
 func (c *Clusterer) Assign(id string, s Sketch) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -175,21 +180,27 @@ func (c *Clusterer) Add(s Sketch, cluster string) {
 func (c *Clusterer) nearestLocked(s Sketch) (string, float64, bool) {
 	best, bestSim := -1, 0.0
 	seen := map[int]bool{}
-	for _, k := range rarest(s, candidateStems) {
-		ns := c.byStem[s.stems[k]]
-		if len(ns) > maxPerStem { // a common word: its latest claims only
-			ns = ns[len(ns)-maxPerStem:]
-		}
-		for _, n := range ns {
-			if n < c.base || seen[n] {
-				continue
+	lookup := func(stems []int) {
+		for _, k := range stems {
+			ns := c.byStem[s.stems[k]]
+			if len(ns) > maxPerStem { // a common word: its latest claims only
+				ns = ns[len(ns)-maxPerStem:]
 			}
-			seen[n] = true
-			sim := c.Similarity(s, c.entries[n-c.base].sketch)
-			if sim >= c.threshold && (sim > bestSim || sim == bestSim && n < best) {
-				best, bestSim = n, sim
+			for _, n := range ns {
+				if n < c.base || seen[n] {
+					continue
+				}
+				seen[n] = true
+				sim := c.Similarity(s, c.entries[n-c.base].sketch)
+				if sim >= c.threshold && (sim > bestSim || sim == bestSim && n < best) {
+					best, bestSim = n, sim
+				}
 			}
 		}
+	}
+	lookup(rarest(s, candidateStems))
+	if best < 0 {
+		lookup(c.sharedStemsLocked(s, sharedStems))
 	}
 	if best < 0 {
 		return "", 0, false
@@ -229,6 +240,34 @@ func (c *Clusterer) compactLocked() {
 	}
 	c.entries = slices.Clone(c.entries)
 	c.evicted = 0
+}
+
+// sharedStemsLocked returns the indices of the n stems of s that the fewest
+// remembered claims have, leaving out those none has (ties: the rarer among
+// the fact-checks, then the first in order).
+func (c *Clusterer) sharedStemsLocked(s Sketch, n int) []int {
+	idx := make([]int, 0, len(s.stems))
+	for i, st := range s.stems {
+		if len(c.byStem[st]) > 0 {
+			idx = append(idx, i)
+		}
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		na, nb := len(c.byStem[s.stems[a]]), len(c.byStem[s.stems[b]])
+		switch {
+		case na != nb:
+			return na - nb
+		case s.weights[a] > s.weights[b]:
+			return -1
+		case s.weights[a] < s.weights[b]:
+			return 1
+		}
+		return 0
+	})
+	if len(idx) > n {
+		idx = idx[:n]
+	}
+	return idx
 }
 
 // rarest returns the indices of the n highest-weighted stems of s (ties: the
