@@ -135,34 +135,40 @@ func (s *Service) grantStore(ctx context.Context) (*subscription.Grants, error) 
 // Grants returns the grants store (for the CLI and the demo).
 func (s *Service) Grants(ctx context.Context) (*subscription.Grants, error) { return s.grantStore(ctx) }
 
-// checkOwner checks what a subscriber (not an admin) may do with next: only
-// granted localities, within its limits; existing is the subscriptions of
-// the store.
-func (s *Service) checkOwner(r *http.Request, next subscription.Subscription, changedLocalities bool) error {
+// checkOwner checks next against its owner's grant and limits: the fields
+// first, then (when changedLocalities and p is not an admin) only granted
+// localities, then the owner's subscription and webhook limits.
+func (s *Service) checkOwner(ctx context.Context, p account.Principal, admin bool, next subscription.Subscription, changedLocalities bool) error {
 	if err := next.Normalize().Validate(); err != nil {
 		return err // the fields first: a code that is not one is a 400, not a refusal
 	}
-	gs, err := s.grantStore(r.Context())
+	gs, err := s.grantStore(ctx)
 	if err != nil {
 		return err
 	}
-	g, err := gs.Get(r.Context(), next.Owner)
+	g, err := gs.Get(ctx, next.Owner)
 	if err != nil {
 		return err
 	}
-	if p, ok := account.FromContext(r.Context()); ok && p.Role == claims.RoleSubscriber && p.User == next.Owner && p.Locality != "" {
+	if p.Role == claims.RoleSubscriber && p.User == next.Owner && p.Locality != "" {
 		g.Localities = append(g.Localities, strings.ToUpper(p.Locality)) // a subscriber's own locality is granted with its account
 	}
-	if changedLocalities && !s.isAdmin(r) {
+	if changedLocalities && !admin {
 		if err := g.Ungranted(next); err != nil {
 			return err
 		}
 	}
-	subs, err := s.subs.List(r.Context())
+	subs, err := s.subs.List(ctx)
 	if err != nil {
 		return err
 	}
 	return g.CheckLimits(subs, next)
+}
+
+// principalOf returns the request's principal (zero when anonymous).
+func principalOf(r *http.Request) account.Principal {
+	p, _ := account.FromContext(r.Context())
+	return p
 }
 
 func decode(r *http.Request, v any) error {
@@ -253,7 +259,7 @@ func (s *Service) apiCreate(w http.ResponseWriter, r *http.Request) {
 		in.Webhooks[i].ID, in.Webhooks[i].Secrets, in.Webhooks[i].Health = subscription.NewWebhookID(), []string{sec}, webhook.Health{}
 		secrets[in.Webhooks[i].ID] = sec
 	}
-	if err := s.checkOwner(r, in, true); err != nil {
+	if err := s.checkOwner(r.Context(), principalOf(r), s.isAdmin(r), in, true); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -314,7 +320,7 @@ func (s *Service) apiPut(w http.ResponseWriter, r *http.Request, sub subscriptio
 	}
 	next.Revision = in.Revision
 	changed := !slices.Equal(next.Normalize().Localities, sub.Localities) || next.Owner != sub.Owner
-	if err := s.checkOwner(r, next, changed); err != nil {
+	if err := s.checkOwner(r.Context(), principalOf(r), s.isAdmin(r), next, changed); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -396,7 +402,7 @@ func (s *Service) apiAddWebhook(w http.ResponseWriter, r *http.Request, sub subs
 	}
 	next := sub
 	next.Webhooks = append(slices.Clone(sub.Webhooks), wh)
-	if err := s.checkOwner(r, next, false); err != nil {
+	if err := s.checkOwner(r.Context(), principalOf(r), s.isAdmin(r), next, false); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -489,33 +495,41 @@ func (s *Service) apiDropSecret(w http.ResponseWriter, r *http.Request, sub subs
 
 // apiTest makes one webhook.test attempt now and records it.
 func (s *Service) apiTest(w http.ResponseWriter, r *http.Request, sub subscription.Subscription) {
-	wh, _, ok := sub.Webhook(r.PathValue("wid"))
-	if !ok {
-		s.fail(w, r, subscription.ErrNotFound)
-		return
-	}
-	signer, err := webhook.NewSigner(wh.Secrets...)
+	d, err := s.testWebhook(r.Context(), sub, r.PathValue("wid"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, d)
+}
+
+// testWebhook makes one webhook.test attempt to webhook wid of sub now,
+// records it in the delivery log and returns the record.
+func (s *Service) testWebhook(ctx context.Context, sub subscription.Subscription, wid string) (subscription.Delivery, error) {
+	wh, _, ok := sub.Webhook(wid)
+	if !ok {
+		return subscription.Delivery{}, fmt.Errorf("webhook %s: %w", wid, subscription.ErrNotFound)
+	}
+	signer, err := webhook.NewSigner(wh.Secrets...)
+	if err != nil {
+		return subscription.Delivery{}, err
 	}
 	now := s.opts.Now().UTC()
 	msg, err := webhook.NewMessage(webhook.NewMessageID(), webhook.TypeTest, now,
 		map[string]string{"subscription_id": sub.ID, "webhook_id": wh.ID, "message": "Test delivery from Vigie."})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return subscription.Delivery{}, err
 	}
-	a := s.deliver.Attempt(r.Context(), webhook.Endpoint{URL: wh.URL, Signer: signer}, msg, 1, time.Time{})
+	a := s.deliver.Attempt(ctx, webhook.Endpoint{URL: wh.URL, Signer: signer}, msg, 1, time.Time{})
 	if a.Outcome == webhook.OutcomeRetry || a.Outcome == webhook.OutcomeExpired {
 		a.Outcome, a.Next = webhook.OutcomeExpired, time.Time{} // a test is never retried
 	}
 	d := subscription.DeliveryFromAttempt(sub.ID, wh.ID, "", a)
-	if err := s.dlog.Record(r.Context(), d); err != nil {
+	if err := s.dlog.Record(ctx, d); err != nil {
 		s.log.Warn("test delivery not recorded", zap.Error(err))
 	}
 	s.opts.Metrics.AlertDelivery("webhook_test", a.Outcome.String())
-	httpapi.WriteJSON(w, http.StatusOK, d)
+	return d, nil
 }
 
 func (s *Service) apiDeliveries(w http.ResponseWriter, r *http.Request, sub subscription.Subscription) {

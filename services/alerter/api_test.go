@@ -16,10 +16,10 @@ import (
 	"vigie/pipeline/subscription"
 )
 
-// principalOf stands in for the authenticator: "admin" is an admin, "ro:"
+// testPrincipal stands in for the authenticator: "admin" is an admin, "ro:"
 // and a name a read-only token of that user, "editor" an editor, "" no
 // one, any other name a subscriber of that name.
-func principalOf(who string) (account.Principal, bool) {
+func testPrincipal(who string) (account.Principal, bool) {
 	p := account.Principal{User: who, Role: claims.RoleSubscriber, Via: account.ViaSession}
 	if name, ok := strings.CutPrefix(who, "ro:"); ok {
 		p = account.Principal{User: name, Role: claims.RoleSubscriber, Via: account.ViaToken, ReadOnly: true}
@@ -43,7 +43,7 @@ func call(t *testing.T, h http.Handler, method, path, user string, body any) (in
 		}
 	}
 	req := httptest.NewRequest(method, path, &rd)
-	if p, ok := principalOf(user); ok {
+	if p, ok := testPrincipal(user); ok {
 		req = req.WithContext(account.WithPrincipal(req.Context(), p))
 	}
 	rec := httptest.NewRecorder()

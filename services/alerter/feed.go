@@ -181,7 +181,10 @@ func (s *Service) serveFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	feed := publish.Feed{
 		Title: "Vigie alerts: " + sub.Name, Description: "Alerts for " + strings.Join(sub.Localities, ", "),
-		SelfURL: s.feedURL(sub.ID, format), HomeURL: s.opts.BaseURL, Author: s.opts.Publisher,
+		// The feed's own links open for its reader: self with the token, home
+		// the subscriber's alerts page.
+		SelfURL: s.feedURL(sub.ID, format) + "?token=" + url.QueryEscape(r.URL.Query().Get("token")),
+		HomeURL: strings.TrimSuffix(s.opts.BaseURL, "/") + "/alerts", Author: s.opts.Publisher,
 	}
 	var buf bytes.Buffer
 	var ctype string

@@ -77,3 +77,7 @@ func (s *Service) OpenAlert(ctx context.Context, subID, alertID, sig string, p a
 	}
 	return Record{}, subscription.Subscription{}, ErrNoAlert
 }
+
+// Words returns the structured fields the alert's words are rendered from
+// (Render), for pages that write it in their reader's language.
+func (r Record) Words() Words { return r.words() }

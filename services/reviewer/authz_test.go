@@ -25,8 +25,10 @@ func TestRouteFamilies(t *testing.T) {
 	family := func(route string) (string, []string) {
 		_, path, _ := strings.Cut(route, " ")
 		switch {
-		case path == "/alerts" || path == "/api/v1/alerts":
+		case path == "/alerts" || path == "/api/v1/alerts" || strings.HasPrefix(path, "/alerts/subscriptions/"):
 			return "own", []string{claims.RoleAdmin, claims.RoleSubscriber}
+		case path == "/alerts/{id}": // opened by its link's signature or the subscriber's session
+			return "public", roles
 		case slices.Contains([]string{"/healthz", "/readyz", "/login", "/static/{path...}"}, path):
 			return "public", roles
 		case path == "/logout" || strings.HasPrefix(path, "/account") || path == "/api/v1/me":
@@ -198,6 +200,12 @@ func matrixRequests() map[string]matrixCase {
 		"GET /dashboard": simple("GET /dashboard"), "GET /api/v1/dashboard": simple("GET /api/v1/dashboard"),
 		"GET /admin": simple("GET /admin"), "GET /api/v1/audit": simple("GET /api/v1/audit"),
 		"GET /alerts": simple("GET /alerts"), "GET /api/v1/alerts": simple("GET /api/v1/alerts"),
+		"GET /alerts/{id}": func(*env, string) (string, string, any, url.Values) {
+			return "GET", "/alerts/al1?sub=sub_u-subscriber&sig=ok", nil, nil
+		},
+		"POST /alerts/subscriptions/{sub}": func(_ *env, role string) (string, string, any, url.Values) {
+			return "POST", "/alerts/subscriptions/sub_u-subscriber", nil, url.Values{"action": {"settings"}, "kind": {"verdict"}}
+		},
 		"GET /api/v1/sources": simple("GET /api/v1/sources"),
 		"GET /api/v1/users":   simple("GET /api/v1/users"),
 		"POST /api/v1/users": func(e *env, _ string) (string, string, any, url.Values) {

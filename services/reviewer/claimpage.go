@@ -155,6 +155,12 @@ func (s *Server) actEraseTipster(w http.ResponseWriter, r *http.Request) {
 type alertsView struct {
 	page
 	Subscriptions []SubscriptionView
+	// Notice says what the form just posted did (nil on a plain GET).
+	Notice *alertsNotice
+	// Kinds, Severities and AlertLanguages are the settings form's choices.
+	Kinds          []claims.AlertKind
+	Severities     []int
+	AlertLanguages []string
 }
 
 func (s *Server) subscriberView(r *http.Request) ([]SubscriptionView, error) {
@@ -176,7 +182,17 @@ func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := alertsView{page: s.newPage(r, "alerts_title"), Subscriptions: subs}
+	v.fill()
 	s.render(w, r, http.StatusOK, "alerts", &v)
+}
+
+// fill fills the settings form's choices and renders the alerts page.
+func (v *alertsView) fill() {
+	v.Kinds = claims.AlertKinds
+	for n := claims.MinSeverity; n <= claims.MaxSeverity; n++ {
+		v.Severities = append(v.Severities, n)
+	}
+	v.AlertLanguages = []string{"en", "fr", "pt", "es", "sv", "ar"}
 }
 
 func (s *Server) apiAlerts(w http.ResponseWriter, r *http.Request) {

@@ -283,6 +283,31 @@ func (fakeAlerts) SubscriberView(_ context.Context, user string) ([]Subscription
 		Alerts:   []AlertView{{ID: "al1", Kind: "flagged", Title: "A claim about " + user, Severity: 3, Status: "delivered", Time: time.Now()}}}}, nil
 }
 
+// Alert opens alert "al1" of the user's subscription for its owner, an
+// admin, or anyone holding the signature "ok".
+func (fakeAlerts) Alert(_ context.Context, req AlertRequest) (AlertPage, error) {
+	owner := strings.TrimPrefix(req.SubscriptionID, "sub_")
+	mayRead := req.LoggedIn && (req.Principal.Role == claims.RoleAdmin || req.Principal.User == owner)
+	if req.AlertID != "al1" || (req.Signature != "ok" && !mayRead) {
+		return AlertPage{}, httpapi.Errorf(httpapi.ErrNotFound, "no such alert")
+	}
+	return AlertPage{ID: "al1", SubscriptionID: req.SubscriptionID, Kind: claims.AlertVerdict, Status: "updated",
+		Title: "Fact-check in Porto", Summary: "The fact-check was corrected.", Claim: "A claim", Place: "Porto", Locality: "PT-1312",
+		Rating: claims.RatingFalse, RatingWords: "False", Severity: 3, SeverityWord: "moderate", Confirmed: true,
+		VerdictURL: "https://news.example/verdicts/v1", Raised: time.Now()}, nil
+}
+
+// Change accepts every change of the user's own subscription.
+func (fakeAlerts) Change(_ context.Context, p account.Principal, subID string, c SubscriptionChange) (ChangeResult, error) {
+	if p.Role != claims.RoleAdmin && "sub_"+p.User != subID {
+		return ChangeResult{}, httpapi.Errorf(httpapi.ErrForbidden, "not yours")
+	}
+	if c.Action == ChangeAddWebhook {
+		return ChangeResult{Secret: "whsec_test"}, nil
+	}
+	return ChangeResult{Message: c.Action}, nil
+}
+
 // setField adds a field to a claim's index document.
 func (e *env) setField(id, key string, value any) {
 	e.t.Helper()

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,7 +27,7 @@ type pageSet struct {
 }
 
 // pageNames are the pages of templates/ (besides layout.html).
-var pageNames = []string{"login", "queue", "claim", "verdict", "dashboard", "admin", "alerts", "account", "totp", "error"}
+var pageNames = []string{"login", "queue", "claim", "verdict", "dashboard", "admin", "alerts", "alert", "account", "totp", "error"}
 
 func funcs() template.FuncMap {
 	return template.FuncMap{
@@ -60,6 +61,22 @@ func funcs() template.FuncMap {
 		"mayAppear": mayAppear,
 		"add":       func(a, b int) int { return a + b },
 		"json":      func(v any) string { b, _ := json.Marshal(v); return string(b) },
+		// The subscriber's pages.
+		"hasString":      slices.Contains[[]string],
+		"hasKind":        slices.Contains[[]claims.AlertKind],
+		"langName":       func(l string) string { return languageNames[l] },
+		"kindKey":        func(k claims.AlertKind) string { return "kind_" + string(k) },
+		"alertStatusKey": func(s string) string { return "alert_status_" + s },
+		"severityWord":   func(lang string, n int) string { return tr(lang, "sev_"+claims.SeverityWord(n)) },
+		"pageURL": func(s string) template.URL {
+			if strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//") {
+				return template.URL(s)
+			}
+			if u, err := url.Parse(s); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+				return template.URL(s)
+			}
+			return ""
+		},
 	}
 }
 

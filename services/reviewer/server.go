@@ -172,6 +172,9 @@ func (s *Server) Routes() []account.Route {
 		r("GET /admin", admin, s.adminPage),
 		r("GET /api/v1/audit", admin, s.apiAudit),
 		r("GET /alerts", own, s.alertsPage),
+		r("POST /alerts/subscriptions/{sub}", own, s.alertsChange),
+		// An alert's page: opened by the link it carries or by its subscriber's session.
+		r("GET /alerts/{id}", public, s.alertPage),
 		r("GET /api/v1/alerts", own, s.apiAlerts),
 		r("GET /api/v1/sources", admin, s.apiSources),
 		// Users and tokens (admins).

@@ -25,3 +25,23 @@
   });
   window.addEventListener("pagehide", function () { es.close(); });
 })();
+
+// On the alerts page, a "Copy" button beside each private feed address
+// (the address itself is a read-only field anyone can select and copy).
+(function () {
+  "use strict";
+  var buttons = document.querySelectorAll("button.copy[data-copy]");
+  Array.prototype.forEach.call(buttons, function (b) {
+    var field = document.getElementById(b.getAttribute("data-copy"));
+    if (!field || !navigator.clipboard) {
+      return;
+    }
+    b.hidden = false;
+    b.addEventListener("click", function () {
+      field.select();
+      navigator.clipboard.writeText(field.value).then(function () {
+        b.setAttribute("data-copied", "true");
+      });
+    });
+  });
+})();

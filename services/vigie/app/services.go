@@ -223,7 +223,7 @@ func (a *App) buildReviewer(ctx context.Context) error {
 		TrustedProxies: trustedProxies(a.cfg.Auth.TrustedProxies),
 	}
 	if a.alerter != nil {
-		deps.Alerts = alertViews{svc: a.alerter, baseURL: a.site.BaseURL}
+		deps.Alerts = alertViews{svc: a.alerter, baseURL: a.site.BaseURL, accounts: a.accounts}
 	}
 	reporters, err := ingester.OpenReporters(ctx, a.bus)
 	if err != nil {
