@@ -85,6 +85,8 @@ func natsVars(t *testing.T, file string) []string {
 				walk(filepath.Join(filepath.Dir(file), strings.Trim(strings.TrimSpace(inc), `"'`)))
 				continue
 			}
+			// A $ inside quotes is text ("$JS.API…"), not a variable.
+			line = regexp.MustCompile(`"[^"]*"`).ReplaceAllString(line, "")
 			for _, m := range regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`).FindAllStringSubmatch(line, -1) {
 				if !seen[m[1]] {
 					seen[m[1]] = true

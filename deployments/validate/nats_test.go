@@ -19,6 +19,7 @@ import (
 	"github.com/nats-io/nats-server/v2/conf"
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
 	"sigs.k8s.io/yaml"
 
@@ -169,11 +170,17 @@ func TestNATSOptions(t *testing.T) {
 					continue
 				}
 				subject := bus.SubjectAlerts + "." + bus.Token(locality)
-				if sub := u.Permissions.Subscribe; sub == nil || !reflect.DeepEqual(sub.Allow, []string{subject, subject + ".>"}) || len(sub.Deny) > 0 {
-					t.Errorf("user %s may subscribe to %+v, want only %s and %s.>", user, sub, subject, subject)
+				inbox := "_INBOX_" + user + ".>"
+				if sub := u.Permissions.Subscribe; sub == nil || !reflect.DeepEqual(sub.Allow, []string{subject, subject + ".>", inbox}) || len(sub.Deny) > 0 {
+					t.Errorf("user %s may subscribe to %+v, want only %s, %s.> and its inbox %s", user, sub, subject, subject, inbox)
 				}
-				if pub := u.Permissions.Publish; pub == nil || len(pub.Allow) > 0 || !reflect.DeepEqual(pub.Deny, []string{">"}) {
-					t.Errorf("user %s publish permissions %+v, want deny >", user, pub)
+				wantPub := []string{"JS.vigie.API.STREAM.INFO." + bus.StreamAlerts,
+					"JS.vigie.API.CONSUMER.CREATE." + bus.StreamAlerts + "." + user + "." + subject,
+					"JS.vigie.API.CONSUMER.INFO." + bus.StreamAlerts + "." + user,
+					"JS.vigie.API.CONSUMER.MSG.NEXT." + bus.StreamAlerts + "." + user,
+					"$JS.ACK." + bus.StreamAlerts + "." + user + ".>"}
+				if pub := u.Permissions.Publish; pub == nil || !reflect.DeepEqual(pub.Allow, wantPub) || len(pub.Deny) > 0 {
+					t.Errorf("user %s publish permissions %+v, want only its own consumer's requests %v", user, pub, wantPub)
 				}
 				for _, tok := range strings.Split(subject, ".") {
 					if !bus.TokenPattern.MatchString(tok) {
@@ -373,6 +380,146 @@ func TestNATSMunicipalityPermissions(t *testing.T) {
 		}
 		if !strings.Contains(strings.ToLower(err.Error()), "authorization") {
 			t.Errorf("connect error %v, want an authorization violation", err)
+		}
+	})
+}
+
+// TestNATSMunicipalityReplay runs single.conf and proves that a
+// municipality's integration user that was offline replays the alerts of
+// its locality kept in the ALERTS stream (done-when 4 of issue 13): its own
+// durable pull consumer, filtered to its subject, resumes where it stopped;
+// it cannot create a consumer on another locality's subject, nor under
+// another name, nor pull from another municipality's consumer.
+func TestNATSMunicipalityReplay(t *testing.T) {
+	env := natsTestEnv(t, "unused")
+	s := startNATS(t, env)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	b, err := bus.Connect(ctx, bus.ConnectConfig{URLs: []string{s.ClientURL()}, User: "vigie", Password: env["NATS_VIGIE_PASSWORD"], Name: "deployments-test"}, bus.DefaultTopology(), zap.NewNop())
+	if err != nil {
+		t.Fatalf("connect as vigie: %v", err)
+	}
+	defer b.Close()
+	if err := b.Apply(ctx); err != nil {
+		t.Fatal(err)
+	}
+	paris := bus.AlertSubject("FR-75056")
+	lyon := bus.AlertSubject("FR-69123")
+	publish := func(subject, data string) {
+		t.Helper()
+		if _, err := b.JS.Publish(ctx, subject, []byte(data), jetstream.WithMsgID(data)); err != nil {
+			t.Fatalf("publish %s: %v", data, err)
+		}
+	}
+	// Alerts published while Paris's integration was offline.
+	publish(paris, "A1")
+	publish(lyon, "L1")
+	publish(paris, "A2")
+
+	connect := func(user string) (jetstream.JetStream, chan error, *nats.Conn) {
+		t.Helper()
+		errs := make(chan error, 16)
+		nc, err := nats.Connect(s.ClientURL(), nats.UserInfo(user, env["NATS_ALERTS_"+strings.ToUpper(strings.ReplaceAll(user, "-", "_"))+"_PASSWORD"]),
+			nats.CustomInboxPrefix("_INBOX_"+user), nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+				select {
+				case errs <- err:
+				default:
+				}
+			}))
+		if err != nil {
+			t.Fatalf("connect as %s: %v", user, err)
+		}
+		t.Cleanup(nc.Close)
+		js, err := jetstream.NewWithAPIPrefix(nc, "JS.vigie.API")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return js, errs, nc
+	}
+	consumerOf := func(js jetstream.JetStream, name, filter string) (jetstream.Consumer, error) {
+		c, cancel := context.WithTimeout(ctx, 3*time.Second)
+		defer cancel()
+		return js.CreateOrUpdateConsumer(c, bus.StreamAlerts, jetstream.ConsumerConfig{Durable: name, FilterSubject: filter,
+			AckPolicy: jetstream.AckExplicitPolicy, DeliverPolicy: jetstream.DeliverAllPolicy})
+	}
+	pull := func(t *testing.T, c jetstream.Consumer, n int) []string {
+		t.Helper()
+		batch, err := c.Fetch(n, jetstream.FetchMaxWait(2*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for m := range batch.Messages() {
+			got = append(got, string(m.Data()))
+			if err := m.DoubleAck(ctx); err != nil {
+				t.Fatalf("ack %s: %v", m.Data(), err)
+			}
+		}
+		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) {
+			t.Fatal(err)
+		}
+		return got
+	}
+
+	js, parisErrs, parisNC := connect("fr-75056")
+	c, err := consumerOf(js, "fr-75056", paris)
+	if err != nil {
+		t.Fatalf("fr-75056 creates its consumer on ALERTS: %v", err)
+	}
+	if got := pull(t, c, 10); !reflect.DeepEqual(got, []string{"A1", "A2"}) {
+		t.Fatalf("replay after being offline: %v, want [A1 A2] (Paris's alerts only)", got)
+	}
+	// Offline again: a new alert, then a new connection resumes after A2.
+	publish(paris, "A3")
+	js2, _, _ := connect("fr-75056")
+	c2, err := consumerOf(js2, "fr-75056", paris)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pull(t, c2, 10); !reflect.DeepEqual(got, []string{"A3"}) {
+		t.Fatalf("second replay: %v, want only [A3], what it missed", got)
+	}
+
+	lyonJS, lyonErrs, _ := connect("fr-69123")
+	for _, tt := range []struct{ name, durable, filter string }{
+		{"another locality's subject", "fr-75056", lyon},
+		{"a consumer named after another user", "fr-69123", paris},
+	} {
+		t.Run("fr-75056 cannot create "+tt.name, func(t *testing.T) {
+			if _, err := consumerOf(js, tt.durable, tt.filter); err == nil {
+				t.Fatalf("consumer %s on %s created", tt.durable, tt.filter)
+			}
+			wantViolation(t, parisErrs, "Publish", "JS.vigie.API.CONSUMER.CREATE.ALERTS."+tt.durable+"."+tt.filter)
+		})
+	}
+	t.Run("the server checks the filter against the one in the subject", func(t *testing.T) {
+		body := fmt.Sprintf(`{"stream_name":%q,"config":{"durable_name":"fr-75056","filter_subject":%q,"ack_policy":"explicit","deliver_policy":"all"}}`,
+			bus.StreamAlerts, lyon)
+		msg, err := parisNC.Request("JS.vigie.API.CONSUMER.CREATE.ALERTS.fr-75056."+paris, []byte(body), 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(msg.Data), "did not match filtered subject") {
+			t.Fatalf("a create request filtered to %s under %s's subject was accepted: %s", lyon, paris, msg.Data)
+		}
+	})
+	t.Run("fr-69123 cannot pull from fr-75056's consumer", func(t *testing.T) {
+		publish(paris, "A4")
+		short, cancel := context.WithTimeout(ctx, 3*time.Second)
+		defer cancel()
+		c, err := lyonJS.Consumer(short, bus.StreamAlerts, "fr-75056")
+		if err != nil {
+			wantViolation(t, lyonErrs, "Publish", "JS.vigie.API.CONSUMER.INFO.ALERTS.fr-75056")
+		} else {
+			if batch, err := c.Fetch(1, jetstream.FetchMaxWait(time.Second)); err == nil {
+				for m := range batch.Messages() {
+					t.Fatalf("fr-69123 pulled %q from fr-75056's consumer", m.Data())
+				}
+			}
+		}
+		// The alert is still there for Paris.
+		if got := pull(t, c2, 10); !reflect.DeepEqual(got, []string{"A4"}) {
+			t.Fatalf("Paris's consumer after the attempt: %v, want [A4]", got)
 		}
 	})
 }
