@@ -41,8 +41,22 @@ func (a *App) listen(context.Context) error {
 		baseURL = "http://" + a.httpAddr
 	}
 	a.site = review.Site{Publisher: publish.Party{Name: a.cfg.Site.Publisher}, BaseURL: strings.TrimRight(baseURL, "/")}
+	if a.cfg.Site.BaseURL == "" && !loopback(ln.Addr()) {
+		// Behind a proxy every published URL would point at the listen
+		// address: say so where the operator looks first.
+		a.log.Warn("site.base_url is not set and the server listens beyond loopback: published URLs (verdict pages and their "+
+			"ClaimReview url, feeds, CAP messages, alert links in webhooks) will point at "+baseURL+"; set site.base_url "+
+			"(VIGIE_SITE_BASE_URL) to the public address readers and municipalities use", zap.String("listen", a.httpAddr),
+			zap.String("published_as", baseURL))
+	}
 	a.cookie = account.Cookie{Insecure: !strings.HasPrefix(baseURL, "https://")}
 	return nil
+}
+
+// loopback reports whether addr is a loopback address (127.0.0.1, ::1).
+func loopback(addr net.Addr) bool {
+	ta, ok := addr.(*net.TCPAddr)
+	return ok && ta.IP.IsLoopback()
 }
 
 // openAccounts opens the account store and creates the first admin, whose

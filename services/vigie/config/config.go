@@ -107,7 +107,7 @@ type Localities struct {
 
 // Site describes the public site.
 type Site struct {
-	BaseURL   string `yaml:"base_url" doc:"Public root URL of this Vigie (verdict pages, feeds, links in alerts); default http:// + http.addr."`
+	BaseURL   string `yaml:"base_url" doc:"Public root URL of this Vigie, as readers reach it through the TLS proxy: verdict pages and their ClaimReview url, feeds, CAP, links in alerts are built from it; default http:// + http.addr (a server listening beyond loopback warns at start)."`
 	Publisher string `yaml:"publisher" default:"Vigie newsroom" doc:"Name of the newsroom that publishes verdicts (ClaimReview author, feeds)."`
 }
 
