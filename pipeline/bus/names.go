@@ -58,6 +58,9 @@ const (
 	BucketSessions   = "vigie_sessions"
 	BucketReporters  = "vigie_reporters"
 	BucketClusters   = "vigie_clusters"
+	// BucketSettings holds workspace settings every process follows (the
+	// matcher's model: pipeline/matchermodel).
+	BucketSettings = "vigie_settings"
 	// The alerter's buckets; their configurations depend on alerting
 	// options (Topology.Alerting).
 	BucketSubscriptions = "vigie_subscriptions"
@@ -217,6 +220,7 @@ func (t Topology) Buckets() []jetstream.KeyValueConfig {
 		t.bucket(BucketFactChecks, "fact-checks followed by every matcher", 1),
 		t.bucket(BucketVerdicts, "verdicts, every version", 10),
 		t.bucket(BucketReporters, "tipline reporters' identities: personal data, erasable", 1),
+		t.bucket(BucketSettings, "workspace settings followed by every process (matcher_model)", 5),
 		withTTL(t.bucket(BucketClusters, "claim clusters: each claim's cluster and text (s.<claim>), each cluster's counts (n.<cluster>)", 1), ClustersTTL),
 	}, t.AccountBuckets()...)
 }

@@ -35,6 +35,9 @@ type Options struct {
 	// Places, when set, adds the localities named in an item's text to
 	// those it inherits from its source.
 	Places *locality.Matcher
+	// Models, when set, gives the engine the workspace's chosen re-ranking
+	// model (the engine passed to New is its shipped-model base).
+	Models *Models
 }
 
 // Service runs the claims engine over ITEMS.
@@ -67,6 +70,9 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	if s.opts.Clusters != nil {
 		followers = append(followers, s.opts.Clusters)
+	}
+	if s.opts.Models != nil {
+		followers = append(followers, s.opts.Models)
 	}
 	for _, f := range followers {
 		go func() {
@@ -117,7 +123,11 @@ func (s *Service) process(ctx context.Context, data []byte) error {
 	if err != nil {
 		return bus.Permanent(err)
 	}
-	cs := s.engine.Analyze(it)
+	engine := s.engine
+	if s.opts.Models != nil {
+		engine = s.opts.Models.Engine()
+	}
+	cs := engine.Analyze(it)
 	out := claims.NewItemClaims(it, cs, s.opts.Now().UTC())
 	if s.opts.Places != nil {
 		out.Localities = s.localities(it.Title+"\n"+it.Text, it.Localities)

@@ -37,7 +37,7 @@ func TestRouteFamilies(t *testing.T) {
 			strings.HasSuffix(path, "/retract") || strings.HasSuffix(path, "/tipster/erase"):
 			return "publish", account.RolesPublish
 		case strings.HasPrefix(path, "/admin") || strings.HasPrefix(path, "/api/v1/sources") || strings.HasPrefix(path, "/api/v1/users") ||
-			strings.HasPrefix(path, "/api/v1/tokens") || strings.HasPrefix(path, "/api/v1/audit"):
+			strings.HasPrefix(path, "/api/v1/tokens") || strings.HasPrefix(path, "/api/v1/audit") || strings.HasPrefix(path, "/api/v1/matcher"):
 			return "admin", account.RolesAdmin
 		default:
 			return "review", account.RolesReview
@@ -206,8 +206,12 @@ func matrixRequests() map[string]matrixCase {
 		"POST /alerts/subscriptions/{sub}": func(_ *env, role string) (string, string, any, url.Values) {
 			return "POST", "/alerts/subscriptions/sub_u-subscriber", nil, url.Values{"action": {"settings"}, "kind": {"verdict"}}
 		},
-		"GET /api/v1/sources": simple("GET /api/v1/sources"),
-		"GET /api/v1/users":   simple("GET /api/v1/users"),
+		"GET /api/v1/sources":       simple("GET /api/v1/sources"),
+		"GET /api/v1/matcher/model": simple("GET /api/v1/matcher/model"),
+		"POST /api/v1/matcher/model": func(e *env, _ string) (string, string, any, url.Values) {
+			return "POST", "/api/v1/matcher/model", ModelRequest{Use: "shipped"}, nil
+		},
+		"GET /api/v1/users": simple("GET /api/v1/users"),
 		"POST /api/v1/users": func(e *env, _ string) (string, string, any, url.Values) {
 			return "POST", "/api/v1/users", UserRequest{Name: e.fresh("user"), Role: claims.RoleFactChecker, Password: testPassword}, nil
 		},

@@ -208,6 +208,8 @@ type adminView struct {
 	page
 	Users  []account.User
 	Tokens []TokenView
+	// Model is the matcher's model (nil: not known here).
+	Model *ModelView
 }
 
 // adminPage lists the accounts and API tokens and links to the audit export.
@@ -227,6 +229,11 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) {
 		for _, t := range ts {
 			v.Tokens = append(v.Tokens, tokenView(t))
 		}
+	}
+	var err error
+	if v.Model, err = s.matcherModel(r.Context()); err != nil {
+		s.writeError(w, r, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, "admin", &v)
 }

@@ -26,6 +26,7 @@ import (
 	"vigie/pipeline/claimdoc"
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/index"
+	"vigie/pipeline/matchermodel"
 	"vigie/pipeline/publish"
 	"vigie/pipeline/review"
 	"vigie/pipeline/source"
@@ -137,10 +138,14 @@ func newEnvWith(t *testing.T, cfg account.Config) *env {
 		}
 		e.tokens[role] = tok
 	}
+	setKV, err := b.KV(ctx, bus.BucketSettings)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cookie := account.Cookie{Insecure: true}
 	e.srv = New(Deps{Index: e.idx, Sources: source.NewRegistry(srcKV), Ready: []Readiness{b.Ready}, Accounts: store,
 		Cookie: cookie, Review: wf, Alerts: e.alerts, Reporters: e.reps,
-		EventInterval: 20 * time.Millisecond}, log)
+		EventInterval: 20 * time.Millisecond, MatcherModel: matchermodel.NewStore(setKV)}, log)
 	e.policy = account.NewPolicy(e.srv.Routes()...)
 	cop, err := account.CrossOrigin()
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"vigie/pipeline/account"
 	"vigie/pipeline/httpapi"
 	"vigie/pipeline/index"
+	"vigie/pipeline/matchermodel"
 	"vigie/pipeline/review"
 	"vigie/pipeline/source"
 )
@@ -57,6 +58,9 @@ type Deps struct {
 	EventInterval time.Duration
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// MatcherModel is the workspace's choice of matcher model (nil: not
+	// shown, not switchable here).
+	MatcherModel *matchermodel.Store
 }
 
 // Server serves the review UI and API.
@@ -171,6 +175,8 @@ func (s *Server) Routes() []account.Route {
 		r("GET /api/v1/dashboard", review, s.apiDashboard),
 		r("GET /admin", admin, s.adminPage),
 		r("GET /api/v1/audit", admin, s.apiAudit),
+		r("GET /api/v1/matcher/model", admin, s.apiMatcherModel),
+		r("POST /api/v1/matcher/model", admin, s.actMatcherModel),
 		r("GET /alerts", own, s.alertsPage),
 		r("POST /alerts/subscriptions/{sub}", own, s.alertsChange),
 		// An alert's page: opened by the link it carries or by its subscriber's session.

@@ -37,6 +37,7 @@ Usage:
   vigie config docs                      print docs/configuration.md
   vigie eval match|worthiness ...        measure the claims engine
   vigie train worthiness|matcher ...     train the claims engine's models
+  vigie model show|use FILE|shipped|revert   the matcher model in use (reversible switch)
 
 Run "vigie COMMAND --help" for the flags of a command.
 `
@@ -77,6 +78,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runEval(ctx, args[1:], stdout, stderr)
 	case "train":
 		return runTrain(ctx, args[1:], stdout, stderr)
+	case "model":
+		return runModel(ctx, args[1:], stdout, stderr)
+
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

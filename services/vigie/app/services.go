@@ -15,6 +15,7 @@ import (
 	"vigie/pipeline/account"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/fetch"
+	"vigie/pipeline/matchermodel"
 	"vigie/pipeline/publish"
 	"vigie/pipeline/retry"
 	"vigie/pipeline/review"
@@ -172,8 +173,14 @@ func (a *App) buildMatcher(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	mat := matcher.New(a.bus, claims.NewEngine(store, mcfg), matcher.Options{
+	setKV, err := a.bus.KV(ctx, bus.BucketSettings)
+	if err != nil {
+		return err
+	}
+	engine := claims.NewEngine(store, mcfg)
+	mat := matcher.New(a.bus, engine, matcher.Options{
 		Metrics: a.metrics, Follower: matcher.NewFollower(fcKV, store, a.log), Clusters: matcher.NewClusters(clKV, claims.NewClusterer(store, 0, 0), a.log), Places: places,
+		Models: matcher.NewModels(setKV, engine, a.log),
 	}, a.log)
 	a.addStage("matcher", mat.Run)
 	a.factchecks = store.Len()
@@ -236,6 +243,11 @@ func (a *App) buildReviewer(ctx context.Context) error {
 		Accounts: a.accounts, Cookie: a.cookie, Review: a.review,
 		TrustedProxies: trustedProxies(a.cfg.Auth.TrustedProxies),
 	}
+	setKV, err := a.bus.KV(ctx, bus.BucketSettings)
+	if err != nil {
+		return err
+	}
+	deps.MatcherModel = matchermodel.NewStore(setKV)
 	if a.alerter != nil {
 		deps.Alerts = alertViews{svc: a.alerter, baseURL: a.site.BaseURL, accounts: a.accounts}
 	}
