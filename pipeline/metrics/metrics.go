@@ -20,6 +20,7 @@ type Metrics struct {
 	StageLatency    *prometheus.HistogramVec // by stage: seconds from item fetch to the end of the stage
 	IndexBatch      prometheus.Histogram     // seconds per index batch write
 	AlertDeliveries *prometheus.CounterVec   // by channel, outcome
+	Localities      *prometheus.CounterVec   // by basis, ambiguous
 	ConsumerPending *prometheus.GaugeVec     // by stream, consumer
 	ConsumerRedeliv *prometheus.GaugeVec     // by stream, consumer
 	ConsumerAckPend *prometheus.GaugeVec     // by stream, consumer
@@ -46,6 +47,9 @@ func New() *Metrics {
 			Buckets: prometheus.ExponentialBuckets(0.001, 2, 14)}),
 		AlertDeliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "vigie_alert_deliveries_total", Help: "Alert delivery attempts, by channel and outcome."}, []string{"channel", "outcome"}),
+		Localities: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigie_item_localities_total", Help: "Items given their localities, by basis (named, source, elsewhere, none) and whether names were too ambiguous to settle."},
+			[]string{"basis", "ambiguous"}),
 		ConsumerPending: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "vigie_consumer_pending_messages", Help: "Messages not yet delivered to a durable consumer."}, []string{"stream", "consumer"}),
 		ConsumerRedeliv: prometheus.NewGaugeVec(prometheus.GaugeOpts{
@@ -62,6 +66,7 @@ func New() *Metrics {
 	f(m.StageLatency)
 	f(m.IndexBatch)
 	f(m.AlertDeliveries)
+	f(m.Localities)
 	f(m.ConsumerPending)
 	f(m.ConsumerRedeliv)
 	f(m.ConsumerAckPend)
@@ -113,6 +118,14 @@ func (m *Metrics) IndexBatchTook(d time.Duration) {
 func (m *Metrics) AlertDelivery(channel, outcome string) {
 	if m != nil {
 		m.AlertDeliveries.WithLabelValues(channel, outcome).Inc()
+	}
+}
+
+// LocalityDecision counts one item given its localities on basis, with or
+// without ambiguous names left undecided.
+func (m *Metrics) LocalityDecision(basis string, ambiguous bool) {
+	if m != nil {
+		m.Localities.WithLabelValues(basis, map[bool]string{true: "yes", false: "no"}[ambiguous]).Inc()
 	}
 }
 

@@ -36,8 +36,9 @@ func claimsOf(t *testing.T, b *bus.Bus) map[string]claims.ItemClaims {
 
 // TestClustersAgreeAcrossMatchers: same-claim claims analysed by two
 // matcher processes (two services following one clusters bucket) get one
-// cluster id; a different claim gets another. Localities named in the text
-// are added to the source's.
+// cluster id; a different claim gets another. An item concerns the places
+// it names: a Porto source's story on Lisboa is a Lisboa story (issue 13:
+// the source's localities only where it names no place outside them).
 func TestClustersAgreeAcrossMatchers(t *testing.T) {
 	t.Parallel()
 	s := bustest.Server(t)
@@ -85,8 +86,11 @@ func TestClustersAgreeAcrossMatchers(t *testing.T) {
 	if cid("c") == cid("a") {
 		t.Errorf("a different claim joined cluster %q", cid("a"))
 	}
-	if locs := strings.Join(got["c"].Localities, ","); locs != "PT-1106,PT-1312" {
-		t.Errorf("localities of c: %s, want the source's PT-1312 and Lisboa's PT-1106", locs)
+	if locs := strings.Join(got["c"].Localities, ","); locs != "PT-1106" {
+		t.Errorf("localities of c: %s, want Lisboa's PT-1106 only (the Porto source's story names Lisboa)", locs)
+	}
+	if locs := strings.Join(got["a"].Localities, ","); locs != "PT-1312" {
+		t.Errorf("localities of a: %s, want the source's PT-1312 (it names Porto)", locs)
 	}
 }
 

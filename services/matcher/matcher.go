@@ -3,8 +3,6 @@ package matcher
 import (
 	"context"
 	"runtime"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -129,9 +127,7 @@ func (s *Service) process(ctx context.Context, data []byte) error {
 	}
 	cs := engine.Analyze(it)
 	out := claims.NewItemClaims(it, cs, s.opts.Now().UTC())
-	if s.opts.Places != nil {
-		out.Localities = s.localities(it.Title+"\n"+it.Text, it.Localities)
-	}
+	out.Localities = s.localities(it) // places.go: the places the item is about
 	if s.opts.Clusters != nil {
 		if err := s.opts.Clusters.assignAll(ctx, &out); err != nil {
 			return err
@@ -154,15 +150,3 @@ func (s *Service) process(ctx context.Context, data []byte) error {
 	return nil
 }
 
-// localities returns the source's localities and those named in text
-// (ambiguous names left out), sorted.
-func (s *Service) localities(text string, inherited []string) []string {
-	src := locality.Source{Localities: inherited}
-	if len(inherited) > 0 {
-		src.Country, _, _ = strings.Cut(inherited[0], "-")
-	}
-	found, _ := s.opts.Places.Localities(text, src)
-	out := append(slices.Clone(inherited), found...)
-	slices.Sort(out)
-	return slices.Compact(out)
-}
