@@ -149,4 +149,3 @@ func (s *Service) process(ctx context.Context, data []byte) error {
 	s.log.Debug("item analysed", zap.String("item_id", it.ID), zap.Int("claims", len(cs)))
 	return nil
 }
-
