@@ -52,6 +52,12 @@ func natsTap(t *testing.T, h *harness, code string) func() []claims.Alert {
 				if a.SubscriptionID != "" || !a.Status.Valid() || a.Revision < 1 {
 					t.Errorf("alert on %s: %+v, want no subscription, a status and a revision", m.Subject, a)
 				}
+				// Its link opens for a municipality: the alert's page (its
+				// session), or the public verdict page; never the newsroom's
+				// claim page.
+				if strings.Contains(a.URL, "/claims/") || a.Kind != claims.AlertVerdict && !strings.Contains(a.URL, "/alerts/"+a.ID) {
+					t.Errorf("alert on %s links to %q", m.Subject, a.URL)
+				}
 				got = append(got, a)
 			default:
 				return got

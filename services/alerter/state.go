@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -310,6 +311,11 @@ func (s *Service) markDelivered(ctx context.Context, id string, revision int) er
 func (s *Service) send(ctx context.Context, subs []subscription.Subscription, st state) error {
 	a := st.Alert
 	a.SubscriptionID = ""
+	if a.Kind != claims.AlertVerdict {
+		// The claim's page is the newsroom's (403 for a municipality): the
+		// alert's page opens with the subscriber's session instead.
+		a.URL = strings.TrimSuffix(s.opts.BaseURL, "/") + AlertPath(st.ID)
+	}
 	data, err := codec.EncodeAlert(a)
 	if err != nil {
 		return fmt.Errorf("send alert %s: %w", st.ID, err)
