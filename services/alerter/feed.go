@@ -197,7 +197,7 @@ func (s *Service) serveFeed(w http.ResponseWriter, r *http.Request) {
 			if rec.Unreviewed && !sub.Feed.IncludeUnreviewed {
 				continue
 			}
-			if feed.Entries = append(feed.Entries, entry(rec)); len(feed.Entries) == s.opts.FeedLimit {
+			if feed.Entries = append(feed.Entries, entry(rec, subscriptionLanguage(sub, rec.Language))); len(feed.Entries) == s.opts.FeedLimit {
 				break
 			}
 		}
@@ -245,16 +245,17 @@ func serve(w http.ResponseWriter, r *http.Request, ctype string, body []byte, mo
 }
 
 // entry is the feed entry of an alert: one entry per alert, updated in
-// place at each change (Atom updated, JSON Feed date_modified).
-func entry(r Record) publish.Entry {
-	lang := r.Language
-	if !claims.ValidLanguage(lang) {
+// place at each change (Atom updated, JSON Feed date_modified); its status
+// line is written in lang, like its title.
+func entry(r Record, lang string) publish.Entry {
+	status := StatusLine(string(r.Status), r.Revision, lang)
+	if !claims.ValidLanguage(lang) { // the entry is in the language its words were written in
 		lang = ""
 	}
 	rating := r.Rating.OrUnknown()
 	summary := r.Text
 	if r.Status != "" {
-		summary = strings.TrimSpace("Status: " + string(r.Status) + " (revision " + strconv.Itoa(max(r.Revision, 1)) + ").\n\n" + summary)
+		summary = strings.TrimSpace(status + "\n\n" + summary)
 	}
 	return publish.Entry{ID: "urn:vigie:alert:" + r.ID, URL: r.URL, Title: r.Title, Summary: summary,
 		Published: r.Created, Updated: r.changed(), Rating: rating, TextualRating: rating.Label(),

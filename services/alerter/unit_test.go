@@ -91,7 +91,7 @@ func FuzzFeedEntry(f *testing.F) {
 			"https://verif.example.org/claims/c", "FR-75056", "false"
 		r.Created = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 		feed := publish.Feed{Title: "t", SelfURL: "https://verif.example.org/f", HomeURL: "https://verif.example.org/",
-			Author: publish.Party{Name: "Vigie"}, Entries: []publish.Entry{entry(r)}}
+			Author: publish.Party{Name: "Vigie"}, Entries: []publish.Entry{entry(r, "en")}}
 		var buf bytes.Buffer
 		if err := publish.WriteAtom(&buf, feed); err != nil {
 			return // refused with an error, not written broken

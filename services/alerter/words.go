@@ -148,6 +148,10 @@ var phrases = map[string][6]string{
 	"rating_unproven":     {"Unproven", "Non prouvé", "Não comprovado", "No demostrado", "Obevisat", "غير مُثبت"},
 	"rating_satire_other": {"Satire / other", "Satire / autre", "Sátira / outro", "Sátira / otro", "Satir / annat", "ساخر / آخر"},
 	"rating_unknown":      {"Unrated", "Non évalué", "Sem classificação", "Sin calificación", "Ej bedömt", "غير مصنّف"},
+	"status_line":         {"Status: %s (revision %d).", "Statut : %s (révision %d).", "Estado: %s (revisão %d).", "Estado: %s (revisión %d).", "Status: %s (version %d).", "الحالة: %s (المراجعة %d)."},
+	"st_raised":           {"raised", "émise", "emitido", "emitida", "utfärdat", "صادر"},
+	"st_updated":          {"updated", "mise à jour", "atualizado", "actualizada", "uppdaterat", "محدّث"},
+	"st_cancelled":        {"cancelled", "annulée", "cancelado", "cancelada", "återkallat", "ملغى"},
 	"a_factchecker":       {"a fact-checker", "un vérificateur", "um verificador", "un verificador", "en faktagranskare", "مدقق حقائق"},
 }
 
@@ -177,6 +181,16 @@ func RatingWords(r claims.Rating, lang string) string {
 // moderate, severe).
 func SeverityWords(severity int, lang string) string {
 	return phrase("sev_"+claims.SeverityWord(severity), wordLang(lang))
+}
+
+// StatusLine says where an alert stands, in lang: "Status: updated
+// (revision 2)." (a feed entry's summary starts with it).
+func StatusLine(status string, revision int, lang string) string {
+	if status == "" {
+		status = StatusRaised
+	}
+	li := wordLang(lang)
+	return phrase("status_line", li, phrase("st_"+status, li), max(revision, 1))
 }
 
 // PlaceName is the name of a locality for people (CAP areaDesc, alert

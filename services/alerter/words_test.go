@@ -100,3 +100,21 @@ func TestRenderEveryCombination(t *testing.T) {
 		t.Fatalf("%d combinations rendered", n)
 	}
 }
+
+func TestStatusLine(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		status string
+		rev    int
+		lang   string
+		want   string
+	}{
+		{StatusUpdated, 2, "en", "Status: updated (revision 2)."},
+		{StatusCancelled, 3, "pt", "Estado: cancelado (revisão 3)."},
+		{"", 0, "fr", "Statut : émise (révision 1)."},
+	} {
+		if got := StatusLine(tt.status, tt.rev, tt.lang); got != tt.want {
+			t.Errorf("StatusLine(%q, %d, %s) = %q, want %q", tt.status, tt.rev, tt.lang, got, tt.want)
+		}
+	}
+}
