@@ -40,6 +40,11 @@ type Clusterer struct {
 	byStem   map[string][]int
 	evicted  int // entries dropped since the last compaction of byStem
 	clusters int
+	// exact maps the cleaned text of each remembered claim to its cluster:
+	// a copy joins its original's cluster at once and is not remembered
+	// again (a viral text repeated a thousand times would otherwise be
+	// compared a thousand times).
+	exact map[string]string
 }
 
 type clusterEntry struct {
@@ -65,7 +70,7 @@ func NewClusterer(store *Store, threshold float64, window int) *Clusterer {
 	if store != nil {
 		idx = store.Index()
 	}
-	return &Clusterer{index: idx, threshold: threshold, max: window, byStem: map[string][]int{}}
+	return &Clusterer{index: idx, threshold: threshold, max: window, byStem: map[string][]int{}, exact: map[string]string{}}
 }
 
 // Threshold returns the similarity from which two claims are the same.
@@ -94,6 +99,16 @@ func (c *Clusterer) Sketch(sentence, lang string) Sketch {
 // differs ("632 €" and "1 000 €": a reworded claim whose amount differs is
 // not the same claim).
 func (c *Clusterer) Similarity(a, b Sketch) float64 {
+	sim := overlap(a, b)
+	if sim == 0 || vetoed(a, b) {
+		return 0
+	}
+	return sim
+}
+
+// overlap is the rarity-weighted Dice coefficient of two sketches' stems:
+// their Similarity before the figures' veto (never less than it).
+func overlap(a, b Sketch) float64 {
 	if a.total+b.total == 0 {
 		return 0
 	}
@@ -111,15 +126,17 @@ func (c *Clusterer) Similarity(a, b Sketch) float64 {
 			j++
 		}
 	}
-	if shared == 0 {
-		return 0
-	}
+	return shared / (a.total + b.total)
+}
+
+// vetoed reports whether a figure central to both sketches differs.
+func vetoed(a, b Sketch) bool {
 	for _, d := range match.Disagreements(a.text, a.mentions, b.text, b.mentions) {
 		if d.Decisive() {
-			return 0
+			return true
 		}
 	}
-	return shared / (a.total + b.total)
+	return false
 }
 
 // SameClaim reports whether two claims state the same claim, and their
@@ -136,7 +153,7 @@ func (c *Clusterer) SameClaim(a, b Claim) (bool, float64) {
 const (
 	candidateStems = 6
 	sharedStems    = 8
-	maxPerStem     = 2000
+	maxPerStem     = 500
 )
 
 // Assign puts the claim with this id and sketch into the cluster of the
@@ -178,6 +195,9 @@ func (c *Clusterer) Add(s Sketch, cluster string) {
 }
 
 func (c *Clusterer) nearestLocked(s Sketch) (string, float64, bool) {
+	if cluster, ok := c.exact[s.text]; ok && len(s.stems) > 0 {
+		return cluster, 1, true
+	}
 	best, bestSim := -1, 0.0
 	seen := map[int]bool{}
 	lookup := func(stems []int) {
@@ -191,10 +211,14 @@ func (c *Clusterer) nearestLocked(s Sketch) (string, float64, bool) {
 					continue
 				}
 				seen[n] = true
-				sim := c.Similarity(s, c.entries[n-c.base].sketch)
-				if sim >= c.threshold && (sim > bestSim || sim == bestSim && n < best) {
-					best, bestSim = n, sim
+				// The overlap bounds the similarity: the figures are read
+				// only for a candidate that could win.
+				e := c.entries[n-c.base].sketch
+				sim := overlap(s, e)
+				if sim < c.threshold || sim < bestSim || sim == bestSim && n > best || vetoed(s, e) {
+					continue
 				}
+				best, bestSim = n, sim
 			}
 		}
 	}
@@ -209,12 +233,17 @@ func (c *Clusterer) nearestLocked(s Sketch) (string, float64, bool) {
 }
 
 func (c *Clusterer) addLocked(s Sketch, cluster string) {
+	if _, ok := c.exact[s.text]; ok {
+		return // a copy: its original stands for it
+	}
+	c.exact[s.text] = cluster
 	c.entries = append(c.entries, clusterEntry{sketch: s, cluster: cluster})
 	for _, st := range s.stems {
 		c.byStem[st] = append(c.byStem[st], c.seq)
 	}
 	c.seq++
 	if len(c.entries) > c.max {
+		delete(c.exact, c.entries[0].sketch.text)
 		c.entries[0] = clusterEntry{}
 		c.entries = c.entries[1:]
 		c.base++

@@ -24,3 +24,28 @@ func TestAssignFindsRewordingThroughSharedWords(t *testing.T) {
 		t.Errorf("Nearest = %q (%.3f, %v), want %q", cl, sim, ok, first)
 	}
 }
+
+// TestAssignCopies: copies of a claim join its cluster without being
+// remembered again (the look-up of the next claim does not grow with a
+// viral text's copies); after the window forgets the original, a copy
+// starts over.
+func TestAssignCopies(t *testing.T) {
+	t.Parallel()
+	c := NewClusterer(nil, 0, 10)
+	text := "The council will pay families a €1,000 back-to-school grant for every child."
+	first := c.Assign("c0", c.Sketch(text, "en"))
+	for i := range 1000 {
+		if got := c.Assign("copy", c.Sketch(text, "en")); got != first {
+			t.Fatalf("copy %d in cluster %q, want %q", i, got, first)
+		}
+	}
+	if len(c.entries) != 1 {
+		t.Errorf("%d claims remembered after 1000 copies, want 1", len(c.entries))
+	}
+	for i := range 10 {
+		c.Assign("other", c.Sketch("Unrelated sentence number "+string(rune('a'+i))+" about the library opening hours.", "en"))
+	}
+	if got := c.Assign("late", c.Sketch(text, "en")); got != "late" {
+		t.Errorf("a copy after the window forgot the original joined %q", got)
+	}
+}
