@@ -127,6 +127,68 @@ func TestSubscriberSelfService(t *testing.T) {
 		t.Errorf("the old address still opens the feed: %v %v", resp, err)
 	}
 
+	// axe-core: no serious or critical violation on the self-service page
+	// (a subtest: without axe-core installed only this part is skipped).
+	t.Run("axe", func(t *testing.T) {
+		res := runAxe(t, bctx, loadAxe(t))
+		if len(res.Passes) == 0 {
+			t.Fatalf("axe %s ran no passing rule: the check did not run", res.TestEngine.Version)
+		}
+		if bad := seriousViolations(res); len(bad) > 0 {
+			t.Errorf("axe-core %s: %d serious or critical violations on /alerts:%s", res.TestEngine.Version, len(bad), formatViolations(bad))
+		}
+		if len(res.Violations) > 0 {
+			t.Logf("axe-core %s: all violations on /alerts:%s", res.TestEngine.Version, formatViolations(res.Violations))
+		}
+	})
+
+	// A verdict about Porto: its alert is listed, and its page tells the
+	// town what is claimed, where, what is known and that a person confirmed it.
+	w := ba.Review()
+	fc, ed := claims.Actor{Name: "fc", Role: claims.RoleFactChecker}, claims.Actor{Name: "ed", Role: claims.RoleEditor}
+	in := claims.VerdictInput{ClaimReviewed: "O metro do Porto vai fechar em dezembro.", Rating: claims.RatingFalse, TextualRating: "Falso",
+		Summary: "A empresa desmentiu o encerramento.", Sources: []string{"https://example.org/metro"}, Localities: []string{"PT-1312"}, Language: "pt"}
+	const claimID = "clm_porto_metro"
+	for _, step := range []func(rev uint64) error{
+		func(rev uint64) error { _, err := w.SetStatus(ctx, fc, claimID, rev, claims.StatusTriage); return err },
+		func(rev uint64) error { _, err := w.DraftVerdict(ctx, fc, claimID, rev, in); return err },
+		func(rev uint64) error { _, err := w.SubmitVerdict(ctx, fc, claimID, rev); return err },
+		func(rev uint64) error { _, err := w.PublishVerdict(ctx, ed, claimID, rev); return err },
+	} {
+		_, rev, err := w.Get(ctx, claimID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := step(rev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		bDo(t, bctx, "reload /alerts", chromedp.Navigate(ba.base+"/alerts"))
+		if jsEval[bool](t, bctx, `!!document.querySelector('tr[data-alert-id] a')`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the verdict's alert is not listed on /alerts")
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	clickAndLoad(t, bctx, "open the alert", "tr[data-alert-id] a")
+	page := jsEval[string](t, bctx, `document.querySelector('main').innerText`)
+	for _, want := range []string{"O metro do Porto vai fechar em dezembro.", "Porto", "False", "Yes: a fact-checker confirmed it."} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the alert page lacks %q:\n%s", want, page)
+		}
+	}
+	t.Run("axe on the alert page", func(t *testing.T) {
+		res := runAxe(t, bctx, loadAxe(t))
+		if bad := seriousViolations(res); len(res.Passes) == 0 || len(bad) > 0 {
+			t.Errorf("axe-core on the alert page: %d passes, serious or critical violations:%s", len(res.Passes), formatViolations(bad))
+		}
+	})
+	alertShot := bRun(t, bctx, "alert page screenshot", chromedp.CaptureScreenshot())
+	bDo(t, bctx, "back to /alerts", chromedp.Navigate(ba.base+"/alerts"))
 	bDo(t, bctx, "scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	_ = bRun(t, bctx, "wait for fonts", chromedp.Evaluate[bool](`document.fonts.ready.then(() => true)`, chromedp.EvalAwaitPromise))
 	shot := bRun(t, bctx, "screenshot", chromedp.CaptureScreenshot())
@@ -140,6 +202,9 @@ func TestSubscriberSelfService(t *testing.T) {
 		out = filepath.Join("..", "..", "..", out)
 	}
 	if err := os.WriteFile(filepath.Join(out, "alerts-selfservice.png"), shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "alert-page.png"), alertShot, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	// The whole page, forms, webhooks and delivery log included.
