@@ -108,7 +108,7 @@ func (v alertViews) SubscriberView(ctx context.Context, user string) ([]reviewer
 				at = r.Event
 			}
 			sv.Alerts = append(sv.Alerts, reviewer.AlertView{ID: r.ID, Kind: r.Kind, Title: r.Title, Severity: r.Severity,
-				Status: alertStatus(r), URL: alerter.AlertPath(r.ID) + "?sub=" + s.ID, Time: at, Unreviewed: r.Unreviewed})
+				Status: alertStatus(r), URL: v.baseURL + alerter.AlertPath(r.ID) + "?sub=" + s.ID, Time: at, Unreviewed: r.Unreviewed})
 		}
 		out = append(out, sv)
 	}

@@ -184,7 +184,7 @@ func TestEveryAlertLinkOpens(t *testing.T) {
 	mu.Unlock()
 	_, page := get(town, base+"/alerts")
 	for _, h := range hrefs(page) {
-		if strings.HasPrefix(h, "/alerts/alrt_") {
+		if strings.HasPrefix(strings.TrimPrefix(h, base), "/alerts/alrt_") {
 			add("alerts page", h)
 		}
 	}
