@@ -73,9 +73,30 @@ type Match struct {
 	SharedTerms   []string `json:"shared_terms,omitempty"`
 	SharedNumbers []string `json:"shared_numbers,omitempty"`
 	// Disagreements lists the figures, dates and persons the claim and the
-	// fact-check both name with no value in common (see Decisive). The
-	// engine's explanation: not carried on CLAIMS, not in the claim document.
-	Disagreements []Disagreement `json:"-"`
+	// fact-check both name with no value in common (see Decisive), for the
+	// review screen to highlight.
+	Disagreements []Disagreement `json:"disagreements,omitempty"`
+	// Judgement, JudgedBy and JudgedAt are a person's judgement of the
+	// match, from the claim's review state: set by the claim document
+	// (pipeline/claimdoc), never by the engine, not carried on CLAIMS.
+	Judgement *MatchJudgement `json:"judgement"`
+	JudgedBy  string          `json:"judged_by,omitempty"`
+	JudgedAt  time.Time       `json:"judged_at,omitzero"`
+}
+
+// Flags reports whether the match flags its claim as a person judged it:
+// a confirmed match rated false, mostly false or misleading does; a
+// rejected one never does; an unjudged one does when the engine would (so
+// rated, without a decisive disagreement).
+func (m Match) Flags() bool {
+	switch {
+	case m.Judgement == nil:
+		return m.Rating.Flagged() && !m.Decisive()
+	case *m.Judgement == JudgementConfirmed:
+		return m.Rating.Flagged()
+	default:
+		return false
+	}
 }
 
 // Claim is one check-worthy (or matched) sentence of an item.
@@ -93,6 +114,9 @@ type Claim struct {
 	// (Worthiness under the threshold) nor matched: it could be a claim
 	// (CouldBeClaim), for a low-priority view (Config.KeepLowPriority).
 	LowPriority bool
+	// Paragraph is the sentence's surrounding paragraph in its item, for
+	// the review screen (set by the matcher, after Analyze; see ParagraphOf).
+	Paragraph string
 	// ClusterID groups claims that state the same claim across items
 	// (Clusterer; set by the matcher after Analyze).
 	ClusterID string

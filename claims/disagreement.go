@@ -15,13 +15,14 @@ type Disagreement struct {
 	// Kind is what differs: text.MentionNumber, MentionAmount,
 	// MentionPercent, MentionDate or MentionPerson ("number", "amount",
 	// "percent", "date", "person").
-	Kind text.MentionKind
+	Kind text.MentionKind `json:"kind"`
 	// Claim and FactCheck are the surface forms, as written in the claim's
 	// sentence and in the fact-check (its text, else its title).
-	Claim, FactCheck string
+	Claim     string `json:"claim"`
+	FactCheck string `json:"factcheck"`
 	// Central is set when the kind has at most two mentions in each text:
 	// the figure is what both are about, not one of a list.
-	Central bool
+	Central bool `json:"central,omitempty"`
 }
 
 // Decisive reports a disagreement on a figure (number, amount, percentage)

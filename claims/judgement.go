@@ -128,3 +128,20 @@ func JudgedBetween(js []Judgement, since, before time.Time) []Judgement {
 	}
 	return out
 }
+
+// JudgementRecord is one judgement as the review workflow records it (in
+// the match_judge event and the vigie_judgements bucket): the pair as it
+// was judged, in the judgement file's shape, with who judged it, their note
+// and, for a judgement made for a whole cluster, the cluster.
+type JudgementRecord struct {
+	Judgement
+	JudgedBy  string `json:"judged_by"`
+	Note      string `json:"note,omitempty"`
+	ClusterID string `json:"cluster_id,omitempty"`
+}
+
+// Judged is the record as a claim's review state keeps it.
+func (r JudgementRecord) Judged() JudgedMatch {
+	return JudgedMatch{FactCheckID: r.FactCheckID, Judgement: r.Judgement.Judgement, By: r.JudgedBy, At: r.JudgedAt,
+		Note: r.Note, ClusterID: r.ClusterID}
+}

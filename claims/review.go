@@ -67,11 +67,14 @@ const (
 	// grown by the appearance) and on the appearing claim (closed as a
 	// duplicate of the verdict's claim).
 	ActionAddAppearance ReviewAction = "add_appearance"
+	// ActionJudgeMatch records a person's judgement of a suggested match:
+	// the same claim (confirmed) or not (rejected).
+	ActionJudgeMatch ReviewAction = "match_judge"
 )
 
 // Actions lists every action.
 var Actions = []ReviewAction{ActionAssign, ActionStatus, ActionNote, ActionDuplicate, ActionMerge, ActionDraftVerdict,
-	ActionSubmitVerdict, ActionPublishVerdict, ActionCorrectVerdict, ActionRetractVerdict, ActionAddAppearance}
+	ActionSubmitVerdict, ActionPublishVerdict, ActionCorrectVerdict, ActionRetractVerdict, ActionAddAppearance, ActionJudgeMatch}
 
 // actionRoles says which roles may perform each action.
 var actionRoles = map[ReviewAction][]string{
@@ -86,6 +89,7 @@ var actionRoles = map[ReviewAction][]string{
 	ActionCorrectVerdict: RolesPublish,
 	ActionRetractVerdict: RolesPublish,
 	ActionAddAppearance:  RolesReview,
+	ActionJudgeMatch:     RolesReview,
 }
 
 // actionFrom lists the statuses each action other than ActionStatus starts
@@ -102,6 +106,7 @@ var actionFrom = map[ReviewAction][]ReviewStatus{
 	ActionRetractVerdict: {StatusPublished},
 	// The verdict's claim is published; the appearing one is open or dismissed.
 	ActionAddAppearance: {StatusNew, StatusTriage, StatusInProgress, StatusDismissed, StatusPublished},
+	ActionJudgeMatch:    Statuses,
 }
 
 // AllowedFor reports whether role may perform a at all (the claim's status
@@ -126,6 +131,41 @@ type ReviewState struct {
 	DuplicateOf string       `json:"duplicate_of,omitempty"`
 	VerdictID   string       `json:"verdict_id,omitempty"`
 	Notes       []string     `json:"notes,omitempty"`
+	// Judgements are the matches a person judged, the latest judgement of
+	// each fact-check, oldest first.
+	Judgements []JudgedMatch `json:"judgements,omitempty"`
+}
+
+// JudgedMatch is a person's judgement of one of a claim's matches, as the
+// claim's review state keeps it.
+type JudgedMatch struct {
+	FactCheckID string         `json:"factcheck_id"`
+	Judgement   MatchJudgement `json:"judgement"`
+	By          string         `json:"judged_by"`
+	At          time.Time      `json:"judged_at"`
+	Note        string         `json:"note,omitempty"`
+	// ClusterID is set when the judgement was made for the claim's whole
+	// cluster (every claim of it, present and future).
+	ClusterID string `json:"cluster_id,omitempty"`
+}
+
+// Judged returns the judgement of the match to factCheckID, if any.
+func (s ReviewState) Judged(factCheckID string) (JudgedMatch, bool) {
+	for _, j := range s.Judgements {
+		if j.FactCheckID == factCheckID {
+			return j, true
+		}
+	}
+	return JudgedMatch{}, false
+}
+
+// Judge returns s with j as the judgement of its fact-check, replacing an
+// earlier one (a person may change their mind; the history keeps both).
+func (s ReviewState) Judge(j JudgedMatch) ReviewState {
+	s = s.Clone()
+	s.Judgements = slices.DeleteFunc(s.Judgements, func(o JudgedMatch) bool { return o.FactCheckID == j.FactCheckID })
+	s.Judgements = append(s.Judgements, j)
+	return s
 }
 
 // NewReviewState is the state of a claim nobody has acted on.
@@ -134,11 +174,20 @@ func NewReviewState() ReviewState { return ReviewState{Status: StatusNew} }
 // Equal reports whether s and o hold the same values.
 func (s ReviewState) Equal(o ReviewState) bool {
 	return s.Status == o.Status && s.Assignee == o.Assignee && s.DuplicateOf == o.DuplicateOf &&
-		s.VerdictID == o.VerdictID && slices.Equal(s.Notes, o.Notes)
+		s.VerdictID == o.VerdictID && slices.Equal(s.Notes, o.Notes) &&
+		slices.EqualFunc(s.Judgements, o.Judgements, func(a, b JudgedMatch) bool { return a.equal(b) })
+}
+
+func (j JudgedMatch) equal(o JudgedMatch) bool {
+	return j.FactCheckID == o.FactCheckID && j.Judgement == o.Judgement && j.By == o.By && j.At.Equal(o.At) &&
+		j.Note == o.Note && j.ClusterID == o.ClusterID
 }
 
 // Clone returns a copy of s that shares nothing with it.
-func (s ReviewState) Clone() ReviewState { s.Notes = slices.Clone(s.Notes); return s }
+func (s ReviewState) Clone() ReviewState {
+	s.Notes, s.Judgements = slices.Clone(s.Notes), slices.Clone(s.Judgements)
+	return s
+}
 
 // ReviewEvent is one recorded review action, as the REVIEW stream (the audit
 // log) keeps it on vigie.review.<claim>.
@@ -159,6 +208,9 @@ type ReviewEvent struct {
 	Detail string `json:"detail,omitempty"`
 	// Verdict is the claim's verdict after a verdict action.
 	Verdict *Verdict `json:"verdict,omitempty"`
+	// Judgement is the judgement a match_judge action made, with the pair's
+	// texts as they were judged.
+	Judgement *JudgementRecord `json:"judgement,omitempty"`
 	// Seq is the event's sequence in the REVIEW stream (0 before it is stored).
 	Seq uint64 `json:"seq,omitempty"`
 }

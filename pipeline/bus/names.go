@@ -61,6 +61,10 @@ const (
 	// BucketSettings holds workspace settings every process follows (the
 	// matcher's model: pipeline/matchermodel).
 	BucketSettings = "vigie_settings"
+	// BucketJudgements keeps the match judgements by claim or cluster
+	// (keys "claim.<claim>.<h>" and "cluster.<cluster>.<h>", h a hash of the
+	// fact-check id), which the matcher follows to drop rejected pairs.
+	BucketJudgements = "vigie_judgements"
 	// The alerter's buckets; their configurations depend on alerting
 	// options (Topology.Alerting).
 	BucketSubscriptions = "vigie_subscriptions"
@@ -222,6 +226,7 @@ func (t Topology) Buckets() []jetstream.KeyValueConfig {
 		t.bucket(BucketReporters, "tipline reporters' identities: personal data, erasable", 1),
 		t.bucket(BucketSettings, "workspace settings followed by every process (matcher_model)", 5),
 		withTTL(t.bucket(BucketClusters, "claim clusters: each claim's cluster and text (s.<claim>), each cluster's counts (n.<cluster>)", 1), ClustersTTL),
+		t.bucket(BucketJudgements, "match judgements by claim or cluster and fact-check", 1),
 	}, t.AccountBuckets()...)
 }
 

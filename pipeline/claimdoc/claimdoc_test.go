@@ -3,6 +3,7 @@ package claimdoc
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,5 +85,58 @@ func TestDocumentIsTheJSON(t *testing.T) {
 				t.Fatalf("round trip: %+v, %v", back, err)
 			}
 		})
+	}
+}
+
+// TestWithReview: judgements decide flagged and confirmed, and each match
+// carries its judgement through the index document.
+func TestWithReview(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	ic := claims.ItemClaims{ItemID: "i", Analyzed: at, Claims: []claims.Claim{{ID: "a", Text: "A", Flagged: true, LowPriority: true,
+		Paragraph: "Before. A. After.", Matches: []claims.Match{
+			{FactCheckID: "false-auto", Score: 0.9, Auto: true, Rating: claims.RatingFalse,
+				Disagreements: []claims.Disagreement{{Kind: "date", Claim: "2025", FactCheck: "2019"}}},
+			{FactCheckID: "true-one", Score: 0.8, Rating: claims.RatingTrue},
+			{FactCheckID: "false-decisive", Score: 0.7, Rating: claims.RatingFalse,
+				Disagreements: []claims.Disagreement{{Kind: "amount", Claim: "632 €", FactCheck: "1 000 €", Central: true}}},
+		}}}}
+	doc := func(js ...claims.JudgedMatch) Claim {
+		t.Helper()
+		d := New(ic, ic.Claims[0], Review{Status: claims.StatusTriage, Judgements: js})
+		c, err := FromDocument(d.Document())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	judged := func(fc string, j claims.MatchJudgement) claims.JudgedMatch {
+		return claims.JudgedMatch{FactCheckID: fc, Judgement: j, By: "fanny", At: at}
+	}
+	c := doc()
+	if !c.Flagged || c.Confirmed || c.Matches[0].Judgement != nil || !c.LowPriority || c.Paragraph != "Before. A. After." ||
+		len(c.Matches[0].Disagreements) != 1 || c.Matches[0].Disagreements[0].FactCheck != "2019" {
+		t.Errorf("unjudged: %+v", c)
+	}
+	c = doc(judged("false-auto", claims.JudgementRejected))
+	if c.Flagged || c.Confirmed || c.Matches[0].Judgement == nil || *c.Matches[0].Judgement != claims.JudgementRejected ||
+		c.Matches[0].JudgedBy != "fanny" || !c.Matches[0].JudgedAt.Equal(at) || c.Matches[1].Judgement != nil {
+		t.Errorf("the flagging match rejected (the decisive one does not flag on its own): %+v", c)
+	}
+	c = doc(judged("false-auto", claims.JudgementRejected), judged("true-one", claims.JudgementConfirmed))
+	if c.Flagged || !c.Confirmed || c.ConfirmedRating != claims.RatingTrue {
+		t.Errorf("a true match confirmed: %+v", c)
+	}
+	c = doc(judged("false-auto", claims.JudgementRejected), judged("false-decisive", claims.JudgementConfirmed))
+	if !c.Flagged || !c.Confirmed || c.ConfirmedRating != claims.RatingFalse {
+		t.Errorf("a person confirms the decisive false match: flagged and confirmed: %+v", c)
+	}
+	c = doc(judged("gone", claims.JudgementConfirmed))
+	if !c.Confirmed {
+		t.Errorf("a confirmed match the latest analysis no longer suggests still confirms the claim: %+v", c)
+	}
+	raw, _ := json.Marshal(doc().Matches[1])
+	if !strings.Contains(string(raw), `"judgement":null`) {
+		t.Errorf("an unjudged match's JSON says judgement null: %s", raw)
 	}
 }

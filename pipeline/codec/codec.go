@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"vigie/claims"
+	"vigie/claims/text"
 	vigiev1 "vigie/proto/gen/vigie/v1"
 )
 
@@ -117,6 +118,7 @@ func encodeClaim(c claims.Claim) (*vigiev1.Claim, error) {
 	pc := &vigiev1.Claim{
 		Id: c.ID, Index: int32(c.Index), Text: c.Text, Language: c.Language, Worthiness: c.Worthiness,
 		Flagged: c.Flagged, ClusterId: c.ClusterID, Fingerprint: c.Fingerprint, Cluster: encodeClusterCounts(c.Cluster),
+		LowPriority: c.LowPriority, Paragraph: c.Paragraph,
 	}
 	for _, f := range c.Reasons {
 		pc.Reasons = append(pc.Reasons, &vigiev1.Feature{Name: f.Name, Weight: f.Weight})
@@ -126,11 +128,16 @@ func encodeClaim(c claims.Claim) (*vigiev1.Claim, error) {
 		if err != nil {
 			return nil, fmt.Errorf("claim %s: match %s: %w", c.ID, m.FactCheckID, err)
 		}
-		pc.Matches = append(pc.Matches, &vigiev1.Match{
+		pm := &vigiev1.Match{
 			FactcheckId: m.FactCheckID, Text: m.Text, Title: m.Title, Score: m.Score, Rating: r,
 			TextualRating: m.TextualRating, Publisher: m.Publisher, Url: m.URL, Auto: m.Auto,
 			Explanation: m.Explanation, SharedTerms: m.SharedTerms, SharedNumbers: m.SharedNumbers,
-		})
+		}
+		for _, d := range m.Disagreements {
+			pm.Disagreements = append(pm.Disagreements, &vigiev1.Disagreement{Kind: string(d.Kind), Claim: d.Claim,
+				Factcheck: d.FactCheck, Central: d.Central})
+		}
+		pc.Matches = append(pc.Matches, pm)
 	}
 	return pc, nil
 }
@@ -139,7 +146,8 @@ func decodeClaim(pc *vigiev1.Claim) (claims.Claim, error) {
 	c := claims.Claim{
 		ID: pc.GetId(), Index: int(pc.GetIndex()), Text: pc.GetText(), Language: pc.GetLanguage(),
 		Worthiness: pc.GetWorthiness(), Flagged: pc.GetFlagged(), ClusterID: pc.GetClusterId(), Fingerprint: pc.GetFingerprint(),
-		Cluster: decodeClusterCounts(pc.GetCluster()),
+		Cluster:     decodeClusterCounts(pc.GetCluster()),
+		LowPriority: pc.GetLowPriority(), Paragraph: pc.GetParagraph(),
 	}
 	for _, f := range pc.GetReasons() {
 		c.Reasons = append(c.Reasons, claims.Feature{Name: f.GetName(), Weight: f.GetWeight()})
@@ -149,11 +157,16 @@ func decodeClaim(pc *vigiev1.Claim) (claims.Claim, error) {
 		if err != nil {
 			return claims.Claim{}, fmt.Errorf("claim %s: match %s: %w", c.ID, m.GetFactcheckId(), err)
 		}
-		c.Matches = append(c.Matches, claims.Match{
+		cm := claims.Match{
 			FactCheckID: m.GetFactcheckId(), Text: m.GetText(), Title: m.GetTitle(), Score: m.GetScore(), Rating: r,
 			TextualRating: m.GetTextualRating(), Publisher: m.GetPublisher(), URL: m.GetUrl(), Auto: m.GetAuto(),
 			Explanation: m.GetExplanation(), SharedTerms: m.GetSharedTerms(), SharedNumbers: m.GetSharedNumbers(),
-		})
+		}
+		for _, d := range m.GetDisagreements() {
+			cm.Disagreements = append(cm.Disagreements, claims.Disagreement{Kind: text.MentionKind(d.GetKind()),
+				Claim: d.GetClaim(), FactCheck: d.GetFactcheck(), Central: d.GetCentral()})
+		}
+		c.Matches = append(c.Matches, cm)
 	}
 	return c, nil
 }

@@ -43,6 +43,11 @@ var sourceKinds = map[claims.SourceKind]vigiev1.SourceKind{
 	claims.SourceImport:   vigiev1.SourceKind_SOURCE_KIND_IMPORT,
 }
 
+var judgements = map[claims.MatchJudgement]vigiev1.Judgement{
+	claims.JudgementConfirmed: vigiev1.Judgement_JUDGEMENT_CONFIRMED,
+	claims.JudgementRejected:  vigiev1.Judgement_JUDGEMENT_REJECTED,
+}
+
 var alertKinds = map[claims.AlertKind]vigiev1.AlertKind{
 	claims.AlertFlagged:  vigiev1.AlertKind_ALERT_KIND_FLAGGED,
 	claims.AlertTrending: vigiev1.AlertKind_ALERT_KIND_TRENDING,
@@ -128,4 +133,20 @@ func encodeAlertStatus(st claims.AlertStatus) (vigiev1.AlertStatus, error) {
 }
 func decodeAlertStatus(p vigiev1.AlertStatus) (claims.AlertStatus, error) {
 	return decodeEnum("alert status", alertStatuses, p, claims.AlertRaised)
+}
+
+// judgement: JUDGEMENT_UNSPECIFIED is never set on a stored judgement.
+func encodeJudgement(j claims.MatchJudgement) (vigiev1.Judgement, error) {
+	p, err := encodeEnum("judgement", judgements, j)
+	if err == nil && p == 0 {
+		err = fmt.Errorf("judgement missing")
+	}
+	return p, err
+}
+func decodeJudgement(p vigiev1.Judgement) (claims.MatchJudgement, error) {
+	j, err := decodeEnum("judgement", judgements, p, "")
+	if err == nil && j == "" {
+		err = fmt.Errorf("judgement unspecified")
+	}
+	return j, err
 }

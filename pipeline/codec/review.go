@@ -14,8 +14,8 @@ import (
 
 // HeaderReviewExt is the header of a review event message that carries what
 // the protobuf ReviewEvent has no field for: the actor's role, the action's
-// detail and the verdict after the action (base64 of JSON), so that each
-// event is self-contained.
+// detail, the verdict after the action and a match judgement's record
+// (base64 of JSON), so that each event is self-contained.
 const HeaderReviewExt = "Vigie-Review-Ext"
 
 // EncodeReviewState encodes a claim's review state as the value the
@@ -50,8 +50,17 @@ func claimState(s claims.ReviewState) (*vigiev1.ClaimState, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &vigiev1.ClaimState{Status: st, Assignee: s.Assignee, DuplicateOf: s.DuplicateOf, VerdictId: s.VerdictID,
-		Notes: slices.Clone(s.Notes)}, nil
+	p := &vigiev1.ClaimState{Status: st, Assignee: s.Assignee, DuplicateOf: s.DuplicateOf, VerdictId: s.VerdictID,
+		Notes: slices.Clone(s.Notes)}
+	for _, j := range s.Judgements {
+		pj, err := encodeJudgement(j.Judgement)
+		if err != nil {
+			return nil, fmt.Errorf("judgement of %s: %w", j.FactCheckID, err)
+		}
+		p.Judgements = append(p.Judgements, &vigiev1.MatchJudgement{FactcheckId: j.FactCheckID, Judgement: pj, By: j.By,
+			At: timestamp(j.At), Note: j.Note, ClusterId: j.ClusterID})
+	}
+	return p, nil
 }
 
 // reviewState converts a ClaimState; nil is a claim nobody acted on.
@@ -63,15 +72,25 @@ func reviewState(p *vigiev1.ClaimState) (claims.ReviewState, error) {
 	if err != nil {
 		return claims.ReviewState{}, err
 	}
-	return claims.ReviewState{Status: st, Assignee: p.GetAssignee(), DuplicateOf: p.GetDuplicateOf(),
-		VerdictID: p.GetVerdictId(), Notes: slices.Clone(p.GetNotes())}, nil
+	s := claims.ReviewState{Status: st, Assignee: p.GetAssignee(), DuplicateOf: p.GetDuplicateOf(),
+		VerdictID: p.GetVerdictId(), Notes: slices.Clone(p.GetNotes())}
+	for _, pj := range p.GetJudgements() {
+		j, err := decodeJudgement(pj.GetJudgement())
+		if err != nil {
+			return claims.ReviewState{}, fmt.Errorf("judgement of %s: %w", pj.GetFactcheckId(), err)
+		}
+		s.Judgements = append(s.Judgements, claims.JudgedMatch{FactCheckID: pj.GetFactcheckId(), Judgement: j, By: pj.GetBy(),
+			At: timeOf(pj.GetAt()), Note: pj.GetNote(), ClusterID: pj.GetClusterId()})
+	}
+	return s, nil
 }
 
 // reviewExt is the JSON of the HeaderReviewExt header.
 type reviewExt struct {
-	Role    string          `json:"role,omitempty"`
-	Detail  string          `json:"detail,omitempty"`
-	Verdict *claims.Verdict `json:"verdict,omitempty"`
+	Role      string                  `json:"role,omitempty"`
+	Detail    string                  `json:"detail,omitempty"`
+	Verdict   *claims.Verdict         `json:"verdict,omitempty"`
+	Judgement *claims.JudgementRecord `json:"judgement,omitempty"`
 }
 
 // EncodeReviewEvent encodes a review event as its REVIEW message body
@@ -90,7 +109,7 @@ func EncodeReviewEvent(e claims.ReviewEvent) (data []byte, ext string, err error
 	if err != nil {
 		return nil, "", fmt.Errorf("encode review event %s: %w", e.ID, err)
 	}
-	j, err := json.Marshal(reviewExt{Role: e.Actor.Role, Detail: e.Detail, Verdict: e.Verdict})
+	j, err := json.Marshal(reviewExt{Role: e.Actor.Role, Detail: e.Detail, Verdict: e.Verdict, Judgement: e.Judgement})
 	if err != nil {
 		return nil, "", fmt.Errorf("encode review event %s: %w", e.ID, err)
 	}
@@ -125,7 +144,7 @@ func DecodeReviewEvent(data []byte, ext string, seq uint64) (claims.ReviewEvent,
 		if err := json.Unmarshal(j, &x); err != nil {
 			return claims.ReviewEvent{}, fmt.Errorf("decode review event %s extension: %w", e.ID, err)
 		}
-		e.Actor.Role, e.Detail, e.Verdict = x.Role, x.Detail, x.Verdict
+		e.Actor.Role, e.Detail, e.Verdict, e.Judgement = x.Role, x.Detail, x.Verdict, x.Judgement
 	}
 	return e, nil
 }

@@ -20,8 +20,20 @@ func DiffStates(saw, now claims.ReviewState) []Change {
 	add("assignee", saw.Assignee, now.Assignee)
 	add("duplicate_of", saw.DuplicateOf, now.DuplicateOf)
 	add("verdict_id", saw.VerdictID, now.VerdictID)
+	if !slices.Equal(judgedList(saw), judgedList(now)) {
+		d = append(d, Change{Field: "judgements", Saw: strings.Join(judgedList(saw), "; "), Now: strings.Join(judgedList(now), "; ")})
+	}
 	if !slices.Equal(saw.Notes, now.Notes) {
 		d = append(d, Change{Field: "notes", Saw: strings.Join(saw.Notes, "; "), Now: strings.Join(now.Notes, "; ")})
 	}
 	return d
+}
+
+// judgedList is a state's judgements in words, "<judgement> <fact-check> by <user>".
+func judgedList(s claims.ReviewState) []string {
+	out := make([]string, 0, len(s.Judgements))
+	for _, j := range s.Judgements {
+		out = append(out, string(j.Judgement)+" "+j.FactCheckID+" by "+j.By)
+	}
+	return out
 }

@@ -36,6 +36,7 @@ type Workflow struct {
 	review     jetstream.KeyValue
 	verdicts   jetstream.KeyValue
 	factchecks jetstream.KeyValue
+	judgements *Judgements
 	site       Site
 	now        func() time.Time
 	log        *zap.Logger
@@ -64,6 +65,9 @@ func New(ctx context.Context, b *bus.Bus, cfg Config, log *zap.Logger) (*Workflo
 		return nil, err
 	}
 	if w.factchecks, err = b.KV(ctx, bus.BucketFactChecks); err != nil {
+		return nil, err
+	}
+	if w.judgements, err = OpenJudgements(ctx, b); err != nil {
 		return nil, err
 	}
 	return w, nil
@@ -218,6 +222,8 @@ type change struct {
 	after   claims.ReviewState
 	detail  string
 	verdict *claims.Verdict // the verdict after the action; nil when untouched
+	// judgement is the record a match judgement writes to vigie_judgements.
+	judgement *claims.JudgementRecord
 }
 
 // decideFunc computes an action's change from the current state and verdict.
@@ -254,7 +260,8 @@ func (w *Workflow) act(ctx context.Context, a claims.Actor, claimID string, seen
 		ch.verdict.Slot = snap.rev
 	}
 	ev := claims.ReviewEvent{ID: EventID(claimID, snap.rev), ClaimID: claimID, Actor: a, At: at, Action: action,
-		Before: snap.state, After: ch.after, Revision: snap.rev, Detail: ch.detail, Verdict: ch.verdict}
+		Before: snap.state, After: ch.after, Revision: snap.rev, Detail: ch.detail, Verdict: ch.verdict,
+		Judgement: ch.judgement}
 	seq, err := w.record(ctx, ev, snap.lastSeq)
 	if errors.Is(err, errSlotTaken) {
 		snap, rerr := w.reconcile(ctx, claimID)
@@ -388,6 +395,11 @@ func (w *Workflow) apply(ctx context.Context, ev claims.ReviewEvent) (uint64, er
 	}
 	if err := w.step("verdict"); err != nil {
 		return 0, err
+	}
+	if ev.Action == claims.ActionJudgeMatch && ev.Judgement != nil {
+		if err := w.judgements.put(ctx, ev.ClaimID, *ev.Judgement); err != nil {
+			return 0, err
+		}
 	}
 	val, err := codec.EncodeReviewState(ev.After)
 	if err != nil {

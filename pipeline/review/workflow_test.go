@@ -781,6 +781,9 @@ func TestRoleMatrix(t *testing.T) {
 		{claims.ActionCorrectVerdict, claims.StatusPublished, correct(goodInput(), "fix")},
 		{claims.ActionRetractVerdict, claims.StatusPublished, retract("withdrawn")},
 		{claims.ActionAddAppearance, claims.StatusTriage, appearanceOf(t, w, "matrix-verdict")},
+		{claims.ActionJudgeMatch, claims.StatusNew, func(ctx context.Context, w *Workflow, a claims.Actor, c string, r uint64) (Result, error) {
+			return w.JudgeMatch(ctx, a, c, r, pair("fc-1", claims.JudgementRejected))
+		}},
 	}
 	if len(actions) != len(claims.Actions) {
 		t.Fatalf("matrix covers %d actions of %d", len(actions), len(claims.Actions))

@@ -14,6 +14,7 @@ import (
 	"vigie/pipeline/codec"
 	"vigie/pipeline/index"
 	"vigie/pipeline/metrics"
+	"vigie/pipeline/review"
 )
 
 // Options configure the indexer.
@@ -26,6 +27,9 @@ type Options struct {
 	WriteTimeout time.Duration
 	// Review is the review-state bucket; claims take their status from it.
 	Review jetstream.KeyValue
+	// Judgements, when set, follows the match judgements: a judgement made
+	// for a claim's cluster shows on each claim of the cluster.
+	Judgements *review.JudgementIndex
 	// Metrics records batch and stage latency; nil records nothing.
 	Metrics *metrics.Metrics
 	// Retention, when set, deletes claims detected longer ago than this
@@ -71,6 +75,18 @@ func (s *Service) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if j := s.opts.Judgements; j != nil {
+		go func() {
+			if err := j.Run(ctx); err != nil {
+				s.log.Error("judgements follower stopped", zap.Error(err))
+			}
+		}()
+		select {
+		case <-j.Ready():
+		case <-ctx.Done():
+			return nil
+		}
+	}
 	errc := make(chan error, 1)
 	go func() {
 		errc <- s.bus.Work(ctx, review, s.worker(100), s.handleReview)
@@ -97,7 +113,7 @@ func (s *Service) handle(ctx context.Context, msgs []jetstream.Msg) []error {
 		if !ic.Fetched.IsZero() {
 			fetched = append(fetched, ic.Fetched)
 		}
-		d, err := docsWithReview(ctx, s.opts.Review, ic)
+		d, err := docsWithReview(ctx, s.opts.Review, s.opts.Judgements, ic)
 		if err != nil {
 			errs[i] = err
 			continue

@@ -74,7 +74,7 @@ func Rebuild(ctx context.Context, b *bus.Bus, review jetstream.KeyValue, dst ind
 			if err != nil {
 				continue // poison: the live indexer dead-letters it
 			}
-			d, err := docsWithReview(ctx, review, ic)
+			d, err := docsWithReview(ctx, review, nil, ic) // the claim's own judgements; its cluster's come with the next review event
 			if err != nil {
 				if bus.IsPermanent(err) {
 					continue

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -12,6 +13,7 @@ import (
 	"vigie/pipeline/claimdoc"
 	"vigie/pipeline/codec"
 	"vigie/pipeline/index"
+	"vigie/pipeline/review"
 )
 
 // ReviewState reads the current review state of a claim from the review
@@ -34,19 +36,23 @@ func ReviewState(ctx context.Context, kv jetstream.KeyValue, claimID string) (st
 	return st, true, nil
 }
 
-// docsWithReview builds the documents of ic with each claim's current review state.
-func docsWithReview(ctx context.Context, kv jetstream.KeyValue, ic claims.ItemClaims) ([]index.Document, error) {
+// docsWithReview builds the documents of ic with each claim's current review
+// state and the judgements made for its cluster (judged may be nil).
+func docsWithReview(ctx context.Context, kv jetstream.KeyValue, judged *review.JudgementIndex, ic claims.ItemClaims) ([]index.Document, error) {
 	var lookupErr error
+	clusterOf := map[string]string{}
+	for _, c := range ic.Claims {
+		clusterOf[c.ID] = c.ClusterID
+	}
 	docs := claimdoc.Docs(ic, func(id string) claimdoc.Review {
-		st, ok, err := ReviewState(ctx, kv, id)
+		st, _, err := ReviewState(ctx, kv, id)
 		if err != nil {
 			lookupErr = err
 			return claimdoc.Review{}
 		}
-		if !ok {
-			return claimdoc.Review{}
-		}
-		return claimdoc.Review{Status: st.Status, Assignee: st.Assignee}
+		r := claimdoc.ReviewOf(st)
+		r.Judgements = judged.Merge(r.Judgements, id, clusterOf[id])
+		return r
 	})
 	if lookupErr != nil {
 		return nil, lookupErr // transient: retried
@@ -60,7 +66,8 @@ func (s *Service) handleReview(ctx context.Context, msgs []jetstream.Msg) []erro
 	var docs []index.Document
 	var touched []int
 	for i, m := range msgs {
-		// Only the body is read: the status and assignee after the action.
+		// Only the body is read: the state after the action (status,
+		// assignee, judgements).
 		ev, err := codec.DecodeReviewEvent(m.Data(), "", 0)
 		if err == nil && ev.ClaimID == "" {
 			err = errors.New("decode review event: no claim id")
@@ -82,10 +89,16 @@ func (s *Service) handleReview(ctx context.Context, msgs []jetstream.Msg) []erro
 			errs[i] = bus.Permanent(err)
 			continue
 		}
-		c.Status = ev.After.Status
-		c.Assignee = ev.After.Assignee
-		docs = append(docs, c.Document())
+		r := claimdoc.ReviewOf(ev.After)
+		r.Judgements = s.opts.Judgements.Merge(r.Judgements, c.ID, c.ClusterID)
+		docs = append(docs, c.WithReview(r).Document())
 		touched = append(touched, i)
+		others, err := s.clusterJudged(ctx, ev, c)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		docs = append(docs, others...)
 	}
 	if len(docs) > 0 {
 		if err := s.backend.Upsert(ctx, docs); err != nil {
@@ -95,4 +108,43 @@ func (s *Service) handleReview(ctx context.Context, msgs []jetstream.Msg) []erro
 		}
 	}
 	return errs
+}
+
+// maxClusterJudged bounds the claims of a cluster a judgement made for the
+// cluster updates at once (the others take it when next indexed).
+const maxClusterJudged = 1000
+
+// clusterJudged returns the documents of the other claims of c's cluster
+// with the judgements ev made for the cluster (none when it made none).
+func (s *Service) clusterJudged(ctx context.Context, ev claims.ReviewEvent, c claimdoc.Claim) ([]index.Document, error) {
+	var made []claims.JudgedMatch
+	for _, j := range ev.After.Judgements {
+		if j.ClusterID == "" {
+			continue
+		}
+		if old, ok := ev.Before.Judged(j.FactCheckID); ok && old.At.Equal(j.At) && old.Judgement == j.Judgement {
+			continue
+		}
+		made = append(made, j)
+	}
+	if len(made) == 0 {
+		return nil, nil
+	}
+	var docs []index.Document
+	for _, j := range made {
+		res, err := s.backend.Search(ctx, index.Query{Filter: "cluster_id = " + strconv.Quote(j.ClusterID), Limit: maxClusterJudged})
+		if err != nil {
+			return nil, fmt.Errorf("read cluster %s: %w", j.ClusterID, err)
+		}
+		for _, h := range res.Hits {
+			o, err := claimdoc.FromDocument(h.Doc)
+			if err != nil || o.ID == ev.ClaimID {
+				continue
+			}
+			r := claimdoc.Review{Status: o.Status, Assignee: o.Assignee, Judgements: o.Judged()}
+			r.Judgements = (&claims.ReviewState{Judgements: r.Judgements}).Judge(j).Judgements
+			docs = append(docs, o.WithReview(r).Document())
+		}
+	}
+	return docs, nil
 }

@@ -224,6 +224,9 @@ func (c *Clusters) assignAll(ctx context.Context, ic *claims.ItemClaims) error {
 	counts := map[string]claims.ClusterCounts{}
 	for i := range ic.Claims {
 		cl := &ic.Claims[i]
+		if cl.LowPriority {
+			continue // not in the queue: kept and searchable, not clustered
+		}
 		cluster, err := c.Assign(ctx, *cl)
 		if err != nil {
 			return err

@@ -181,7 +181,7 @@ func TestRewordedHoaxInThreeOutlets(t *testing.T) {
 	if _, err := m2.opts.Clusters.Assign(ctx, claim("hoax-3")); err != nil {
 		t.Fatal(err)
 	}
-	if err := m2.process(ctx, data); err != nil {
+	if err := m2.process(ctx, data, ""); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := m1.opts.Clusters.Counts(ctx, hoax); n.Items != 3 {

@@ -36,6 +36,9 @@ type Options struct {
 	// Models, when set, gives the engine the workspace's chosen re-ranking
 	// model (the engine passed to New is its shipped-model base).
 	Models *Models
+	// Rejections, when set, drops the matches a person rejected for the
+	// claim or its cluster.
+	Rejections *Rejections
 }
 
 // Service runs the claims engine over ITEMS.
@@ -72,6 +75,9 @@ func (s *Service) Run(ctx context.Context) error {
 	if s.opts.Models != nil {
 		followers = append(followers, s.opts.Models)
 	}
+	if s.opts.Rejections != nil {
+		followers = append(followers, s.opts.Rejections)
+	}
 	for _, f := range followers {
 		go func() {
 			if err := f.Run(ctx); err != nil {
@@ -103,7 +109,7 @@ func (s *Service) handle(ctx context.Context, msgs []jetstream.Msg) []error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				errs[i] = s.process(ctx, msgs[i].Data())
+				errs[i] = s.process(ctx, msgs[i].Data(), msgs[i].Headers().Get(HeaderRematch))
 			}
 		}()
 	}
@@ -115,8 +121,9 @@ func (s *Service) handle(ctx context.Context, msgs []jetstream.Msg) []error {
 	return errs
 }
 
-// process analyses one encoded item and publishes its claims.
-func (s *Service) process(ctx context.Context, data []byte) error {
+// process analyses one encoded item and publishes its claims; rematch
+// names the re-match request of an item published again ("" for a new item).
+func (s *Service) process(ctx context.Context, data []byte, rematch string) error {
 	it, err := codec.DecodeItem(data)
 	if err != nil {
 		return bus.Permanent(err)
@@ -126,12 +133,18 @@ func (s *Service) process(ctx context.Context, data []byte) error {
 		engine = s.opts.Models.Engine()
 	}
 	cs := engine.Analyze(it)
+	for i := range cs {
+		cs[i].Paragraph = claims.ParagraphOf(it, cs[i].Text)
+	}
 	out := claims.NewItemClaims(it, cs, s.opts.Now().UTC())
 	out.Localities = s.localities(it) // places.go: the places the item is about
 	if s.opts.Clusters != nil {
 		if err := s.opts.Clusters.assignAll(ctx, &out); err != nil {
 			return err
 		}
+	}
+	if s.opts.Rejections != nil {
+		s.opts.Rejections.Drop(out.Claims, engine.Config().WorthinessThreshold)
 	}
 	if s.opts.Follower != nil {
 		out.StoreRevision = s.opts.Follower.Revision()
@@ -142,10 +155,14 @@ func (s *Service) process(ctx context.Context, data []byte) error {
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if _, err := s.bus.Publish(pctx, bus.ClaimsSubject(out.Language), b, it.ID, nil); err != nil {
+	msgID := it.ID
+	if rematch != "" {
+		msgID += ".rematch." + rematch
+	}
+	if _, err := s.bus.Publish(pctx, bus.ClaimsSubject(out.Language), b, msgID, nil); err != nil {
 		return err
 	}
 	s.opts.Metrics.Stage(bus.StageMatcher, it.Fetched)
-	s.log.Debug("item analysed", zap.String("item_id", it.ID), zap.Int("claims", len(cs)))
+	s.log.Debug("item analysed", zap.String("item_id", it.ID), zap.Int("claims", len(cs)), zap.String("rematch", rematch))
 	return nil
 }

@@ -143,6 +143,8 @@ func (s *Server) loadClaim(ctx context.Context, p account.Principal, id string) 
 		if out.Review, out.Revision, err = s.deps.Review.Get(ctx, id); err != nil {
 			return out, err
 		}
+		// the index follows the review state a moment later: show the state's
+		out.Claim = out.Claim.WithReview(claimdoc.ReviewOf(out.Review))
 		v, err := s.deps.Review.Verdict(ctx, id)
 		switch {
 		case err == nil:
@@ -240,6 +242,10 @@ type ActionRequest struct {
 	Verdict *claims.VerdictInput `json:"verdict,omitempty"`
 	// VerdictID (appearance): the published verdict the claim's item is an appearance of.
 	VerdictID string `json:"verdict_id,omitempty"`
+	// Judgement (a match's judgement): "confirmed" or "rejected", with
+	// Note; ForCluster judges it for every claim of the claim's cluster.
+	Judgement  string `json:"judgement,omitempty"`
+	ForCluster bool   `json:"for_cluster,omitempty"`
 }
 
 // SeenClaim is a claim and the revision an actor saw of it.

@@ -154,6 +154,11 @@ func matrixRequests() map[string]matrixCase {
 		"POST /api/v1/claims/{id}/notes": withID("POST /api/v1/claims/{id}/notes", fresh, func(*env, string) any {
 			return ActionRequest{Note: "called the town hall"}
 		}),
+		"POST /api/v1/claims/{id}/matches/{factcheck_id}/judgement": func(e *env, _ string) (string, string, any, url.Values) {
+			id := e.claim(withMatch("fc-1", claims.RatingFalse))
+			return "POST", "/api/v1/claims/" + id + "/matches/fc-1/judgement", ActionRequest{Judgement: "rejected"}, nil
+		},
+		"POST /api/v1/claims/{id}/rematch": withID("POST /api/v1/claims/{id}/rematch", fresh, nil),
 		"POST /api/v1/claims/{id}/merge": withID("POST /api/v1/claims/{id}/merge", fresh, func(e *env, _ string) any {
 			return ActionRequest{Duplicates: []SeenClaim{{ClaimID: e.claim()}}}
 		}),

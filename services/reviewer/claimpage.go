@@ -25,6 +25,22 @@ type claimView struct {
 	// title contains it, to show it in context (the index keeps the item's
 	// title and link, not its full text).
 	Before, Sentence, After string
+	// judge: the side-by-side judgement of each match.
+	judgeView
+}
+
+// judgeView is what the claim page's judgement block shows.
+type judgeView struct {
+	// Judge are the claim's matches beside its sentence, marked.
+	Judge []matchView
+	// Former are judged pairs the latest analysis no longer suggests.
+	Former []claims.JudgedMatch
+	// ParaBefore and ParaAfter split the sentence's paragraph around it.
+	ParaBefore, ParaAfter string
+	// Rematched names a re-match just requested.
+	Rematched string
+	// CanRematch: this process can ask the matchers for a re-match.
+	CanRematch bool
 }
 
 type otherClaim struct {
@@ -64,6 +80,11 @@ func (s *Server) claimPage(w http.ResponseWriter, r *http.Request) {
 	if i := strings.Index(c.Claim.ItemTitle, c.Claim.Text); i >= 0 && c.Claim.Text != "" {
 		v.Before, v.After = c.Claim.ItemTitle[:i], c.Claim.ItemTitle[i+len(c.Claim.Text):]
 	}
+	v.Judge, v.Former = matchViews(c), formerMatches(c)
+	if i := strings.Index(c.Claim.Paragraph, c.Claim.Text); i >= 0 && c.Claim.Text != "" {
+		v.ParaBefore, v.ParaAfter = c.Claim.Paragraph[:i], c.Claim.Paragraph[i+len(c.Claim.Text):]
+	}
+	v.Rematched, v.CanRematch = r.URL.Query().Get("rematch"), s.deps.Rematch != nil
 	s.render(w, r, http.StatusOK, "claim", &v)
 }
 

@@ -19,7 +19,8 @@ var verdictFields = []string{"claim_reviewed", "title", "rating", "textual_ratin
 // "dup" values or one "duplicates" text).
 func parseActionForm(f url.Values) (ActionRequest, error) {
 	req := ActionRequest{Assignee: f.Get("assignee"), Status: strings.TrimSpace(f.Get("status")),
-		DuplicateOf: strings.TrimSpace(f.Get("duplicate_of")), Note: f.Get("note"), VerdictID: strings.TrimSpace(f.Get("verdict_id"))}
+		DuplicateOf: strings.TrimSpace(f.Get("duplicate_of")), Note: f.Get("note"), VerdictID: strings.TrimSpace(f.Get("verdict_id")),
+		Judgement: strings.TrimSpace(f.Get("judgement")), ForCluster: f.Get("for_cluster") != ""}
 	if v := strings.TrimSpace(f.Get("revision")); v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {

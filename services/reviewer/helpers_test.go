@@ -92,6 +92,8 @@ type env struct {
 	alerts  *fakeAlerts
 	mu      sync.Mutex
 	counter int
+	// rematches are the re-match requests made, "source/item".
+	rematches []string
 }
 
 // serve returns s's handler under the policy of its own routes.
@@ -144,7 +146,7 @@ func newEnvWith(t *testing.T, cfg account.Config) *env {
 	}
 	cookie := account.Cookie{Insecure: true}
 	e.srv = New(Deps{Index: e.idx, Sources: source.NewRegistry(srcKV), Ready: []Readiness{b.Ready}, Accounts: store,
-		Cookie: cookie, Review: wf, Alerts: e.alerts, Reporters: e.reps,
+		Cookie: cookie, Review: wf, Alerts: e.alerts, Reporters: e.reps, Rematch: e.rematch,
 		EventInterval: 20 * time.Millisecond, MatcherModel: matchermodel.NewStore(setKV)}, log)
 	e.policy = account.NewPolicy(e.srv.Routes()...)
 	cop, err := account.CrossOrigin()
@@ -154,6 +156,25 @@ func newEnvWith(t *testing.T, cfg account.Config) *env {
 	e.http = httptest.NewServer(cop.Handler(account.NewAuthenticator(store, cookie, httpapi.Deny, log).Middleware(e.srv.Handler(e.policy))))
 	t.Cleanup(e.http.Close)
 	return e
+}
+
+// rematch records the re-match requests (the matcher's part is tested in
+// services/matcher).
+func (e *env) rematch(_ context.Context, sourceID, itemID string) (string, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.rematches = append(e.rematches, sourceID+"/"+itemID)
+	return fmt.Sprint(len(e.rematches)), nil
+}
+
+// withMatch gives a claim a match to fact-check fcID rated r, which the
+// engine would flag when r is a flagging rating.
+func withMatch(fcID string, r claims.Rating) func(*claimdoc.Claim) {
+	return func(c *claimdoc.Claim) {
+		c.Matches = append(c.Matches, claims.Match{FactCheckID: fcID, Text: "The mayor said the budget grew by 40 percent.",
+			Title: "No, it did not", Score: 0.9, Auto: true, Rating: r, Publisher: "Checkers"})
+		c.Flagged = c.Flagged || r.Flagged()
+	}
 }
 
 // claim indexes a fresh claim and returns its id.

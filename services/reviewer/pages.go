@@ -77,6 +77,15 @@ func funcs() template.FuncMap {
 			}
 			return ""
 		},
+		// pathEscape makes a value one path segment (a fact-check id in a URL).
+		"pathEscape": url.PathEscape,
+		// deref is a match's judgement, "" when nobody judged it.
+		"deref": func(j *claims.MatchJudgement) string {
+			if j == nil {
+				return ""
+			}
+			return string(*j)
+		},
 	}
 }
 

@@ -25,6 +25,7 @@ const queuePageSize = 20
 var facetFields = []struct{ Param, Field, Label string }{
 	{"status", "status", "facet_status"},
 	{"flagged", "flagged", "facet_flagged"},
+	{"confirmed", "confirmed", "facet_confirmed"},
 	{"source", "source", "facet_source"},
 	{"language", "language", "facet_language"},
 	{"locality", "localities", "facet_locality"},
@@ -64,6 +65,9 @@ type queueParams struct {
 	Sort   string
 	Page   int
 	Raw    url.Values
+	// Low is the low-priority view: the sentences kept under the
+	// check-worthiness threshold (the main queue leaves them out).
+	Low bool
 }
 
 func parseQueueParams(v url.Values) (queueParams, error) {
@@ -83,8 +87,17 @@ func parseQueueParams(v url.Values) (queueParams, error) {
 			p.Values[f.Param] = x
 		}
 	}
-	if x := v.Get("flagged"); x != "" && x != "true" && x != "false" {
-		return p, badRequest("flagged must be true or false")
+	for _, b := range []string{"flagged", "confirmed"} {
+		if x := v.Get(b); x != "" && x != "true" && x != "false" {
+			return p, badRequest(b + " must be true or false")
+		}
+	}
+	switch v.Get("view") {
+	case "":
+	case "low":
+		p.Low = true
+	default:
+		return p, badRequest("view must be low or absent")
 	}
 	if x := v.Get("wmin"); x != "" {
 		n, err := strconv.Atoi(x)
@@ -118,14 +131,17 @@ func parseQueueParams(v url.Values) (queueParams, error) {
 // filter builds the index filter of the selected facets, leaving out skip
 // (to count a facet's other values), with the given range selections.
 func (p queueParams) filter(now time.Time, skip string, wmin int, since string) string {
-	var terms []string
+	terms := []string{"low_priority != true"}
+	if p.Low {
+		terms[0] = "low_priority = true"
+	}
 	for _, f := range facetFields {
 		x, ok := p.Values[f.Param]
 		if !ok || f.Param == skip {
 			continue
 		}
-		if f.Param == "flagged" {
-			terms = append(terms, "flagged = "+x)
+		if f.Param == "flagged" || f.Param == "confirmed" {
+			terms = append(terms, f.Field+" = "+x)
 			continue
 		}
 		terms = append(terms, f.Field+" = "+quoteFilter(x))
@@ -195,6 +211,9 @@ type queueView struct {
 	ClearURL         string
 	Since            string // RFC 3339: the live-events cursor
 	Hidden           []hiddenField
+	// Low is the low-priority view; MainURL and LowURL switch views.
+	Low             bool
+	MainURL, LowURL string
 }
 
 type hiddenField struct{ Name, Value string }
@@ -219,7 +238,9 @@ func (s *Server) fillQueue(ctx context.Context, view *queueView, p queueParams, 
 	for _, o := range sortOrders {
 		view.Sorts = append(view.Sorts, sortChoice{Name: o.Name, Label: o.Label, Selected: o.Name == p.Sort})
 	}
-	for _, k := range []string{"q", "status", "flagged", "source", "language", "locality", "wmin", "since"} {
+	view.Low = p.Low
+	view.MainURL, view.LowURL = p.with("view", ""), p.with("view", "low")
+	for _, k := range []string{"q", "status", "flagged", "confirmed", "source", "language", "locality", "wmin", "since", "view"} {
 		if x := p.Raw.Get(k); x != "" && k != "q" {
 			view.Hidden = append(view.Hidden, hiddenField{k, x})
 		}
@@ -255,9 +276,16 @@ func (s *Server) fillQueue(ctx context.Context, view *queueView, p queueParams, 
 	if p.Page < view.Pages {
 		view.NextURL = p.with("page", strconv.Itoa(p.Page+1))
 	}
-	view.ClearURL = "/queue"
+	clear := url.Values{}
 	if p.Text != "" {
-		view.ClearURL = "/queue?" + url.Values{"q": {p.Text}}.Encode()
+		clear.Set("q", p.Text)
+	}
+	if p.Low {
+		clear.Set("view", "low")
+	}
+	view.ClearURL = "/queue"
+	if len(clear) > 0 {
+		view.ClearURL = "/queue?" + clear.Encode()
 	}
 	for _, f := range facetFields {
 		counts := res.Facets[f.Field]
@@ -285,7 +313,7 @@ func (s *Server) fillQueue(ctx context.Context, view *queueView, p queueParams, 
 				label = s.sourceName(ctx, value)
 			case "status":
 				label = tr(view.Lang, "status_"+value)
-			case "flagged":
+			case "flagged", "confirmed":
 				label = tr(view.Lang, map[string]string{"true": "yes", "false": "no"}[value])
 			}
 			selected := p.Values[f.Param] == value

@@ -50,6 +50,11 @@ type Deps struct {
 	Alerts AlertSource
 	// Reporters reads and erases tipster identities (nil: not shown).
 	Reporters Reporters
+	// Rematch asks the matchers to analyse an item again against today's
+	// fact-check store (matcher.RequestRematch); it returns the request's
+	// name; an item no longer kept is an httpapi.ErrNotFound. Nil: the
+	// re-match action answers 503.
+	Rematch func(ctx context.Context, sourceID, itemID string) (string, error)
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed
 	// (login rate limit by client address).
 	TrustedProxies []netip.Prefix
@@ -158,6 +163,8 @@ func (s *Server) Routes() []account.Route {
 		r("POST /api/v1/claims/{id}/notes", review, s.actNote),
 		r("POST /api/v1/claims/{id}/merge", review, s.actMerge),
 		r("POST /api/v1/claims/{id}/appearance", review, s.actAppearance),
+		r("POST /api/v1/claims/{id}/matches/{factcheck_id}/judgement", review, s.actJudge),
+		r("POST /api/v1/claims/{id}/rematch", review, s.actRematch),
 		// Admins and editors may see and erase a tipster's identity.
 		r("POST /api/v1/claims/{id}/tipster/erase", publish, s.actEraseTipster),
 		// Verdicts.

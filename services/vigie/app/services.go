@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"vigie/pipeline/account"
 	"vigie/pipeline/bus"
 	"vigie/pipeline/fetch"
+	"vigie/pipeline/httpapi"
 	"vigie/pipeline/matchermodel"
 	"vigie/pipeline/publish"
 	"vigie/pipeline/retry"
@@ -129,9 +131,14 @@ func (a *App) buildIndexer(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	judgedKV, err := a.bus.KV(ctx, bus.BucketJudgements)
+	if err != nil {
+		return err
+	}
 	idxr := indexer.New(a.bus, a.idx, indexer.Options{
 		BatchSize: a.cfg.Index.BatchSize, FlushInterval: a.cfg.Index.FlushInterval.D(), Review: reviewKV, Metrics: a.metrics,
-		Retention: time.Duration(a.cfg.Retention.ItemsDays) * 24 * time.Hour,
+		Judgements: review.NewJudgementIndex(judgedKV, a.log),
+		Retention:  time.Duration(a.cfg.Retention.ItemsDays) * 24 * time.Hour,
 	}, a.log)
 	a.addStage("indexer", idxr.Run)
 	return nil
@@ -161,11 +168,16 @@ func (a *App) buildMatcher(ctx context.Context) error {
 	mcfg.SuggestThreshold = cfg.Matcher.SuggestThreshold
 	mcfg.AutoThreshold = cfg.Matcher.AutoThreshold
 	mcfg.WorthinessThreshold = cfg.Matcher.WorthinessThreshold
+	mcfg.KeepLowPriority = cfg.Matcher.KeepLowPriority
 	fcKV, err := a.bus.KV(ctx, bus.BucketFactChecks)
 	if err != nil {
 		return err
 	}
 	clKV, err := a.bus.KV(ctx, bus.BucketClusters)
+	if err != nil {
+		return err
+	}
+	jKV, err := a.bus.KV(ctx, bus.BucketJudgements)
 	if err != nil {
 		return err
 	}
@@ -180,7 +192,8 @@ func (a *App) buildMatcher(ctx context.Context) error {
 	engine := claims.NewEngine(store, mcfg)
 	mat := matcher.New(a.bus, engine, matcher.Options{
 		Metrics: a.metrics, Follower: matcher.NewFollower(fcKV, store, a.log), Clusters: matcher.NewClusters(clKV, claims.NewClusterer(store, 0, 0), a.log), Places: places,
-		Models: matcher.NewModels(setKV, engine, a.log),
+		Models:     matcher.NewModels(setKV, engine, a.log),
+		Rejections: matcher.NewRejections(jKV, a.log),
 	}, a.log)
 	a.addStage("matcher", mat.Run)
 	a.factchecks = store.Len()
@@ -242,6 +255,13 @@ func (a *App) buildReviewer(ctx context.Context) error {
 		Index: a.idx, Sources: a.registry, Ready: a.ready,
 		Accounts: a.accounts, Cookie: a.cookie, Review: a.review,
 		TrustedProxies: trustedProxies(a.cfg.Auth.TrustedProxies),
+		Rematch: func(ctx context.Context, sourceID, itemID string) (string, error) {
+			req, err := matcher.RequestRematch(ctx, a.bus, sourceID, itemID, time.Now())
+			if errors.Is(err, matcher.ErrItemGone) {
+				err = httpapi.Errorf(httpapi.ErrNotFound, "item %s is no longer kept: it cannot be matched again", itemID)
+			}
+			return req, err
+		},
 	}
 	setKV, err := a.bus.KV(ctx, bus.BucketSettings)
 	if err != nil {

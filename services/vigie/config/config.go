@@ -97,7 +97,8 @@ type Meili struct {
 type Matcher struct {
 	SuggestThreshold    float64 `yaml:"suggest_threshold" default:"0.70" doc:"Match score from which a match is suggested to reviewers."`
 	AutoThreshold       float64 `yaml:"auto_threshold" default:"0.875" doc:"Match score from which a match counts as automatic (flags the claim)."`
-	WorthinessThreshold float64 `yaml:"worthiness_threshold" default:"0.5" doc:"Check-worthiness from which a sentence enters the queue."`
+	WorthinessThreshold float64 `yaml:"worthiness_threshold" default:"0.5" doc:"Check-worthiness from which a sentence enters the queue; the workspace's threshold."`
+	KeepLowPriority     bool    `yaml:"keep_low_priority" default:"true" doc:"Keep the sentences under the threshold that could be claims, searchable and in the queue's low-priority view (nothing dropped in silence)."`
 }
 
 // Localities configures locality detection.

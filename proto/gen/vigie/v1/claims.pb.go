@@ -181,6 +181,9 @@ type Match struct {
 	SharedTerms []string `protobuf:"bytes,11,rep,name=shared_terms,json=sharedTerms,proto3" json:"shared_terms,omitempty"`
 	// shared_numbers are the numbers both texts share.
 	SharedNumbers []string `protobuf:"bytes,12,rep,name=shared_numbers,json=sharedNumbers,proto3" json:"shared_numbers,omitempty"`
+	// disagreements are the figures, dates and persons both texts name with no
+	// value in common.
+	Disagreements []*Disagreement `protobuf:"bytes,13,rep,name=disagreements,proto3" json:"disagreements,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -299,6 +302,87 @@ func (x *Match) GetSharedNumbers() []string {
 	return nil
 }
 
+func (x *Match) GetDisagreements() []*Disagreement {
+	if x != nil {
+		return x.Disagreements
+	}
+	return nil
+}
+
+// Disagreement is a figure, date or person a claim and a fact-check both name
+// with no value in common.
+type Disagreement struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// kind is what differs: "number", "amount", "percent", "date" or "person".
+	Kind string `protobuf:"bytes,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	// claim is the surface form in the claim's sentence.
+	Claim string `protobuf:"bytes,2,opt,name=claim,proto3" json:"claim,omitempty"`
+	// factcheck is the surface form in the fact-check.
+	Factcheck string `protobuf:"bytes,3,opt,name=factcheck,proto3" json:"factcheck,omitempty"`
+	// central is true when the figure is what both texts are about.
+	Central       bool `protobuf:"varint,4,opt,name=central,proto3" json:"central,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Disagreement) Reset() {
+	*x = Disagreement{}
+	mi := &file_vigie_v1_claims_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Disagreement) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Disagreement) ProtoMessage() {}
+
+func (x *Disagreement) ProtoReflect() protoreflect.Message {
+	mi := &file_vigie_v1_claims_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Disagreement.ProtoReflect.Descriptor instead.
+func (*Disagreement) Descriptor() ([]byte, []int) {
+	return file_vigie_v1_claims_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *Disagreement) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *Disagreement) GetClaim() string {
+	if x != nil {
+		return x.Claim
+	}
+	return ""
+}
+
+func (x *Disagreement) GetFactcheck() string {
+	if x != nil {
+		return x.Factcheck
+	}
+	return ""
+}
+
+func (x *Disagreement) GetCentral() bool {
+	if x != nil {
+		return x.Central
+	}
+	return false
+}
+
 // Claim is one check-worthy or matched sentence of an item.
 type Claim struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -323,6 +407,11 @@ type Claim struct {
 	ClusterId string `protobuf:"bytes,9,opt,name=cluster_id,json=clusterId,proto3" json:"cluster_id,omitempty"`
 	// fingerprint is the near-duplicate signature used for clustering.
 	Fingerprint uint64 `protobuf:"varint,10,opt,name=fingerprint,proto3" json:"fingerprint,omitempty"`
+	// low_priority marks a sentence kept although under the check-worthiness
+	// threshold and without a match: it could be a claim.
+	LowPriority bool `protobuf:"varint,11,opt,name=low_priority,json=lowPriority,proto3" json:"low_priority,omitempty"`
+	// paragraph is the sentence's surrounding paragraph in its item.
+	Paragraph string `protobuf:"bytes,12,opt,name=paragraph,proto3" json:"paragraph,omitempty"`
 	// cluster are the counts of the claim's cluster once its item was counted.
 	Cluster       *ClusterCounts `protobuf:"bytes,20,opt,name=cluster,proto3" json:"cluster,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -331,7 +420,7 @@ type Claim struct {
 
 func (x *Claim) Reset() {
 	*x = Claim{}
-	mi := &file_vigie_v1_claims_proto_msgTypes[2]
+	mi := &file_vigie_v1_claims_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -343,7 +432,7 @@ func (x *Claim) String() string {
 func (*Claim) ProtoMessage() {}
 
 func (x *Claim) ProtoReflect() protoreflect.Message {
-	mi := &file_vigie_v1_claims_proto_msgTypes[2]
+	mi := &file_vigie_v1_claims_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -356,7 +445,7 @@ func (x *Claim) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Claim.ProtoReflect.Descriptor instead.
 func (*Claim) Descriptor() ([]byte, []int) {
-	return file_vigie_v1_claims_proto_rawDescGZIP(), []int{2}
+	return file_vigie_v1_claims_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Claim) GetId() string {
@@ -429,6 +518,20 @@ func (x *Claim) GetFingerprint() uint64 {
 	return 0
 }
 
+func (x *Claim) GetLowPriority() bool {
+	if x != nil {
+		return x.LowPriority
+	}
+	return false
+}
+
+func (x *Claim) GetParagraph() string {
+	if x != nil {
+		return x.Paragraph
+	}
+	return ""
+}
+
 func (x *Claim) GetCluster() *ClusterCounts {
 	if x != nil {
 		return x.Cluster
@@ -451,7 +554,7 @@ type ClusterSighting struct {
 
 func (x *ClusterSighting) Reset() {
 	*x = ClusterSighting{}
-	mi := &file_vigie_v1_claims_proto_msgTypes[3]
+	mi := &file_vigie_v1_claims_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -463,7 +566,7 @@ func (x *ClusterSighting) String() string {
 func (*ClusterSighting) ProtoMessage() {}
 
 func (x *ClusterSighting) ProtoReflect() protoreflect.Message {
-	mi := &file_vigie_v1_claims_proto_msgTypes[3]
+	mi := &file_vigie_v1_claims_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -476,7 +579,7 @@ func (x *ClusterSighting) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClusterSighting.ProtoReflect.Descriptor instead.
 func (*ClusterSighting) Descriptor() ([]byte, []int) {
-	return file_vigie_v1_claims_proto_rawDescGZIP(), []int{3}
+	return file_vigie_v1_claims_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ClusterSighting) GetItemId() string {
@@ -519,7 +622,7 @@ type ClusterCounts struct {
 
 func (x *ClusterCounts) Reset() {
 	*x = ClusterCounts{}
-	mi := &file_vigie_v1_claims_proto_msgTypes[4]
+	mi := &file_vigie_v1_claims_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -531,7 +634,7 @@ func (x *ClusterCounts) String() string {
 func (*ClusterCounts) ProtoMessage() {}
 
 func (x *ClusterCounts) ProtoReflect() protoreflect.Message {
-	mi := &file_vigie_v1_claims_proto_msgTypes[4]
+	mi := &file_vigie_v1_claims_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -544,7 +647,7 @@ func (x *ClusterCounts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClusterCounts.ProtoReflect.Descriptor instead.
 func (*ClusterCounts) Descriptor() ([]byte, []int) {
-	return file_vigie_v1_claims_proto_rawDescGZIP(), []int{4}
+	return file_vigie_v1_claims_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ClusterCounts) GetItems() int32 {
@@ -621,7 +724,7 @@ type ItemClaims struct {
 
 func (x *ItemClaims) Reset() {
 	*x = ItemClaims{}
-	mi := &file_vigie_v1_claims_proto_msgTypes[5]
+	mi := &file_vigie_v1_claims_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -633,7 +736,7 @@ func (x *ItemClaims) String() string {
 func (*ItemClaims) ProtoMessage() {}
 
 func (x *ItemClaims) ProtoReflect() protoreflect.Message {
-	mi := &file_vigie_v1_claims_proto_msgTypes[5]
+	mi := &file_vigie_v1_claims_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -646,7 +749,7 @@ func (x *ItemClaims) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ItemClaims.ProtoReflect.Descriptor instead.
 func (*ItemClaims) Descriptor() ([]byte, []int) {
-	return file_vigie_v1_claims_proto_rawDescGZIP(), []int{5}
+	return file_vigie_v1_claims_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ItemClaims) GetItemId() string {
@@ -754,7 +857,7 @@ const file_vigie_v1_claims_proto_rawDesc = "" +
 	"\x15vigie/v1/claims.proto\x12\bvigie.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x13vigie/v1/item.proto\"5\n" +
 	"\aFeature\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
-	"\x06weight\x18\x02 \x01(\x01R\x06weight\"\xeb\x02\n" +
+	"\x06weight\x18\x02 \x01(\x01R\x06weight\"\xa9\x03\n" +
 	"\x05Match\x12!\n" +
 	"\ffactcheck_id\x18\x01 \x01(\tR\vfactcheckId\x12\x12\n" +
 	"\x04text\x18\x02 \x01(\tR\x04text\x12\x14\n" +
@@ -768,7 +871,13 @@ const file_vigie_v1_claims_proto_rawDesc = "" +
 	"\vexplanation\x18\n" +
 	" \x01(\tR\vexplanation\x12!\n" +
 	"\fshared_terms\x18\v \x03(\tR\vsharedTerms\x12%\n" +
-	"\x0eshared_numbers\x18\f \x03(\tR\rsharedNumbers\"\xe3\x02\n" +
+	"\x0eshared_numbers\x18\f \x03(\tR\rsharedNumbers\x12<\n" +
+	"\rdisagreements\x18\r \x03(\v2\x16.vigie.v1.DisagreementR\rdisagreements\"p\n" +
+	"\fDisagreement\x12\x12\n" +
+	"\x04kind\x18\x01 \x01(\tR\x04kind\x12\x14\n" +
+	"\x05claim\x18\x02 \x01(\tR\x05claim\x12\x1c\n" +
+	"\tfactcheck\x18\x03 \x01(\tR\tfactcheck\x12\x18\n" +
+	"\acentral\x18\x04 \x01(\bR\acentral\"\xa4\x03\n" +
 	"\x05Claim\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05index\x18\x02 \x01(\x05R\x05index\x12\x12\n" +
@@ -783,7 +892,9 @@ const file_vigie_v1_claims_proto_rawDesc = "" +
 	"\n" +
 	"cluster_id\x18\t \x01(\tR\tclusterId\x12 \n" +
 	"\vfingerprint\x18\n" +
-	" \x01(\x04R\vfingerprint\x121\n" +
+	" \x01(\x04R\vfingerprint\x12!\n" +
+	"\flow_priority\x18\v \x01(\bR\vlowPriority\x12\x1c\n" +
+	"\tparagraph\x18\f \x01(\tR\tparagraph\x121\n" +
 	"\acluster\x18\x14 \x01(\v2\x17.vigie.v1.ClusterCountsR\acluster\"s\n" +
 	"\x0fClusterSighting\x12\x17\n" +
 	"\aitem_id\x18\x01 \x01(\tR\x06itemId\x12\x1b\n" +
@@ -840,37 +951,39 @@ func file_vigie_v1_claims_proto_rawDescGZIP() []byte {
 }
 
 var file_vigie_v1_claims_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_vigie_v1_claims_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_vigie_v1_claims_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_vigie_v1_claims_proto_goTypes = []any{
 	(Rating)(0),                   // 0: vigie.v1.Rating
 	(*Feature)(nil),               // 1: vigie.v1.Feature
 	(*Match)(nil),                 // 2: vigie.v1.Match
-	(*Claim)(nil),                 // 3: vigie.v1.Claim
-	(*ClusterSighting)(nil),       // 4: vigie.v1.ClusterSighting
-	(*ClusterCounts)(nil),         // 5: vigie.v1.ClusterCounts
-	(*ItemClaims)(nil),            // 6: vigie.v1.ItemClaims
-	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
-	(SourceKind)(0),               // 8: vigie.v1.SourceKind
+	(*Disagreement)(nil),          // 3: vigie.v1.Disagreement
+	(*Claim)(nil),                 // 4: vigie.v1.Claim
+	(*ClusterSighting)(nil),       // 5: vigie.v1.ClusterSighting
+	(*ClusterCounts)(nil),         // 6: vigie.v1.ClusterCounts
+	(*ItemClaims)(nil),            // 7: vigie.v1.ItemClaims
+	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
+	(SourceKind)(0),               // 9: vigie.v1.SourceKind
 }
 var file_vigie_v1_claims_proto_depIdxs = []int32{
 	0,  // 0: vigie.v1.Match.rating:type_name -> vigie.v1.Rating
-	1,  // 1: vigie.v1.Claim.reasons:type_name -> vigie.v1.Feature
-	2,  // 2: vigie.v1.Claim.matches:type_name -> vigie.v1.Match
-	5,  // 3: vigie.v1.Claim.cluster:type_name -> vigie.v1.ClusterCounts
-	7,  // 4: vigie.v1.ClusterSighting.at:type_name -> google.protobuf.Timestamp
-	7,  // 5: vigie.v1.ClusterCounts.first:type_name -> google.protobuf.Timestamp
-	7,  // 6: vigie.v1.ClusterCounts.last:type_name -> google.protobuf.Timestamp
-	4,  // 7: vigie.v1.ClusterCounts.recent:type_name -> vigie.v1.ClusterSighting
-	7,  // 8: vigie.v1.ItemClaims.published:type_name -> google.protobuf.Timestamp
-	7,  // 9: vigie.v1.ItemClaims.analyzed:type_name -> google.protobuf.Timestamp
-	3,  // 10: vigie.v1.ItemClaims.claims:type_name -> vigie.v1.Claim
-	8,  // 11: vigie.v1.ItemClaims.kind:type_name -> vigie.v1.SourceKind
-	7,  // 12: vigie.v1.ItemClaims.fetched:type_name -> google.protobuf.Timestamp
-	13, // [13:13] is the sub-list for method output_type
-	13, // [13:13] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	3,  // 1: vigie.v1.Match.disagreements:type_name -> vigie.v1.Disagreement
+	1,  // 2: vigie.v1.Claim.reasons:type_name -> vigie.v1.Feature
+	2,  // 3: vigie.v1.Claim.matches:type_name -> vigie.v1.Match
+	6,  // 4: vigie.v1.Claim.cluster:type_name -> vigie.v1.ClusterCounts
+	8,  // 5: vigie.v1.ClusterSighting.at:type_name -> google.protobuf.Timestamp
+	8,  // 6: vigie.v1.ClusterCounts.first:type_name -> google.protobuf.Timestamp
+	8,  // 7: vigie.v1.ClusterCounts.last:type_name -> google.protobuf.Timestamp
+	5,  // 8: vigie.v1.ClusterCounts.recent:type_name -> vigie.v1.ClusterSighting
+	8,  // 9: vigie.v1.ItemClaims.published:type_name -> google.protobuf.Timestamp
+	8,  // 10: vigie.v1.ItemClaims.analyzed:type_name -> google.protobuf.Timestamp
+	4,  // 11: vigie.v1.ItemClaims.claims:type_name -> vigie.v1.Claim
+	9,  // 12: vigie.v1.ItemClaims.kind:type_name -> vigie.v1.SourceKind
+	8,  // 13: vigie.v1.ItemClaims.fetched:type_name -> google.protobuf.Timestamp
+	14, // [14:14] is the sub-list for method output_type
+	14, // [14:14] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_vigie_v1_claims_proto_init() }
@@ -885,7 +998,7 @@ func file_vigie_v1_claims_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_vigie_v1_claims_proto_rawDesc), len(file_vigie_v1_claims_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   6,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

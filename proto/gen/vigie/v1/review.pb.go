@@ -99,6 +99,59 @@ func (ReviewStatus) EnumDescriptor() ([]byte, []int) {
 	return file_vigie_v1_review_proto_rawDescGZIP(), []int{0}
 }
 
+// Judgement is a person's answer to a suggested match.
+type Judgement int32
+
+const (
+	// JUDGEMENT_UNSPECIFIED is never set on a stored judgement.
+	Judgement_JUDGEMENT_UNSPECIFIED Judgement = 0
+	// JUDGEMENT_CONFIRMED: the same claim.
+	Judgement_JUDGEMENT_CONFIRMED Judgement = 1
+	// JUDGEMENT_REJECTED: not the same claim.
+	Judgement_JUDGEMENT_REJECTED Judgement = 2
+)
+
+// Enum value maps for Judgement.
+var (
+	Judgement_name = map[int32]string{
+		0: "JUDGEMENT_UNSPECIFIED",
+		1: "JUDGEMENT_CONFIRMED",
+		2: "JUDGEMENT_REJECTED",
+	}
+	Judgement_value = map[string]int32{
+		"JUDGEMENT_UNSPECIFIED": 0,
+		"JUDGEMENT_CONFIRMED":   1,
+		"JUDGEMENT_REJECTED":    2,
+	}
+)
+
+func (x Judgement) Enum() *Judgement {
+	p := new(Judgement)
+	*p = x
+	return p
+}
+
+func (x Judgement) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Judgement) Descriptor() protoreflect.EnumDescriptor {
+	return file_vigie_v1_review_proto_enumTypes[1].Descriptor()
+}
+
+func (Judgement) Type() protoreflect.EnumType {
+	return &file_vigie_v1_review_proto_enumTypes[1]
+}
+
+func (x Judgement) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Judgement.Descriptor instead.
+func (Judgement) EnumDescriptor() ([]byte, []int) {
+	return file_vigie_v1_review_proto_rawDescGZIP(), []int{1}
+}
+
 // ClaimState is the review state of one claim, as kept in the review KV bucket.
 type ClaimState struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -111,7 +164,9 @@ type ClaimState struct {
 	// verdict_id is the verdict drafted or published for this claim.
 	VerdictId string `protobuf:"bytes,4,opt,name=verdict_id,json=verdictId,proto3" json:"verdict_id,omitempty"`
 	// notes are the reviewers' notes, oldest first.
-	Notes         []string `protobuf:"bytes,5,rep,name=notes,proto3" json:"notes,omitempty"`
+	Notes []string `protobuf:"bytes,5,rep,name=notes,proto3" json:"notes,omitempty"`
+	// judgements are the matches a person judged, latest per fact-check.
+	Judgements    []*MatchJudgement `protobuf:"bytes,6,rep,name=judgements,proto3" json:"judgements,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -181,6 +236,104 @@ func (x *ClaimState) GetNotes() []string {
 	return nil
 }
 
+func (x *ClaimState) GetJudgements() []*MatchJudgement {
+	if x != nil {
+		return x.Judgements
+	}
+	return nil
+}
+
+// MatchJudgement is a person's judgement of one of a claim's matches.
+type MatchJudgement struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// factcheck_id is the fact-check of the match.
+	FactcheckId string `protobuf:"bytes,1,opt,name=factcheck_id,json=factcheckId,proto3" json:"factcheck_id,omitempty"`
+	// judgement is confirmed or rejected.
+	Judgement Judgement `protobuf:"varint,2,opt,name=judgement,proto3,enum=vigie.v1.Judgement" json:"judgement,omitempty"`
+	// by is the user name of who judged.
+	By string `protobuf:"bytes,3,opt,name=by,proto3" json:"by,omitempty"`
+	// at is when.
+	At *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=at,proto3" json:"at,omitempty"`
+	// note is their optional note.
+	Note string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
+	// cluster_id is set when the judgement was made for the claim's cluster.
+	ClusterId     string `protobuf:"bytes,6,opt,name=cluster_id,json=clusterId,proto3" json:"cluster_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MatchJudgement) Reset() {
+	*x = MatchJudgement{}
+	mi := &file_vigie_v1_review_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MatchJudgement) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MatchJudgement) ProtoMessage() {}
+
+func (x *MatchJudgement) ProtoReflect() protoreflect.Message {
+	mi := &file_vigie_v1_review_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MatchJudgement.ProtoReflect.Descriptor instead.
+func (*MatchJudgement) Descriptor() ([]byte, []int) {
+	return file_vigie_v1_review_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *MatchJudgement) GetFactcheckId() string {
+	if x != nil {
+		return x.FactcheckId
+	}
+	return ""
+}
+
+func (x *MatchJudgement) GetJudgement() Judgement {
+	if x != nil {
+		return x.Judgement
+	}
+	return Judgement_JUDGEMENT_UNSPECIFIED
+}
+
+func (x *MatchJudgement) GetBy() string {
+	if x != nil {
+		return x.By
+	}
+	return ""
+}
+
+func (x *MatchJudgement) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
+func (x *MatchJudgement) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+func (x *MatchJudgement) GetClusterId() string {
+	if x != nil {
+		return x.ClusterId
+	}
+	return ""
+}
+
 // ReviewEvent records one review action, published on vigie.review.<claim>;
 // the REVIEW stream is the audit log.
 type ReviewEvent struct {
@@ -207,7 +360,7 @@ type ReviewEvent struct {
 
 func (x *ReviewEvent) Reset() {
 	*x = ReviewEvent{}
-	mi := &file_vigie_v1_review_proto_msgTypes[1]
+	mi := &file_vigie_v1_review_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -219,7 +372,7 @@ func (x *ReviewEvent) String() string {
 func (*ReviewEvent) ProtoMessage() {}
 
 func (x *ReviewEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_vigie_v1_review_proto_msgTypes[1]
+	mi := &file_vigie_v1_review_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -232,7 +385,7 @@ func (x *ReviewEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewEvent.ProtoReflect.Descriptor instead.
 func (*ReviewEvent) Descriptor() ([]byte, []int) {
-	return file_vigie_v1_review_proto_rawDescGZIP(), []int{1}
+	return file_vigie_v1_review_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *ReviewEvent) GetId() string {
@@ -295,7 +448,7 @@ var File_vigie_v1_review_proto protoreflect.FileDescriptor
 
 const file_vigie_v1_review_proto_rawDesc = "" +
 	"\n" +
-	"\x15vigie/v1/review.proto\x12\bvigie.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb0\x01\n" +
+	"\x15vigie/v1/review.proto\x12\bvigie.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xea\x01\n" +
 	"\n" +
 	"ClaimState\x12.\n" +
 	"\x06status\x18\x01 \x01(\x0e2\x16.vigie.v1.ReviewStatusR\x06status\x12\x1a\n" +
@@ -303,7 +456,18 @@ const file_vigie_v1_review_proto_rawDesc = "" +
 	"\fduplicate_of\x18\x03 \x01(\tR\vduplicateOf\x12\x1d\n" +
 	"\n" +
 	"verdict_id\x18\x04 \x01(\tR\tverdictId\x12\x14\n" +
-	"\x05notes\x18\x05 \x03(\tR\x05notes\"\x88\x02\n" +
+	"\x05notes\x18\x05 \x03(\tR\x05notes\x128\n" +
+	"\n" +
+	"judgements\x18\x06 \x03(\v2\x18.vigie.v1.MatchJudgementR\n" +
+	"judgements\"\xd5\x01\n" +
+	"\x0eMatchJudgement\x12!\n" +
+	"\ffactcheck_id\x18\x01 \x01(\tR\vfactcheckId\x121\n" +
+	"\tjudgement\x18\x02 \x01(\x0e2\x13.vigie.v1.JudgementR\tjudgement\x12\x0e\n" +
+	"\x02by\x18\x03 \x01(\tR\x02by\x12*\n" +
+	"\x02at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x12\n" +
+	"\x04note\x18\x05 \x01(\tR\x04note\x12\x1d\n" +
+	"\n" +
+	"cluster_id\x18\x06 \x01(\tR\tclusterId\"\x88\x02\n" +
 	"\vReviewEvent\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x19\n" +
 	"\bclaim_id\x18\x02 \x01(\tR\aclaimId\x12\x14\n" +
@@ -322,7 +486,11 @@ const file_vigie_v1_review_proto_rawDesc = "" +
 	"\x1fREVIEW_STATUS_AWAITING_APPROVAL\x10\x05\x12\x1b\n" +
 	"\x17REVIEW_STATUS_PUBLISHED\x10\x06\x12\x1b\n" +
 	"\x17REVIEW_STATUS_DISMISSED\x10\a\x12\x1b\n" +
-	"\x17REVIEW_STATUS_DUPLICATE\x10\bB\"Z vigie/proto/gen/vigie/v1;vigiev1b\x06proto3"
+	"\x17REVIEW_STATUS_DUPLICATE\x10\b*W\n" +
+	"\tJudgement\x12\x19\n" +
+	"\x15JUDGEMENT_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13JUDGEMENT_CONFIRMED\x10\x01\x12\x16\n" +
+	"\x12JUDGEMENT_REJECTED\x10\x02B\"Z vigie/proto/gen/vigie/v1;vigiev1b\x06proto3"
 
 var (
 	file_vigie_v1_review_proto_rawDescOnce sync.Once
@@ -336,24 +504,29 @@ func file_vigie_v1_review_proto_rawDescGZIP() []byte {
 	return file_vigie_v1_review_proto_rawDescData
 }
 
-var file_vigie_v1_review_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_vigie_v1_review_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_vigie_v1_review_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_vigie_v1_review_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_vigie_v1_review_proto_goTypes = []any{
 	(ReviewStatus)(0),             // 0: vigie.v1.ReviewStatus
-	(*ClaimState)(nil),            // 1: vigie.v1.ClaimState
-	(*ReviewEvent)(nil),           // 2: vigie.v1.ReviewEvent
-	(*timestamppb.Timestamp)(nil), // 3: google.protobuf.Timestamp
+	(Judgement)(0),                // 1: vigie.v1.Judgement
+	(*ClaimState)(nil),            // 2: vigie.v1.ClaimState
+	(*MatchJudgement)(nil),        // 3: vigie.v1.MatchJudgement
+	(*ReviewEvent)(nil),           // 4: vigie.v1.ReviewEvent
+	(*timestamppb.Timestamp)(nil), // 5: google.protobuf.Timestamp
 }
 var file_vigie_v1_review_proto_depIdxs = []int32{
 	0, // 0: vigie.v1.ClaimState.status:type_name -> vigie.v1.ReviewStatus
-	3, // 1: vigie.v1.ReviewEvent.at:type_name -> google.protobuf.Timestamp
-	1, // 2: vigie.v1.ReviewEvent.before:type_name -> vigie.v1.ClaimState
-	1, // 3: vigie.v1.ReviewEvent.after:type_name -> vigie.v1.ClaimState
-	4, // [4:4] is the sub-list for method output_type
-	4, // [4:4] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	3, // 1: vigie.v1.ClaimState.judgements:type_name -> vigie.v1.MatchJudgement
+	1, // 2: vigie.v1.MatchJudgement.judgement:type_name -> vigie.v1.Judgement
+	5, // 3: vigie.v1.MatchJudgement.at:type_name -> google.protobuf.Timestamp
+	5, // 4: vigie.v1.ReviewEvent.at:type_name -> google.protobuf.Timestamp
+	2, // 5: vigie.v1.ReviewEvent.before:type_name -> vigie.v1.ClaimState
+	2, // 6: vigie.v1.ReviewEvent.after:type_name -> vigie.v1.ClaimState
+	7, // [7:7] is the sub-list for method output_type
+	7, // [7:7] is the sub-list for method input_type
+	7, // [7:7] is the sub-list for extension type_name
+	7, // [7:7] is the sub-list for extension extendee
+	0, // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_vigie_v1_review_proto_init() }
@@ -366,8 +539,8 @@ func file_vigie_v1_review_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_vigie_v1_review_proto_rawDesc), len(file_vigie_v1_review_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   2,
+			NumEnums:      2,
+			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
