@@ -179,8 +179,9 @@ func (s *Service) serveFeed(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "feed unavailable, try again later", http.StatusServiceUnavailable)
 		return
 	}
+	title, capTitle, description := FeedWords(sub.Name, sub.Localities, subscriptionLanguage(sub, ""))
 	feed := publish.Feed{
-		Title: "Vigie alerts: " + sub.Name, Description: "Alerts for " + strings.Join(sub.Localities, ", "),
+		Title: title, Description: description,
 		// The feed's own links open for its reader: self with the token, home
 		// the subscriber's alerts page.
 		SelfURL: s.feedURL(sub.ID, format) + "?token=" + url.QueryEscape(r.URL.Query().Get("token")),
@@ -189,7 +190,7 @@ func (s *Service) serveFeed(w http.ResponseWriter, r *http.Request) {
 	var buf bytes.Buffer
 	var ctype string
 	if format == ".cap.xml" {
-		feed.Title = "Vigie CAP messages: " + sub.Name
+		feed.Title = capTitle
 		feed.Entries = s.capEntries(sub, recs, r.URL.Query().Get("token"))
 		err, ctype = publish.WriteAtom(&buf, feed), publish.ContentTypeAtom
 	} else {

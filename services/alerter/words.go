@@ -152,6 +152,9 @@ var phrases = map[string][6]string{
 	"st_raised":           {"raised", "émise", "emitido", "emitida", "utfärdat", "صادر"},
 	"st_updated":          {"updated", "mise à jour", "atualizado", "actualizada", "uppdaterat", "محدّث"},
 	"st_cancelled":        {"cancelled", "annulée", "cancelado", "cancelada", "återkallat", "ملغى"},
+	"feed_title":          {"Vigie alerts: %s", "Alertes Vigie : %s", "Alertas Vigie: %s", "Alertas Vigie: %s", "Vigie-larm: %s", "تنبيهات Vigie: %s"},
+	"feed_cap_title":      {"Vigie CAP messages: %s", "Messages CAP Vigie : %s", "Mensagens CAP Vigie: %s", "Mensajes CAP Vigie: %s", "Vigie CAP-meddelanden: %s", "رسائل CAP من Vigie: %s"},
+	"feed_description":    {"Alerts for %s", "Alertes pour %s", "Alertas para %s", "Alertas para %s", "Larm för %s", "تنبيهات لـ %s"},
 	"a_factchecker":       {"a fact-checker", "un vérificateur", "um verificador", "un verificador", "en faktagranskare", "مدقق حقائق"},
 }
 
@@ -191,6 +194,17 @@ func StatusLine(status string, revision int, lang string) string {
 	}
 	li := wordLang(lang)
 	return phrase("status_line", li, phrase("st_"+status, li), max(revision, 1))
+}
+
+// FeedWords are the title, CAP index title and description of a
+// subscription's private feeds, in lang, its places named.
+func FeedWords(name string, localities []string, lang string) (title, capTitle, description string) {
+	li := wordLang(lang)
+	places := make([]string, len(localities))
+	for i, code := range localities {
+		places[i] = PlaceName(code)
+	}
+	return phrase("feed_title", li, name), phrase("feed_cap_title", li, name), phrase("feed_description", li, strings.Join(places, ", "))
 }
 
 // PlaceName is the name of a locality for people (CAP areaDesc, alert

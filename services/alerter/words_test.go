@@ -118,3 +118,11 @@ func TestStatusLine(t *testing.T) {
 		}
 	}
 }
+
+func TestFeedWordsNameThePlaces(t *testing.T) {
+	t.Parallel()
+	title, capTitle, desc := FeedWords("Câmara do Porto", []string{"PT-1312", "PT-1308"}, "pt")
+	if title != "Alertas Vigie: Câmara do Porto" || capTitle != "Mensagens CAP Vigie: Câmara do Porto" || desc != "Alertas para Porto, Matosinhos" {
+		t.Errorf("%q / %q / %q", title, capTitle, desc)
+	}
+}
