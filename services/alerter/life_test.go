@@ -355,3 +355,76 @@ func TestDismissalCancelsEarlyWarning(t *testing.T) {
 		t.Errorf("CAP index: %d %v, want no entry for an unconfirmed alert", code, err)
 	}
 }
+
+// TestConfirmedMatchAlertsEveryone: a person confirming an automatic match
+// (review action match_judge) makes the claim's alert stand for every
+// subscription of the locality — raised for one without early warning,
+// updated (confirmed) for one that had the early warning — and puts it on
+// CAP; rejecting the match afterwards cancels it everywhere, CAP included.
+func TestConfirmedMatchAlertsEveryone(t *testing.T) {
+	t.Parallel()
+	plainRecv, earlyRecv := newReceiver(t, nil), newReceiver(t, nil)
+	h := start(t, Options{}, plainRecv, earlyRecv)
+	plain, plainTok := h.subscribe("Paris", []string{paris}, nil, false, plainRecv)
+	h.subscribe("Paris early", []string{paris}, nil, true, earlyRecv)
+	tap := natsTap(t, h, paris)
+	ctx := context.Background()
+	w, err := review.New(ctx, h.bus, review.Config{Site: review.Site{Publisher: publish.Party{Name: "Vérif"},
+		BaseURL: "https://verif.example.org"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ic := loadClaims(t, "flagged-paris.json")
+	c := ic.Claims[0]
+	h.publishClaims(ic)
+	bustest.Eventually(t, 20*time.Second, "the early warning", func() bool { return len(earlyRecv.requests()) == 1 })
+	h.settled()
+	if n := len(plainRecv.requests()); n != 0 {
+		t.Fatalf("the subscription without early warning got %d deliveries before any confirmation", n)
+	}
+
+	fc := claims.Actor{Name: "fanny", Role: claims.RoleFactChecker}
+	judge := func(seen uint64, j claims.MatchJudgement) uint64 {
+		t.Helper()
+		r, err := w.JudgeMatch(ctx, fc, c.ID, seen, review.JudgeInput{Pair: claims.Judgement{ClaimText: c.Text,
+			FactCheckID: c.Matches[0].FactCheckID, FactCheckText: c.Matches[0].Text, Judgement: j}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Revision
+	}
+	rev := judge(0, claims.JudgementConfirmed)
+	bustest.Eventually(t, 20*time.Second, "the confirmed alert", func() bool {
+		return len(plainRecv.requests()) == 1 && len(earlyRecv.requests()) == 2
+	})
+	h.settled()
+	p, e := hooks(t, plainRecv), hooks(t, earlyRecv)
+	id := e[0].Data.ID
+	switch {
+	case p[0].Type != "alert.raised" || p[0].Data.ID != id || p[0].Data.Unreviewed || p[0].Data.Revision != 2:
+		t.Errorf("without early warning: %s %+v, want alert.raised of %s confirmed at revision 2", p[0].Type, p[0].Data, id)
+	case e[1].Type != "alert.updated" || e[1].Data.ID != id || e[1].Data.Unreviewed:
+		t.Errorf("with early warning: %s %+v, want alert.updated, confirmed", e[1].Type, e[1].Data)
+	}
+	msg := capMessage(t, h, plain, plainTok)
+	if !bytes.Contains(msg, []byte("<msgType>Alert</msgType>")) || !bytes.Contains(msg, []byte(capIdentifier(id, 2))) {
+		t.Errorf("CAP of the confirmed alert: want an Alert at revision 2 (the unconfirmed revision 1 was never on CAP):\n%s", msg)
+	}
+
+	judge(rev, claims.JudgementRejected)
+	bustest.Eventually(t, 20*time.Second, "the cancellation", func() bool {
+		return len(plainRecv.requests()) == 2 && len(earlyRecv.requests()) == 3
+	})
+	h.settled()
+	p, e = hooks(t, plainRecv), hooks(t, earlyRecv)
+	if p[1].Type != "alert.cancelled" || p[1].Data.ID != id || e[2].Type != "alert.cancelled" || e[2].Data.ID != id {
+		t.Errorf("after the rejection: %s %s / %s %s, want alert.cancelled of %s for both", p[1].Type, p[1].Data.ID, e[2].Type, e[2].Data.ID, id)
+	}
+	msg = capMessage(t, h, plain, plainTok)
+	if !bytes.Contains(msg, []byte("<msgType>Cancel</msgType>")) || !bytes.Contains(msg, []byte(","+capIdentifier(id, 2)+",")) {
+		t.Errorf("CAP after the rejection: want a Cancel referencing revision 2:\n%s", msg)
+	}
+	if got := tap(); len(got) != 3 || got[0].Status != claims.AlertRaised || got[1].Status != claims.AlertUpdated || got[2].Status != claims.AlertCancelled {
+		t.Errorf("NATS: %+v, want raised (unconfirmed), updated (confirmed), cancelled", got)
+	}
+}

@@ -13,16 +13,24 @@ import (
 )
 
 // matchJudgement is a person's judgement of a (claim, fact-check) pair
-// read from a review event.
+// read from a review event; with ClusterID, made for every claim of the
+// cluster.
 type matchJudgement struct {
 	FactCheckID string
 	Confirmed   bool
+	ClusterID   string
 }
 
-// judgementOf returns the match judgement a review event records, if any.
-// It is the one place that reads the judgement action of the review
-// workflow.
-var judgementOf = func(claims.ReviewEvent) (matchJudgement, bool) { return matchJudgement{}, false }
+// judgementOf returns the match judgement a review event records, if any
+// (the review workflow's match_judge action).
+func judgementOf(ev claims.ReviewEvent) (matchJudgement, bool) {
+	if ev.Action != claims.ActionJudgeMatch || ev.Judgement == nil || !ev.Judgement.Judgement.Judgement.Valid() {
+		return matchJudgement{}, false
+	}
+	j := ev.Judgement
+	return matchJudgement{FactCheckID: j.FactCheckID, Confirmed: j.Judgement.Judgement == claims.JudgementConfirmed,
+		ClusterID: j.ClusterID}, true
+}
 
 func (s *Service) handleReview(ctx context.Context, msgs []jetstream.Msg) []error {
 	errs := make([]error, len(msgs))
@@ -65,6 +73,7 @@ func (s *Service) reviewEvent(ctx context.Context, load func() error, subs func(
 	}
 	var apply func(m *member) bool
 	var reason string
+	cluster := "" // a cluster's judgement applies to every claim of the cluster's alert
 	dismissed := func(st claims.ReviewStatus) bool { return st == claims.StatusDismissed }
 	switch {
 	case dismissed(ev.After.Status) && !dismissed(ev.Before.Status):
@@ -83,6 +92,7 @@ func (s *Service) reviewEvent(ctx context.Context, load func() error, subs func(
 		} else {
 			reason = ReasonRejected
 		}
+		cluster = j.ClusterID
 		apply = func(m *member) bool {
 			i := slices.IndexFunc(m.Matches, func(x MatchInfo) bool { return x.FactCheckID == j.FactCheckID })
 			if i < 0 {
@@ -105,8 +115,14 @@ func (s *Service) reviewEvent(ctx context.Context, load func() error, subs func(
 	}
 	for _, id := range ids {
 		err := s.commit(ctx, subs(), id, func(st *state) bool {
-			m := st.member(ev.ClaimID)
-			if m == nil || !apply(m) {
+			changed := false
+			for i := range st.Members {
+				m := &st.Members[i]
+				if (m.ClaimID == ev.ClaimID || cluster != "" && st.ClusterID == cluster) && apply(m) {
+					changed = true
+				}
+			}
+			if !changed {
 				return false
 			}
 			st.Reason = reason
