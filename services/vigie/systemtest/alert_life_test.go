@@ -26,6 +26,7 @@ import (
 	"vigie/pipeline/source"
 	"vigie/pipeline/specs"
 	"vigie/pipeline/subscription"
+	"vigie/services/alerter"
 	"vigie/services/reviewer"
 	"vigie/services/vigie/app"
 	"vigie/services/vigie/app/apptest"
@@ -271,7 +272,8 @@ func TestAlertLifeThroughTheApp(t *testing.T) {
 		var it *gofeed.Item
 		bustest.Eventually(t, 20*time.Second, "the feed entry at revision "+fmt.Sprint(rev), func() bool {
 			it = feedEntry(alertID)
-			return strings.Contains(it.Description+it.Content, fmt.Sprintf("(revision %d)", rev))
+			// The status line, in the alert's language (the verdict is in Portuguese).
+			return strings.Contains(it.Description+it.Content, alerter.StatusLine(string(status), rev, "pt"))
 		})
 		if it.UpdatedParsed == nil || it.UpdatedParsed.Before(lastUpdated) {
 			t.Errorf("feed entry at revision %d: updated %v, want it after %v", rev, it.UpdatedParsed, lastUpdated)
