@@ -38,6 +38,7 @@ Usage:
   vigie eval match|worthiness ...        measure the claims engine
   vigie train worthiness|matcher ...     train the claims engine's models
   vigie model show|use FILE|shipped|revert   the matcher model in use (reversible switch)
+  vigie export judgements --out FILE     the workspace's match judgements (JSON Lines)
 
 Run "vigie COMMAND --help" for the flags of a command.
 `
@@ -80,6 +81,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runTrain(ctx, args[1:], stdout, stderr)
 	case "model":
 		return runModel(ctx, args[1:], stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], stdout, stderr)
 
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
