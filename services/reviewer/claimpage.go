@@ -34,7 +34,7 @@ type judgeView struct {
 	// Judge are the claim's matches beside its sentence, marked.
 	Judge []matchView
 	// Former are judged pairs the latest analysis no longer suggests.
-	Former []claims.JudgedMatch
+	Former []formerMatch
 	// ParaBefore and ParaAfter split the sentence's paragraph around it.
 	ParaBefore, ParaAfter string
 	// Rematched names a re-match just requested.
@@ -80,7 +80,16 @@ func (s *Server) claimPage(w http.ResponseWriter, r *http.Request) {
 	if i := strings.Index(c.Claim.ItemTitle, c.Claim.Text); i >= 0 && c.Claim.Text != "" {
 		v.Before, v.After = c.Claim.ItemTitle[:i], c.Claim.ItemTitle[i+len(c.Claim.Text):]
 	}
-	v.Judge, v.Former = matchViews(c), formerMatches(c)
+	texts := map[string]string{}
+	if s.deps.Review != nil && len(c.Review.Judgements) > len(c.Claim.Matches) {
+		// the texts of pairs no longer suggested, as they were judged
+		if recs, err := s.deps.Review.Judgements().For(r.Context(), c.Claim.ID, c.Claim.ClusterID); err == nil {
+			for _, rec := range recs {
+				texts[rec.FactCheckID] = rec.FactCheckText
+			}
+		}
+	}
+	v.Judge, v.Former = matchViews(c), formerMatches(c, texts)
 	if i := strings.Index(c.Claim.Paragraph, c.Claim.Text); i >= 0 && c.Claim.Text != "" {
 		v.ParaBefore, v.ParaAfter = c.Claim.Paragraph[:i], c.Claim.Paragraph[i+len(c.Claim.Text):]
 	}

@@ -112,13 +112,21 @@ func matchViews(c ClaimResponse) []matchView {
 	return out
 }
 
+// formerMatch is a judged pair the claim's latest analysis no longer
+// suggests, with the fact-check's text as it was judged.
+type formerMatch struct {
+	claims.JudgedMatch
+	Text string
+}
+
 // formerMatches are the judged pairs the claim's latest analysis no longer
-// suggests (a rejected pair after a re-match): kept in sight, marked.
-func formerMatches(c ClaimResponse) []claims.JudgedMatch {
-	var out []claims.JudgedMatch
+// suggests (a rejected pair after a re-match): kept in sight, marked. texts
+// gives a fact-check's text as judged ("" when unknown).
+func formerMatches(c ClaimResponse, texts map[string]string) []formerMatch {
+	var out []formerMatch
 	for _, j := range c.Review.Judgements {
 		if _, ok := matchOf(c.Claim, j.FactCheckID); !ok {
-			out = append(out, j)
+			out = append(out, formerMatch{JudgedMatch: j, Text: texts[j.FactCheckID]})
 		}
 	}
 	return out
