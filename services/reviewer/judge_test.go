@@ -176,3 +176,30 @@ func TestLowPriorityView(t *testing.T) {
 		t.Errorf("view=other: %d, want 400", status)
 	}
 }
+
+// TestJudgeForCluster: a judgement made for the claim's cluster is recorded
+// with the cluster, in the state, the event and the projection that the
+// matcher and indexer follow.
+func TestJudgeForCluster(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	fc := claims.RoleFactChecker
+	id := e.claim(withMatch("fc-1", claims.RatingFalse), func(c *claimdoc.Claim) { c.ClusterID = "k9" })
+	status, body := e.send(fc, http.MethodPost, "/api/v1/claims/"+id+"/matches/fc-1/judgement", nil,
+		url.Values{"revision": {"0"}, "judgement": {"rejected"}, "for_cluster": {"1"}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("form: %d %s", status, body)
+	}
+	st, _ := e.state(id)
+	if j, ok := st.Judged("fc-1"); !ok || j.ClusterID != "k9" || j.Judgement != claims.JudgementRejected {
+		t.Errorf("state: %+v", st.Judgements)
+	}
+	recs, err := e.wf.Judgements().For(t.Context(), "another-claim", "k9")
+	if err != nil || len(recs) != 1 || recs[0].ClaimID != id || recs[0].ClusterID != "k9" {
+		t.Errorf("another claim of cluster k9 gets the judgement: %+v, %v", recs, err)
+	}
+	_, page := e.do(fc, http.MethodGet, "/claims/"+id, nil)
+	if !strings.Contains(string(page), `id="judge-cluster-0"`) || !strings.Contains(string(page), tr("en", "for_cluster")) {
+		t.Errorf("the claim page offers no judgement for the cluster")
+	}
+}
