@@ -309,11 +309,9 @@ func (s *Service) capOptions(r Record) alertprotocol.Options {
 	if r.Kind == claims.AlertFlagged {
 		o.Event = "Repeated false claim"
 	}
-	codes := []string{r.Locality}
-	if r.Verdict != nil && len(r.Verdict.Localities) > 0 {
-		codes = r.Verdict.Localities
-	}
-	for _, code := range codes {
+	// The alert is about one locality: its area (a verdict concerning
+	// several has one alert, and one CAP message, per locality).
+	for _, code := range []string{r.Locality} {
 		name := PlaceName(code) // the shipped gazetteers', the code as a fallback
 		if s.opts.Gazetteer != nil {
 			if l, ok := s.opts.Gazetteer.Lookup(code); ok {

@@ -428,3 +428,29 @@ func TestConfirmedMatchAlertsEveryone(t *testing.T) {
 		t.Errorf("NATS: %+v, want raised (unconfirmed), updated (confirmed), cancelled", got)
 	}
 }
+
+// TestCorrectionMovesTheVerdictsLocality: a correction that moves a verdict
+// from Paris to Porto cancels its Paris alert and raises a Porto one.
+func TestCorrectionMovesTheVerdictsLocality(t *testing.T) {
+	t.Parallel()
+	h := start(t, Options{})
+	ps, _ := h.subscribe("Paris", []string{paris}, []claims.AlertKind{claims.AlertVerdict}, false)
+	pt, _ := h.subscribe("Porto", []string{porto}, []claims.AlertKind{claims.AlertVerdict}, false)
+	v := loadVerdict(t, "verdict-paris.json")
+	h.publishVerdict(v)
+	v2 := v.Clone()
+	v2.Version, v2.CorrectionNote, v2.Localities, v2.Published = 2, "It was Porto, not Paris.", []string{porto}, v.Published.Add(time.Hour)
+	h.publishVerdict(v2)
+	h.settled()
+	var a, b []Record
+	bustest.Eventually(t, 15*time.Second, "both alerts", func() bool {
+		a, b = h.alerts(ps.ID), h.alerts(pt.ID)
+		return len(a) == 1 && a[0].Revision == 2 && len(b) == 1
+	})
+	if a[0].Status != claims.AlertCancelled || a[0].Locality != paris {
+		t.Errorf("Paris's alert after the correction: %s at revision %d, want cancelled", a[0].Status, a[0].Revision)
+	}
+	if b[0].Status != claims.AlertRaised || b[0].Locality != porto || b[0].ID == a[0].ID {
+		t.Errorf("Porto's alert: %+v, want a raised alert of its own", b[0].Alert)
+	}
+}

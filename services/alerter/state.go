@@ -406,7 +406,15 @@ func claimIndexKey(claimID string) string {
 	return "claim." + hex.EncodeToString(sum[:16])
 }
 
-// index adds id to the list under key (compare-and-set; the newest max kept).
+// verdictIndexKey is the key of a verdict's alert ids (one per locality it
+// concerned) in the alert states bucket.
+func verdictIndexKey(verdictID string) string {
+	sum := sha256.Sum256([]byte(verdictID))
+	return "verdict." + hex.EncodeToString(sum[:16])
+}
+
+// addToList adds id to the list under key (compare-and-set; the newest
+// limit kept).
 func (s *Service) addToList(ctx context.Context, key, id string, limit int) error {
 	for range 20 {
 		ids, rev, err := s.readList(ctx, key)

@@ -412,12 +412,20 @@ func (s *Service) verdict(ctx context.Context, subs []subscription.Subscription,
 	info := &VerdictInfo{ID: v.ID, Version: version, ClaimReviewed: v.ClaimReviewed, TextualRating: v.TextualRating,
 		Summary: v.Summary, CorrectionNote: v.CorrectionNote, Corrections: len(v.Corrections), Localities: locs,
 		Published: published.UTC(), Retracted: v.Retracted, RetractionNote: v.RetractionNote, Appearances: len(v.Appearances)}
+	stale := func(old *VerdictInfo) bool {
+		return old != nil && (old.Version > version || old.Version == version && (old.Retracted && !v.Retracted ||
+			old.Appearances > info.Appearances))
+	}
+	current := map[string]bool{}
 	for _, loc := range locs {
 		id := alertID(claims.AlertVerdict, v.ID, loc)
+		current[id] = true
+		if err := s.addToList(ctx, verdictIndexKey(v.ID), id, 1000); err != nil {
+			return err
+		}
 		err := s.commit(ctx, subs, id, func(st *state) bool {
 			old := st.Verdict
-			if old != nil && (old.Version > version || old.Version == version && (old.Retracted && !v.Retracted ||
-				old.Appearances > info.Appearances)) {
+			if stale(old) {
 				return false // an older message, redelivered late
 			}
 			if st.Kind == "" {
@@ -437,6 +445,31 @@ func (s *Service) verdict(ctx context.Context, subs []subscription.Subscription,
 				st.Reason = ReasonCorrected
 			case info.Appearances > old.Appearances:
 				st.Reason, st.Items, st.Sources = ReasonAppearance, info.Appearances, 0
+			}
+			return true
+		})
+		if err != nil {
+			return err
+		}
+	}
+	// A correction that no longer concerns a locality cancels the
+	// verdict's alert there.
+	ids, _, err := s.readList(ctx, verdictIndexKey(v.ID))
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if current[id] {
+			continue
+		}
+		err := s.commit(ctx, subs, id, func(st *state) bool {
+			if st.Kind != claims.AlertVerdict || stale(st.Verdict) || !st.Live {
+				return false
+			}
+			st.Event, st.Verdict, st.Live = at.UTC(), info, false
+			st.Reason = ReasonCorrected
+			if v.Retracted {
+				st.Reason = ReasonRetracted
 			}
 			return true
 		})
