@@ -44,6 +44,9 @@ func TestClusterCountsOnRowsAndPage(t *testing.T) {
 		t.Errorf("a claim alone in its cluster shows a count: %s", row)
 	}
 
+	if _, page := fc.req("GET", "/claims/"+alone, nil); !strings.Contains(page, "Not seen elsewhere yet") || strings.Contains(page, "Repeated 1 times") {
+		t.Errorf("a claim alone in its cluster: %s", page[strings.Index(page, `id="cluster-summary"`):][:200])
+	}
 	_, page = fc.req("GET", "/claims/"+ids[0], nil)
 	must(t, page, `data-repeats="3" data-sources="3"`, `id="cluster-seen" data-first="2026-12-01T09:00:00Z" data-last="2026-12-01T11:00:00Z"`)
 

@@ -167,6 +167,7 @@ var catalogue = map[string][6]string{
 	"explanation":              {"Why it matches", "Pourquoi elle correspond", "Porque corresponde", "Por qué coincide", "Varför den matchar", "سبب التطابق"},
 	"cluster":                  {"Repeats", "Répétitions", "Repetições", "Repeticiones", "Upprepningar", "التكرارات"},
 	"repeated":                 {"Repeated %d times in %d sources", "Répétée %d fois dans %d sources", "Repetida %d vezes em %d fontes", "Repetida %d veces en %d fuentes", "Upprepad %d gånger i %d källor", "تكرر %d مرات في %d مصادر"},
+	"not_repeated":             {"Not seen elsewhere yet", "Pas encore vue ailleurs", "Ainda não vista noutro sítio", "Aún no vista en otro lugar", "Inte sedd någon annanstans ännu", "لم تُرَ في مكان آخر بعد"},
 	"repeated_since":           {"Repeated %d times in %d sources since %s", "Répétée %d fois dans %d sources depuis le %s", "Repetida %d vezes em %d fontes desde %s", "Repetida %d veces en %d fuentes desde el %s", "Upprepad %d gånger i %d källor sedan %s", "تكرر %d مرات في %d مصادر منذ %s"},
 	"matcher_model":            {"Matcher model", "Modèle de rapprochement", "Modelo de correspondência", "Modelo de correspondencia", "Matchningsmodell", "نموذج المطابقة"},
 	"model_shipped":            {"the shipped model", "le modèle livré", "o modelo fornecido", "el modelo incluido", "den levererade modellen", "النموذج المرفق"},
