@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"vigie/claims"
+	"vigie/pipeline/bus"
 )
 
 // JudgementIndex follows the vigie_judgements bucket in memory: the
@@ -47,26 +48,7 @@ func (x *JudgementIndex) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("watch judgements: %w", err)
 	}
-	defer func() { _ = w.Stop() }()
-	initial := true
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case e, ok := <-w.Updates():
-			if !ok {
-				return nil
-			}
-			if e == nil {
-				if initial {
-					initial = false
-					close(x.ready)
-				}
-				continue
-			}
-			x.apply(e)
-		}
-	}
+	return bus.Follow(ctx, w, x.ready, x.apply)
 }
 
 func (x *JudgementIndex) apply(e jetstream.KeyValueEntry) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"vigie/claims"
+	"vigie/pipeline/bus"
 
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -239,30 +240,18 @@ func (r *Registry) Watch(ctx context.Context, fn func(s Source, deleted bool)) e
 	if err != nil {
 		return fmt.Errorf("watch sources: %w", err)
 	}
-	defer func() { _ = w.Stop() }()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case e, ok := <-w.Updates():
-			if !ok {
-				return nil
-			}
-			if e == nil {
-				continue // initial values delivered
-			}
-			id := strings.TrimSuffix(e.Key(), ".config")
-			if e.Operation() != jetstream.KeyValuePut {
-				fn(Source{ID: id}, true)
-				continue
-			}
-			var s Source
-			if err := json.Unmarshal(e.Value(), &s); err != nil {
-				continue
-			}
-			fn(s, false)
+	return bus.Follow(ctx, w, nil, func(e jetstream.KeyValueEntry) {
+		id := strings.TrimSuffix(e.Key(), ".config")
+		if e.Operation() != jetstream.KeyValuePut {
+			fn(Source{ID: id}, true)
+			return
 		}
-	}
+		var s Source
+		if err := json.Unmarshal(e.Value(), &s); err != nil {
+			return
+		}
+		fn(s, false)
+	})
 }
 
 // Failed records a failed fetch: one more consecutive failure, its error

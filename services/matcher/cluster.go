@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"vigie/claims"
+	"vigie/pipeline/bus"
 )
 
 // Keys of the clusters bucket.
@@ -88,7 +89,7 @@ func (c *Clusters) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("watch clusters: %w", err)
 	}
-	return follow(ctx, w, c.ready, func(e jetstream.KeyValueEntry) {
+	return bus.Follow(ctx, w, c.ready, func(e jetstream.KeyValueEntry) {
 		var r sketchRecord
 		if err := json.Unmarshal(e.Value(), &r); err != nil || r.Cluster == "" {
 			c.log.Warn("cluster entry skipped", zap.String("key", e.Key()), zap.Error(err))

@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap"
 
 	"vigie/claims"
+	"vigie/pipeline/bus"
 	"vigie/pipeline/codec"
 )
 
@@ -42,7 +43,7 @@ func (f *Follower) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("watch fact-checks: %w", err)
 	}
-	return follow(ctx, w, f.ready, f.apply)
+	return bus.Follow(ctx, w, f.ready, f.apply)
 }
 
 func (f *Follower) apply(e jetstream.KeyValueEntry) {

@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap"
 
 	"vigie/claims"
+	"vigie/pipeline/bus"
 	"vigie/pipeline/matchermodel"
 )
 
@@ -49,7 +50,7 @@ func (m *Models) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("watch matcher model setting: %w", err)
 	}
-	return follow(ctx, w, m.ready, func(e jetstream.KeyValueEntry) {
+	return bus.Follow(ctx, w, m.ready, func(e jetstream.KeyValueEntry) {
 		s := matchermodel.Setting{Source: matchermodel.Shipped}
 		if e.Operation() == jetstream.KeyValuePut {
 			if s, err = matchermodel.Decode(e.Value()); err != nil {
