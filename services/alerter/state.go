@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -364,8 +365,14 @@ func subscriptionLanguage(sub subscription.Subscription, fallback string) string
 func (s *Service) recordFor(sub subscription.Subscription, st state, status claims.AlertStatus) Record {
 	r := st.Record
 	r.SubscriptionID, r.Status = sub.ID, status
+	lang := subscriptionLanguage(sub, r.Language)
 	r.URL = s.AlertLink(sub, r.ID)
-	r.Title, r.Text = renderAlert(r, subscriptionLanguage(sub, r.Language))
+	if lang != "" {
+		// The page opens in the language the alert was written in (its
+		// language switch keeps the link's signature).
+		r.URL += "&lang=" + url.QueryEscape(lang)
+	}
+	r.Title, r.Text = renderAlert(r, lang)
 	return r
 }
 

@@ -213,6 +213,17 @@ func TestEveryAlertLinkOpens(t *testing.T) {
 			if c, body := get(anyone, l.url); c != http.StatusOK || !strings.Contains(body, "Porto") {
 				t.Errorf("%s: GET %s as anyone holding the link: %d", l.from, l.url, c)
 			}
+			req, _ := http.NewRequest(http.MethodGet, l.url, nil)
+			req.Header.Set("Accept", "text/html")
+			if resp, err := anyone.Do(req); err != nil {
+				t.Errorf("GET %s as a browser: %v", l.url, err)
+			} else {
+				page, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if !strings.Contains(string(page), `<html lang="pt"`) {
+					t.Errorf("%s: %s opens in another language than the Portuguese subscription's", l.from, l.url)
+				}
+			}
 			forged := strings.Replace(l.url, "sig=", "sig=x", 1)
 			if c, _ := get(anyone, forged); c != http.StatusNotFound {
 				t.Errorf("a forged signature opens %s: %d", forged, c)
